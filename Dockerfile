@@ -1,0 +1,31 @@
+# Production image: gunicorn serving the Django site, WhiteNoise serving static files.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    STATIC_ROOT=/app/staticfiles \
+    MEDIA_ROOT=/app/media
+
+# WeasyPrint's system libraries (Pango, HarfBuzz) and fonts covering Latin with
+# diacritics, Cyrillic, Greek, Arabic and CJK for names and evidence States type.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libharfbuzz0b \
+        fonts-noto-core fonts-noto-cjk fonts-dejavu-core fontconfig \
+    && rm -rf /var/lib/apt/lists/*
+
+RUN groupadd --system r2p && useradd --system --gid r2p --home-dir /app --shell /usr/sbin/nologin r2p
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY --chown=r2p:r2p . .
+RUN mkdir -p /app/media /app/staticfiles && chown r2p:r2p /app/media /app/staticfiles
+
+USER r2p
+EXPOSE 8000
+ENTRYPOINT ["/app/docker/entrypoint.sh"]
+CMD ["gunicorn", "r2p_site.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

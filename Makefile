@@ -1,0 +1,61 @@
+# Task index. `make run` and `make test` are all a newcomer needs (see README.md).
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run setup seed test lint format migrations-check check-deploy ci clean
+
+help:
+	@echo "make run               install, migrate, load catalogue and demo accounts, serve on http://$(HOST):$(PORT)"
+	@echo "make test              run the test suite (SQLite; set DATABASE_URL for PostgreSQL)"
+	@echo "make lint              ruff lint and format check"
+	@echo "make format            ruff format and fix"
+	@echo "make migrations-check  fail if models and migrations disagree"
+	@echo "make check-deploy      manage.py check --deploy with production-like settings"
+	@echo "make ci                what CI runs: lint, migrations check, tests on SQLite and PostgreSQL"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when a requirements file changed.
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+seed: setup
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_reference_data
+	$(BIN)/python manage.py create_demo_accounts
+
+run: seed
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: setup
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+check-deploy: setup
+	DJANGO_ENV=production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') \
+	ALLOWED_HOSTS=r2p.example.org DATABASE_URL=postgres://r2p@localhost/r2p \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,23 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from assessments.models import MemberState
+from catalogue.models import Report
+
+# Each fixture is loaded only into an empty table, so that the secretariat's later
+# edits in the admin (a corrected title, a 2025 report) survive a restart.
+REFERENCE_FIXTURES = [("catalogue", Report), ("member_states", MemberState)]
+
+
+class Command(BaseCommand):
+    help = "Load the catalogue and the Member States into an empty database."
+
+    def handle(self, *args, **options):
+        for fixture, model in REFERENCE_FIXTURES:
+            if model.objects.exists():
+                self.stdout.write(
+                    _("%(fixture)s: already loaded, left as it is.") % {"fixture": fixture}
+                )
+            else:
+                call_command("loaddata", fixture, verbosity=options["verbosity"])

@@ -1,0 +1,209 @@
+import re
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+OFFICIAL_DOCUMENT_URL = "https://undocs.org/{symbol}"
+
+
+class TargetManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Target(models.Model):
+    """The addressee of a group of recommendations (Member States, United Nations, ...)."""
+
+    MEMBER_STATES = "MS"
+
+    code = models.CharField(
+        _("code"),
+        max_length=5,
+        unique=True,
+        help_text=_("Short code used in recommendation codes, e.g. MS for Member States."),
+    )
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), unique=True)
+
+    objects = TargetManager()
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[A-Z]{2,5}$"),
+                name="target_code_upper_letters",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class ReportQuerySet(models.QuerySet):
+    def with_recommendation_counts(self):
+        return self.annotate(recommendation_count=models.Count("sections__recommendations"))
+
+
+class ReportManager(models.Manager.from_queryset(ReportQuerySet)):
+    def get_by_natural_key(self, year):
+        return self.get(year=year)
+
+
+class Report(models.Model):
+    """One annual report of the Secretary-General on the responsibility to protect."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    symbol = models.CharField(
+        _("document symbol"),
+        max_length=100,
+        unique=True,
+        help_text=_("For example A/65/877-S/2011/393."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    focus = models.TextField(_("focus"), blank=True)
+
+    objects = ReportManager()
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2009), name="report_year_from_2009"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} – {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("catalogue:report_detail", args=[self.year])
+
+    def natural_key(self):
+        return (self.year,)
+
+    @property
+    def first_symbol(self) -> str:
+        # A joint document ("A/65/877-S/2011/393") is filed under its General Assembly symbol.
+        return re.split(r"-(?=S/)", self.symbol, maxsplit=1)[0]
+
+    @property
+    def document_url(self) -> str:
+        return OFFICIAL_DOCUMENT_URL.format(symbol=self.first_symbol)
+
+
+class SectionManager(models.Manager):
+    def get_by_natural_key(self, year, target_code):
+        return self.get(report__year=year, target__code=target_code)
+
+
+class Section(models.Model):
+    """The recommendations of one report to one target, with their shared paragraph reference."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="sections", verbose_name=_("report")
+    )
+    target = models.ForeignKey(
+        Target, on_delete=models.PROTECT, related_name="sections", verbose_name=_("target")
+    )
+    paragraphs = models.CharField(
+        _("relevant paragraphs"),
+        max_length=200,
+        help_text=_("Paragraph references in the report, e.g. 13–27, 46–47."),
+    )
+
+    objects = SectionManager()
+
+    class Meta:
+        ordering = ["report__year", "target__position"]
+        verbose_name = _("report section")
+        verbose_name_plural = _("report sections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "target"], name="one_section_per_report_target"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report.year} – {self.target}"
+
+    def natural_key(self):
+        return (self.report.year, self.target.code)
+
+    natural_key.dependencies = ["catalogue.report", "catalogue.target"]
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def for_target(self, code: str):
+        return self.filter(section__target__code=code)
+
+    def for_member_states(self):
+        return self.for_target(Target.MEMBER_STATES)
+
+    def in_report(self, report: Report):
+        return self.filter(section__report=report)
+
+    def with_catalogue(self):
+        return self.select_related("section__report", "section__target")
+
+
+class RecommendationManager(models.Manager.from_queryset(RecommendationQuerySet)):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Recommendation(models.Model):
+    """One bullet of a report's recommendations, citable by its stable code (e.g. 2013-MS-04)."""
+
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+        verbose_name=_("report section"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    code = models.CharField(_("code"), max_length=20, unique=True, editable=False)
+    text = models.TextField(_("text"))
+
+    objects = RecommendationManager()
+
+    class Meta:
+        ordering = ["section__report__year", "section__target__position", "position"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "position"], name="one_recommendation_per_section_position"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(position__gte=1), name="recommendation_position_from_1"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9]{4}-[A-Z]{2,5}-[0-9]{2,3}$"),
+                name="recommendation_code_format",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def get_absolute_url(self):
+        return reverse("catalogue:report_detail", args=[self.section.report.year]) + f"#{self.code}"
+
+    def natural_key(self):
+        return (self.code,)
+
+    natural_key.dependencies = ["catalogue.section"]
+
+
+def recommendation_code(*, year: int, target_code: str, position: int) -> str:
+    return f"{year}-{target_code}-{position:02d}"

@@ -1,0 +1,22 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+
+@require_safe
+@login_not_required
+def home(request):
+    return render(request, "home.html")
+
+
+@require_safe
+@login_not_required
+@never_cache
+def healthz(request):
+    """Liveness for the container healthcheck: the process answers and the database too."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,59 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from assessments.models import DelegationMember, DelegationRole, MemberState
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def norway(db):
+    return MemberState.objects.get_or_create(
+        iso3="NOR", defaults={"name": "Norway", "regional_group": "western_european_other"}
+    )[0]
+
+
+@pytest.fixture
+def kenya(db):
+    return MemberState.objects.get_or_create(
+        iso3="KEN", defaults={"name": "Kenya", "regional_group": "african"}
+    )[0]
+
+
+def _delegate(django_user_model, username, state, role):
+    user = django_user_model.objects.create_user(username=username, password="pw-" + username)
+    DelegationMember.objects.create(user=user, member_state=state, role=role)
+    return user
+
+
+@pytest.fixture
+def delegate_norway(django_user_model, norway):
+    """A Norwegian delegation focal point: may edit and submit Norway's assessment."""
+    return _delegate(django_user_model, "nora", norway, DelegationRole.FOCAL_POINT)
+
+
+@pytest.fixture
+def editor_norway(django_user_model, norway):
+    """A Norwegian delegation editor: may edit, not submit."""
+    return _delegate(django_user_model, "erik", norway, DelegationRole.EDITOR)
+
+
+@pytest.fixture
+def delegate_kenya(django_user_model, kenya):
+    """A Kenyan focal point: must never see Norway's objects."""
+    return _delegate(django_user_model, "wanjiru", kenya, DelegationRole.FOCAL_POINT)
+
+
+@pytest.fixture
+def secretariat(django_user_model):
+    user = django_user_model.objects.create_user(username="sam", password="pw-sam", is_staff=True)
+    user.groups.add(Group.objects.get(name="Secretariat"))
+    return user

@@ -1,0 +1,65 @@
+"""docker-compose.yml and the Dockerfile, checked by reading them (no Docker engine here)."""
+
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def compose():
+    return yaml.safe_load((REPO / "docker-compose.yml").read_text())
+
+
+def test_compose_has_a_database_and_a_web_service():
+    assert set(compose()["services"]) == {"db", "web"}
+
+
+def test_database_is_postgresql_15_with_a_pg_isready_healthcheck():
+    db = compose()["services"]["db"]
+    assert db["image"].startswith("postgres:15")
+    test = db["healthcheck"]["test"]
+    assert test[0] == "CMD-SHELL"
+    assert "pg_isready" in test[1]
+    assert db["healthcheck"]["retries"] >= 1
+
+
+def test_web_waits_for_a_healthy_database():
+    web = compose()["services"]["web"]
+    assert web["depends_on"] == {"db": {"condition": "service_healthy"}}
+
+
+def test_web_runs_in_production_mode_against_the_database_service():
+    web = compose()["services"]["web"]
+    assert web["environment"]["DJANGO_ENV"] == "production"
+    assert "@db:5432/" in web["environment"]["DATABASE_URL"]
+    assert web["build"] == "."
+
+
+def test_data_lives_in_named_volumes():
+    data = compose()
+    assert set(data["volumes"]) == {"postgres-data", "media"}
+    assert "postgres-data:/var/lib/postgresql/data" in data["services"]["db"]["volumes"]
+    assert "media:/app/media" in data["services"]["web"]["volumes"]
+
+
+def test_no_secret_is_written_in_the_compose_file():
+    text = (REPO / "docker-compose.yml").read_text()
+    assert "SECRET_KEY:" not in text
+    assert "SECRET_KEY=" not in text
+    assert "${POSTGRES_PASSWORD:?" in text
+
+
+def test_image_runs_gunicorn_as_a_non_root_user_with_weasyprint_libraries():
+    dockerfile = (REPO / "Dockerfile").read_text()
+    assert "libpango-1.0-0" in dockerfile
+    assert "fonts-noto" in dockerfile
+    user_lines = [line for line in dockerfile.splitlines() if line.startswith("USER ")]
+    assert user_lines and user_lines[-1] != "USER root"
+    assert "gunicorn" in dockerfile
+
+
+def test_entrypoint_migrates_and_collects_static_before_starting():
+    entrypoint = (REPO / "docker" / "entrypoint.sh").read_text()
+    assert entrypoint.index("migrate") < entrypoint.index('exec "$@"')
+    assert entrypoint.index("collectstatic") < entrypoint.index('exec "$@"')

@@ -1,0 +1,105 @@
+"""The settings module: a local run needs nothing, production refuses unsafe values."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+STRONG_KEY = secrets.token_urlsafe(60)
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": STRONG_KEY,
+    "ALLOWED_HOSTS": "r2p.example.org",
+    "DATABASE_URL": "postgres://r2p@localhost:5432/r2p",
+}
+OUR_VARIABLES = {
+    "DJANGO_ENV",
+    "SECRET_KEY",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items() if key not in OUR_VARIABLES}
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_with_no_variables_the_site_runs_in_development_on_sqlite():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; "
+        "print(settings.DEBUG, settings.DATABASES['default']['ENGINE'])",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["True", "django.db.backends.sqlite3"]
+
+
+def test_database_url_switches_to_postgresql():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
+        DATABASE_URL="postgres://u:p@db.example:5432/r2p",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "django.db.backends.postgresql"
+
+
+def test_production_settings_pass_the_deploy_check_without_warnings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"SECRET_KEY": ""}, "SECRET_KEY must be set"),
+        (
+            {"SECRET_KEY": "django-insecure-development-only-never-use-in-production"},
+            "SECRET_KEY must be set",
+        ),
+        ({"SECRET_KEY": "short-key"}, "SECRET_KEY is too weak"),
+        ({"DEBUG": "yes"}, "DEBUG must be off"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must list"),
+        ({"ALLOWED_HOSTS": "*"}, "must not contain '*'"),
+        ({"DATABASE_URL": ""}, "DATABASE_URL must name"),
+        ({"DEBUG": "maybe"}, "DEBUG must be yes or no"),
+    ],
+)
+def test_production_refuses_to_start_with_unsafe_settings(override, message):
+    env = {**PRODUCTION_ENV, **override}
+    env = {key: value for key, value in env.items() if value != ""}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_an_unknown_environment_name_is_refused():
+    result = manage("check", DJANGO_ENV="prod")
+    assert result.returncode != 0
+    assert "DJANGO_ENV must be" in result.stderr
+
+
+def test_demo_accounts_are_refused_in_production():
+    result = manage("create_demo_accounts", **PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "never created in production" in result.stderr
