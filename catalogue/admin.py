@@ -1,0 +1,125 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from .models import Recommendation, Report, Section, Target, recommendation_code
+
+
+class RecommendationForm(forms.ModelForm):
+    """Gives a new recommendation its permanent code from its report year, target and position."""
+
+    class Meta:
+        model = Recommendation
+        fields = ["section", "position", "text"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        section = cleaned_data.get("section") or getattr(self.instance, "section", None)
+        position = cleaned_data.get("position")
+        if self.instance.code or section is None or position is None:
+            return cleaned_data
+        code = recommendation_code(
+            year=section.report.year, target_code=section.target.code, position=position
+        )
+        if Recommendation.objects.filter(code=code).exists():
+            raise forms.ValidationError(
+                _("The code %(code)s is already taken: choose another position."),
+                params={"code": code},
+                code="code_taken",
+            )
+        self.instance.code = code
+        return cleaned_data
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["position", "code", "name"]
+    list_display_links = ["name"]
+    ordering = ["position"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Codes of existing recommendations embed the target code.
+        return False
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    fields = ["target", "paragraphs"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["year", "number", "symbol", "title", "recommendation_count"]
+    list_display_links = ["year", "title"]
+    search_fields = ["title", "symbol", "focus"]
+    ordering = ["-year"]
+    inlines = [SectionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_recommendation_counts()
+
+    @admin.display(description=_("recommendations"), ordering="recommendation_count")
+    def recommendation_count(self, report):
+        return report.recommendation_count
+
+
+class RecommendationInline(admin.TabularInline):
+    model = Recommendation
+    form = RecommendationForm
+    fields = ["position", "code", "text"]
+    readonly_fields = ["code"]
+    extra = 1
+    ordering = ["position"]
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["report", "target", "paragraphs", "recommendation_count"]
+    list_filter = ["target", "report__year"]
+    list_select_related = ["report", "target"]
+    search_fields = ["report__title", "report__symbol", "paragraphs"]
+    autocomplete_fields = ["report"]
+    inlines = [RecommendationInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("report", "target")
+            .annotate(recommendation_count=Count("recommendations"))
+        )
+
+    @admin.display(description=_("recommendations"), ordering="recommendation_count")
+    def recommendation_count(self, section):
+        return section.recommendation_count
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    form = RecommendationForm
+    list_display = ["code", "short_text", "target", "year"]
+    list_filter = ["section__target", "section__report__year"]
+    list_select_related = ["section__report", "section__target"]
+    search_fields = ["code", "text"]
+    readonly_fields = ["code"]
+    autocomplete_fields = ["section"]
+    list_per_page = 50
+
+    def get_fields(self, request, obj=None):
+        return ["code", "section", "position", "text"] if obj else ["section", "position", "text"]
+
+    @admin.display(description=_("recommendation"))
+    def short_text(self, recommendation):
+        return Truncator(recommendation.text).chars(120)
+
+    @admin.display(description=_("target"), ordering="section__target__position")
+    def target(self, recommendation):
+        return recommendation.section.target
+
+    @admin.display(description=_("year"), ordering="section__report__year")
+    def year(self, recommendation):
+        return recommendation.section.report.year
