@@ -1,5 +1,9 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -89,3 +93,306 @@ class DelegationMember(models.Model):
     @property
     def may_submit(self) -> bool:
         return self.role == DelegationRole.FOCAL_POINT
+
+
+class CycleManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Cycle(models.Model):
+    """A reporting round, e.g. the one ahead of the General Assembly debate of 25 June 2025."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True, help_text=_("e.g. 2025"))
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    deadline = models.DateField(_("deadline"))
+    reports = models.ManyToManyField(
+        "catalogue.Report", related_name="cycles", verbose_name=_("reports covered")
+    )
+    is_open = models.BooleanField(
+        _("open"), default=True, help_text=_("Delegations can edit and submit only in open cycles.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CycleManager()
+
+    class Meta:
+        ordering = ["-deadline"]
+        verbose_name = _("reporting cycle")
+        verbose_name_plural = _("reporting cycles")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for revision")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def for_member_state(self, member_state):
+        return self.filter(member_state=member_state)
+
+    def editable(self):
+        return self.filter(
+            status__in=Assessment.EDITABLE_STATUSES,
+            cycle__is_open=True,
+        )
+
+
+class Assessment(models.Model):
+    """One Member State's self-assessment in one reporting cycle."""
+
+    EDITABLE_STATUSES = (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+
+    member_state = models.ForeignKey(
+        MemberState,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("Member State"),
+    )
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("cycle")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=AssessmentStatus.choices,
+        default=AssessmentStatus.DRAFT,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    last_activity_at = models.DateTimeField(_("last activity"), auto_now_add=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cycle", "member_state__name"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        permissions = [("review_assessment", _("Can review assessments"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member_state", "cycle"], name="one_assessment_per_state_per_cycle"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=AssessmentStatus.values),
+                name="assessment_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member_state} – {self.cycle}"
+
+    def get_absolute_url(self):
+        return reverse("assessments:assessment_detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES and self.cycle.is_open
+
+
+class ResponseStatus(models.TextChoices):
+    NOT_ANSWERED = "", _("Not yet answered")
+    IMPLEMENTED = "implemented", _("Implemented")
+    PARTIALLY_IMPLEMENTED = "partially_implemented", _("Partially implemented")
+    NOT_STARTED = "not_started", _("Not started")
+
+
+class Response(models.Model):
+    """A State's answer to one recommendation addressed to Member States."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="responses", verbose_name=_("assessment")
+    )
+    recommendation = models.ForeignKey(
+        "catalogue.Recommendation",
+        on_delete=models.PROTECT,
+        related_name="responses",
+        verbose_name=_("recommendation"),
+    )
+    status = models.CharField(
+        _("implementation status"),
+        max_length=30,
+        choices=ResponseStatus.choices,
+        default=ResponseStatus.NOT_ANSWERED,
+        blank=True,
+    )
+    evidence = models.TextField(_("evidence"), blank=True, max_length=10_000)
+    links = models.JSONField(_("evidence links"), default=list, blank=True)
+    # Incremented by every save; a save based on an older version is a conflict.
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        ordering = [
+            "recommendation__section__report__year",
+            "recommendation__section__target__position",
+            "recommendation__position",
+        ]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "recommendation"],
+                name="one_response_per_assessment_recommendation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ResponseStatus.values),
+                name="response_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment.member_state} – {self.recommendation.code}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.status != ResponseStatus.NOT_ANSWERED
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.evidence.strip() or self.links)
+
+    def content(self) -> dict:
+        """What a change records and a conflict shows: the typed content of the answer."""
+        return {"status": self.status, "evidence": self.evidence, "links": list(self.links)}
+
+
+class ResponseChange(models.Model):
+    """One recorded change to a response: who, when, before and after."""
+
+    class Kind(models.TextChoices):
+        EDITED = "edited", _("Answer edited")
+        ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
+        ATTACHMENT_REMOVED = "attachment_removed", _("Attachment removed")
+        COPIED = "copied", _("Copied from the previous cycle")
+
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="changes", verbose_name=_("response")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    version = models.PositiveIntegerField(_("version after the change"))
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    before = models.JSONField(_("before"), default=dict)
+    after = models.JSONField(_("after"), default=dict)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("response change")
+        verbose_name_plural = _("response changes")
+        indexes = [models.Index(fields=["response", "-changed_at"])]
+
+    def __str__(self):
+        return f"{self.response} – {self.get_kind_display()} ({self.changed_at:%Y-%m-%d %H:%M})"
+
+
+def attachment_path(attachment, filename):
+    # The stored name never comes from the user: a random name keeps uploads unguessable
+    # and free of path tricks; the original name is kept in a field for downloads.
+    return (
+        f"attachments/{attachment.response.assessment_id}/{uuid.uuid4().hex}{attachment.extension}"
+    )
+
+
+class Attachment(models.Model):
+    """An evidence file, stored privately and served only through a permission-checked view."""
+
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("response")
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    extension = models.CharField(_("extension"), max_length=10)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("assessments:attachment_download", args=[self.pk])
+
+    def describe(self) -> dict:
+        return {"name": self.original_name, "sha256": self.sha256, "size": self.size}
+
+
+class Submission(models.Model):
+    """The frozen record of one act of submitting an assessment.
+
+    The snapshot holds everything the country report shows, so that the document
+    of a past submission never changes when live data, templates or the catalogue do.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("assessment"),
+    )
+    number = models.PositiveIntegerField(_("version"))
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    snapshot = models.JSONField(_("snapshot"))
+
+    class Meta:
+        ordering = ["assessment", "-number"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "number"], name="one_submission_per_assessment_version"
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(assessment)s, version %(number)s") % {
+            "assessment": self.assessment,
+            "number": self.number,
+        }

@@ -1,34 +1,27 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from assessments.roles import grant_group_permissions
 
 # The secretariat manages the catalogue and the delegations' membership, and reads
 # Member States and users. Later migrations extend this set as models are added.
 SECRETARIAT_PERMISSIONS = {
-    "catalogue": ["add_report", "change_report", "view_report",
-                  "add_section", "change_section", "view_section",
-                  "add_recommendation", "change_recommendation", "view_recommendation",
-                  "view_target"],
-    "assessments": ["view_memberstate",
-                    "add_delegationmember", "change_delegationmember",
-                    "delete_delegationmember", "view_delegationmember"],
+    "catalogue": [
+        "add_report", "change_report", "view_report",
+        "add_section", "change_section", "view_section",
+        "add_recommendation", "change_recommendation", "view_recommendation",
+        "view_target",
+    ],
+    "assessments": [
+        "view_memberstate",
+        "add_delegationmember", "change_delegationmember",
+        "delete_delegationmember", "view_delegationmember",
+    ],
     "accounts": ["add_user", "change_user", "view_user"],
 }
 
 
 def create_secretariat_group(apps, schema_editor):
-    # Permissions are normally created after all migrations ran; the group needs them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Secretariat")
-    for app_label, codenames in SECRETARIAT_PERMISSIONS.items():
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
-        )
+    grant_group_permissions(apps, "Secretariat", SECRETARIAT_PERMISSIONS)
 
 
 class Migration(migrations.Migration):

@@ -63,9 +63,7 @@ def test_new_recommendations_get_their_code_from_year_target_and_position(
     ]
 
 
-def test_a_taken_code_is_refused_with_a_message_and_nothing_saved(
-    client, secretariat, make_report
-):
+def test_a_taken_code_is_refused_with_a_message_and_nothing_saved(client, secretariat, make_report):
     report = make_report(2025, per_target=2, codes=("MS",))
     recommendation = Recommendation.objects.get(code="2025-MS-02")
     recommendation.position = 5  # moved; its code stays 2025-MS-02

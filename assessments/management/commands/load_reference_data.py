@@ -2,16 +2,20 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from assessments.models import MemberState
+from assessments.models import Cycle, MemberState
 from catalogue.models import Report
 
 # Each fixture is loaded only into an empty table, so that the secretariat's later
 # edits in the admin (a corrected title, a 2025 report) survive a restart.
-REFERENCE_FIXTURES = [("catalogue", Report), ("member_states", MemberState)]
+REFERENCE_FIXTURES = [
+    ("catalogue", Report),
+    ("member_states", MemberState),
+    ("cycles", Cycle),
+]
 
 
 class Command(BaseCommand):
-    help = "Load the catalogue and the Member States into an empty database."
+    help = "Load the catalogue, the Member States and the first cycle into an empty database."
 
     def handle(self, *args, **options):
         for fixture, model in REFERENCE_FIXTURES:

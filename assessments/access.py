@@ -1,0 +1,88 @@
+"""One access helper per object type: another State's object answers 404, never 403.
+
+Delegation staff reach their own State's objects; secretariat staff (who hold
+the `assessments.review_assessment` permission) read every State's. Editing is
+for the delegation only, and only while the assessment is a draft or returned.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from .models import Assessment, Attachment, DelegationMember, Response
+
+
+def delegation_of(user) -> DelegationMember | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.delegation_membership
+    except DelegationMember.DoesNotExist:
+        return None
+
+
+def is_secretariat(user) -> bool:
+    return user.is_active and user.is_staff and user.has_perm("assessments.review_assessment")
+
+
+def _readable_assessments(user):
+    assessments = Assessment.objects.select_related("member_state", "cycle")
+    if is_secretariat(user):
+        return assessments
+    membership = delegation_of(user)
+    if membership is None:
+        return assessments.none()
+    return assessments.filter(member_state_id=membership.member_state_id)
+
+
+def get_assessment_for_user(request, pk: int) -> Assessment:
+    return get_object_or_404(_readable_assessments(request.user), pk=pk)
+
+
+def _own_assessment(request, pk: int) -> Assessment:
+    membership = delegation_of(request.user)
+    if membership is None:
+        raise Http404
+    return get_object_or_404(
+        Assessment.objects.select_related("member_state", "cycle"),
+        pk=pk,
+        member_state_id=membership.member_state_id,
+    )
+
+
+def get_editable_assessment(request, pk: int) -> Assessment:
+    """The user's own State's assessment, if it may still be edited (403 once submitted)."""
+    assessment = _own_assessment(request, pk)
+    if not assessment.is_editable:
+        raise PermissionDenied(
+            _("This assessment is read-only: it has been submitted or its cycle is closed.")
+        )
+    return assessment
+
+
+def get_submittable_assessment(request, pk: int) -> Assessment:
+    assessment = get_editable_assessment(request, pk)
+    if not delegation_of(request.user).may_submit:
+        raise PermissionDenied(_("Only the delegation's focal point may submit the assessment."))
+    return assessment
+
+
+def get_response_for_user(request, assessment: Assessment, pk: int) -> Response:
+    response = get_object_or_404(
+        Response.objects.select_related(
+            "recommendation__section__report", "recommendation__section__target"
+        ),
+        pk=pk,
+        assessment=assessment,
+    )
+    response.assessment = assessment
+    return response
+
+
+def get_attachment_for_user(request, pk: int) -> Attachment:
+    return get_object_or_404(
+        Attachment.objects.select_related("response__assessment"),
+        pk=pk,
+        response__assessment__in=_readable_assessments(request.user),
+    )

@@ -1,0 +1,105 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from .models import ResponseStatus
+from .services import ResponseContent
+from .uploads import ACCEPT, check_upload, clean_filename
+
+MAX_EVIDENCE_LENGTH = 10_000
+MAX_LINKS = 10
+MAX_LINK_LENGTH = 500
+
+
+class LinksField(forms.CharField):
+    """Evidence links, one per line. They are stored and shown as text, never fetched."""
+
+    widget = forms.Textarea(attrs={"rows": 2, "spellcheck": "false"})
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def validate(self, value):
+        if len(value) > MAX_LINKS:
+            raise ValidationError(
+                _("Give at most %(max)s links."), params={"max": MAX_LINKS}, code="too_many"
+            )
+        check = URLValidator(schemes=["http", "https"])
+        for link in value:
+            if len(link) > MAX_LINK_LENGTH:
+                raise ValidationError(
+                    _("A link may be at most %(max)s characters long."),
+                    params={"max": MAX_LINK_LENGTH},
+                )
+            try:
+                check(link)
+            except ValidationError:
+                raise ValidationError(
+                    _("“%(link)s” is not a web address starting with http:// or https://."),
+                    params={"link": link},
+                    code="invalid_link",
+                ) from None
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+
+class ResponseForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Implementation status"),
+        choices=ResponseStatus.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        required=False,
+        max_length=MAX_EVIDENCE_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What your State has done: laws, policies, institutions, programmes."),
+    )
+    links = LinksField(
+        label=_("Evidence links"),
+        required=False,
+        help_text=_("One web address per line."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def content(self) -> ResponseContent:
+        data = self.cleaned_data
+        return ResponseContent(
+            status=data["status"], evidence=data["evidence"], links=data["links"]
+        )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Attach a file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        help_text=_("PDF, Word, Excel, PNG or JPEG."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.file_type = check_upload(upload)
+        upload.name = clean_filename(upload.name)
+        return upload
+
+
+class StartAssessmentForm(forms.Form):
+    copy_previous = forms.BooleanField(
+        label=_("Start from our answers in the previous cycle"), required=False
+    )
+
+
+class SubmitForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "I confirm that this assessment is complete and may be submitted on behalf of my "
+            "State. It becomes read-only until the secretariat returns it."
+        ),
+        error_messages={"required": _("Tick the box to confirm the submission.")},
+    )

@@ -1,0 +1,84 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from ..access import delegation_of, get_assessment_for_user
+from ..forms import StartAssessmentForm
+from ..models import Assessment, Cycle
+from ..selectors import assessment_progress
+from ..services import assessment_start, assessment_sync_responses, previous_assessment
+
+
+@require_safe
+def assessment_home(request):
+    """The delegation's assessments, one per cycle, and the open cycles it can start."""
+    membership = delegation_of(request.user)
+    if membership is None:
+        raise Http404
+    assessments = list(
+        Assessment.objects.for_member_state(membership.member_state_id).select_related("cycle")
+    )
+    started = {assessment.cycle_id for assessment in assessments}
+    open_cycles = [
+        {
+            "cycle": cycle,
+            "has_previous": bool(assessments),
+        }
+        for cycle in Cycle.objects.filter(is_open=True).exclude(pk__in=started)
+    ]
+    return render(
+        request,
+        "assessments/assessment_home.html",
+        {
+            "member_state": membership.member_state,
+            "assessments": assessments,
+            "open_cycles": open_cycles,
+            "start_form": StartAssessmentForm(),
+        },
+    )
+
+
+@require_POST
+def assessment_start_view(request, cycle_code: str):
+    membership = delegation_of(request.user)
+    if membership is None:
+        raise Http404
+    cycle = get_object_or_404(Cycle, code=cycle_code)
+    form = StartAssessmentForm(request.POST)
+    copy_previous = form.is_valid() and form.cleaned_data["copy_previous"]
+    try:
+        assessment = assessment_start(
+            member_state=membership.member_state,
+            cycle=cycle,
+            started_by=request.user,
+            copy_previous=copy_previous,
+        )
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+        return redirect("assessments:home")
+    if copy_previous and previous_assessment(member_state=membership.member_state, cycle=cycle):
+        messages.success(request, _("Your answers from the previous cycle have been copied."))
+    return redirect(assessment)
+
+
+@require_safe
+def assessment_detail(request, pk: int):
+    assessment = get_assessment_for_user(request, pk)
+    if assessment.is_editable:
+        # The secretariat may add recommendations to a report of an open cycle.
+        assessment_sync_responses(assessment=assessment)
+    per_report, overall = assessment_progress(assessment)
+    return render(
+        request,
+        "assessments/assessment_detail.html",
+        {
+            "assessment": assessment,
+            "per_report": per_report,
+            "overall": overall,
+            "submissions": assessment.submissions.select_related("submitted_by"),
+            "membership": delegation_of(request.user),
+        },
+    )

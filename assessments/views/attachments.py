@@ -1,0 +1,81 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from ..access import get_attachment_for_user, get_editable_assessment, get_response_for_user
+from ..forms import AttachmentForm
+from ..services import attachment_add, attachment_remove
+from ..uploads import sha256_of
+
+
+def _back_to(response):
+    url = reverse(
+        "assessments:report_responses",
+        args=[response.assessment_id, response.recommendation.section.report.year],
+    )
+    return redirect(f"{url}#response-{response.pk}")
+
+
+@require_POST
+def attachment_upload(request, pk: int, response_pk: int):
+    assessment = get_editable_assessment(request, pk)
+    response = get_response_for_user(request, assessment, response_pk)
+    form = AttachmentForm(request.POST, request.FILES, prefix=f"a{response.pk}")
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        attachment_add(
+            response=response,
+            upload=upload,
+            checked_type=form.file_type,
+            sha256=sha256_of(upload),
+            user=request.user,
+        )
+        messages.success(
+            request,
+            _("%(name)s is attached to %(code)s.")
+            % {"name": upload.name, "code": response.recommendation.code},
+        )
+    else:
+        for error in form.errors.get("file", []):
+            messages.error(
+                request,
+                _("Not attached to %(code)s: %(error)s")
+                % {"code": response.recommendation.code, "error": error},
+            )
+    return _back_to(response)
+
+
+@require_safe
+def attachment_download(request, pk: int):
+    attachment = get_attachment_for_user(request, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    result = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    result["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    result["Cache-Control"] = "private, no-store"
+    return result
+
+
+@require_POST
+def attachment_delete(request, pk: int):
+    attachment = get_attachment_for_user(request, pk)
+    response = attachment.response
+    get_editable_assessment(request, response.assessment_id)
+    try:
+        attachment_remove(attachment=attachment, user=request.user)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s has been removed.") % {"name": attachment})
+    return _back_to(response)

@@ -1,0 +1,190 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from ..access import (
+    delegation_of,
+    get_assessment_for_user,
+    get_editable_assessment,
+    get_response_for_user,
+)
+from ..forms import AttachmentForm, ResponseForm
+from ..models import Attachment, Response, ResponseStatus
+from ..services import ResponseConflict, response_save
+
+
+def response_form(response: Response, data=None) -> ResponseForm:
+    return ResponseForm(
+        data,
+        prefix=f"r{response.pk}",
+        initial={
+            "status": response.status,
+            "evidence": response.evidence,
+            "links": response.links,
+            "version": response.version,
+        },
+    )
+
+
+def _report_responses(assessment, report):
+    return (
+        assessment.responses.filter(recommendation__section__report=report)
+        .select_related("recommendation__section__target", "updated_by")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+        .order_by("recommendation__section__target__position", "recommendation__position")
+    )
+
+
+def render_report_page(request, assessment, report, *, bound=None, conflict=None, status=200):
+    """The report page; `bound` is a submitted form to show with its errors or conflict."""
+    responses = list(_report_responses(assessment, report))
+    membership = delegation_of(request.user)
+    editable = (
+        assessment.is_editable
+        and membership is not None
+        and membership.member_state_id == assessment.member_state_id
+    )
+    cards = [
+        {
+            "response": response,
+            "form": bound
+            if bound is not None and bound.prefix == f"r{response.pk}"
+            else (response_form(response) if editable else None),
+            "conflict": conflict if conflict and conflict.pk == response.pk else None,
+            "attachment_form": AttachmentForm(prefix=f"a{response.pk}") if editable else None,
+        }
+        for response in responses
+    ]
+    reports = list(assessment.cycle.reports.order_by("year").only("year", "title"))
+    index = next(i for i, item in enumerate(reports) if item.pk == report.pk)
+    return render(
+        request,
+        "assessments/report_responses.html",
+        {
+            "assessment": assessment,
+            "report": report,
+            "paragraphs": responses[0].recommendation.section.paragraphs if responses else "",
+            "cards": cards,
+            "editable": editable,
+            "previous_report": reports[index - 1] if index > 0 else None,
+            "next_report": reports[index + 1] if index + 1 < len(reports) else None,
+        },
+        status=status,
+    )
+
+
+@require_safe
+def report_responses(request, pk: int, year: int):
+    assessment = get_assessment_for_user(request, pk)
+    report = get_object_or_404(assessment.cycle.reports, year=year)
+    return render_report_page(request, assessment, report)
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+@require_POST
+def response_save_view(request, pk: int, response_pk: int):
+    """Save one answer: an htmx autosave (answers a fragment) or a plain form post."""
+    assessment = get_editable_assessment(request, pk)
+    response = get_response_for_user(request, assessment, response_pk)
+    report = response.recommendation.section.report
+    form = response_form(response, request.POST)
+    conflict = None
+    if form.is_valid():
+        try:
+            saved = response_save(
+                response=response,
+                content=form.content(),
+                base_version=form.cleaned_data["version"],
+                user=request.user,
+            )
+        except ResponseConflict as error:
+            conflict = error.current
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect(assessment)
+        else:
+            if _is_htmx(request) and request.POST.get("resolve"):
+                # The conflict is resolved: show the card as it is now, autosaving again.
+                card = {
+                    "response": saved,
+                    "form": response_form(saved),
+                    "attachment_form": AttachmentForm(prefix=f"a{saved.pk}"),
+                }
+                return render(request, "assessments/includes/response_card.html", {"card": card})
+            if _is_htmx(request):
+                return render(
+                    request,
+                    "assessments/includes/save_state.html",
+                    {"response": saved, "oob": True},
+                )
+            messages.success(
+                request,
+                _("Your answer to %(code)s has been saved.")
+                % {"code": response.recommendation.code},
+            )
+            url = reverse("assessments:report_responses", args=[assessment.pk, report.year])
+            return redirect(f"{url}#response-{response.pk}")
+
+    if conflict is not None:
+        # Keep what this person typed, show the other version, and let the next save
+        # knowingly replace it: the form now carries the current version.
+        form = response_form(
+            response, {**request.POST.dict(), form.add_prefix("version"): conflict.version}
+        )
+        form.is_valid()
+    if _is_htmx(request):
+        template = (
+            "assessments/includes/response_card.html"
+            if conflict is not None
+            else "assessments/includes/save_state.html"
+        )
+        result = render(
+            request,
+            template,
+            {
+                "card": {
+                    "response": response,
+                    "form": form,
+                    "conflict": conflict,
+                    "attachment_form": AttachmentForm(prefix=f"a{response.pk}"),
+                },
+                "response": response,
+                "form": form,
+                "assessment": assessment,
+                "editable": True,
+            },
+        )
+        if conflict is not None:
+            result["HX-Retarget"] = f"#response-{response.pk}"
+            result["HX-Reswap"] = "outerHTML"
+        return result
+    return render_report_page(
+        request, assessment, report, bound=form, conflict=conflict, status=409 if conflict else 400
+    )
+
+
+STATUS_LABELS = dict(ResponseStatus.choices)
+
+
+@require_safe
+def response_history(request, pk: int, response_pk: int):
+    assessment = get_assessment_for_user(request, pk)
+    response = get_response_for_user(request, assessment, response_pk)
+    changes = response.changes.select_related("changed_by")
+    return render(
+        request,
+        "assessments/response_history.html",
+        {
+            "assessment": assessment,
+            "response": response,
+            "changes": changes,
+            "status_labels": STATUS_LABELS,
+        },
+    )

@@ -1,0 +1,76 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from ..access import delegation_of, get_assessment_for_user, get_submittable_assessment
+from ..forms import SubmitForm
+from ..models import ResponseStatus
+from ..services import assessment_submit
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def assessment_submit_view(request, pk: int):
+    """Review what is missing, then submit after confirmation (focal point only)."""
+    assessment = get_assessment_for_user(request, pk)
+    membership = delegation_of(request.user)
+    if membership is None or membership.member_state_id != assessment.member_state_id:
+        raise PermissionDenied(_("Only the delegation submits its assessment."))
+    if not assessment.is_editable:
+        messages.info(request, _("This assessment has already been submitted."))
+        return redirect(assessment)
+    form = SubmitForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        try:
+            assessment = get_submittable_assessment(request, pk)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect(assessment)
+        if form.is_valid():
+            try:
+                submission = assessment_submit(assessment=assessment, submitted_by=request.user)
+            except PermissionDenied as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("The assessment has been submitted (version %(number)s).")
+                    % {"number": submission.number},
+                )
+            return redirect(assessment)
+
+    responses = assessment.responses.select_related(
+        "recommendation__section__report"
+    ).prefetch_related("attachments")
+    unanswered, without_evidence = [], []
+    for response in responses:
+        if response.status == ResponseStatus.NOT_ANSWERED:
+            unanswered.append(response)
+        elif not response.has_evidence and not response.attachments.all():
+            without_evidence.append(response)
+    return render(
+        request,
+        "assessments/assessment_submit.html",
+        {
+            "assessment": assessment,
+            "form": form,
+            "unanswered": unanswered,
+            "without_evidence": without_evidence,
+            "may_submit": membership.may_submit,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_safe
+def submission_detail(request, pk: int, number: int):
+    assessment = get_assessment_for_user(request, pk)
+    submission = get_object_or_404(
+        assessment.submissions.select_related("submitted_by"), number=number
+    )
+    return render(
+        request,
+        "assessments/submission_detail.html",
+        {"assessment": assessment, "submission": submission, "snapshot": submission.snapshot},
+    )

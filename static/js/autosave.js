@@ -1,0 +1,70 @@
+// Autosave support: say "unsaved" while typing and warn before leaving a page with
+// typed text that has not been saved. Texts come from the form's data attributes,
+// which the template translates.
+(function () {
+  "use strict";
+  var edits = new WeakMap(); // form -> number of edits so far
+  var sent = new WeakMap(); // form -> number of edits included in the request in flight
+  var dirty = new Set();
+
+  function autosaveForm(element) {
+    return element && element.closest ? element.closest("form[data-autosave]") : null;
+  }
+
+  function setState(form, text) {
+    var state = form.querySelector(".save-state");
+    if (state && text) state.textContent = text;
+  }
+
+  document.addEventListener("input", function (event) {
+    var form = autosaveForm(event.target);
+    if (!form) return;
+    edits.set(form, (edits.get(form) || 0) + 1);
+    dirty.add(form);
+    setState(form, form.dataset.unsavedText);
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = autosaveForm(event.detail.elt);
+    if (form) sent.set(form, edits.get(form) || 0);
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = autosaveForm(event.detail.elt);
+    if (!form) return;
+    var refused = form.querySelector(".save-state .text-danger");
+    if (event.detail.successful && !refused && sent.get(form) === (edits.get(form) || 0)) {
+      dirty.delete(form);
+    }
+  });
+
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = autosaveForm(event.detail.elt);
+    if (form) setState(form, form.dataset.offlineText);
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var form = autosaveForm(event.detail.elt);
+    if (form) setState(form, form.dataset.errorText);
+  });
+
+  // A conflict replaces the card with a form holding this person's unsaved text.
+  document.addEventListener("htmx:load", function (event) {
+    var elt = event.detail.elt;
+    if (!elt.querySelectorAll) return;
+    elt.querySelectorAll("form[data-autosave][data-unsaved]").forEach(function (form) {
+      dirty.add(form);
+    });
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    dirty.forEach(function (form) {
+      if (!document.contains(form)) dirty.delete(form);
+    });
+    if (dirty.size) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
+})();

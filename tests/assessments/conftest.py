@@ -1,0 +1,55 @@
+import datetime
+
+import pytest
+
+from assessments.models import Cycle
+from assessments.services import assessment_start
+from catalogue.models import Recommendation, Report, Section, Target, recommendation_code
+
+
+def _report(year, targets, per_target):
+    report = Report.objects.create(
+        number=year - 2008, year=year, symbol=f"A/{year - 1946}/1", title=f"Report {year}"
+    )
+    for target, count in zip(targets, per_target, strict=True):
+        section = Section.objects.create(report=report, target=target, paragraphs="1–5")
+        for position in range(1, count + 1):
+            Recommendation.objects.create(
+                section=section,
+                position=position,
+                code=recommendation_code(year=year, target_code=target.code, position=position),
+                text=f"Recommendation {position} of {year} to {target.code}.",
+            )
+    return report
+
+
+@pytest.fixture
+def catalogue(db):
+    """Two reports with Member State recommendations (3 and 2) and some for the UN."""
+    ms = Target.objects.create(code="MS", name="Member States", position=1)
+    un = Target.objects.create(code="UN", name="United Nations", position=2)
+    return [_report(2013, [ms, un], [3, 2]), _report(2014, [ms], [2])]
+
+
+@pytest.fixture
+def cycle(catalogue):
+    cycle = Cycle.objects.create(
+        code="2025", name="2025 debate", deadline=datetime.date(2025, 6, 25)
+    )
+    cycle.reports.set(catalogue)
+    return cycle
+
+
+@pytest.fixture
+def norway_assessment(cycle, norway, delegate_norway):
+    return assessment_start(member_state=norway, cycle=cycle, started_by=delegate_norway)
+
+
+@pytest.fixture
+def kenya_assessment(cycle, kenya, delegate_kenya):
+    return assessment_start(member_state=kenya, cycle=cycle, started_by=delegate_kenya)
+
+
+@pytest.fixture
+def first_response(norway_assessment):
+    return norway_assessment.responses.get(recommendation__code="2013-MS-01")

@@ -1,0 +1,112 @@
+"""A delegation sees only its own State: every URL of another State's objects answers 404."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from assessments.services import assessment_submit
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def norway_objects(client, delegate_norway, norway_assessment, first_response):
+    client.force_login(delegate_norway)
+    client.post(
+        reverse("assessments:attachment_upload", args=[norway_assessment.pk, first_response.pk]),
+        {f"a{first_response.pk}-file": SimpleUploadedFile("law.pdf", PDF)},
+    )
+    attachment = first_response.attachments.get()
+    client.logout()
+    return norway_assessment, first_response, attachment
+
+
+def norway_urls(assessment, response, attachment):
+    a, r = assessment.pk, response.pk
+    return {
+        "get": [
+            reverse("assessments:assessment_detail", args=[a]),
+            reverse("assessments:report_responses", args=[a, 2013]),
+            reverse("assessments:response_history", args=[a, r]),
+            reverse("assessments:attachment_download", args=[attachment.pk]),
+            reverse("assessments:assessment_submit", args=[a]),
+            reverse("assessments:submission_detail", args=[a, 1]),
+        ],
+        "post": [
+            reverse("assessments:response_save", args=[a, r]),
+            reverse("assessments:attachment_upload", args=[a, r]),
+            reverse("assessments:attachment_delete", args=[attachment.pk]),
+            reverse("assessments:assessment_submit", args=[a]),
+        ],
+    }
+
+
+def test_every_url_of_another_states_assessment_answers_404(
+    client, norway_objects, delegate_kenya, kenya_assessment, delegate_norway
+):
+    assessment, response, attachment = norway_objects
+    assessment_submit(assessment=assessment, submitted_by=delegate_norway)
+    assessment.status = "returned"
+    assessment.save()
+    client.force_login(delegate_kenya)
+    urls = norway_urls(assessment, response, attachment)
+
+    for url in urls["get"]:
+        assert client.get(url).status_code == 404, url
+    for url in urls["post"]:
+        assert client.post(url, {"confirm": "on"}).status_code == 404, url
+
+    response.refresh_from_db()
+    assert response.version == 0
+    assert response.attachments.count() == 1
+    assert assessment.submissions.count() == 1
+
+
+def test_a_response_of_another_state_under_ones_own_assessment_answers_404(
+    client, delegate_kenya, kenya_assessment, norway_objects
+):
+    _, norway_response, _ = norway_objects
+    client.force_login(delegate_kenya)
+    tampered = reverse("assessments:response_save", args=[kenya_assessment.pk, norway_response.pk])
+    history = reverse(
+        "assessments:response_history", args=[kenya_assessment.pk, norway_response.pk]
+    )
+    assert client.post(tampered, {}).status_code == 404
+    assert client.get(history).status_code == 404
+
+
+def test_users_without_a_delegation_get_404_on_delegation_pages(
+    client, django_user_model, norway_objects
+):
+    assessment, response, attachment = norway_objects
+    client.force_login(django_user_model.objects.create_user("visitor", password="pw-visitor"))
+    assert client.get(reverse("assessments:home")).status_code == 404
+    for url in norway_urls(assessment, response, attachment)["get"]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_anonymous_visitors_are_sent_to_login(client, norway_objects):
+    assessment, response, attachment = norway_objects
+    for url in norway_urls(assessment, response, attachment)["get"]:
+        result = client.get(url)
+        assert result.status_code == 302
+        assert result.url.startswith(reverse("accounts:login"))
+
+
+def test_the_secretariat_reads_every_state_but_cannot_edit(client, secretariat, norway_objects):
+    assessment, response, attachment = norway_objects
+    client.force_login(secretariat)
+    for url in norway_urls(assessment, response, attachment)["get"][:4]:
+        result = client.get(url)
+        result.close()
+        assert result.status_code == 200, url
+    page = client.get(reverse("assessments:report_responses", args=[assessment.pk, 2013]))
+    assert "hx-post" not in page.content.decode()
+    assert (
+        client.post(
+            reverse("assessments:response_save", args=[assessment.pk, response.pk]), {}
+        ).status_code
+        == 404
+    )

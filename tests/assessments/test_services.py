@@ -1,0 +1,160 @@
+"""Assessment state changes: start, save with conflict detection, history, submit."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from assessments.models import (
+    AssessmentStatus,
+    Cycle,
+    Response,
+    ResponseChange,
+    ResponseStatus,
+)
+from assessments.services import (
+    ResponseConflict,
+    ResponseContent,
+    assessment_start,
+    assessment_submit,
+    response_save,
+)
+
+pytestmark = pytest.mark.django_db
+
+ANSWER = ResponseContent(
+    status=ResponseStatus.IMPLEMENTED, evidence="A national focal point since 2019.", links=[]
+)
+
+
+def test_starting_creates_one_blank_answer_per_member_state_recommendation(norway_assessment):
+    codes = sorted(norway_assessment.responses.values_list("recommendation__code", flat=True))
+    assert codes == ["2013-MS-01", "2013-MS-02", "2013-MS-03", "2014-MS-01", "2014-MS-02"]
+    assert not norway_assessment.responses.exclude(status=ResponseStatus.NOT_ANSWERED).exists()
+
+
+def test_starting_twice_returns_the_same_assessment(norway_assessment, norway, delegate_norway):
+    again = assessment_start(
+        member_state=norway, cycle=norway_assessment.cycle, started_by=delegate_norway
+    )
+    assert again.pk == norway_assessment.pk
+    assert again.responses.count() == 5
+
+
+def test_a_save_increments_the_version_and_records_before_and_after(
+    first_response, delegate_norway
+):
+    saved = response_save(
+        response=first_response, content=ANSWER, base_version=0, user=delegate_norway
+    )
+
+    assert (saved.status, saved.version, saved.updated_by) == (
+        ResponseStatus.IMPLEMENTED,
+        1,
+        delegate_norway,
+    )
+    change = saved.changes.get()
+    assert change.changed_by == delegate_norway
+    assert change.before == {"status": "", "evidence": "", "links": []}
+    assert change.after == ANSWER.as_dict()
+
+
+def test_a_save_based_on_a_stale_version_is_refused_and_keeps_the_stored_answer(
+    first_response, delegate_norway, editor_norway
+):
+    response_save(response=first_response, content=ANSWER, base_version=0, user=editor_norway)
+    mine = ResponseContent(status=ResponseStatus.NOT_STARTED, evidence="Mine.", links=[])
+
+    with pytest.raises(ResponseConflict) as conflict:
+        response_save(response=first_response, content=mine, base_version=0, user=delegate_norway)
+
+    assert conflict.value.current.evidence == ANSWER.evidence
+    assert conflict.value.current.updated_by == editor_norway
+    first_response.refresh_from_db()
+    assert (first_response.evidence, first_response.version) == (ANSWER.evidence, 1)
+    assert first_response.changes.count() == 1
+
+
+def test_saving_the_same_content_again_records_nothing(first_response, delegate_norway):
+    response_save(response=first_response, content=ANSWER, base_version=0, user=delegate_norway)
+    saved = response_save(
+        response=first_response, content=ANSWER, base_version=1, user=delegate_norway
+    )
+    assert saved.version == 1
+    assert ResponseChange.objects.count() == 1
+
+
+def test_submitting_freezes_a_snapshot_and_makes_the_assessment_read_only(
+    norway_assessment, first_response, delegate_norway
+):
+    response_save(response=first_response, content=ANSWER, base_version=0, user=delegate_norway)
+
+    submission = assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+
+    norway_assessment.refresh_from_db()
+    assert norway_assessment.status == AssessmentStatus.SUBMITTED
+    assert submission.number == 1
+    snapshot = submission.snapshot
+    assert snapshot["member_state"]["name"] == "Norway"
+    first = snapshot["reports"][0]["responses"][0]
+    assert (first["code"], first["status_label"], first["evidence"]) == (
+        "2013-MS-01",
+        "Implemented",
+        ANSWER.evidence,
+    )
+    with pytest.raises(PermissionDenied):
+        response_save(
+            response=first_response,
+            content=ResponseContent(status="", evidence="Later.", links=[]),
+            base_version=1,
+            user=delegate_norway,
+        )
+
+
+def test_the_snapshot_survives_later_changes_to_the_catalogue(norway_assessment, delegate_norway):
+    submission = assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    first = norway_assessment.responses.get(recommendation__code="2013-MS-01").recommendation
+    first.text = "Reworded."
+    first.save()
+    submission.refresh_from_db()
+    assert submission.snapshot["reports"][0]["responses"][0]["text"].startswith("Recommendation 1")
+
+
+def test_a_second_submit_is_refused_and_creates_no_second_submission(
+    norway_assessment, delegate_norway
+):
+    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    with pytest.raises(PermissionDenied):
+        assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    assert norway_assessment.submissions.count() == 1
+
+
+def test_a_new_cycle_can_start_from_the_previous_answers(
+    norway_assessment, first_response, delegate_norway, norway, catalogue
+):
+    response_save(response=first_response, content=ANSWER, base_version=0, user=delegate_norway)
+    new_cycle = Cycle.objects.create(code="2027", name="2027", deadline=datetime.date(2027, 6, 1))
+    new_cycle.reports.set(catalogue)
+
+    copied = assessment_start(
+        member_state=norway, cycle=new_cycle, started_by=delegate_norway, copy_previous=True
+    )
+
+    answer = copied.responses.get(recommendation__code="2013-MS-01")
+    assert (answer.status, answer.evidence) == (ANSWER.status, ANSWER.evidence)
+    assert answer.changes.get().kind == ResponseChange.Kind.COPIED
+    assert copied.responses.exclude(pk=answer.pk).filter(status="").count() == 4
+
+
+def test_a_closed_cycle_cannot_be_started(cycle, norway, delegate_norway):
+    cycle.is_open = False
+    cycle.save()
+    with pytest.raises(PermissionDenied):
+        assessment_start(member_state=norway, cycle=cycle, started_by=delegate_norway)
+
+
+def test_database_refuses_an_unknown_status(first_response):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Response.objects.filter(pk=first_response.pk).update(status="done")

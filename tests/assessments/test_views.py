@@ -1,0 +1,299 @@
+"""The delegation's pages: overview, report pages with autosave, history, submission."""
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import AssessmentStatus, ResponseStatus
+from assessments.services import ResponseContent, response_save
+
+pytestmark = pytest.mark.django_db
+
+
+def save_url(response):
+    return reverse("assessments:response_save", args=[response.assessment_id, response.pk])
+
+
+def answer(response, **fields):
+    prefix = f"r{response.pk}-"
+    data = {"status": "implemented", "evidence": "", "links": "", "version": response.version}
+    data.update(fields)
+    return {prefix + key: value for key, value in data.items()}
+
+
+def test_a_delegate_starts_the_assessment_of_the_open_cycle(client, delegate_norway, cycle):
+    client.force_login(delegate_norway)
+    page = client.get(reverse("assessments:home"))
+    assert "Start the assessment" in page.content.decode()
+
+    response = client.post(reverse("assessments:assessment_start", args=[cycle.code]))
+
+    assessment = delegate_norway.delegation_membership.member_state.assessments.get()
+    assert response.url == assessment.get_absolute_url()
+    assert assessment.responses.count() == 5
+
+
+def test_overview_shows_progress_per_report_and_the_deadline(
+    client, delegate_norway, norway_assessment, first_response
+):
+    response_save(
+        response=first_response,
+        content=ResponseContent(status="implemented", evidence="", links=[]),
+        base_version=0,
+        user=delegate_norway,
+    )
+    client.force_login(delegate_norway)
+
+    page = client.get(norway_assessment.get_absolute_url())
+
+    assert [
+        (item.report.year, item.progress.answered, item.progress.total)
+        for item in page.context["per_report"]
+    ] == [
+        (2013, 1, 3),
+        (2014, 0, 2),
+    ]
+    assert "25 June 2025" in page.content.decode()
+
+
+def test_report_page_lists_member_state_recommendations_with_paragraphs(
+    client, delegate_norway, norway_assessment
+):
+    client.force_login(delegate_norway)
+    page = client.get(reverse("assessments:report_responses", args=[norway_assessment.pk, 2013]))
+    html = page.content.decode()
+    assert "2013-MS-03" in html
+    assert "2013-UN-01" not in html
+    assert "Relevant paragraphs: 1–5" in html
+    assert 'hx-post="' in html
+
+
+def test_autosave_saves_one_answer_and_returns_its_new_version(
+    client, delegate_norway, first_response
+):
+    client.force_login(delegate_norway)
+
+    result = client.post(
+        save_url(first_response),
+        answer(first_response, evidence="Law of 2020.", links="https://example.org/law"),
+        headers={"HX-Request": "true"},
+    )
+
+    first_response.refresh_from_db()
+    assert result.status_code == 200
+    assert (first_response.status, first_response.evidence, first_response.links) == (
+        "implemented",
+        "Law of 2020.",
+        ["https://example.org/law"],
+    )
+    html = result.content.decode()
+    assert "Saved" in html
+    assert f'id="id_r{first_response.pk}-version" hx-swap-oob="true"' in html
+    assert 'value="1"' in html
+
+
+def test_without_javascript_a_plain_post_saves_and_returns_to_the_answer(
+    client, delegate_norway, first_response
+):
+    client.force_login(delegate_norway)
+    result = client.post(save_url(first_response), answer(first_response, status="not_started"))
+    assert result.status_code == 302
+    assert result.url.endswith(f"#response-{first_response.pk}")
+    first_response.refresh_from_db()
+    assert first_response.status == ResponseStatus.NOT_STARTED
+
+
+def test_a_stale_save_is_refused_showing_both_versions_and_keeping_the_typed_text(
+    client, delegate_norway, editor_norway, first_response
+):
+    response_save(
+        response=first_response,
+        content=ResponseContent(status="implemented", evidence="Erik's text.", links=[]),
+        base_version=0,
+        user=editor_norway,
+    )
+    client.force_login(delegate_norway)
+
+    result = client.post(
+        save_url(first_response),
+        answer(first_response, evidence="Nora's text.", version=0),
+        headers={"HX-Request": "true"},
+    )
+
+    html = result.content.decode()
+    assert "Erik&#x27;s text." in html
+    assert "Nora&#x27;s text." in html
+    assert "Your text has not been saved" in html
+    assert result["HX-Retarget"] == f"#response-{first_response.pk}"
+    first_response.refresh_from_db()
+    assert first_response.evidence == "Erik's text."
+
+
+def test_a_stale_plain_post_answers_409_with_both_versions(
+    client, delegate_norway, editor_norway, first_response
+):
+    response_save(
+        response=first_response,
+        content=ResponseContent(status="implemented", evidence="Erik's text.", links=[]),
+        base_version=0,
+        user=editor_norway,
+    )
+    client.force_login(delegate_norway)
+    result = client.post(
+        save_url(first_response), answer(first_response, evidence="Mine.", version=0)
+    )
+    assert result.status_code == 409
+    assert "Erik&#x27;s text." in result.content.decode()
+    assert "Mine." in result.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"status": "done"}, "Select a valid choice"),
+        ({"evidence": "x" * 10_001}, "at most 10000 characters"),
+        ({"links": "javascript:alert(1)"}, "is not a web address"),
+        ({"links": "ftp://example.org/file"}, "is not a web address"),
+        ({"links": "\n".join(f"https://e.org/{i}" for i in range(11))}, "at most 10 links"),
+        ({"version": "abc"}, "Enter a whole number"),
+        ({"version": "-1"}, "greater than or equal to 0"),
+    ],
+)
+def test_bad_input_is_refused_with_a_message_and_nothing_changes(
+    client, delegate_norway, first_response, fields, message
+):
+    client.force_login(delegate_norway)
+
+    htmx = client.post(
+        save_url(first_response), answer(first_response, **fields), headers={"HX-Request": "true"}
+    )
+    plain = client.post(save_url(first_response), answer(first_response, **fields))
+
+    assert message in htmx.content.decode()
+    assert "Not saved" in htmx.content.decode()
+    assert plain.status_code == 400
+    assert message in plain.content.decode()
+    first_response.refresh_from_db()
+    assert (first_response.status, first_response.version) == ("", 0)
+    assert not first_response.changes.exists()
+
+
+def test_history_shows_who_changed_what(client, delegate_norway, first_response):
+    client.force_login(delegate_norway)
+    client.post(save_url(first_response), answer(first_response, evidence="First."))
+    first_response.refresh_from_db()
+    client.post(save_url(first_response), answer(first_response, evidence="Second."))
+
+    page = client.get(
+        reverse(
+            "assessments:response_history", args=[first_response.assessment_id, first_response.pk]
+        )
+    )
+
+    html = page.content.decode()
+    assert html.count("Answer edited") == 2
+    assert "First." in html and "Second." in html
+    assert "nora" in html
+
+
+def test_evidence_is_escaped_everywhere(client, delegate_norway, first_response):
+    client.force_login(delegate_norway)
+    script = "<script>alert('x')</script>"
+    client.post(save_url(first_response), answer(first_response, evidence=script))
+    for url in (
+        reverse("assessments:report_responses", args=[first_response.assessment_id, 2013]),
+        reverse(
+            "assessments:response_history", args=[first_response.assessment_id, first_response.pk]
+        ),
+    ):
+        html = client.get(url).content.decode()
+        assert script not in html
+        assert "&lt;script&gt;" in html
+
+
+def test_only_the_focal_point_submits_after_confirming(
+    client, delegate_norway, editor_norway, norway_assessment
+):
+    url = reverse("assessments:assessment_submit", args=[norway_assessment.pk])
+    client.force_login(editor_norway)
+    assert "Only your delegation" in client.get(url).content.decode()
+    client.post(url, {"confirm": "on"})
+    norway_assessment.refresh_from_db()
+    assert norway_assessment.status == AssessmentStatus.DRAFT
+
+    client.force_login(delegate_norway)
+    unconfirmed = client.post(url, {})
+    assert unconfirmed.status_code == 400
+    assert "Tick the box" in unconfirmed.content.decode()
+
+    client.post(url, {"confirm": "on"})
+    norway_assessment.refresh_from_db()
+    assert norway_assessment.status == AssessmentStatus.SUBMITTED
+    assert norway_assessment.submissions.count() == 1
+
+
+def test_review_page_lists_unanswered_and_answers_without_evidence(
+    client, delegate_norway, norway_assessment, first_response
+):
+    client.force_login(delegate_norway)
+    client.post(save_url(first_response), answer(first_response))
+    page = client.get(reverse("assessments:assessment_submit", args=[norway_assessment.pk]))
+    assert [r.recommendation.code for r in page.context["without_evidence"]] == ["2013-MS-01"]
+    assert len(page.context["unanswered"]) == 4
+
+
+def test_a_double_submit_creates_one_submission_and_says_so(
+    client, delegate_norway, norway_assessment
+):
+    client.force_login(delegate_norway)
+    url = reverse("assessments:assessment_submit", args=[norway_assessment.pk])
+    client.post(url, {"confirm": "on"})
+    second = client.post(url, {"confirm": "on"}, follow=True)
+    assert "already been submitted" in second.content.decode()
+    assert norway_assessment.submissions.count() == 1
+
+
+def test_a_submitted_assessment_is_read_only_for_the_delegation(
+    client, delegate_norway, norway_assessment, first_response
+):
+    client.force_login(delegate_norway)
+    client.post(
+        reverse("assessments:assessment_submit", args=[norway_assessment.pk]), {"confirm": "on"}
+    )
+
+    page = client.get(reverse("assessments:report_responses", args=[norway_assessment.pk, 2013]))
+    edit = client.post(save_url(first_response), answer(first_response, evidence="Late."))
+
+    assert "hx-post" not in page.content.decode()
+    assert "read-only" in page.content.decode()
+    assert edit.status_code == 403
+    assert "read-only" in edit.content.decode()
+    first_response.refresh_from_db()
+    assert first_response.evidence == ""
+
+
+@pytest.mark.parametrize("per_target", [2, 12])
+def test_report_page_and_autosave_run_a_constant_number_of_queries(
+    client, delegate_norway, norway_assessment, django_assert_num_queries, per_target
+):
+    from assessments.services import assessment_sync_responses
+    from catalogue.models import Recommendation, Section, recommendation_code
+
+    section = Section.objects.get(report__year=2014, target__code="MS")
+    for position in range(3, 3 + per_target):
+        Recommendation.objects.create(
+            section=section,
+            position=position,
+            code=recommendation_code(year=2014, target_code="MS", position=position),
+            text="More.",
+        )
+    assessment_sync_responses(assessment=norway_assessment)
+    response = norway_assessment.responses.get(recommendation__code="2014-MS-01")
+    client.force_login(delegate_norway)
+    url = reverse("assessments:report_responses", args=[norway_assessment.pk, 2014])
+
+    with django_assert_num_queries(9):
+        client.get(url)
+    with django_assert_num_queries(11):
+        client.post(
+            save_url(response), answer(response, evidence="Yes."), headers={"HX-Request": "true"}
+        )
