@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +82,10 @@ class AttachmentForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
         help_text=_("PDF, Word, Excel, PNG or JPEG."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = settings.ATTACHMENT_MAX_BYTES
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

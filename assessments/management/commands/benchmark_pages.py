@@ -1,0 +1,125 @@
+import statistics
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, reset_queries, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments.models import Cycle, DelegationMember, DelegationRole, MemberState
+from assessments.services import assessment_start
+
+
+class Rollback(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = (
+        "Time the catalogue pages, a fully answered report page and one autosave against "
+        "a near-empty view, in this process, on the configured database. Everything the "
+        "benchmark creates is rolled back."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--runs", type=int, default=50, help="requests per page (default 50)")
+
+    def handle(self, *args, runs, **options):
+        cycle = Cycle.objects.filter(is_open=True).first()
+        state = MemberState.objects.order_by("name").first()
+        if cycle is None or state is None:
+            raise CommandError("Load the reference data first: manage.py load_reference_data")
+        try:
+            with transaction.atomic():
+                self._run(cycle, state, runs)
+                raise Rollback
+        except Rollback:
+            pass
+
+    def _run(self, cycle, state, runs):
+        user = get_user_model().objects.create_user("benchmark-delegate")
+        DelegationMember.objects.filter(member_state=state).delete()
+        DelegationMember.objects.create(
+            user=user, member_state=state, role=DelegationRole.FOCAL_POINT
+        )
+        assessment = state.assessments.filter(cycle=cycle).first() or assessment_start(
+            member_state=state, cycle=cycle, started_by=user
+        )
+        assessment.responses.update(
+            status="implemented",
+            evidence="A paragraph of evidence describing the measures taken. " * 8,
+            links=["https://example.org/evidence"],
+        )
+        year = cycle.reports.order_by("year").first().year
+        response = assessment.responses.filter(recommendation__section__report__year=year).first()
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+
+        def autosave():
+            response.refresh_from_db(fields=["version"])
+            prefix = f"r{response.pk}-"
+            return client.post(
+                reverse("assessments:response_save", args=[assessment.pk, response.pk]),
+                {
+                    prefix + "status": "partially_implemented",
+                    prefix + "evidence": f"Evidence {time.perf_counter()}",
+                    prefix + "links": "",
+                    prefix + "version": response.version,
+                },
+                headers={"HX-Request": "true"},
+            )
+
+        pages = [
+            ("near-empty view (/healthz)", lambda: client.get(reverse("healthz"))),
+            ("catalogue: report list", lambda: client.get(reverse("catalogue:report_list"))),
+            (
+                "catalogue: report page",
+                lambda: client.get(reverse("catalogue:report_detail", args=[year])),
+            ),
+            (
+                "catalogue: recommendations, unfiltered",
+                lambda: client.get(reverse("catalogue:recommendation_list")),
+            ),
+            (
+                "catalogue: recommendations, search",
+                lambda: client.get(reverse("catalogue:recommendation_list"), {"q": "prevention"}),
+            ),
+            (
+                f"assessment: report {year} page, all answered",
+                lambda: client.get(
+                    reverse("assessments:report_responses", args=[assessment.pk, year])
+                ),
+            ),
+            ("assessment: one autosave", autosave),
+        ]
+        self.stdout.write(
+            f"{connection.vendor}, {runs} runs each; median and 90th percentile in ms\n"
+        )
+        baseline = None
+        for label, request in pages:
+            timings, queries = self._measure(request, runs)
+            median = statistics.median(timings)
+            baseline = baseline or median
+            p90 = statistics.quantiles(timings, n=10)[-1]
+            self.stdout.write(
+                f"{label:45} {median:7.2f} {p90:7.2f}  x{median / baseline:5.1f}  {queries} queries"
+            )
+
+    def _measure(self, request, runs):
+        for _ in range(3):
+            self._check(request())
+        timings = []
+        for _ in range(runs):
+            reset_queries()
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                result = request()
+                timings.append((time.perf_counter() - start) * 1000)
+            self._check(result)
+        return timings, len(captured)
+
+    def _check(self, result):
+        if result.status_code != 200:
+            raise CommandError(f"{result.request['PATH_INFO']} answered {result.status_code}")

@@ -1,0 +1,48 @@
+"""The secretariat opens cycles and manages delegations in the admin."""
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Cycle, DelegationMember
+
+pytestmark = pytest.mark.django_db
+
+
+def test_secretariat_opens_a_new_cycle_covering_chosen_reports(client, secretariat, catalogue):
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("admin:assessments_cycle_add"),
+        {
+            "code": "2027",
+            "name": "2027 debate",
+            "deadline": "2027-06-30",
+            "is_open": "on",
+            "reports": [report.pk for report in catalogue],
+        },
+    )
+    assert response.status_code == 302
+    cycle = Cycle.objects.get(code="2027")
+    assert sorted(cycle.reports.values_list("year", flat=True)) == [2013, 2014]
+
+
+def test_secretariat_adds_a_user_to_a_delegation(client, secretariat, norway, django_user_model):
+    user = django_user_model.objects.create_user("ola", password="pw-ola")
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("admin:assessments_delegationmember_add"),
+        {"user": user.pk, "member_state": norway.pk, "role": "editor"},
+    )
+    assert response.status_code == 302
+    assert DelegationMember.objects.get(user=user).member_state == norway
+
+
+def test_user_list_shows_each_users_delegation(client, secretariat, delegate_norway):
+    client.force_login(secretariat)
+    page = client.get(reverse("admin:accounts_user_changelist"))
+    assert page.status_code == 200
+    assert "Norway" in page.content.decode()
+
+
+def test_delegates_cannot_reach_the_cycles_admin(client, delegate_norway):
+    client.force_login(delegate_norway)
+    assert client.get(reverse("admin:assessments_cycle_changelist")).status_code == 302
