@@ -187,7 +187,7 @@ def response_save(
         after=content.as_dict(),
     )
     _touch(response.assessment)
-    saved = Response(
+    return Response(
         pk=stored.pk,
         assessment=response.assessment,
         recommendation_id=stored.recommendation_id,
@@ -196,7 +196,21 @@ def response_save(
         updated_at=now,
         updated_by=user,
     )
-    return saved
+
+
+def _record_attachment_change(
+    *, response: Response, kind: str, user: AbstractBaseUser, before: list, after: list
+) -> None:
+    # Files do not change the answer's version: an upload must not make a colleague's
+    # open form look stale.
+    ResponseChange.objects.create(
+        response=response,
+        kind=kind,
+        version=response.version,
+        changed_by=user,
+        before={"attachments": before},
+        after={"attachments": after},
+    )
 
 
 @transaction.atomic
@@ -218,13 +232,12 @@ def attachment_add(
     attachment.file.save(upload.name, upload, save=False)
     try:
         attachment.save()
-        ResponseChange.objects.create(
+        _record_attachment_change(
             response=response,
             kind=ResponseChange.Kind.ATTACHMENT_ADDED,
-            version=response.version,
-            changed_by=user,
-            before={"attachments": before},
-            after={"attachments": [*before, attachment.describe()]},
+            user=user,
+            before=before,
+            after=[*before, attachment.describe()],
         )
     except Exception:
         # The row is rolled back with the transaction; the file must go too.
@@ -238,16 +251,13 @@ def attachment_add(
 def attachment_remove(*, attachment: Attachment, user: AbstractBaseUser) -> None:
     response = attachment.response
     _ensure_editable(response.assessment)
-    before = [a.describe() for a in response.attachments.all()]
-    ResponseChange.objects.create(
+    files = list(response.attachments.all())
+    _record_attachment_change(
         response=response,
         kind=ResponseChange.Kind.ATTACHMENT_REMOVED,
-        version=response.version,
-        changed_by=user,
-        before={"attachments": before},
-        after={
-            "attachments": [a.describe() for a in response.attachments.exclude(pk=attachment.pk)]
-        },
+        user=user,
+        before=[a.describe() for a in files],
+        after=[a.describe() for a in files if a.pk != attachment.pk],
     )
     file = attachment.file
     attachment.delete()

@@ -30,6 +30,15 @@ def response_form(response: Response, data=None) -> ResponseForm:
     )
 
 
+def _card(response: Response, form, *, conflict=None, editable=True) -> dict:
+    return {
+        "response": response,
+        "form": form,
+        "conflict": conflict,
+        "attachment_form": AttachmentForm(prefix=f"a{response.pk}") if editable else None,
+    }
+
+
 def _report_responses(assessment, report):
     return (
         assessment.responses.filter(recommendation__section__report=report)
@@ -49,14 +58,14 @@ def render_report_page(request, assessment, report, *, bound=None, conflict=None
         and membership.member_state_id == assessment.member_state_id
     )
     cards = [
-        {
-            "response": response,
-            "form": bound
+        _card(
+            response,
+            bound
             if bound is not None and bound.prefix == f"r{response.pk}"
             else (response_form(response) if editable else None),
-            "conflict": conflict if conflict and conflict.pk == response.pk else None,
-            "attachment_form": AttachmentForm(prefix=f"a{response.pk}") if editable else None,
-        }
+            conflict=conflict if conflict and conflict.pk == response.pk else None,
+            editable=editable,
+        )
         for response in responses
     ]
     reports = list(assessment.cycle.reports.order_by("year").only("year", "title"))
@@ -112,11 +121,7 @@ def response_save_view(request, pk: int, response_pk: int):
         else:
             if _is_htmx(request) and request.POST.get("resolve"):
                 # The conflict is resolved: show the card as it is now, autosaving again.
-                card = {
-                    "response": saved,
-                    "form": response_form(saved),
-                    "attachment_form": AttachmentForm(prefix=f"a{saved.pk}"),
-                }
+                card = _card(saved, response_form(saved))
                 return render(request, "assessments/includes/response_card.html", {"card": card})
             if _is_htmx(request):
                 return render(
@@ -149,16 +154,9 @@ def response_save_view(request, pk: int, response_pk: int):
             request,
             template,
             {
-                "card": {
-                    "response": response,
-                    "form": form,
-                    "conflict": conflict,
-                    "attachment_form": AttachmentForm(prefix=f"a{response.pk}"),
-                },
+                "card": _card(response, form, conflict=conflict),
                 "response": response,
                 "form": form,
-                "assessment": assessment,
-                "editable": True,
             },
         )
         if conflict is not None:

@@ -102,15 +102,20 @@ def test_without_javascript_a_plain_post_saves_and_returns_to_the_answer(
     assert first_response.status == ResponseStatus.NOT_STARTED
 
 
-def test_a_stale_save_is_refused_showing_both_versions_and_keeping_the_typed_text(
-    client, delegate_norway, editor_norway, first_response
-):
-    response_save(
+@pytest.fixture
+def saved_by_erik(first_response, editor_norway):
+    """Erik saved the first answer after Nora opened it at version 0."""
+    return response_save(
         response=first_response,
         content=ResponseContent(status="implemented", evidence="Erik's text.", links=[]),
         base_version=0,
         user=editor_norway,
     )
+
+
+def test_a_stale_save_is_refused_showing_both_versions_and_keeping_the_typed_text(
+    client, delegate_norway, first_response, saved_by_erik
+):
     client.force_login(delegate_norway)
 
     result = client.post(
@@ -129,14 +134,8 @@ def test_a_stale_save_is_refused_showing_both_versions_and_keeping_the_typed_tex
 
 
 def test_a_stale_plain_post_answers_409_with_both_versions(
-    client, delegate_norway, editor_norway, first_response
+    client, delegate_norway, first_response, saved_by_erik
 ):
-    response_save(
-        response=first_response,
-        content=ResponseContent(status="implemented", evidence="Erik's text.", links=[]),
-        base_version=0,
-        user=editor_norway,
-    )
     client.force_login(delegate_norway)
     result = client.post(
         save_url(first_response), answer(first_response, evidence="Mine.", version=0)
