@@ -1,7 +1,11 @@
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -12,9 +16,10 @@ from ..access import (
     get_editable_assessment,
     get_response_for_user,
 )
-from ..forms import AttachmentForm, ResponseForm
+from ..forms import ResponseForm
 from ..models import Attachment, Response, ResponseStatus
 from ..services import ResponseConflict, response_save
+from ..uploads import ACCEPT
 
 
 def response_form(response: Response, data=None) -> ResponseForm:
@@ -30,12 +35,35 @@ def response_form(response: Response, data=None) -> ResponseForm:
     )
 
 
-def _card(response: Response, form, *, conflict=None, editable=True) -> dict:
+@dataclass
+class Card:
+    """What one answer card shows; URLs are resolved here because a page holds dozens."""
+
+    response: Response
+    form: ResponseForm | None
+    conflict: Response | None = None
+    editable: bool = True
+
+    def __post_init__(self):
+        args = [self.response.assessment_id, self.response.pk]
+        self.save_url = reverse("assessments:response_save", args=args)
+        self.history_url = reverse("assessments:response_history", args=args)
+        self.upload_url = self.editable and reverse("assessments:attachment_upload", args=args)
+
+
+def card_texts() -> dict:
+    """Texts every card repeats, translated once per page rather than once per card."""
     return {
-        "response": response,
-        "form": form,
-        "conflict": conflict,
-        "attachment_form": AttachmentForm(prefix=f"a{response.pk}") if editable else None,
+        "save": _("Save"),
+        "save_mine": _("Save my version"),
+        "attachments": _("Attachments"),
+        "no_files": _("No files attached."),
+        "attach": _("Attach a file"),
+        "accept": ACCEPT,
+        "upload_help": _("PDF, Word, Excel, PNG or JPEG, at most %(size)s.")
+        % {"size": filesizeformat(settings.ATTACHMENT_MAX_BYTES)},
+        "upload": _("Upload"),
+        "history": _("History of changes"),
     }
 
 
@@ -58,7 +86,7 @@ def render_report_page(request, assessment, report, *, bound=None, conflict=None
         and membership.member_state_id == assessment.member_state_id
     )
     cards = [
-        _card(
+        Card(
             response,
             bound
             if bound is not None and bound.prefix == f"r{response.pk}"
@@ -78,6 +106,7 @@ def render_report_page(request, assessment, report, *, bound=None, conflict=None
             "report": report,
             "paragraphs": responses[0].recommendation.section.paragraphs if responses else "",
             "cards": cards,
+            "texts": card_texts(),
             "editable": editable,
             "previous_report": reports[index - 1] if index > 0 else None,
             "next_report": reports[index + 1] if index + 1 < len(reports) else None,
@@ -121,8 +150,12 @@ def response_save_view(request, pk: int, response_pk: int):
         else:
             if _is_htmx(request) and request.POST.get("resolve"):
                 # The conflict is resolved: show the card as it is now, autosaving again.
-                card = _card(saved, response_form(saved))
-                return render(request, "assessments/includes/response_card.html", {"card": card})
+                card = Card(saved, response_form(saved))
+                return render(
+                    request,
+                    "assessments/includes/response_card.html",
+                    {"card": card, "texts": card_texts()},
+                )
             if _is_htmx(request):
                 return render(
                     request,
@@ -154,7 +187,8 @@ def response_save_view(request, pk: int, response_pk: int):
             request,
             template,
             {
-                "card": _card(response, form, conflict=conflict),
+                "card": Card(response, form, conflict=conflict),
+                "texts": card_texts(),
                 "response": response,
                 "form": form,
             },

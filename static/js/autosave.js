@@ -1,6 +1,6 @@
 // Autosave support: say "unsaved" while typing and warn before leaving a page with
-// typed text that has not been saved. Texts come from the form's data attributes,
-// which the template translates.
+// typed text that has not been saved. Texts come from the data attributes of the
+// enclosing [data-autosave-texts] element, which the template translates.
 (function () {
   "use strict";
   var edits = new WeakMap(); // form -> number of edits so far
@@ -11,9 +11,10 @@
     return element && element.closest ? element.closest("form[data-autosave]") : null;
   }
 
-  function setState(form, text) {
+  function setState(form, key) {
+    var texts = form.closest("[data-autosave-texts]");
     var state = form.querySelector(".save-state");
-    if (state && text) state.textContent = text;
+    if (state && texts && texts.dataset[key]) state.textContent = texts.dataset[key];
   }
 
   document.addEventListener("input", function (event) {
@@ -21,7 +22,7 @@
     if (!form) return;
     edits.set(form, (edits.get(form) || 0) + 1);
     dirty.add(form);
-    setState(form, form.dataset.unsavedText);
+    setState(form, "unsavedText");
   });
 
   document.addEventListener("htmx:beforeRequest", function (event) {
@@ -40,12 +41,12 @@
 
   document.addEventListener("htmx:sendError", function (event) {
     var form = autosaveForm(event.detail.elt);
-    if (form) setState(form, form.dataset.offlineText);
+    if (form) setState(form, "offlineText");
   });
 
   document.addEventListener("htmx:responseError", function (event) {
     var form = autosaveForm(event.detail.elt);
-    if (form) setState(form, form.dataset.errorText);
+    if (form) setState(form, "errorText");
   });
 
   // A conflict replaces the card with a form holding this person's unsaved text.

@@ -67,6 +67,35 @@ def test_report_page_lists_member_state_recommendations_with_paragraphs(
     assert 'hx-post="' in html
 
 
+def test_report_page_shows_each_saved_answer_in_labelled_fields(
+    client, delegate_norway, editor_norway, first_response
+):
+    response_save(
+        response=first_response,
+        content=ResponseContent(
+            status=ResponseStatus.PARTIALLY_IMPLEMENTED,
+            evidence="Early-warning unit set up in 2021.",
+            links=["https://example.org/a", "https://example.org/b"],
+        ),
+        base_version=0,
+        user=editor_norway,
+    )
+    client.force_login(delegate_norway)
+    page = client.get(
+        reverse("assessments:report_responses", args=[first_response.assessment_id, 2013])
+    )
+    html = page.content.decode()
+    prefix = f"id_r{first_response.pk}"
+    assert f'value="partially_implemented" id="{prefix}-status_2" checked>' in html
+    assert f'value="implemented" id="{prefix}-status_1">' in html
+    assert f'<label class="form-check-label" for="{prefix}-status_2">' in html
+    assert f'for="{prefix}-evidence">Evidence</label>' in html
+    assert ">Early-warning unit set up in 2021.</textarea>" in html
+    assert ">https://example.org/a\nhttps://example.org/b</textarea>" in html
+    assert f'name="r{first_response.pk}-version" value="1"' in html
+    assert html.count("data-autosave-texts") == 1
+
+
 def test_autosave_saves_one_answer_and_returns_its_new_version(
     client, delegate_norway, first_response
 ):

@@ -1,12 +1,15 @@
 import statistics
 import time
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
-from django.test import Client
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import include, path, reverse
 
 from assessments.models import Cycle, DelegationMember, DelegationRole, MemberState
 from assessments.services import assessment_start
@@ -14,6 +17,22 @@ from assessments.services import assessment_start
 
 class Rollback(Exception):
     pass
+
+
+def empty_view(request):
+    return HttpResponse()
+
+
+def empty_page(request):
+    return render(request, "base.html")
+
+
+# The two baselines are served only while the benchmark runs (see override_settings below).
+urlpatterns = [
+    path("benchmark/empty-view/", empty_view, name="benchmark_empty_view"),
+    path("benchmark/empty-page/", empty_page, name="benchmark_empty_page"),
+    path("", include(settings.ROOT_URLCONF)),
+]
 
 
 class Command(BaseCommand):
@@ -32,7 +51,7 @@ class Command(BaseCommand):
         if cycle is None or state is None:
             raise CommandError("Load the reference data first: manage.py load_reference_data")
         try:
-            with transaction.atomic():
+            with transaction.atomic(), override_settings(ROOT_URLCONF=__name__):
                 self._run(cycle, state, runs)
                 raise Rollback
         except Rollback:
@@ -72,7 +91,8 @@ class Command(BaseCommand):
             )
 
         pages = [
-            ("near-empty view (/healthz)", lambda: client.get(reverse("healthz"))),
+            ("empty view (HttpResponse)", lambda: client.get(reverse("benchmark_empty_view"))),
+            ("empty page in the site layout", lambda: client.get(reverse("benchmark_empty_page"))),
             ("catalogue: report list", lambda: client.get(reverse("catalogue:report_list"))),
             (
                 "catalogue: report page",
@@ -95,17 +115,18 @@ class Command(BaseCommand):
             ("assessment: one autosave", autosave),
         ]
         self.stdout.write(
-            f"{connection.vendor}, {runs} runs each; median and 90th percentile in ms\n"
+            f"{connection.vendor}, {runs} runs each: median and 90th percentile in ms, "
+            "median as a multiple of the empty view and of the empty page, queries\n"
         )
-        baseline = None
+        baselines = []
         for label, request in pages:
             timings, queries = self._measure(request, runs)
             median = statistics.median(timings)
-            baseline = baseline or median
+            if len(baselines) < 2:
+                baselines.append(median)
             p90 = statistics.quantiles(timings, n=10)[-1]
-            self.stdout.write(
-                f"{label:45} {median:7.2f} {p90:7.2f}  x{median / baseline:5.1f}  {queries} queries"
-            )
+            ratios = "  ".join(f"x{median / baseline:5.1f}" for baseline in baselines)
+            self.stdout.write(f"{label:45} {median:7.2f} {p90:7.2f}  {ratios:14} {queries} queries")
 
     def _measure(self, request, runs):
         for _ in range(3):

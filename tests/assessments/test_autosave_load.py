@@ -1,0 +1,82 @@
+"""Many colleagues autosaving at once: no request fails and no accepted save is lost.
+
+The load itself is `manage.py benchmark_autosave_load` (docs/benchmarks.md); here it
+runs small, in real threads with their own connections, on the test database.
+"""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from assessments.management.commands.benchmark_autosave_load import lost_updates
+from assessments.models import Cycle, Response
+from assessments.services import response_save
+
+needs_server_database = pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="SQLite's in-memory test database locks whole tables between threads; "
+    "CI runs these on PostgreSQL",
+)
+
+
+def run_load(**options):
+    output = io.StringIO()
+    call_command("benchmark_autosave_load", stdout=output, stderr=io.StringIO(), **options)
+    return output.getvalue()
+
+
+@needs_server_database
+@pytest.mark.django_db(transaction=True)
+def test_colleagues_autosaving_the_same_answers_at_once_lose_nothing(cycle, norway, kenya):
+    output = run_load(states=2, saves=10, answers=2)
+
+    assert "accepted saves      40" in output
+    assert "errors and lost updates: 0" in output
+    assert list(Cycle.objects.values_list("code", flat=True)) == ["2025"]
+    assert not get_user_model().objects.filter(username__startswith="load-").exists()
+
+
+@needs_server_database
+@pytest.mark.django_db(transaction=True)
+def test_the_load_test_catches_a_save_that_ignores_the_version(cycle, norway, kenya, monkeypatch):
+    def last_write_wins(*, response, content, base_version, user):
+        current = Response.objects.get(pk=response.pk).version
+        return response_save(response=response, content=content, base_version=current, user=user)
+
+    monkeypatch.setattr("assessments.views.responses.response_save", last_write_wins)
+
+    with pytest.raises(CommandError, match="over changes its author never saw"):
+        run_load(states=1, saves=6, answers=1)
+    assert not get_user_model().objects.filter(username__startswith="load-").exists()
+
+
+@pytest.mark.parametrize(
+    ("accepted", "changes", "current", "problem"),
+    [
+        ([(1, 0, 1, "a"), (1, 1, 2, "b")], {1: {1: "a", 2: "b"}}, {1: (2, "b")}, None),
+        (
+            [(1, 0, 1, "a"), (1, 0, 1, "b")],
+            {1: {1: "a"}},
+            {1: (1, "a")},
+            "2 saves were all told version 1",
+        ),
+        ([(1, 0, 1, "a")], {1: {}}, {1: (1, "a")}, "history has None"),
+        ([(1, 0, 1, "a"), (1, 1, 2, "b")], {1: {1: "a", 2: "b"}}, {1: (1, "a")}, "holds version 1"),
+        (
+            [(1, 0, 1, "a"), (1, 0, 2, "b")],
+            {1: {1: "a", 2: "b"}},
+            {1: (2, "b")},
+            "made on version 0 was stored as version 2",
+        ),
+    ],
+    ids=["consistent", "same-version-twice", "missing-history", "stale-answer", "blind-overwrite"],
+)
+def test_lost_updates_names_each_kind_of_loss(accepted, changes, current, problem):
+    problems = lost_updates(accepted, changes, current)
+    if problem is None:
+        assert problems == []
+    else:
+        assert any(problem in line for line in problems), problems
