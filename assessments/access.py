@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from .models import Assessment, Attachment, DelegationMember, Response
+from .models import Assessment, Attachment, DelegationMember, Response, Submission
 
 
 def delegation_of(user) -> DelegationMember | None:
@@ -38,6 +38,15 @@ def _readable_assessments(user):
 
 def get_assessment_for_user(request, pk: int) -> Assessment:
     return get_object_or_404(_readable_assessments(request.user), pk=pk)
+
+
+def get_submission_for_user(request, pk: int, number: int) -> Submission:
+    assessment = get_assessment_for_user(request, pk)
+    return get_object_or_404(
+        Submission.objects.select_related("assessment__member_state", "assessment__cycle"),
+        assessment=assessment,
+        number=number,
+    )
 
 
 def _own_assessment(request, pk: int) -> Assessment:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import ResponseStatus
 from .services import ResponseContent
-from .uploads import ACCEPT, check_upload, clean_filename
+from .uploads import ACCEPT, check_upload, clean_filename, sha256_of
 
 MAX_EVIDENCE_LENGTH = 10_000
 MAX_LINKS = 10
@@ -136,3 +136,41 @@ class SubmitForm(forms.Form):
         ),
         error_messages={"required": _("Tick the box to confirm the submission.")},
     )
+
+
+class VerifyForm(forms.Form):
+    """A PDF or its SHA-256: either is enough to find the submission it belongs to."""
+
+    MAX_BYTES = 50 * 1024 * 1024
+
+    file = forms.FileField(label=_("The PDF file"), required=False)
+    sha256 = forms.CharField(
+        label=_("Or its SHA-256 fingerprint"),
+        required=False,
+        max_length=100,
+        help_text=_("64 hexadecimal characters, as printed by sha256sum or shasum -a 256."),
+    )
+
+    def clean_sha256(self):
+        value = self.cleaned_data["sha256"].strip().lower()
+        if value and (len(value) != 64 or any(c not in "0123456789abcdef" for c in value)):
+            raise ValidationError(
+                _("A SHA-256 fingerprint is 64 characters, each 0–9 or a–f."), code="invalid"
+            )
+        return value
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload and upload.size > self.MAX_BYTES:
+            raise ValidationError(_("This file is larger than any country report."), code="size")
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("file") and not data.get("sha256"):
+            raise ValidationError(_("Choose the PDF file or paste its SHA-256 fingerprint."))
+        return data
+
+    def fingerprint(self) -> str:
+        upload = self.cleaned_data["file"]
+        return sha256_of(upload) if upload else self.cleaned_data["sha256"]

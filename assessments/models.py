@@ -358,6 +358,11 @@ class Attachment(models.Model):
         return {"name": self.original_name, "sha256": self.sha256, "size": self.size}
 
 
+def submission_pdf_path(submission, filename):
+    # Private, like attachments: the name is unguessable and never shown to users.
+    return f"submissions/{submission.assessment_id}/{uuid.uuid4().hex}.pdf"
+
+
 class Submission(models.Model):
     """The frozen record of one act of submitting an assessment.
 
@@ -380,6 +385,9 @@ class Submission(models.Model):
         verbose_name=_("submitted by"),
     )
     snapshot = models.JSONField(_("snapshot"))
+    pdf = models.FileField(_("PDF"), upload_to=submission_pdf_path, max_length=200, blank=True)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True, db_index=True)
+    pdf_rendered_at = models.DateTimeField(_("PDF rendered at"), null=True, blank=True)
 
     class Meta:
         ordering = ["assessment", "-number"]
@@ -396,3 +404,13 @@ class Submission(models.Model):
             "assessment": self.assessment,
             "number": self.number,
         }
+
+    def get_absolute_url(self):
+        return reverse("assessments:submission_detail", args=[self.assessment_id, self.number])
+
+    def pdf_filename(self) -> str:
+        """For example R2P-NOR-2025-v2.pdf."""
+        return (
+            f"R2P-{self.snapshot['member_state']['iso3']}-{self.snapshot['cycle']['code']}"
+            f"-v{self.number}.pdf"
+        )

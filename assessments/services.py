@@ -1,9 +1,12 @@
 """State changes of assessments, as keyword-only functions for views, admin and commands."""
 
+import hashlib
+import logging
 from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,7 +25,10 @@ from .models import (
     ResponseStatus,
     Submission,
 )
+from .pdf import render_country_report
 from .snapshot import build_snapshot
+
+logger = logging.getLogger(__name__)
 
 
 class ResponseConflict(Exception):
@@ -293,4 +299,34 @@ def assessment_submit(*, assessment: Assessment, submitted_by: AbstractBaseUser)
     )
     submission.full_clean()
     submission.save()
+    # The document is rendered from the snapshot once the submission is committed, so a
+    # failed rendering never undoes a submission (the download renders it then).
+    transaction.on_commit(lambda: _store_pdf_after_commit(submission.pk))
     return submission
+
+
+def submission_store_pdf(submission: Submission) -> Submission:
+    """Render a submission's country report from its snapshot and keep it; only once.
+
+    The stored file is what the submission's PDF *is*: later changes of live data,
+    templates or the catalogue never reach it.
+    """
+    if submission.pdf:
+        return submission
+    pdf = render_country_report(submission.snapshot)
+    with transaction.atomic():
+        stored = Submission.objects.select_for_update().get(pk=submission.pk)
+        if stored.pdf:  # rendered meanwhile by another request: keep the first
+            return stored
+        stored.pdf.save(stored.pdf_filename(), ContentFile(pdf), save=False)
+        stored.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        stored.pdf_rendered_at = timezone.now()
+        stored.save(update_fields=["pdf", "pdf_sha256", "pdf_rendered_at"])
+    return stored
+
+
+def _store_pdf_after_commit(submission_pk: int) -> None:
+    try:
+        submission_store_pdf(Submission.objects.get(pk=submission_pk))
+    except Exception:
+        logger.exception("The PDF of submission %s could not be rendered yet", submission_pk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assessment, attachments, responses, submission
+from .views import assessment, attachments, documents, responses, submission
 
 app_name = "assessments"
 
@@ -36,4 +36,11 @@ urlpatterns = [
         submission.submission_detail,
         name="submission_detail",
     ),
+    path(
+        "<int:pk>/submissions/<int:number>/pdf/",
+        documents.submission_pdf,
+        name="submission_pdf",
+    ),
+    path("<int:pk>/preview.pdf", documents.assessment_preview_pdf, name="assessment_preview_pdf"),
+    path("verify/", documents.verify, name="verify"),
 ]

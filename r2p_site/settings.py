@@ -226,5 +226,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # WeasyPrint reports each rendering step at INFO; its warnings still show.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }

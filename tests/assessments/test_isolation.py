@@ -33,6 +33,8 @@ def norway_urls(assessment, response, attachment):
             reverse("assessments:attachment_download", args=[attachment.pk]),
             reverse("assessments:assessment_submit", args=[a]),
             reverse("assessments:submission_detail", args=[a, 1]),
+            reverse("assessments:submission_pdf", args=[a, 1]),
+            reverse("assessments:assessment_preview_pdf", args=[a]),
         ],
         "post": [
             reverse("assessments:response_save", args=[a, r]),

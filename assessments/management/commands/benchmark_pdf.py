@@ -1,0 +1,83 @@
+import resource
+import statistics
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import Cycle, MemberState, ResponseStatus
+from assessments.pdf import render_country_report
+from assessments.services import assessment_start
+from assessments.snapshot import build_snapshot
+
+EVIDENCE = (
+    "The Government adopted a national action plan in 2021 that assigns the prevention of "
+    "atrocity crimes to an inter-ministerial committee chaired by the Ministry of Justice. "
+    "The committee meets quarterly, reports to Parliament once a year and works with civil "
+    "society organizations, the national human rights institution and the UN country team. "
+    "Training on early warning was given to 240 officials in 2023 and 2024."
+)
+
+
+class Rollback(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = (
+        "Render the country report of a fully answered assessment (every Member State "
+        "recommendation of the open cycle, each with a paragraph of evidence and a link) "
+        "and report the time per rendering and the process's peak memory. Nothing is kept."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--runs", type=int, default=5)
+        parser.add_argument("--output", help="also write the last PDF to this file")
+
+    def handle(self, *args, runs, output, **options):
+        cycle = Cycle.objects.filter(is_open=True).first()
+        state = MemberState.objects.order_by("name").first()
+        if cycle is None or state is None:
+            raise CommandError("Load the reference data first: manage.py load_reference_data")
+        try:
+            with transaction.atomic():
+                snapshot = self._snapshot(cycle, state)
+                raise Rollback
+        except Rollback:
+            pass
+        answers = sum(len(report["responses"]) for report in snapshot["reports"])
+        timings = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            pdf = render_country_report(snapshot)
+            timings.append(time.perf_counter() - start)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if output:
+            with open(output, "wb") as file:
+                file.write(pdf)
+        self.stdout.write(
+            f"{answers} answers, {len(pdf) / 1024:.0f} KiB PDF, {runs} runs: "
+            f"median {statistics.median(timings):.2f} s, max {max(timings):.2f} s, "
+            f"peak memory of this process {peak:.0f} MB"
+        )
+
+    def _snapshot(self, cycle, state):
+        user = get_user_model().objects.create_user("benchmark-focal-point")
+        assessment = state.assessments.filter(cycle=cycle).first() or assessment_start(
+            member_state=state, cycle=cycle, started_by=user
+        )
+        statuses = [
+            ResponseStatus.IMPLEMENTED,
+            ResponseStatus.PARTIALLY_IMPLEMENTED,
+            ResponseStatus.NOT_STARTED,
+        ]
+        for index, response in enumerate(assessment.responses.order_by("pk")):
+            response.status = statuses[index % 3]
+            response.evidence = EVIDENCE
+            response.links = [f"https://www.example.org/national-action-plan/{index}"]
+            response.save(update_fields=["status", "evidence", "links"])
+        return build_snapshot(
+            assessment=assessment, submitted_by=user, submitted_at=timezone.now(), number=1
+        )

@@ -1,0 +1,104 @@
+"""The country report: a snapshot rendered to PDF by WeasyPrint.
+
+The renderer reads only the snapshot (plain data frozen at submission), so the same
+snapshot always tells the same story. Its only outside resources are the project's own
+stylesheet and fonts, fetched from disk by `StaticAssetFetcher`.
+"""
+
+import mimetypes
+import re
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .charts import count_statuses, stacked_bars
+
+ASSETS_DIR = Path(settings.BASE_DIR) / "static"
+
+
+class AssetRefused(ValueError):
+    pass
+
+
+class StaticAssetFetcher(URLFetcher):
+    """Serve `file:` URLs inside the project's static folder; refuse everything else.
+
+    No network, no redirects, no file outside static (`..` and symbolic links are
+    resolved before the check). A refusal stops the rendering: the templates ask for
+    nothing else, so any other URL is a bug or an injection, never something to skip.
+    """
+
+    def __init__(self, root: Path = ASSETS_DIR):
+        super().__init__(allowed_protocols=["file"], allow_redirects=False, fail_on_errors=True)
+        self.root = root.resolve()
+
+    def fetch(self, url, headers=None):
+        if not url.startswith("file:"):
+            raise AssetRefused(f"Only the project's static files may be used, not {url!r}.")
+        path = Path(url2pathname(urlsplit(url).path)).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            raise AssetRefused(f"Only the project's static files may be used, not {url!r}.")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            path.as_uri(), path.read_bytes(), headers={"Content-Type": content_type}
+        )
+
+
+def css_counter_text(template: str) -> str:
+    """'Page {page} of {pages}' -> '"Page " counter(page) " of " counter(pages)' for CSS."""
+    parts = []
+    # re.split with a group alternates text and the captured counter names.
+    for index, piece in enumerate(re.split(r"\{(pages?)\}", template)):
+        if index % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            escaped = piece.replace("\\", "\\\\").replace('"', '\\"')
+            parts.append(f'"{escaped}"')
+    return " ".join(parts)
+
+
+def report_context(snapshot: dict, *, draft: bool) -> dict:
+    reports = snapshot["reports"]
+    summaries = [
+        count_statuses(str(report["year"]), (r["status"] for r in report["responses"]))
+        for report in reports
+    ]
+    overall = count_statuses(
+        _("All reports"), (r["status"] for report in reports for r in report["responses"])
+    )
+    submission = snapshot["submission"]
+    return {
+        "snapshot": snapshot,
+        "state": snapshot["member_state"],
+        "cycle": snapshot["cycle"],
+        "submission": submission,
+        "submitted_at": datetime.fromisoformat(submission["submitted_at"]),
+        "deadline": date.fromisoformat(snapshot["cycle"]["deadline"]),
+        "reports": [
+            {**report, "summary": summary}
+            for report, summary in zip(reports, summaries, strict=True)
+        ],
+        "overall": overall,
+        "chart": stacked_bars([*summaries, overall]),
+        "draft": draft,
+        "page_counter": css_counter_text(_("Page {page} of {pages}")),
+    }
+
+
+def render_country_report(snapshot: dict, *, draft: bool = False) -> bytes:
+    """The country report of a snapshot as tagged PDF (PDF/UA-1) bytes."""
+    html = render_to_string(
+        "assessments/pdf/country_report.html", report_context(snapshot, draft=draft)
+    )
+    document = HTML(
+        string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=StaticAssetFetcher()
+    )
+    return document.write_pdf(font_config=FontConfiguration(), pdf_variant="pdf/ua-1")

@@ -1,0 +1,280 @@
+"""The country report: rendered from the frozen snapshot, stored once, verifiable."""
+
+import hashlib
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from pypdf import PdfReader
+from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError
+
+from assessments.models import AssessmentStatus, ResponseStatus, Submission
+from assessments.pdf import ASSETS_DIR, AssetRefused, StaticAssetFetcher, css_counter_text
+from assessments.services import (
+    ResponseContent,
+    assessment_submit,
+    attachment_add,
+    response_save,
+)
+from assessments.uploads import check_upload
+
+pytestmark = pytest.mark.django_db
+
+EVIDENCE = "Loi « Ærøskøbing » n° 12.\n\nЗакон о защите.\n\nقانون الحماية\n\n<b>not bold</b>"
+ATTACHED = b"%PDF-1.4\n% SECRET-CONTENT-OF-THE-UPLOAD\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def fonts_of(pdf: bytes) -> set[str]:
+    names = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    return names
+
+
+def titles(outline):
+    for item in outline:
+        if isinstance(item, list):
+            yield from titles(item)
+        else:
+            yield item.title
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def stored(submission) -> bytes:
+    with submission.pdf.open("rb") as file:
+        return file.read()
+
+
+def download(client, url) -> bytes:
+    result = client.get(url)
+    assert result.status_code == 200, url
+    return b"".join(result.streaming_content)
+
+
+@pytest.fixture
+def answered(norway_assessment, delegate_norway, first_response):
+    response_save(
+        response=first_response,
+        content=ResponseContent(
+            status=ResponseStatus.IMPLEMENTED,
+            evidence=EVIDENCE,
+            links=["https://example.org/law?a=1&b=<2>"],
+        ),
+        base_version=0,
+        user=delegate_norway,
+    )
+    upload = SimpleUploadedFile("national-law.pdf", ATTACHED)
+    attachment_add(
+        response=first_response,
+        upload=upload,
+        checked_type=check_upload(upload),
+        sha256=hashlib.sha256(ATTACHED).hexdigest(),
+        user=delegate_norway,
+    )
+    return norway_assessment
+
+
+@pytest.fixture
+def submitted(answered, delegate_norway, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = assessment_submit(assessment=answered, submitted_by=delegate_norway)
+    submission.refresh_from_db()
+    return submission
+
+
+def test_submitting_stores_the_pdf_with_its_sha256(submitted):
+    pdf = stored(submitted)
+    assert pdf.startswith(b"%PDF-")
+    assert submitted.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
+    assert submitted.pdf_rendered_at is not None
+
+
+def test_the_report_shows_the_state_every_code_its_status_and_the_evidence(submitted):
+    pdf = stored(submitted)
+    text = text_of(pdf)
+    assert "Norway" in text
+    for code in ["2013-MS-01", "2013-MS-02", "2013-MS-03", "2014-MS-01", "2014-MS-02"]:
+        assert code in text
+    assert "2013-UN-01" not in text
+    assert "Implemented" in text
+    assert "Not yet answered" in text
+    assert "Ærøskøbing" in text
+    assert "Закон о защите" in text
+    fonts = fonts_of(pdf)
+    assert {"Noto-Sans", "Noto-Sans-Bold"} <= fonts, fonts
+    assert any("Arabic" in name for name in fonts), fonts  # the shipped font, not tofu
+    assert "<b>not bold</b>" in text  # evidence is text, never markup
+    assert "https://example.org/law?a=1&b=<2>" in text
+    assert "national-law.pdf" in text
+    assert hashlib.sha256(ATTACHED).hexdigest() in text.replace("\n", "")
+    assert "SECRET-CONTENT-OF-THE-UPLOAD" not in text  # uploads are listed, never rendered
+    assert "Page 2 of" in text
+    # Cover, summary (one or two pages), contents, then each report from a new page.
+    assert 5 <= len(PdfReader(io.BytesIO(pdf)).pages) <= 8
+
+
+def test_the_report_carries_metadata_bookmarks_and_tags(submitted):
+    reader = PdfReader(io.BytesIO(stored(submitted)))
+    assert "Norway" in reader.metadata.title
+    assert reader.metadata.author == "Norway"
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    bookmarks = list(titles(reader.outline))
+    assert "2013 · Report 2013" in bookmarks
+    assert "2013-MS-01 Implemented" in bookmarks
+    assert "2014 · Report 2014" in bookmarks
+
+
+def test_the_stored_pdf_survives_changes_of_answers_and_catalogue(
+    client, submitted, delegate_norway, first_response
+):
+    client.force_login(delegate_norway)
+    url = reverse("assessments:submission_pdf", args=[submitted.assessment_id, 1])
+    before = download(client, url)
+    first_response.evidence = "Rewritten later."
+    first_response.save()
+    recommendation = first_response.recommendation
+    recommendation.text = "A reworded recommendation."
+    recommendation.save()
+
+    after = download(client, url)
+    assert after == before
+    assert "Rewritten later." not in text_of(after)
+    assert "A reworded recommendation." not in text_of(after)
+
+
+def test_each_submission_keeps_its_own_pdf(
+    client, submitted, delegate_norway, first_response, django_capture_on_commit_callbacks
+):
+    assessment = submitted.assessment
+    assessment.status = AssessmentStatus.RETURNED
+    assessment.save()
+    first_response.refresh_from_db()
+    first_response.assessment = assessment
+    response_save(
+        response=first_response,
+        content=ResponseContent(status="not_started", evidence="Second thoughts.", links=[]),
+        base_version=first_response.version,
+        user=delegate_norway,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_submit(assessment=assessment, submitted_by=delegate_norway)
+
+    first, second = Submission.objects.filter(assessment=assessment).order_by("number")
+    assert first.pdf_sha256 != second.pdf_sha256
+    assert "Second thoughts." in text_of(stored(second))
+    assert "Second thoughts." not in text_of(stored(first))
+
+
+def test_a_missing_pdf_is_rendered_on_first_download(client, answered, delegate_norway):
+    submission = assessment_submit(assessment=answered, submitted_by=delegate_norway)
+    assert not submission.pdf  # the on-commit rendering never ran in this test
+    client.force_login(delegate_norway)
+    result = client.get(reverse("assessments:submission_pdf", args=[answered.pk, 1]))
+    assert result["Content-Disposition"] == 'attachment; filename="R2P-NOR-2025-v1.pdf"'
+    pdf = b"".join(result.streaming_content)
+    submission.refresh_from_db()
+    assert submission.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
+
+
+def test_downloads_are_for_the_delegation_and_the_secretariat_only(
+    client, submitted, delegate_kenya, secretariat, editor_norway
+):
+    url = reverse("assessments:submission_pdf", args=[submitted.assessment_id, 1])
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(delegate_kenya)
+    assert client.get(url).status_code == 404
+    client.force_login(editor_norway)
+    assert download(client, url) == stored(submitted)
+    client.force_login(secretariat)
+    assert download(client, url).startswith(b"%PDF-")
+    assert (
+        client.get(
+            reverse("assessments:submission_pdf", args=[submitted.assessment_id, 2])
+        ).status_code
+        == 404
+    )
+
+
+def test_the_draft_preview_shows_live_answers_marked_as_draft(
+    client, answered, delegate_norway, delegate_kenya
+):
+    url = reverse("assessments:assessment_preview_pdf", args=[answered.pk])
+    client.force_login(delegate_kenya)
+    assert client.get(url).status_code == 404
+    client.force_login(delegate_norway)
+    result = client.get(url)
+    assert result["Content-Disposition"] == 'attachment; filename="R2P-NOR-2025-draft.pdf"'
+    text = text_of(b"".join(result.streaming_content))
+    assert "DRAFT" in text
+    assert "Draft, not submitted" in text
+    assert "Ærøskøbing" in text
+    assert not Submission.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/logo.png",
+        "http://127.0.0.1:8000/healthz",
+        "file:///etc/passwd",
+        (ASSETS_DIR / "css" / ".." / ".." / "manage.py").as_uri(),
+        "data:text/css,body{}",
+    ],
+)
+def test_the_fetcher_refuses_anything_but_static_files(url):
+    with pytest.raises(AssetRefused):
+        StaticAssetFetcher().fetch(url)
+
+
+def test_the_fetcher_serves_the_projects_own_static_files():
+    response = StaticAssetFetcher().fetch((ASSETS_DIR / "css" / "country_report.css").as_uri())
+    assert response.content_type == "text/css"
+    assert b"@font-face" in response.read()
+
+
+def test_a_refused_url_stops_the_rendering():
+    html = HTML(string='<img src="file:///etc/passwd">', url_fetcher=StaticAssetFetcher())
+    with pytest.raises(FatalURLFetchingError):
+        html.write_pdf()
+
+
+def test_page_counter_text_is_valid_css_for_any_translation():
+    assert css_counter_text("Page {page} of {pages}") == (
+        '"Page " counter(page) " of " counter(pages)'
+    )
+    assert css_counter_text('{page} / {pages} "x"') == (
+        'counter(page) " / " counter(pages) " \\"x\\""'
+    )
+
+
+def test_verification_names_the_submission_of_an_authentic_pdf(client, submitted):
+    url = reverse("assessments:verify")
+    pdf = stored(submitted)
+    by_file = client.post(url, {"file": SimpleUploadedFile("report.pdf", pdf)})
+    assert "Authentic." in by_file.content.decode()
+    assert "version 1 of the country report of Norway" in by_file.content.decode()
+    by_hash = client.post(url, {"sha256": submitted.pdf_sha256.upper()})
+    assert "Authentic." in by_hash.content.decode()
+
+
+def test_verification_rejects_a_changed_pdf_and_bad_input(client, submitted):
+    url = reverse("assessments:verify")
+    changed = stored(submitted) + b"\n"
+    result = client.post(url, {"file": SimpleUploadedFile("report.pdf", changed)})
+    assert result.status_code == 200
+    assert "Not found." in result.content.decode()
+    not_hex = client.post(url, {"sha256": "xyz"})
+    assert not_hex.status_code == 400
+    assert "64 characters" in not_hex.content.decode()
+    empty = client.post(url, {})
+    assert empty.status_code == 400
+    assert "Choose the PDF file or paste its SHA-256" in empty.content.decode()
