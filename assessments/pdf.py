@@ -14,6 +14,7 @@ from urllib.request import url2pathname
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -89,6 +90,7 @@ def report_context(snapshot: dict, *, draft: bool) -> dict:
         "overall": overall,
         "chart": stacked_bars([*summaries, overall]),
         "draft": draft,
+        "language": get_language() or settings.LANGUAGE_CODE,
         "page_counter": css_counter_text(_("Page {page} of {pages}")),
     }
 

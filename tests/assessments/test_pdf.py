@@ -6,12 +6,19 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
 from assessments.models import AssessmentStatus, ResponseStatus, Submission
-from assessments.pdf import ASSETS_DIR, AssetRefused, StaticAssetFetcher, css_counter_text
+from assessments.pdf import (
+    ASSETS_DIR,
+    AssetRefused,
+    StaticAssetFetcher,
+    css_counter_text,
+    render_country_report,
+)
 from assessments.services import (
     ResponseContent,
     assessment_submit,
@@ -278,3 +285,9 @@ def test_verification_rejects_a_changed_pdf_and_bad_input(client, submitted):
     empty = client.post(url, {})
     assert empty.status_code == 400
     assert "Choose the PDF file or paste its SHA-256" in empty.content.decode()
+
+
+def test_the_report_is_tagged_with_the_language_it_is_rendered_in(submitted):
+    with translation.override("fr"):
+        pdf = render_country_report(submitted.snapshot, draft=True)
+    assert PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Lang"] == "fr"
