@@ -25,7 +25,16 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-setup: $(VENV)/.installed
+# axe-core for the browser tests' accessibility checks, again only when the lock file
+# changed. Without npm, `make run` still works and the browser tests are skipped.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --ignore-scripts && touch $@; \
+	else \
+		echo "npm not found: axe-core not installed, the browser tests will be skipped"; \
+	fi
+
+setup: $(VENV)/.installed node_modules/.installed
 
 seed: setup
 	$(BIN)/python manage.py migrate --no-input
@@ -58,4 +67,4 @@ ci:
 	bash .ci/run
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache

@@ -32,11 +32,30 @@
 
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = autosaveForm(event.detail.elt);
-    if (!form) return;
+    if (!form || !document.contains(form)) return;
     var refused = form.querySelector(".save-state .text-danger");
     if (event.detail.successful && !refused && sent.get(form) === (edits.get(form) || 0)) {
       dirty.delete(form);
+    } else if (!refused && sent.get(form) !== (edits.get(form) || 0)) {
+      // The answer is about an earlier save: what was typed since is not saved yet.
+      setState(form, "unsavedText");
     }
+  });
+
+  // A refused save swaps in a card built from the text of that request; keep what
+  // the person typed while it was on its way.
+  var typed = {}; // card id -> {field name: value}
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var form = autosaveForm(event.detail.elt);
+    var target = event.detail.target;
+    if (!form || !target || !target.classList.contains("response-card")) return;
+    var values = {};
+    form.querySelectorAll("textarea").forEach(function (field) {
+      values[field.name] = field.value;
+    });
+    var checked = form.querySelector("input[type=radio]:checked");
+    if (checked) values[checked.name] = checked.value;
+    typed[target.id] = values;
   });
 
   document.addEventListener("htmx:sendError", function (event) {
@@ -53,6 +72,15 @@
   document.addEventListener("htmx:load", function (event) {
     var elt = event.detail.elt;
     if (!elt.querySelectorAll) return;
+    var values = typed[elt.id];
+    if (values) {
+      delete typed[elt.id];
+      elt.querySelectorAll("textarea, input[type=radio]").forEach(function (field) {
+        if (!(field.name in values)) return;
+        if (field.type === "radio") field.checked = field.value === values[field.name];
+        else field.value = values[field.name];
+      });
+    }
     elt.querySelectorAll("form[data-autosave][data-unsaved]").forEach(function (form) {
       dirty.add(form);
     });

@@ -1,0 +1,141 @@
+"""axe-core finds no WCAG 2 A or AA violation on the site's pages."""
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import ResponseStatus
+from assessments.services import ResponseContent, assessment_submit, response_save
+from tests.browser.support import assert_accessible, expect
+
+pytestmark = pytest.mark.browser
+
+
+def _answer_some(assessment, user):
+    """Answer two recommendations, one with evidence and one without, so pages show both."""
+    first, second = assessment.responses.order_by("pk")[:2]
+    response_save(
+        response=first,
+        content=ResponseContent(
+            status=ResponseStatus.IMPLEMENTED,
+            evidence="A national action plan.",
+            links=["https://example.org/plan"],
+        ),
+        base_version=first.version,
+        user=user,
+    )
+    response_save(
+        response=second,
+        content=ResponseContent(status=ResponseStatus.NOT_STARTED, evidence="", links=[]),
+        base_version=second.version,
+        user=user,
+    )
+    return first
+
+
+def _draft(request):
+    assessment = request.getfixturevalue("norway_assessment")
+    user = request.getfixturevalue("delegate_norway")
+    first = _answer_some(assessment, user)
+    return assessment, first, user
+
+
+def _submitted(request):
+    assessment, first, user = _draft(request)
+    assessment_submit(assessment=assessment, submitted_by=user)
+    return assessment, first, user
+
+
+def _anonymous(url):
+    def prepare(request):
+        request.getfixturevalue("catalogue")
+        return reverse(url[0], args=url[1:]), None
+
+    return prepare
+
+
+def _signed_in(build, url):
+    def prepare(request):
+        assessment, first, user = build(request)
+        return url(assessment, first), user
+
+    return prepare
+
+
+PAGES = {
+    "login": _anonymous(("accounts:login",)),
+    "home": _anonymous(("home",)),
+    "home-signed-in": _signed_in(_draft, lambda a, r: reverse("home")),
+    "catalogue-report-list": _anonymous(("catalogue:report_list",)),
+    "catalogue-report": _anonymous(("catalogue:report_detail", 2013)),
+    "recommendation-list": _anonymous(("catalogue:recommendation_list",)),
+    "assessments-home": _signed_in(_draft, lambda a, r: reverse("assessments:home")),
+    "assessment-overview": _signed_in(_draft, lambda a, r: a.get_absolute_url()),
+    "assessment-report": _signed_in(
+        _draft, lambda a, r: reverse("assessments:report_responses", args=[a.pk, 2013])
+    ),
+    "response-history": _signed_in(
+        _draft, lambda a, r: reverse("assessments:response_history", args=[a.pk, r.pk])
+    ),
+    "review-and-submit": _signed_in(
+        _draft, lambda a, r: reverse("assessments:assessment_submit", args=[a.pk])
+    ),
+    "submitted-overview": _signed_in(_submitted, lambda a, r: a.get_absolute_url()),
+    "submitted-report": _signed_in(
+        _submitted, lambda a, r: reverse("assessments:report_responses", args=[a.pk, 2013])
+    ),
+    "submission": _signed_in(
+        _submitted, lambda a, r: reverse("assessments:submission_detail", args=[a.pk, 1])
+    ),
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_accessibility_violations(request, browser_session, axe_available, name):
+    url, user = PAGES[name](request)
+    page = browser_session(user).page
+    response = page.goto(url)
+    assert response.status == 200, f"{url} answered {response.status}"
+    assert_accessible(page)
+
+
+def test_form_errors_are_accessible(
+    browser_session, axe_available, norway_assessment, delegate_norway, editor_norway
+):
+    """Pages showing errors: a refused sign-in, an unconfirmed submission, a bad link, a
+    conflict with a colleague's save."""
+    page = browser_session().page
+    page.goto(reverse("accounts:login"))
+    page.get_by_label("Username").fill("nora")
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".alert-danger, .invalid-feedback").first).to_be_visible()
+    assert_accessible(page)
+
+    page = browser_session(delegate_norway).page
+    page.goto(reverse("assessments:assessment_submit", args=[norway_assessment.pk]))
+    page.get_by_role("button", name="Submit the assessment").click()
+    expect(page.get_by_text("Tick the box to confirm the submission.")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto(reverse("assessments:report_responses", args=[norway_assessment.pk, 2013]))
+    card = page.get_by_role("article", name="2013-MS-01", exact=True)
+    links = card.get_by_role("textbox", name="Evidence links", exact=True)
+    links.fill("not a web address")
+    links.press("Tab")
+    expect(card.locator(".save-state")).to_contain_text("Not saved")
+    assert_accessible(page)
+
+    # A colleague saves the next answer after the page was loaded.
+    other = norway_assessment.responses.get(recommendation__code="2013-MS-02")
+    response_save(
+        response=other,
+        content=ResponseContent(status=ResponseStatus.IMPLEMENTED, evidence="Erik's.", links=[]),
+        base_version=other.version,
+        user=editor_norway,
+    )
+    card = page.get_by_role("article", name="2013-MS-02", exact=True)
+    evidence = card.get_by_role("textbox", name="Evidence", exact=True)
+    evidence.fill("Nora's.")
+    evidence.press("Tab")
+    expect(card.get_by_role("alert")).to_contain_text("Erik's.")
+    assert_accessible(page)
