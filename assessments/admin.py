@@ -1,7 +1,19 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Cycle, DelegationMember, MemberState
+from .exports import csv_response, pdf_zip_response, xlsx_response
+from .forms import ReviewForm
+from .models import Assessment, Cycle, DelegationMember, MemberState
+from .overview import SCOPES, cycle_overview
+from .pdf import render_pdf
+from .review import TransitionRefused, assessment_accept, assessment_return, review_comment_add
+from .selectors import review_context, with_progress
 
 
 @admin.register(Cycle)
@@ -47,3 +59,190 @@ class DelegationMemberInline(admin.StackedInline):
     autocomplete_fields = ["member_state"]
     verbose_name = _("delegation")
     verbose_name_plural = _("delegation")
+
+
+class ProgressBandFilter(admin.SimpleListFilter):
+    title = _("progress")
+    parameter_name = "progress"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("none", _("Nothing answered")),
+            ("started", _("Partly answered")),
+            ("complete", _("Everything answered")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(answered=0)
+        if self.value() == "started":
+            return queryset.filter(answered__gt=0, answered__lt=F("total"))
+        if self.value() == "complete":
+            return queryset.filter(total__gt=0, answered=F("total"))
+        return queryset
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    """The secretariat's review desk: progress of every State, review, exports, overview."""
+
+    list_display = [
+        "member_state",
+        "regional_group",
+        "cycle",
+        "status",
+        "progress",
+        "by_status",
+        "last_activity_at",
+        "submitted_at",
+    ]
+    list_filter = ["cycle", "status", "member_state__regional_group", ProgressBandFilter]
+    list_select_related = ["member_state", "cycle"]
+    search_fields = ["member_state__name", "member_state__iso3"]
+    ordering = ["-cycle__deadline", "member_state__name"]
+    list_per_page = 50
+    actions = ["download_pdfs", "export_csv", "export_xlsx"]
+
+    def get_queryset(self, request):
+        return with_progress(super().get_queryset(request))
+
+    def get_search_results(self, request, queryset, search_term):
+        # State names are stored with the typographic apostrophe (Côte d’Ivoire).
+        return super().get_search_results(request, queryset, search_term.replace("'", "’"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # answers change only through the delegation's pages
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("assessments.review_assessment")
+
+    @admin.display(description=_("regional group"), ordering="member_state__regional_group")
+    def regional_group(self, obj):
+        return obj.member_state.get_regional_group_display()
+
+    @admin.display(description=_("answered"), ordering="answered")
+    def progress(self, obj):
+        return f"{obj.answered} / {obj.total}"
+
+    @admin.display(description=_("implemented / partially / not started"))
+    def by_status(self, obj):
+        return f"{obj.implemented} / {obj.partially_implemented} / {obj.not_started}"
+
+    @admin.display(description=_("submitted at"), ordering="submitted_at")
+    def submitted_at(self, obj):
+        return obj.submitted_at
+
+    def _filename(self, extension):
+        return f"r2p-assessments-{timezone.now():%Y%m%d-%H%M}.{extension}"
+
+    @admin.action(description=_("Download the submitted PDFs as one ZIP"), permissions=["review"])
+    def download_pdfs(self, request, queryset):
+        return pdf_zip_response(queryset.order_by(), self._filename("zip"))
+
+    @admin.action(description=_("Export the answers to CSV"), permissions=["review"])
+    def export_csv(self, request, queryset):
+        return csv_response(queryset.order_by(), self._filename("csv"))
+
+    @admin.action(description=_("Export the answers to Excel (XLSX)"), permissions=["review"])
+    def export_xlsx(self, request, queryset):
+        return xlsx_response(queryset.order_by(), self._filename("xlsx"))
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("overview/", wrap(self.overview_view), name="assessments_overview"),
+            path("overview.pdf", wrap(self.overview_pdf_view), name="assessments_overview_pdf"),
+            *super().get_urls(),
+        ]
+
+    def _require_review(self, request):
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The review page: every answer read-only, its history, comments and transitions."""
+        self._require_review(request)
+        assessment = get_object_or_404(
+            Assessment.objects.select_related("member_state", "cycle"), pk=object_id
+        )
+        form = ReviewForm(request.POST or None)
+        if request.method == "POST":
+            if form.is_valid():
+                self._review_action(request, assessment, form.cleaned_data)
+            else:
+                messages.error(request, _("The review action could not be understood."))
+            return redirect(request.path)
+        return render(
+            request,
+            "admin/assessments/assessment/review.html",
+            {
+                **self.admin_site.each_context(request),
+                **review_context(assessment),
+                "opts": self.model._meta,
+                "title": _("Review: %(assessment)s") % {"assessment": assessment},
+                "form": form,
+            },
+        )
+
+    def _review_action(self, request, assessment, data):
+        text, action = data["text"], data["action"]
+        try:
+            if action == "comment":
+                response = (
+                    get_object_or_404(assessment.responses, pk=data["response"])
+                    if data["response"]
+                    else None
+                )
+                review_comment_add(
+                    assessment=assessment, text=text, user=request.user, response=response
+                )
+                messages.success(request, _("Your comment has been added."))
+            elif action == "return":
+                assessment_return(assessment=assessment, user=request.user, text=text)
+                messages.success(
+                    request, _("The assessment is returned; the delegation can edit it again.")
+                )
+            else:
+                assessment_accept(assessment=assessment, user=request.user, text=text)
+                messages.success(request, _("The assessment is accepted."))
+        except (TransitionRefused, ValueError) as error:
+            messages.error(request, str(error))
+
+    def _overview_context(self, request):
+        self._require_review(request)
+        cycles = list(Cycle.objects.order_by("-deadline"))
+        if not cycles:
+            raise Http404
+        code = request.GET.get("cycle") or cycles[0].code
+        cycle = next((item for item in cycles if item.code == code), None)
+        scope = request.GET.get("scope", "submitted")
+        if cycle is None or scope not in SCOPES:
+            raise Http404
+        return {**cycle_overview(cycle, scope), "cycles": cycles}
+
+    def overview_view(self, request):
+        return render(
+            request,
+            "admin/assessments/assessment/overview.html",
+            {
+                **self.admin_site.each_context(request),
+                **self._overview_context(request),
+                "opts": self.model._meta,
+                "title": _("Global overview"),
+            },
+        )
+
+    def overview_pdf_view(self, request):
+        context = self._overview_context(request)
+        pdf = render_pdf("assessments/pdf/overview.html", context)
+        result = HttpResponse(pdf, content_type="application/pdf")
+        result["Content-Disposition"] = (
+            f'attachment; filename="R2P-overview-{context["cycle"].code}-{context["scope"]}.pdf"'
+        )
+        return result

@@ -174,3 +174,22 @@ class VerifyForm(forms.Form):
     def fingerprint(self) -> str:
         upload = self.cleaned_data["file"]
         return sha256_of(upload) if upload else self.cleaned_data["sha256"]
+
+
+class ReviewForm(forms.Form):
+    """One form for the review page's buttons: comment, return for revision, accept."""
+
+    ACTIONS = [
+        ("comment", _("Add the comment")),
+        ("return", _("Return for revision")),
+        ("accept", _("Accept")),
+    ]
+
+    text = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    action = forms.ChoiceField(choices=ACTIONS)
+    response = forms.IntegerField(required=False, widget=forms.HiddenInput)

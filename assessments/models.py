@@ -414,3 +414,76 @@ class Submission(models.Model):
             f"R2P-{self.snapshot['member_state']['iso3']}-{self.snapshot['cycle']['code']}"
             f"-v{self.number}.pdf"
         )
+
+
+class ReviewComment(models.Model):
+    """A secretariat comment on an assessment, or on one of its answers; the delegation sees it."""
+
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="review_comments",
+        verbose_name=_("assessment"),
+    )
+    response = models.ForeignKey(
+        Response,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="review_comments",
+        verbose_name=_("answer"),
+    )
+    text = models.TextField(_("comment"), max_length=5000)
+    written_at = models.DateTimeField(_("written at"), default=timezone.now)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class StatusChange(models.Model):
+    """One transition of an assessment's status: who, when, and the comment that came with it."""
+
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("assessment"),
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=AssessmentStatus.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=AssessmentStatus.choices)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    comment = models.ForeignKey(
+        ReviewComment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("comment"),
+    )
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"

@@ -90,16 +90,22 @@ def report_context(snapshot: dict, *, draft: bool) -> dict:
         "overall": overall,
         "chart": stacked_bars([*summaries, overall]),
         "draft": draft,
-        "language": get_language() or settings.LANGUAGE_CODE,
-        "page_counter": css_counter_text(_("Page {page} of {pages}")),
     }
 
 
 def render_country_report(snapshot: dict, *, draft: bool = False) -> bytes:
     """The country report of a snapshot as tagged PDF (PDF/UA-1) bytes."""
-    html = render_to_string(
-        "assessments/pdf/country_report.html", report_context(snapshot, draft=draft)
-    )
+    return render_pdf("assessments/pdf/country_report.html", report_context(snapshot, draft=draft))
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    """A template as tagged PDF (PDF/UA-1), with static files as its only resources."""
+    context = {
+        "language": get_language() or settings.LANGUAGE_CODE,
+        "page_counter": css_counter_text(_("Page {page} of {pages}")),
+        **context,
+    }
+    html = render_to_string(template, context)
     document = HTML(
         string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=StaticAssetFetcher()
     )

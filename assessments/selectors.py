@@ -2,11 +2,18 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 
 from catalogue.models import Report
 
-from .models import Assessment, ResponseStatus
+from .models import (
+    Assessment,
+    Attachment,
+    ResponseChange,
+    ResponseStatus,
+    ReviewComment,
+    Submission,
+)
 
 
 @dataclass
@@ -57,3 +64,57 @@ def assessment_progress(assessment: Assessment) -> tuple[list[ReportProgress], P
         }
     )
     return per_report, overall
+
+
+def with_progress(assessments):
+    """Annotate answered / total, counts by status and the last submission time."""
+    answered = ~Q(responses__status=ResponseStatus.NOT_ANSWERED)
+    last_submission = Submission.objects.filter(assessment=OuterRef("pk")).order_by("-number")
+    return assessments.annotate(
+        total=Count("responses"),
+        answered=Count("responses", filter=answered),
+        implemented=Count("responses", filter=Q(responses__status=ResponseStatus.IMPLEMENTED)),
+        partially_implemented=Count(
+            "responses", filter=Q(responses__status=ResponseStatus.PARTIALLY_IMPLEMENTED)
+        ),
+        not_started=Count("responses", filter=Q(responses__status=ResponseStatus.NOT_STARTED)),
+        submitted_at=Subquery(last_submission.values("submitted_at")[:1]),
+    )
+
+
+def review_context(assessment: Assessment) -> dict:
+    """Everything the secretariat's review page shows, in a fixed number of queries."""
+    responses = (
+        assessment.responses.select_related(
+            "recommendation__section__report", "recommendation__section__target", "updated_by"
+        )
+        .prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("pk")),
+            Prefetch("changes", queryset=ResponseChange.objects.select_related("changed_by")),
+            Prefetch(
+                "review_comments", queryset=ReviewComment.objects.select_related("written_by")
+            ),
+        )
+        .order_by(
+            "recommendation__section__report__year",
+            "recommendation__section__target__position",
+            "recommendation__position",
+        )
+    )
+    reports = {}
+    for response in responses:
+        report = response.recommendation.section.report
+        reports.setdefault(report, []).append(response)
+    per_report, overall = assessment_progress(assessment)
+    return {
+        "assessment": assessment,
+        "reports": list(reports.items()),
+        "progress": per_report,
+        "overall": overall,
+        "submissions": list(assessment.submissions.select_related("submitted_by")),
+        "status_changes": list(assessment.status_changes.select_related("changed_by", "comment")),
+        "comments": list(
+            assessment.review_comments.filter(response=None).select_related("written_by")
+        ),
+        "status_labels": dict(ResponseStatus.choices),
+    }

@@ -23,6 +23,7 @@ from .models import (
     Response,
     ResponseChange,
     ResponseStatus,
+    StatusChange,
     Submission,
 )
 from .pdf import render_country_report
@@ -280,11 +281,18 @@ def assessment_submit(*, assessment: Assessment, submitted_by: AbstractBaseUser)
     exactly one submission: the second finds the status already changed.
     """
     _ensure_editable(assessment)
+    previous = assessment.status
     updated = Assessment.objects.filter(
         pk=assessment.pk, status__in=Assessment.EDITABLE_STATUSES
     ).update(status=AssessmentStatus.SUBMITTED, last_activity_at=timezone.now())
     if not updated:
         raise PermissionDenied(_("This assessment has already been submitted."))
+    StatusChange.objects.create(
+        assessment=assessment,
+        from_status=previous,
+        to_status=AssessmentStatus.SUBMITTED,
+        changed_by=submitted_by,
+    )
     assessment.refresh_from_db()
     number = assessment.submissions.count() + 1
     now = timezone.now()

@@ -80,5 +80,8 @@ def assessment_detail(request, pk: int):
             "overall": overall,
             "submissions": assessment.submissions.select_related("submitted_by"),
             "membership": delegation_of(request.user),
+            "review_comments": assessment.review_comments.select_related(
+                "written_by", "response__recommendation__section__report"
+            ),
         },
     )

@@ -64,6 +64,7 @@ def card_texts() -> dict:
         % {"size": filesizeformat(settings.ATTACHMENT_MAX_BYTES)},
         "upload": _("Upload"),
         "history": _("History of changes"),
+        "secretariat": _("Comment from the secretariat"),
     }
 
 
@@ -71,7 +72,10 @@ def _report_responses(assessment, report):
     return (
         assessment.responses.filter(recommendation__section__report=report)
         .select_related("recommendation__section__target", "updated_by")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+        .prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("pk")),
+            "review_comments",
+        )
         .order_by("recommendation__section__target__position", "recommendation__position")
     )
 

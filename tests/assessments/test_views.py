@@ -319,7 +319,7 @@ def test_report_page_and_autosave_run_a_constant_number_of_queries(
     client.force_login(delegate_norway)
     url = reverse("assessments:report_responses", args=[norway_assessment.pk, 2014])
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(url)
     with django_assert_num_queries(11):
         client.post(

@@ -1,0 +1,126 @@
+"""Exports for the secretariat: one row per State × recommendation (CSV, XLSX), and the
+submitted PDFs of several States as one ZIP."""
+
+import csv
+import io
+import zipfile
+from collections import defaultdict
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from .models import Attachment, Response, ResponseStatus, Submission
+from .services import submission_store_pdf
+
+# A spreadsheet treats a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+STATUS_LABELS = dict(ResponseStatus.choices)
+
+
+def safe_cell(value):
+    """Text that a spreadsheet shows as typed, never runs: "=1+1" becomes "'=1+1"."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def export_header() -> list[str]:
+    return [
+        _("Member State"),
+        _("ISO code"),
+        _("Regional group"),
+        _("Cycle"),
+        _("Assessment status"),
+        _("Report"),
+        _("Recommendation"),
+        _("Paragraphs"),
+        _("Status"),
+        _("Evidence"),
+        _("Links"),
+        _("Attached files"),
+        _("Last saved"),
+    ]
+
+
+def export_rows(assessments):
+    """The rows of the selected assessments, in State, report and catalogue order."""
+    responses = (
+        Response.objects.filter(assessment__in=assessments)
+        .select_related(
+            "assessment__member_state", "assessment__cycle", "recommendation__section__report"
+        )
+        .order_by(
+            "assessment__member_state__name",
+            "assessment__cycle__deadline",
+            "recommendation__section__report__year",
+            "recommendation__section__target__position",
+            "recommendation__position",
+        )
+    )
+    files = defaultdict(list)
+    for response_id, name in Attachment.objects.filter(
+        response__assessment__in=assessments
+    ).values_list("response_id", "original_name"):
+        files[response_id].append(name)
+    for response in responses.iterator(chunk_size=2000):
+        assessment, recommendation = response.assessment, response.recommendation
+        state = assessment.member_state
+        yield [
+            state.name,
+            state.iso3,
+            state.get_regional_group_display(),
+            assessment.cycle.code,
+            assessment.get_status_display(),
+            recommendation.section.report.year,
+            recommendation.code,
+            recommendation.section.paragraphs,
+            str(STATUS_LABELS[response.status]),
+            response.evidence,
+            "\n".join(response.links),
+            "\n".join(files[response.pk]),
+            response.updated_at.strftime("%Y-%m-%d %H:%M") if response.updated_at else "",
+        ]
+
+
+def csv_response(assessments, filename: str) -> HttpResponse:
+    result = HttpResponse(content_type="text/csv; charset=utf-8")
+    result["Content-Disposition"] = f'attachment; filename="{filename}"'
+    result.write("\ufeff")  # so that Excel reads the file as UTF-8
+    writer = csv.writer(result)
+    writer.writerow(export_header())
+    for row in export_rows(assessments):
+        writer.writerow([safe_cell(value) for value in row])
+    return result
+
+
+def xlsx_response(assessments, filename: str) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Responses"))
+    sheet.append(export_header())
+    for row in export_rows(assessments):
+        sheet.append([safe_cell(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    result["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return result
+
+
+def pdf_zip_response(assessments, filename: str) -> HttpResponse:
+    """Every submitted version of the selected assessments, as stored (rendered if missing)."""
+    submissions = Submission.objects.filter(assessment__in=assessments).order_by(
+        "assessment__member_state__name", "number"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for submission in submissions:
+            stored = submission_store_pdf(submission)
+            with stored.pdf.open("rb") as pdf:
+                archive.writestr(stored.pdf_filename(), pdf.read())
+    result = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    result["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return result

@@ -1,0 +1,356 @@
+"""The secretariat's review desk: progress list, review page, transitions, exports, overview."""
+
+import csv
+import io
+import zipfile
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from assessments.models import (
+    AssessmentStatus,
+    MemberState,
+    RegionalGroup,
+    ReviewComment,
+    StatusChange,
+)
+from assessments.review import (
+    TransitionRefused,
+    assessment_accept,
+    assessment_return,
+    review_comment_add,
+)
+from assessments.services import ResponseContent, assessment_start, assessment_submit, response_save
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:assessments_assessment_changelist"
+
+
+def review_url(assessment):
+    return reverse("admin:assessments_assessment_change", args=[assessment.pk])
+
+
+@pytest.fixture
+def submitted(norway_assessment, delegate_norway, first_response):
+    response_save(
+        response=first_response,
+        content=ResponseContent(
+            status="implemented", evidence='=HYPERLINK("http://evil")', links=[]
+        ),
+        base_version=0,
+        user=delegate_norway,
+    )
+    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    norway_assessment.refresh_from_db()
+    return norway_assessment
+
+
+# Transitions (services)
+
+
+def test_returning_needs_a_comment_and_reopens_the_assessment(submitted, secretariat):
+    with pytest.raises(ValueError, match="Write a comment"):
+        assessment_return(assessment=submitted, user=secretariat, text="  ")
+    submitted.refresh_from_db()
+    assert submitted.status == AssessmentStatus.SUBMITTED
+
+    change = assessment_return(assessment=submitted, user=secretariat, text="Add evidence.")
+
+    submitted.refresh_from_db()
+    assert submitted.status == AssessmentStatus.RETURNED
+    assert submitted.is_editable
+    assert (change.from_status, change.to_status) == ("submitted", "returned")
+    assert change.changed_by == secretariat
+    assert change.comment.text == "Add evidence."
+
+
+def test_accepting_is_recorded_with_who_and_when(submitted, secretariat):
+    change = assessment_accept(assessment=submitted, user=secretariat)
+    submitted.refresh_from_db()
+    assert submitted.status == AssessmentStatus.ACCEPTED
+    assert not submitted.is_editable
+    assert change.changed_by == secretariat
+    assert change.changed_at is not None
+
+
+@pytest.mark.parametrize("status", ["draft", "returned", "accepted"])
+def test_only_a_submitted_assessment_can_be_returned_or_accepted(
+    norway_assessment, secretariat, status
+):
+    norway_assessment.status = status
+    norway_assessment.save()
+    with pytest.raises(TransitionRefused, match="Only a submitted assessment"):
+        assessment_return(assessment=norway_assessment, user=secretariat, text="Why?")
+    with pytest.raises(TransitionRefused):
+        assessment_accept(assessment=norway_assessment, user=secretariat, text="Fine.")
+    norway_assessment.refresh_from_db()
+    assert norway_assessment.status == status
+    assert not ReviewComment.objects.exists()  # a refused transition keeps no comment
+    assert not StatusChange.objects.exclude(to_status="submitted").exists()
+
+
+def test_a_comment_on_another_assessments_answer_is_refused(
+    norway_assessment, kenya_assessment, secretariat
+):
+    kenyan_answer = kenya_assessment.responses.first()
+    with pytest.raises(ValueError):
+        review_comment_add(
+            assessment=norway_assessment, text="Hm.", user=secretariat, response=kenyan_answer
+        )
+    assert not ReviewComment.objects.exists()
+
+
+def test_returned_commented_resubmitted_then_accepted(
+    client, submitted, secretariat, delegate_norway, first_response
+):
+    client.force_login(secretariat)
+    client.post(
+        review_url(submitted),
+        {"action": "comment", "response": first_response.pk, "text": "Cite the law."},
+    )
+    client.post(review_url(submitted), {"action": "return", "text": "Please complete 2014."})
+    submitted.refresh_from_db()
+    assert submitted.status == AssessmentStatus.RETURNED
+
+    # The delegation sees both comments and may edit again.
+    client.force_login(delegate_norway)
+    overview = client.get(submitted.get_absolute_url()).content.decode()
+    assert "Please complete 2014." in overview
+    assert "returned this assessment for revision" in overview
+    page = client.get(reverse("assessments:report_responses", args=[submitted.pk, 2013]))
+    assert "Cite the law." in page.content.decode()
+    assert 'hx-post="' in page.content.decode()
+    first_response.refresh_from_db()
+    prefix = f"r{first_response.pk}-"
+    saved = client.post(
+        reverse("assessments:response_save", args=[submitted.pk, first_response.pk]),
+        {
+            prefix + "status": "implemented",
+            prefix + "evidence": "Law 12/2021.",
+            prefix + "links": "",
+            prefix + "version": first_response.version,
+        },
+    )
+    assert saved.status_code == 302
+    client.post(reverse("assessments:assessment_submit", args=[submitted.pk]), {"confirm": "on"})
+    assert submitted.submissions.count() == 2
+
+    client.force_login(secretariat)
+    client.post(review_url(submitted), {"action": "accept", "text": ""})
+    submitted.refresh_from_db()
+    assert submitted.status == AssessmentStatus.ACCEPTED
+    assert list(submitted.status_changes.values_list("to_status", flat=True)) == [
+        "submitted",
+        "returned",
+        "submitted",
+        "accepted",
+    ]
+
+
+# The review page
+
+
+def test_the_review_page_shows_answers_history_files_and_pdfs(client, submitted, secretariat):
+    client.force_login(secretariat)
+    html = client.get(review_url(submitted)).content.decode()
+    assert "2013-MS-01" in html
+    assert "2014-MS-02" in html
+    assert "=HYPERLINK(&quot;http://evil&quot;)" in html  # escaped
+    assert "1 change" in html
+    assert reverse("assessments:submission_pdf", args=[submitted.pk, 1]) in html
+    assert "Return for revision" in html
+
+
+def test_a_return_without_comment_is_refused_on_the_review_page(client, submitted, secretariat):
+    client.force_login(secretariat)
+    result = client.post(review_url(submitted), {"action": "return", "text": ""}, follow=True)
+    assert "Write a comment" in result.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.status == AssessmentStatus.SUBMITTED
+
+
+def test_a_tampered_answer_id_is_refused_on_the_review_page(
+    client, submitted, kenya_assessment, secretariat
+):
+    client.force_login(secretariat)
+    kenyan = kenya_assessment.responses.first()
+    result = client.post(
+        review_url(submitted), {"action": "comment", "response": kenyan.pk, "text": "x"}
+    )
+    assert result.status_code == 404
+    assert not ReviewComment.objects.exists()
+
+
+def test_review_page_queries_do_not_grow_with_answers(
+    client, submitted, secretariat, django_assert_max_num_queries
+):
+    client.force_login(secretariat)
+    with django_assert_max_num_queries(20):
+        client.get(review_url(submitted))
+
+
+# Permissions
+
+
+def test_delegation_users_cannot_reach_the_admin(client, delegate_norway, submitted):
+    client.force_login(delegate_norway)
+    for url in [reverse("admin:index"), reverse(CHANGELIST), review_url(submitted)]:
+        result = client.get(url)
+        assert result.status_code == 302
+        assert result.url.startswith(reverse("admin:login"))
+    assert client.get(reverse("admin:assessments_overview")).status_code == 302
+
+
+def test_staff_without_the_review_permission_cannot_review(client, django_user_model, submitted):
+    staff = django_user_model.objects.create_user("helpdesk", is_staff=True)
+    client.force_login(staff)
+    assert client.get(review_url(submitted)).status_code == 403
+    assert client.post(review_url(submitted), {"action": "accept"}).status_code == 403
+    assert client.get(reverse("admin:assessments_overview")).status_code == 403
+    submitted.refresh_from_db()
+    assert submitted.status == AssessmentStatus.SUBMITTED
+
+
+# The list
+
+
+def test_the_list_shows_progress_and_filters_by_progress_band(
+    client, secretariat, submitted, kenya_assessment
+):
+    client.force_login(secretariat)
+    html = client.get(reverse(CHANGELIST)).content.decode()
+    assert "Norway" in html
+    assert "1 / 5" in html
+    assert "0 / 5" in html
+    started = client.get(reverse(CHANGELIST), {"progress": "started"}).content.decode()
+    assert "Norway" in started
+    assert "Kenya" not in started
+    nothing = client.get(reverse(CHANGELIST), {"progress": "none"}).content.decode()
+    assert "Kenya" in nothing
+    assert "Norway" not in nothing
+
+
+def test_searching_a_state_ignores_the_kind_of_apostrophe(client, secretariat, cycle):
+    state = MemberState.objects.create(
+        name="Côte d’Ivoire", iso3="CIV", regional_group=RegionalGroup.AFRICAN
+    )
+    assessment_start(member_state=state, cycle=cycle, started_by=secretariat)
+    client.force_login(secretariat)
+    html = client.get(reverse(CHANGELIST), {"q": "d'Ivoire"}).content.decode()
+    assert "Côte d’Ivoire" in html
+
+
+def test_the_list_runs_a_constant_number_of_queries(
+    client, secretariat, cycle, django_user_model, django_assert_num_queries
+):
+    client.force_login(secretariat)
+    client.get(reverse(CHANGELIST))  # sessions and content types are cached after this
+    with django_assert_num_queries(8) as few:
+        client.get(reverse(CHANGELIST))
+    for index in range(4):
+        state = MemberState.objects.create(
+            name=f"State {index}",
+            iso3=f"ZZ{'ABCD'[index]}",
+            regional_group=RegionalGroup.ASIA_PACIFIC,
+        )
+        assessment_start(member_state=state, cycle=cycle, started_by=secretariat)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(reverse(CHANGELIST))
+
+
+# Exports
+
+
+def run_action(client, action, assessments):
+    return client.post(
+        reverse(CHANGELIST),
+        {"action": action, "_selected_action": [a.pk for a in assessments]},
+    )
+
+
+def test_csv_export_has_a_row_per_state_and_recommendation_with_formulas_escaped(
+    client, secretariat, submitted, kenya_assessment
+):
+    client.force_login(secretariat)
+    result = run_action(client, "export_csv", [submitted, kenya_assessment])
+    rows = list(csv.reader(io.StringIO(result.content.decode("utf-8-sig"))))
+    header, body = rows[0], rows[1:]
+    assert header[:3] == ["Member State", "ISO code", "Regional group"]
+    assert len(body) == 2 * 5
+    codes = {(row[1], row[6]) for row in body}
+    assert ("NOR", "2013-MS-01") in codes
+    assert ("KEN", "2014-MS-02") in codes
+    norway_first = next(row for row in body if row[1] == "NOR" and row[6] == "2013-MS-01")
+    assert norway_first[8] == "Implemented"
+    assert norway_first[9] == '\'=HYPERLINK("http://evil")'
+
+
+def test_xlsx_export_matches_the_csv(client, secretariat, submitted):
+    client.force_login(secretariat)
+    result = run_action(client, "export_xlsx", [submitted])
+    sheet = load_workbook(io.BytesIO(result.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 1 + 5
+    first = next(row for row in rows if row[6] == "2013-MS-01")
+    assert first[9] == '\'=HYPERLINK("http://evil")'
+
+
+def test_the_pdfs_of_the_selected_submissions_download_as_one_zip(client, secretariat, submitted):
+    client.force_login(secretariat)
+    result = run_action(client, "download_pdfs", [submitted])
+    archive = zipfile.ZipFile(io.BytesIO(result.content))
+    assert archive.namelist() == ["R2P-NOR-2025-v1.pdf"]
+    submission = submitted.submissions.get()
+    with submission.pdf.open("rb") as stored:
+        assert archive.read("R2P-NOR-2025-v1.pdf") == stored.read()
+
+
+# The global overview
+
+
+def test_the_overview_counts_submitted_answers_by_report_and_group(
+    client, secretariat, submitted, kenya_assessment
+):
+    client.force_login(secretariat)
+    html = client.get(reverse("admin:assessments_overview")).content.decode()
+    assert "1 of 2 Member States have submitted" in html
+    assert "<svg" in html
+    assert "Western European and other States" in html  # Norway's group
+    page = client.get(reverse("admin:assessments_overview"))
+    by_report = {item.label: item.counts for item in page.context["reports"]}
+    assert by_report["2013"] == {
+        "implemented": 1,
+        "partially_implemented": 0,
+        "not_started": 0,
+        "": 2,
+    }
+    everything = client.get(reverse("admin:assessments_overview"), {"scope": "all"})
+    by_report = {item.label: item.counts for item in everything.context["reports"]}
+    assert by_report["2013"][""] == 2 + 3  # Kenya's draft counts too
+    assert client.get(reverse("admin:assessments_overview"), {"scope": "x"}).status_code == 404
+    assert client.get(reverse("admin:assessments_overview"), {"cycle": "1999"}).status_code == 404
+
+
+def test_the_overview_is_also_a_pdf(client, secretariat, submitted):
+    client.force_login(secretariat)
+    result = client.get(reverse("admin:assessments_overview_pdf"))
+    assert result.content.startswith(b"%PDF-")
+    assert result["Content-Disposition"] == 'attachment; filename="R2P-overview-2025-submitted.pdf"'
+
+
+def test_the_overview_runs_a_constant_number_of_queries(
+    client, secretariat, submitted, cycle, django_assert_num_queries
+):
+    client.force_login(secretariat)
+    url = reverse("admin:assessments_overview")
+    client.get(url)
+    with django_assert_num_queries(11) as few:
+        client.get(url)
+    state = MemberState.objects.create(
+        name="Extra", iso3="XTR", regional_group=RegionalGroup.LATIN_AMERICAN_CARIBBEAN
+    )
+    assessment_start(member_state=state, cycle=cycle, started_by=secretariat)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(url)
