@@ -89,7 +89,7 @@ class AssessmentAdmin(admin.ModelAdmin):
     list_display = [
         "member_state",
         "regional_group",
-        "cycle",
+        "cycle_code",
         "status",
         "progress",
         "by_status",
@@ -125,6 +125,10 @@ class AssessmentAdmin(admin.ModelAdmin):
     @admin.display(description=_("regional group"), ordering="member_state__regional_group")
     def regional_group(self, obj):
         return obj.member_state.get_regional_group_display()
+
+    @admin.display(description=_("cycle"), ordering="cycle__deadline")
+    def cycle_code(self, obj):
+        return obj.cycle.code
 
     @admin.display(description=_("answered"), ordering="answered")
     def progress(self, obj):

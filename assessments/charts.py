@@ -56,7 +56,7 @@ def count_statuses(label: str, statuses) -> StatusCounts:
 def stacked_bars(groups: list[StatusCounts], *, width: int = 480, label_width: int = 70) -> dict:
     """Geometry for one horizontal bar per group, its segments proportional to the counts."""
     bar_height, gap = 11, 4
-    bar_width = width - label_width - 40
+    bar_width = width - label_width - 75  # room for the answered/total label
     bars = []
     for index, group in enumerate(groups):
         y = index * (bar_height + gap)

@@ -47,7 +47,7 @@ class Command(BaseCommand):
         cycle = Cycle.objects.filter(is_open=True).order_by("-deadline").first()
         if cycle is None or not MemberState.objects.exists():
             raise CommandError("Load the reference data first: manage.py load_reference_data")
-        user, _created = get_user_model().objects.get_or_create(username="benchmark-delegate")
+        user, _created = get_user_model().objects.get_or_create(username="benchmark-seed-delegate")
         states = list(MemberState.objects.order_by("name"))
         for state in states:
             assessment_start(member_state=state, cycle=cycle, started_by=user)
