@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .exports import csv_response, pdf_zip_response, xlsx_response
 from .forms import ReviewForm
-from .models import Assessment, Cycle, DelegationMember, MemberState
+from .models import Assessment, Cycle, DelegationMember, MemberState, Submission
 from .overview import SCOPES, cycle_overview
 from .pdf import render_pdf
 from .review import TransitionRefused, assessment_accept, assessment_return, review_comment_add
@@ -147,6 +147,9 @@ class AssessmentAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Download the submitted PDFs as one ZIP"), permissions=["review"])
     def download_pdfs(self, request, queryset):
+        if not Submission.objects.filter(assessment__in=queryset.order_by()).exists():
+            messages.warning(request, _("None of the selected assessments has been submitted."))
+            return None
         return pdf_zip_response(queryset.order_by(), self._filename("zip"))
 
     @admin.action(description=_("Export the answers to CSV"), permissions=["review"])

@@ -307,6 +307,16 @@ def test_the_pdfs_of_the_selected_submissions_download_as_one_zip(client, secret
         assert archive.read("R2P-NOR-2025-v1.pdf") == stored.read()
 
 
+def test_a_zip_of_nothing_submitted_is_refused_with_a_message(
+    client, secretariat, kenya_assessment
+):
+    client.force_login(secretariat)
+    result = run_action(client, "download_pdfs", [kenya_assessment])
+    assert result.status_code == 302
+    page = client.get(result.url)
+    assert "None of the selected assessments has been submitted." in page.content.decode()
+
+
 # The global overview
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import ResponseStatus
+from assessments.review import assessment_return, review_comment_add
 from assessments.services import ResponseContent, assessment_submit, response_save
 from tests.browser.support import assert_accessible, expect
 
@@ -42,6 +43,16 @@ def _draft(request):
 def _submitted(request):
     assessment, first, user = _draft(request)
     assessment_submit(assessment=assessment, submitted_by=user)
+    return assessment, first, user
+
+
+def _returned(request):
+    """Returned by the secretariat with comments on the assessment and on an answer."""
+    assessment, first, user = _submitted(request)
+    # The services do not check permissions; transactional tests have no Secretariat group.
+    reviewer = request.getfixturevalue("django_user_model").objects.create_user("sam")
+    review_comment_add(assessment=assessment, text="Cite the law.", user=reviewer, response=first)
+    assessment_return(assessment=assessment, user=reviewer, text="Please complete 2014.")
     return assessment, first, user
 
 
@@ -86,6 +97,11 @@ PAGES = {
     "submission": _signed_in(
         _submitted, lambda a, r: reverse("assessments:submission_detail", args=[a.pk, 1])
     ),
+    "returned-overview": _signed_in(_returned, lambda a, r: a.get_absolute_url()),
+    "returned-report": _signed_in(
+        _returned, lambda a, r: reverse("assessments:report_responses", args=[a.pk, 2013])
+    ),
+    "verify": _anonymous(("assessments:verify",)),
 }
 
 
