@@ -95,7 +95,13 @@ class ResponseForm(forms.Form):
         ]
         evidence["maxlength"] = MAX_EVIDENCE_LENGTH
         links["value"] = self.fields["links"].prepare_value(links["value"])
-        return {"status": status, "evidence": evidence, "links": links}
+        version = self["version"]
+        return {
+            "status": status,
+            "evidence": evidence,
+            "links": links,
+            "version": {"name": version.html_name, "id": version.auto_id, "value": version.value()},
+        }
 
     def content(self) -> ResponseContent:
         data = self.cleaned_data

@@ -35,20 +35,39 @@ def response_form(response: Response, data=None) -> ResponseForm:
     )
 
 
+_SENTINEL = 987654321
+
+
+def card_urls(assessment_pk: int) -> dict:
+    """URL makers for a page of cards: reverse() once each, not once per card (~25 µs)."""
+
+    def maker(name):
+        url = reverse(f"assessments:{name}", args=[assessment_pk, _SENTINEL])
+        head, _sentinel, tail = url.rpartition(str(_SENTINEL))
+        return lambda pk: f"{head}{pk}{tail}"
+
+    return {
+        name: maker(name) for name in ("response_save", "response_history", "attachment_upload")
+    }
+
+
 @dataclass
 class Card:
-    """What one answer card shows; URLs are resolved here because a page holds dozens."""
+    """What one answer card shows; texts and URLs are prepared because a page holds dozens."""
 
     response: Response
     form: ResponseForm | None
     conflict: Response | None = None
     editable: bool = True
+    urls: dict | None = None
 
     def __post_init__(self):
-        args = [self.response.assessment_id, self.response.pk]
-        self.save_url = reverse("assessments:response_save", args=args)
-        self.history_url = reverse("assessments:response_history", args=args)
-        self.upload_url = self.editable and reverse("assessments:attachment_upload", args=args)
+        # A string: the template engine localizes every number it prints, at a cost.
+        self.pk = str(self.response.pk)
+        urls = self.urls or card_urls(self.response.assessment_id)
+        self.save_url = urls["response_save"](self.pk)
+        self.history_url = urls["response_history"](self.pk)
+        self.upload_url = urls["attachment_upload"](self.pk) if self.editable else ""
 
 
 def card_texts() -> dict:
@@ -89,6 +108,7 @@ def render_report_page(request, assessment, report, *, bound=None, conflict=None
         and membership is not None
         and membership.member_state_id == assessment.member_state_id
     )
+    urls = card_urls(assessment.pk)
     cards = [
         Card(
             response,
@@ -97,6 +117,7 @@ def render_report_page(request, assessment, report, *, bound=None, conflict=None
             else (response_form(response) if editable else None),
             conflict=conflict if conflict and conflict.pk == response.pk else None,
             editable=editable,
+            urls=urls,
         )
         for response in responses
     ]

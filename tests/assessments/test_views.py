@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from assessments.models import AssessmentStatus, ResponseStatus
 from assessments.services import ResponseContent, response_save
+from assessments.views.responses import Card, card_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -325,3 +326,11 @@ def test_report_page_and_autosave_run_a_constant_number_of_queries(
         client.post(
             save_url(response), answer(response, evidence="Yes."), headers={"HX-Request": "true"}
         )
+
+
+def test_card_urls_made_once_per_page_are_the_answers_own(first_response):
+    card = Card(first_response, None, urls=card_urls(first_response.assessment_id))
+    args = [first_response.assessment_id, first_response.pk]
+    assert card.save_url == reverse("assessments:response_save", args=args)
+    assert card.history_url == reverse("assessments:response_history", args=args)
+    assert card.upload_url == reverse("assessments:attachment_upload", args=args)
