@@ -5,6 +5,7 @@ import io
 import zipfile
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -12,6 +13,8 @@ from assessments.models import (
     AssessmentStatus,
     MemberState,
     RegionalGroup,
+    Response,
+    ResponseStatus,
     ReviewComment,
     StatusChange,
 )
@@ -364,3 +367,20 @@ def test_the_overview_runs_a_constant_number_of_queries(
     assessment_start(member_state=state, cycle=cycle, started_by=secretariat)
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+# Benchmark data
+
+
+def test_benchmark_data_answers_everything_and_submits_the_first_states(cycle, norway, kenya):
+    call_command("seed_benchmark_assessments", submitted=1, accepted=0, stdout=io.StringIO())
+    assert cycle.assessments.count() == 2
+    assert not Response.objects.filter(status=ResponseStatus.NOT_ANSWERED).exists()
+    assert list(cycle.assessments.values_list("member_state__name", "status")) == [
+        ("Kenya", "submitted"),
+        ("Norway", "draft"),
+    ]
+    output = io.StringIO()
+    call_command("benchmark_secretariat", runs=1, stdout=output)
+    assert "global overview, submitted" in output.getvalue()
+    assert "11 queries" in output.getvalue()
