@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404, HttpResponse
@@ -175,15 +176,16 @@ class AssessmentAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The review page: every answer read-only, its history, comments and transitions."""
         self._require_review(request)
-        assessment = get_object_or_404(
-            Assessment.objects.select_related("member_state", "cycle"), pk=object_id
-        )
-        form = ReviewForm(request.POST or None)
+        assessment = self.get_object(request, unquote(object_id))
+        if assessment is None:
+            raise Http404
         if request.method == "POST":
+            form = ReviewForm(request.POST)
             if form.is_valid():
                 self._review_action(request, assessment, form.cleaned_data)
             else:
-                messages.error(request, _("The review action could not be understood."))
+                for field, errors in form.errors.items():
+                    messages.error(request, f"{form[field].label}: {' '.join(errors)}")
             return redirect(request.path)
         return render(
             request,
@@ -193,7 +195,6 @@ class AssessmentAdmin(admin.ModelAdmin):
                 **review_context(assessment),
                 "opts": self.model._meta,
                 "title": _("Review: %(assessment)s") % {"assessment": assessment},
-                "form": form,
             },
         )
 

@@ -46,8 +46,12 @@ class StatusCounts:
         ]
 
 
+def empty_counts() -> dict:
+    return dict.fromkeys((status.value for status in STATUS_ORDER), 0)
+
+
 def count_statuses(label: str, statuses) -> StatusCounts:
-    counts = dict.fromkeys((status.value for status in STATUS_ORDER), 0)
+    counts = empty_counts()
     for status in statuses:
         counts[status] += 1
     return StatusCounts(label=label, counts=counts)

@@ -9,6 +9,7 @@ from collections import defaultdict
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .models import Attachment, Response, ResponseStatus, Submission
 from .services import submission_store_pdf
@@ -83,6 +84,11 @@ def export_rows(assessments):
         ]
 
 
+def _xlsx_text(value):
+    # XLSX cannot hold most control characters (text pasted from word processors has some).
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def csv_response(assessments, filename: str) -> HttpResponse:
     result = HttpResponse(content_type="text/csv; charset=utf-8")
     result["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -99,7 +105,7 @@ def xlsx_response(assessments, filename: str) -> HttpResponse:
     sheet = workbook.create_sheet(_("Responses"))
     sheet.append(export_header())
     for row in export_rows(assessments):
-        sheet.append([safe_cell(value) for value in row])
+        sheet.append([safe_cell(_xlsx_text(value)) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     result = HttpResponse(

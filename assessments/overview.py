@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from catalogue.models import Recommendation
 
-from .charts import StatusCounts, count_statuses, stacked_bars
+from .charts import StatusCounts, empty_counts, stacked_bars
 from .models import Assessment, AssessmentStatus, Cycle, MemberState, RegionalGroup, Response
 
 SCOPES = {
@@ -19,7 +19,7 @@ SCOPES = {
 
 def _counts(rows, key) -> dict:
     """{key value: {status: count}} from values(key, "status").annotate(n=Count())."""
-    grouped = defaultdict(lambda: dict.fromkeys(count_statuses("", []).counts, 0))
+    grouped = defaultdict(empty_counts)
     for row in rows:
         grouped[row[key]][row["status"]] += row["n"]
     return grouped
@@ -37,17 +37,18 @@ def cycle_overview(cycle: Cycle, scope: str = "submitted") -> dict:
     by_year = grouped("recommendation__section__report__year")
     by_group = grouped("assessment__member_state__regional_group")
     by_recommendation = grouped("recommendation_id")
-    recommendations = (
+    recommendations = list(
         Recommendation.objects.for_member_states()
         .filter(section__report__cycles=cycle)
         .select_related("section__report")
         .order_by("section__report__year", "section__target__position", "position")
     )
-    reports = [StatusCounts(label=str(year), counts=by_year[year]) for year in sorted(by_year)]
+    # Every report and group of the cycle, with zeros where nothing is counted yet.
+    years = sorted({item.section.report.year for item in recommendations})
+    reports = [StatusCounts(label=str(year), counts=by_year[year]) for year in years]
     groups = [
         StatusCounts(label=str(label), counts=by_group[value])
         for value, label in RegionalGroup.choices
-        if value in by_group
     ]
     per_recommendation = [
         (
@@ -65,8 +66,7 @@ def cycle_overview(cycle: Cycle, scope: str = "submitted") -> dict:
     overall = StatusCounts(
         label=_("All reports"),
         counts={
-            status: sum(report.counts[status] for report in reports)
-            for status in count_statuses("", []).counts
+            status: sum(report.counts[status] for report in reports) for status in empty_counts()
         },
     )
     return {

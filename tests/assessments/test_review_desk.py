@@ -40,7 +40,7 @@ def submitted(norway_assessment, delegate_norway, first_response):
     response_save(
         response=first_response,
         content=ResponseContent(
-            status="implemented", evidence='=HYPERLINK("http://evil")', links=[]
+            status="implemented", evidence='=HYPERLINK("http://evil")\x0b', links=[]
         ),
         base_version=0,
         user=delegate_norway,
@@ -174,6 +174,22 @@ def test_a_return_without_comment_is_refused_on_the_review_page(client, submitte
     assert submitted.status == AssessmentStatus.SUBMITTED
 
 
+def test_bad_review_input_gets_a_message_and_changes_nothing(client, submitted, secretariat):
+    client.force_login(secretariat)
+    too_long = client.post(
+        review_url(submitted), {"action": "return", "text": "x" * 5001}, follow=True
+    )
+    assert "Comment: Ensure this value has at most 5000 characters" in too_long.content.decode()
+    unknown = client.post(review_url(submitted), {"action": "delete", "text": "x"}, follow=True)
+    assert "Action: Select a valid choice." in unknown.content.decode()
+    assert (
+        client.get(reverse("admin:assessments_assessment_change", args=["abc"])).status_code == 404
+    )
+    submitted.refresh_from_db()
+    assert submitted.status == AssessmentStatus.SUBMITTED
+    assert not ReviewComment.objects.exists()
+
+
 def test_a_tampered_answer_id_is_refused_on_the_review_page(
     client, submitted, kenya_assessment, secretariat
 ):
@@ -287,7 +303,7 @@ def test_csv_export_has_a_row_per_state_and_recommendation_with_formulas_escaped
     assert ("KEN", "2014-MS-02") in codes
     norway_first = next(row for row in body if row[1] == "NOR" and row[6] == "2013-MS-01")
     assert norway_first[8] == "Implemented"
-    assert norway_first[9] == '\'=HYPERLINK("http://evil")'
+    assert norway_first[9] == '\'=HYPERLINK("http://evil")\x0b'
 
 
 def test_xlsx_export_matches_the_csv(client, secretariat, submitted):
@@ -297,7 +313,7 @@ def test_xlsx_export_matches_the_csv(client, secretariat, submitted):
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 1 + 5
     first = next(row for row in rows if row[6] == "2013-MS-01")
-    assert first[9] == '\'=HYPERLINK("http://evil")'
+    assert first[9] == '\'=HYPERLINK("http://evil")'  # without the control character
 
 
 def test_the_pdfs_of_the_selected_submissions_download_as_one_zip(client, secretariat, submitted):
