@@ -60,6 +60,15 @@ class Command(BaseCommand):
                 {"cycle": cycle.code},
             ),
         ]
+        reviewed = cycle.assessments.order_by("member_state__name").first()
+        if reviewed is not None:
+            pages.append(
+                (
+                    f"review page, {reviewed.responses.count()} answers",
+                    reverse("admin:assessments_assessment_change", args=[reviewed.pk]),
+                    {},
+                )
+            )
         answers = cycle.assessments.values("responses").count()
         self.stdout.write(
             f"{connection.vendor}: {cycle.assessments.count()} assessments, {answers} answers; "
