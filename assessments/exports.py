@@ -16,7 +16,6 @@ from .services import submission_store_pdf
 
 # A spreadsheet treats a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-STATUS_LABELS = dict(ResponseStatus.choices)
 
 
 def safe_cell(value):
@@ -76,7 +75,7 @@ def export_rows(assessments):
             recommendation.section.report.year,
             recommendation.code,
             recommendation.section.paragraphs,
-            str(STATUS_LABELS[response.status]),
+            str(ResponseStatus(response.status).label),
             response.evidence,
             "\n".join(response.links),
             "\n".join(files[response.pk]),

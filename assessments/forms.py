@@ -1,10 +1,10 @@
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import ResponseStatus
+from .review import MAX_COMMENT_LENGTH
 from .services import ResponseContent
 from .uploads import ACCEPT, check_upload, clean_filename, sha256_of
 
@@ -117,10 +117,6 @@ class AttachmentForm(forms.Form):
         help_text=_("PDF, Word, Excel, PNG or JPEG."),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.max_bytes = settings.ATTACHMENT_MAX_BYTES
-
     def clean_file(self):
         upload = self.cleaned_data["file"]
         self.file_type = check_upload(upload)
@@ -194,7 +190,7 @@ class ReviewForm(forms.Form):
     text = forms.CharField(
         label=_("Comment"),
         required=False,
-        max_length=5000,
+        max_length=MAX_COMMENT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     action = forms.ChoiceField(choices=ACTIONS)

@@ -38,18 +38,24 @@ class ReportProgress:
     progress: Progress = field(default_factory=Progress)
 
 
+def status_counts(path: str = "pk") -> dict:
+    """Count expressions by status, over `path` (the responses, seen from where we count)."""
+    status = "status" if path == "pk" else f"{path}__status"
+    return {
+        name: Count(path, filter=Q(**{status: value}))
+        for name, value in [
+            ("implemented", ResponseStatus.IMPLEMENTED),
+            ("partially_implemented", ResponseStatus.PARTIALLY_IMPLEMENTED),
+            ("not_started", ResponseStatus.NOT_STARTED),
+        ]
+    }
+
+
 def assessment_progress(assessment: Assessment) -> tuple[list[ReportProgress], Progress]:
     """Answered / total and counts by status, per report and overall, in two queries."""
     rows = (
         assessment.responses.values("recommendation__section__report_id")
-        .annotate(
-            total=Count("pk"),
-            implemented=Count("pk", filter=Q(status=ResponseStatus.IMPLEMENTED)),
-            partially_implemented=Count(
-                "pk", filter=Q(status=ResponseStatus.PARTIALLY_IMPLEMENTED)
-            ),
-            not_started=Count("pk", filter=Q(status=ResponseStatus.NOT_STARTED)),
-        )
+        .annotate(total=Count("pk"), **status_counts())
         .order_by()
     )
     by_report = {row.pop("recommendation__section__report_id"): Progress(**row) for row in rows}
@@ -73,11 +79,7 @@ def with_progress(assessments):
     return assessments.annotate(
         total=Count("responses"),
         answered=Count("responses", filter=answered),
-        implemented=Count("responses", filter=Q(responses__status=ResponseStatus.IMPLEMENTED)),
-        partially_implemented=Count(
-            "responses", filter=Q(responses__status=ResponseStatus.PARTIALLY_IMPLEMENTED)
-        ),
-        not_started=Count("responses", filter=Q(responses__status=ResponseStatus.NOT_STARTED)),
+        **status_counts("responses"),
         submitted_at=Subquery(last_submission.values("submitted_at")[:1]),
     )
 

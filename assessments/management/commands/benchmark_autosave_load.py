@@ -13,6 +13,7 @@ from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
+from assessments.management.benchmarking import open_cycle
 from assessments.models import (
     Cycle,
     DelegationMember,
@@ -94,9 +95,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2025)
 
     def handle(self, *args, states, saves, answers, seed, **options):
-        source = Cycle.objects.filter(is_open=True).first()
-        if source is None or not MemberState.objects.exists():
-            raise CommandError("Load the reference data first: manage.py load_reference_data")
+        source = open_cycle()
         if connection.vendor == "sqlite":
             self.stderr.write("SQLite serialises writers: this load means more on PostgreSQL.")
         tag = uuid.uuid4().hex[:8]

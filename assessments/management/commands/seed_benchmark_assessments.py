@@ -6,10 +6,10 @@ from django.db.models import F
 from django.db.models.functions import Mod
 from django.utils import timezone
 
+from assessments.management.benchmarking import open_cycle
 from assessments.models import (
     Assessment,
     AssessmentStatus,
-    Cycle,
     MemberState,
     Response,
     ResponseStatus,
@@ -44,9 +44,7 @@ class Command(BaseCommand):
     def handle(self, *args, submitted, accepted, **options):
         if settings.PRODUCTION:
             raise CommandError("Benchmark data is never created in production.")
-        cycle = Cycle.objects.filter(is_open=True).order_by("-deadline").first()
-        if cycle is None or not MemberState.objects.exists():
-            raise CommandError("Load the reference data first: manage.py load_reference_data")
+        cycle = open_cycle()
         user, _created = get_user_model().objects.get_or_create(username="benchmark-seed-delegate")
         states = list(MemberState.objects.order_by("name"))
         for state in states:
