@@ -12,7 +12,6 @@ from .exports import csv_response, pdf_zip_response, xlsx_response
 from .forms import ReviewForm
 from .models import Assessment, Cycle, DelegationMember, MemberState, Submission
 from .overview import SCOPES, cycle_overview
-from .pdf import render_pdf
 from .review import TransitionRefused, assessment_accept, assessment_return, review_comment_add
 from .selectors import review_context, with_progress
 
@@ -248,6 +247,8 @@ class AssessmentAdmin(admin.ModelAdmin):
 
     def overview_pdf_view(self, request):
         context = self._overview_context(request)
+        from .pdf import render_pdf  # WeasyPrint costs every process 0.3 s to import
+
         pdf = render_pdf("assessments/pdf/overview.html", context)
         result = HttpResponse(pdf, content_type="application/pdf")
         result["Content-Disposition"] = (

@@ -26,7 +26,6 @@ from .models import (
     StatusChange,
     Submission,
 )
-from .pdf import render_country_report
 from .snapshot import build_snapshot
 
 logger = logging.getLogger(__name__)
@@ -321,6 +320,8 @@ def submission_store_pdf(submission: Submission) -> Submission:
     """
     if submission.pdf:
         return submission
+    from .pdf import render_country_report  # WeasyPrint costs every process 0.3 s to import
+
     pdf = render_country_report(submission.snapshot)
     with transaction.atomic():
         stored = Submission.objects.select_for_update().get(pk=submission.pk)

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 from ..access import get_assessment_for_user, get_submission_for_user
 from ..forms import VerifyForm
 from ..models import Submission
-from ..pdf import render_country_report
 from ..services import submission_store_pdf
 from ..snapshot import build_snapshot
 
@@ -42,6 +41,8 @@ def assessment_preview_pdf(request, pk: int):
         submitted_at=timezone.now(),
         number=assessment.submissions.count() + 1,
     )
+    from ..pdf import render_country_report  # WeasyPrint costs every process 0.3 s to import
+
     pdf = render_country_report(snapshot, draft=True)
     filename = f"R2P-{assessment.member_state.iso3}-{assessment.cycle.code}-draft.pdf"
     return _pdf_response(ContentFile(pdf), filename)
