@@ -85,7 +85,11 @@ def with_progress(assessments):
 
 
 def review_context(assessment: Assessment) -> dict:
-    """Everything the secretariat's review page shows, in a fixed number of queries."""
+    """Everything the secretariat's review page shows, in a fixed number of queries.
+
+    `assessment` comes annotated by `with_progress` (the admin's queryset), which gives
+    the page its answered and by-status figures.
+    """
     responses = (
         assessment.responses.select_related(
             "recommendation__section__report", "recommendation__section__target", "updated_by"
@@ -107,12 +111,9 @@ def review_context(assessment: Assessment) -> dict:
     for response in responses:
         report = response.recommendation.section.report
         reports.setdefault(report, []).append(response)
-    per_report, overall = assessment_progress(assessment)
     return {
         "assessment": assessment,
         "reports": list(reports.items()),
-        "progress": per_report,
-        "overall": overall,
         "submissions": list(assessment.submissions.select_related("submitted_by")),
         "status_changes": list(assessment.status_changes.select_related("changed_by", "comment")),
         "comments": list(
