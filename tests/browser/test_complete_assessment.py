@@ -86,6 +86,8 @@ def test_a_focal_point_answers_everything_and_submits(session, cycle, delegate_n
     # Answer the 2013 report; every save happens in place, without reloading the page.
     page.get_by_role("link", name="2013 – Report 2013").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("2013 – Report 2013")
+    # The heading shows before the deferred scripts run; typing before then is not autosaved.
+    page.wait_for_load_state("load")
     expect(page.get_by_role("article")).to_have_count(3)
     page.evaluate("() => { window.notReloaded = true; }")
     answer(page, "2013-MS-01", wait_for_delay=True)
@@ -96,6 +98,7 @@ def test_a_focal_point_answers_everything_and_submits(session, cycle, delegate_n
     # Then the 2014 report, reached through the link to the next report.
     page.get_by_role("link", name="2014 →").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("2014 – Report 2014")
+    page.wait_for_load_state("load")
     expect(page.get_by_role("article")).to_have_count(2)
     page.evaluate("() => { window.notReloaded = true; }")
     answer(page, "2014-MS-01")
