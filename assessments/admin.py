@@ -10,10 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .exports import csv_response, pdf_zip_response, xlsx_response
 from .forms import ReviewForm
+from .lifecycle import TransitionRefused
 from .models import Assessment, Cycle, DelegationMember, MemberState, Submission
 from .overview import SCOPES, cycle_overview
-from .review import TransitionRefused, assessment_accept, assessment_return, review_comment_add
+from .review import assessment_accept, assessment_return, review_comment_add
 from .selectors import review_context, with_progress
+from .services import PdfNotReady, submission_store_pdf
 
 
 @admin.register(Cycle)
@@ -80,6 +82,98 @@ class ProgressBandFilter(admin.SimpleListFilter):
         if self.value() == "complete":
             return queryset.filter(total__gt=0, answered=F("total"))
         return queryset
+
+
+class PdfStoredFilter(admin.SimpleListFilter):
+    title = _("country report PDF")
+    parameter_name = "pdf"
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("Missing")), ("stored", _("Stored"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.filter(pdf="")
+        if self.value() == "stored":
+            return queryset.exclude(pdf="")
+        return queryset
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """Every submitted version; the secretariat sees here which lack their PDF, and why."""
+
+    list_display = [
+        "member_state",
+        "number",
+        "submitted_at",
+        "submitted_by",
+        "pdf_state",
+        "pdf_attempts",
+        "pdf_error_summary",
+    ]
+    list_filter = [PdfStoredFilter, "assessment__cycle"]
+    list_select_related = ["assessment__member_state", "submitted_by"]
+    search_fields = ["assessment__member_state__name", "assessment__member_state__iso3"]
+    ordering = ["-submitted_at"]
+    actions = ["render_missing_pdfs"]
+    fields = [
+        "assessment",
+        "number",
+        "submitted_at",
+        "submitted_by",
+        "pdf_sha256",
+        "pdf_rendered_at",
+        "pdf_attempts",
+        "pdf_attempted_at",
+        "pdf_error",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a submission is a frozen record
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("assessments.review_assessment")
+
+    @admin.display(description=_("Member State"), ordering="assessment__member_state__name")
+    def member_state(self, obj):
+        return obj.assessment.member_state
+
+    @admin.display(description=_("PDF"), boolean=True, ordering="pdf")
+    def pdf_state(self, obj):
+        return bool(obj.pdf)
+
+    @admin.display(description=_("last rendering error"))
+    def pdf_error_summary(self, obj):
+        return obj.pdf_error[:120]
+
+    @admin.action(description=_("Render the missing PDFs now"), permissions=["review"])
+    def render_missing_pdfs(self, request, queryset):
+        rendered = failed = 0
+        for submission in queryset.filter(pdf=""):
+            try:
+                submission_store_pdf(submission, retry_now=True)
+            except PdfNotReady:
+                failed += 1
+            else:
+                rendered += 1
+        if rendered:
+            messages.success(request, _("PDFs rendered: %(count)s.") % {"count": rendered})
+        if failed:
+            messages.error(
+                request,
+                _("PDFs that could not be rendered: %(count)s; their error is listed.")
+                % {"count": failed},
+            )
+        if not (rendered or failed):
+            messages.info(request, _("Every selected submission already has its PDF."))
 
 
 @admin.register(Assessment)
@@ -184,7 +278,8 @@ class AssessmentAdmin(admin.ModelAdmin):
                 self._review_action(request, assessment, form.cleaned_data)
             else:
                 for field, errors in form.errors.items():
-                    messages.error(request, f"{form[field].label}: {' '.join(errors)}")
+                    label = form[field].label if field in form.fields else ""
+                    messages.error(request, f"{label}: {' '.join(errors)}" if label else errors[0])
             return redirect(request.path)
         return render(
             request,
@@ -211,12 +306,22 @@ class AssessmentAdmin(admin.ModelAdmin):
                 )
                 messages.success(request, _("Your comment has been added."))
             elif action == "return":
-                assessment_return(assessment=assessment, user=request.user, text=text)
+                assessment_return(
+                    assessment=assessment,
+                    user=request.user,
+                    text=text,
+                    seen_submission=data["submission"],
+                )
                 messages.success(
                     request, _("The assessment is returned; the delegation can edit it again.")
                 )
             else:
-                assessment_accept(assessment=assessment, user=request.user, text=text)
+                assessment_accept(
+                    assessment=assessment,
+                    user=request.user,
+                    text=text,
+                    seen_submission=data["submission"],
+                )
                 messages.success(request, _("The assessment is accepted."))
         except (TransitionRefused, ValueError) as error:
             messages.error(request, str(error))

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .models import Attachment, Response, ResponseStatus, Submission
-from .services import submission_store_pdf
+from .services import PdfNotReady, submission_store_pdf
 
 # A spreadsheet treats a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -121,11 +121,24 @@ def pdf_zip_response(assessments, filename: str) -> HttpResponse:
         "assessment__member_state__name", "number"
     )
     buffer = io.BytesIO()
+    missing = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for submission in submissions:
-            stored = submission_store_pdf(submission)
+            try:
+                stored = submission_store_pdf(submission)
+            except PdfNotReady:
+                missing.append(submission.pdf_filename())
+                continue
             with stored.pdf.open("rb") as pdf:
                 archive.writestr(stored.pdf_filename(), pdf.read())
+        if missing:
+            archive.writestr(
+                _("MISSING.txt"),
+                _("These country reports could not be produced yet; try again later:")
+                + "\n"
+                + "\n".join(missing)
+                + "\n",
+            )
     result = HttpResponse(buffer.getvalue(), content_type="application/zip")
     result["Content-Disposition"] = f'attachment; filename="{filename}"'
     return result

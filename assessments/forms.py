@@ -3,14 +3,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from . import limits
 from .models import ResponseStatus
 from .review import MAX_COMMENT_LENGTH
 from .services import ResponseContent
 from .uploads import ACCEPT, check_upload, clean_filename, sha256_of
 
-MAX_EVIDENCE_LENGTH = 10_000
-MAX_LINKS = 10
-MAX_LINK_LENGTH = 500
+MAX_EVIDENCE_LENGTH = limits.EVIDENCE_MAX_CHARS
+MAX_LINKS = limits.LINKS_MAX
+MAX_LINK_LENGTH = limits.LINK_MAX_CHARS
 
 
 class LinksField(forms.CharField):
@@ -102,6 +103,16 @@ class ResponseForm(forms.Form):
             "links": links,
             "version": {"name": version.html_name, "id": version.auto_id, "value": version.value()},
         }
+
+    def clean(self):
+        data = super().clean()
+        if "evidence" in data and "links" in data:
+            try:
+                limits.check_answer(evidence=data["evidence"], links=data["links"])
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(field, messages)
+        return data
 
     def content(self) -> ResponseContent:
         data = self.cleaned_data
@@ -195,3 +206,14 @@ class ReviewForm(forms.Form):
     )
     action = forms.ChoiceField(choices=ACTIONS)
     response = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The version the reviewer had before them: return and accept act on it only.
+    submission = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") in ("return", "accept") and not data.get("submission"):
+            raise ValidationError(
+                _("Reload the review page: it does not say which version you reviewed."),
+                code="no_version",
+            )
+        return data

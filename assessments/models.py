@@ -388,6 +388,11 @@ class Submission(models.Model):
     pdf = models.FileField(_("PDF"), upload_to=submission_pdf_path, max_length=200, blank=True)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True, db_index=True)
     pdf_rendered_at = models.DateTimeField(_("PDF rendered at"), null=True, blank=True)
+    # A rendering claims the submission by setting pdf_attempted_at, so that concurrent
+    # downloads do not render it twice; a failure leaves its error for the secretariat.
+    pdf_attempted_at = models.DateTimeField(_("PDF last attempted at"), null=True, blank=True)
+    pdf_attempts = models.PositiveSmallIntegerField(_("PDF rendering attempts"), default=0)
+    pdf_error = models.TextField(_("PDF rendering error"), blank=True)
 
     class Meta:
         ordering = ["assessment", "-number"]

@@ -1,22 +1,19 @@
 """The secretariat's review: comments, return for revision, acceptance.
 
-Each transition is a conditional UPDATE from the one status it may leave, so two
-reviewers acting at once cannot both succeed, and each is recorded as a StatusChange.
-A refused transition raises inside the transaction, so its comment is not kept either.
+Return and accept are transitions of the assessment's lifecycle (lifecycle.py), tied to
+the version the reviewer saw: two reviewers acting at once cannot both succeed, and a
+version submitted since the page was opened is never accepted unseen. A refused
+transition raises inside the transaction, so its comment is not kept either.
 """
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .lifecycle import assessment_transition
 from .models import Assessment, AssessmentStatus, Response, ReviewComment, StatusChange
 
 MAX_COMMENT_LENGTH = 5000
-
-
-class TransitionRefused(Exception):
-    """The assessment is not in a status this transition may leave."""
 
 
 def _clean_text(text: str, *, required: bool) -> str:
@@ -44,52 +41,38 @@ def review_comment_add(
     )
 
 
-def _transition(
-    *, assessment: Assessment, to: str, user: AbstractBaseUser, comment: ReviewComment | None
-) -> StatusChange:
-    updated = Assessment.objects.filter(pk=assessment.pk, status=AssessmentStatus.SUBMITTED).update(
-        status=to, last_activity_at=timezone.now()
-    )
-    if not updated:
-        assessment.refresh_from_db(fields=["status"])
-        raise TransitionRefused(
-            _("Only a submitted assessment can be %(action)s; this one is %(status)s.")
-            % {
-                "action": AssessmentStatus(to).label.lower(),
-                "status": assessment.get_status_display().lower(),
-            }
-        )
-    assessment.status = to
-    return StatusChange.objects.create(
-        assessment=assessment,
-        from_status=AssessmentStatus.SUBMITTED,
-        to_status=to,
-        changed_by=user,
-        comment=comment,
-    )
-
-
 @transaction.atomic
-def assessment_return(*, assessment: Assessment, user: AbstractBaseUser, text: str) -> StatusChange:
-    """Send a submitted assessment back to the delegation, which may then edit it again."""
+def assessment_return(
+    *, assessment: Assessment, user: AbstractBaseUser, text: str, seen_submission: int
+) -> StatusChange:
+    """Send the submitted version the reviewer saw back to the delegation, which may then
+    edit the assessment again."""
     text = _clean_text(text, required=True)
     comment = ReviewComment.objects.create(assessment=assessment, text=text, written_by=user)
-    return _transition(
-        assessment=assessment, to=AssessmentStatus.RETURNED, user=user, comment=comment
+    return assessment_transition(
+        assessment=assessment,
+        to=AssessmentStatus.RETURNED,
+        user=user,
+        comment=comment,
+        seen_submission=seen_submission,
     )
 
 
 @transaction.atomic
 def assessment_accept(
-    *, assessment: Assessment, user: AbstractBaseUser, text: str = ""
+    *, assessment: Assessment, user: AbstractBaseUser, seen_submission: int, text: str = ""
 ) -> StatusChange:
-    """Accept a submitted assessment; it stays read-only for the delegation."""
+    """Accept the submitted version the reviewer saw; it stays read-only for the delegation."""
     text = _clean_text(text, required=False)
     comment = (
         ReviewComment.objects.create(assessment=assessment, text=text, written_by=user)
         if text
         else None
     )
-    return _transition(
-        assessment=assessment, to=AssessmentStatus.ACCEPTED, user=user, comment=comment
+    return assessment_transition(
+        assessment=assessment,
+        to=AssessmentStatus.ACCEPTED,
+        user=user,
+        comment=comment,
+        seen_submission=seen_submission,
     )

@@ -1,19 +1,23 @@
 """State changes of assessments, as keyword-only functions for views, admin and commands."""
 
+import contextlib
 import hashlib
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.models import Recommendation
 
+from . import limits
+from .lifecycle import assessment_transition, lock_for_editing
 from .models import (
     Assessment,
     AssessmentStatus,
@@ -23,7 +27,6 @@ from .models import (
     Response,
     ResponseChange,
     ResponseStatus,
-    StatusChange,
     Submission,
 )
 from .snapshot import build_snapshot
@@ -47,22 +50,6 @@ class ResponseContent:
 
     def as_dict(self) -> dict:
         return {"status": self.status, "evidence": self.evidence, "links": list(self.links)}
-
-
-def _ensure_editable(assessment: Assessment) -> None:
-    if assessment.status not in Assessment.EDITABLE_STATUSES:
-        raise PermissionDenied(
-            _(
-                "This assessment has been submitted and is read-only "
-                "until the secretariat returns it."
-            )
-        )
-    if not assessment.cycle.is_open:
-        raise PermissionDenied(_("This reporting cycle is closed."))
-
-
-def _touch(assessment: Assessment) -> None:
-    Assessment.objects.filter(pk=assessment.pk).update(last_activity_at=timezone.now())
 
 
 def previous_assessment(*, member_state: MemberState, cycle: Cycle) -> Assessment | None:
@@ -163,15 +150,23 @@ def response_save(
 ) -> Response:
     """Save an answer if nobody saved it since `base_version`; record the change.
 
-    The compare-and-set UPDATE is what decides between two concurrent saves, on
-    SQLite and PostgreSQL alike: only one of them can match the old version.
+    `response` is the answer as the caller read it (read again only if its version is
+    not `base_version`). The compare-and-set UPDATE on the version decides between two
+    concurrent saves, on SQLite and PostgreSQL alike: if it matches, the stored answer
+    was still `response`, the "before" of the history. Raises ValidationError when the
+    answer or its assessment would exceed its limits.
     """
-    _ensure_editable(response.assessment)
-    stored = Response.objects.get(pk=response.pk)
-    if stored.version != base_version:
-        raise ResponseConflict(current=stored)
-    if stored.content() == content.as_dict():
-        return stored
+    if response.version != base_version:
+        stored = Response.objects.select_related("updated_by").get(pk=response.pk)
+        if stored.version != base_version:
+            raise ResponseConflict(current=stored)
+        stored.assessment = response.assessment
+        response = stored
+    if response.content() == content.as_dict():
+        return response
+    limits.check_answer(evidence=content.evidence, links=content.links)
+    lock_for_editing(response.assessment)
+    limits.check_assessment_text(answer=response, evidence=content.evidence, links=content.links)
     now = timezone.now()
     updated = Response.objects.filter(pk=response.pk, version=base_version).update(
         status=content.status,
@@ -184,19 +179,18 @@ def response_save(
     if not updated:
         raise ResponseConflict(current=Response.objects.get(pk=response.pk))
     ResponseChange.objects.create(
-        response=stored,
+        response=response,
         kind=ResponseChange.Kind.EDITED,
         version=base_version + 1,
         changed_at=now,
         changed_by=user,
-        before=stored.content(),
+        before=response.content(),
         after=content.as_dict(),
     )
-    _touch(response.assessment)
     return Response(
-        pk=stored.pk,
+        pk=response.pk,
         assessment=response.assessment,
-        recommendation_id=stored.recommendation_id,
+        recommendation_id=response.recommendation_id,
         **content.as_dict(),
         version=base_version + 1,
         updated_at=now,
@@ -205,17 +199,33 @@ def response_save(
 
 
 def _record_attachment_change(
-    *, response: Response, kind: str, user: AbstractBaseUser, before: list, after: list
+    *, response: Response, kind: str, user: AbstractBaseUser, attachment: Attachment
 ) -> None:
-    # Files do not change the answer's version: an upload must not make a colleague's
-    # open form look stale.
+    # Only the file that came or went: a list of every file per change would grow the
+    # history quadratically. Files do not change the answer's version, so an upload
+    # does not make a colleague's open form look stale.
+    described = [attachment.describe()]
+    added = kind == ResponseChange.Kind.ATTACHMENT_ADDED
     ResponseChange.objects.create(
         response=response,
         kind=kind,
         version=response.version,
         changed_by=user,
-        before={"attachments": before},
-        after={"attachments": after},
+        before={"attachments": [] if added else described},
+        after={"attachments": described if added else []},
+    )
+
+
+def _check_file_quotas(response: Response, size: int) -> None:
+    answer_files = list(response.attachments.only("size"))
+    totals = Attachment.objects.filter(response__assessment_id=response.assessment_id).aggregate(
+        count=Count("pk"), size=Sum("size")
+    )
+    limits.check_files(
+        answer_files=answer_files,
+        assessment_count=totals["count"],
+        assessment_bytes=totals["size"] or 0,
+        size=size,
     )
 
 
@@ -223,9 +233,12 @@ def _record_attachment_change(
 def attachment_add(
     *, response: Response, upload, checked_type, sha256: str, user: AbstractBaseUser
 ) -> Attachment:
-    """Store a checked evidence file on an answer and record it in the answer's history."""
-    _ensure_editable(response.assessment)
-    before = [a.describe() for a in response.attachments.all()]
+    """Store a checked evidence file on an answer and record it in the answer's history.
+
+    Raises ValidationError when the answer or the assessment has no room for it.
+    """
+    lock_for_editing(response.assessment)
+    _check_file_quotas(response, upload.size)
     attachment = Attachment(
         response=response,
         original_name=upload.name[:200],
@@ -242,57 +255,41 @@ def attachment_add(
             response=response,
             kind=ResponseChange.Kind.ATTACHMENT_ADDED,
             user=user,
-            before=before,
-            after=[*before, attachment.describe()],
+            attachment=attachment,
         )
     except Exception:
         # The row is rolled back with the transaction; the file must go too.
         attachment.file.delete(save=False)
         raise
-    _touch(response.assessment)
     return attachment
 
 
 @transaction.atomic
 def attachment_remove(*, attachment: Attachment, user: AbstractBaseUser) -> None:
     response = attachment.response
-    _ensure_editable(response.assessment)
-    files = list(response.attachments.all())
+    lock_for_editing(response.assessment)
     _record_attachment_change(
         response=response,
         kind=ResponseChange.Kind.ATTACHMENT_REMOVED,
         user=user,
-        before=[a.describe() for a in files],
-        after=[a.describe() for a in files if a.pk != attachment.pk],
+        attachment=attachment,
     )
     file = attachment.file
     attachment.delete()
     # The file goes only once the deletion is committed, so a rollback keeps both.
     transaction.on_commit(lambda: file.storage.delete(file.name))
-    _touch(response.assessment)
 
 
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, submitted_by: AbstractBaseUser) -> Submission:
     """Freeze the assessment as submitted and keep a snapshot of what was submitted.
 
-    The conditional UPDATE makes a double submit (two tabs, two colleagues) create
-    exactly one submission: the second finds the status already changed.
+    The transition holds the assessment's row from the status change to the commit, and
+    every save takes that row first: the snapshot, read after the transition, holds
+    every save that was accepted and no save is accepted after it. A double submit (two
+    tabs, two colleagues) creates one submission: the second is refused.
     """
-    _ensure_editable(assessment)
-    previous = assessment.status
-    updated = Assessment.objects.filter(
-        pk=assessment.pk, status__in=Assessment.EDITABLE_STATUSES
-    ).update(status=AssessmentStatus.SUBMITTED, last_activity_at=timezone.now())
-    if not updated:
-        raise PermissionDenied(_("This assessment has already been submitted."))
-    StatusChange.objects.create(
-        assessment=assessment,
-        from_status=previous,
-        to_status=AssessmentStatus.SUBMITTED,
-        changed_by=submitted_by,
-    )
-    assessment.refresh_from_db()
+    assessment_transition(assessment=assessment, to=AssessmentStatus.SUBMITTED, user=submitted_by)
     number = assessment.submissions.count() + 1
     now = timezone.now()
     submission = Submission(
@@ -312,30 +309,79 @@ def assessment_submit(*, assessment: Assessment, submitted_by: AbstractBaseUser)
     return submission
 
 
-def submission_store_pdf(submission: Submission) -> Submission:
+class PdfNotReady(Exception):
+    """The submission's PDF is not stored: its rendering failed, or is under way."""
+
+    def __init__(self, submission: Submission):
+        super().__init__(_("The country report of this submission is not ready yet."))
+        self.submission = submission
+
+
+# A rendering that neither stored a PDF nor recorded a failure within this time died
+# with its process; a failed one is tried again after it too.
+PDF_RETRY_AFTER = timedelta(minutes=2)
+
+
+def submission_store_pdf(submission: Submission, *, retry_now: bool = False) -> Submission:
     """Render a submission's country report from its snapshot and keep it; only once.
 
     The stored file is what the submission's PDF *is*: later changes of live data,
-    templates or the catalogue never reach it.
+    templates or the catalogue never reach it. A rendering first claims the submission
+    (one at a time, and a failed one is retried only after PDF_RETRY_AFTER unless
+    `retry_now`); a failure is recorded for the secretariat and raises PdfNotReady.
     """
     if submission.pdf:
         return submission
+    now = timezone.now()
+    unclaimed = Q(pdf_attempted_at=None) | Q(pdf_attempted_at__lt=now - PDF_RETRY_AFTER)
+    if retry_now:
+        unclaimed |= Q(pdf_attempted_at__lt=now)
+    claimed = Submission.objects.filter(unclaimed, pk=submission.pk, pdf="").update(
+        pdf_attempted_at=now, pdf_attempts=F("pdf_attempts") + 1
+    )
+    if not claimed:
+        stored = Submission.objects.get(pk=submission.pk)
+        if stored.pdf:
+            return stored
+        raise PdfNotReady(stored)
     from .pdf import render_country_report  # WeasyPrint costs every process 0.3 s to import
 
-    pdf = render_country_report(submission.snapshot)
+    try:
+        pdf = render_country_report(submission.snapshot)
+    except Exception as error:
+        logger.exception("The PDF of submission %s could not be rendered", submission.pk)
+        Submission.objects.filter(pk=submission.pk).update(
+            pdf_error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        submission.refresh_from_db()
+        raise PdfNotReady(submission) from error
     with transaction.atomic():
         stored = Submission.objects.select_for_update().get(pk=submission.pk)
-        if stored.pdf:  # rendered meanwhile by another request: keep the first
+        if stored.pdf:  # stored meanwhile by a rendering whose claim had expired
             return stored
         stored.pdf.save(stored.pdf_filename(), ContentFile(pdf), save=False)
         stored.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
         stored.pdf_rendered_at = timezone.now()
-        stored.save(update_fields=["pdf", "pdf_sha256", "pdf_rendered_at"])
+        stored.pdf_error = ""
+        stored.save(update_fields=["pdf", "pdf_sha256", "pdf_rendered_at", "pdf_error"])
     return stored
 
 
+def submissions_render_missing_pdfs(*, retry_now: bool = False) -> tuple[int, int]:
+    """Render every stored submission's missing PDF; (rendered, still missing)."""
+    rendered = missing = 0
+    for submission in Submission.objects.filter(pdf="").order_by("submitted_at"):
+        try:
+            submission_store_pdf(submission, retry_now=retry_now)
+        except PdfNotReady:
+            missing += 1
+        else:
+            rendered += 1
+    return rendered, missing
+
+
 def _store_pdf_after_commit(submission_pk: int) -> None:
-    try:
+    # A failure is recorded on the submission; the download, the secretariat and
+    # `render_missing_pdfs` try again.
+    with contextlib.suppress(PdfNotReady):
         submission_store_pdf(Submission.objects.get(pk=submission_pk))
-    except Exception:
-        logger.exception("The PDF of submission %s could not be rendered yet", submission_pk)

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -27,19 +27,23 @@ def attachment_upload(request, pk: int, response_pk: int):
     form = AttachmentForm(request.POST, request.FILES, prefix=f"a{response.pk}")
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        attachment_add(
-            response=response,
-            upload=upload,
-            checked_type=form.file_type,
-            sha256=sha256_of(upload),
-            user=request.user,
-        )
-        messages.success(
-            request,
-            _("%(name)s is attached to %(code)s.")
-            % {"name": upload.name, "code": response.recommendation.code},
-        )
-    else:
+        try:
+            attachment_add(
+                response=response,
+                upload=upload,
+                checked_type=form.file_type,
+                sha256=sha256_of(upload),
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is attached to %(code)s.")
+                % {"name": upload.name, "code": response.recommendation.code},
+            )
+    if form.errors:
         for error in form.errors.get("file", []):
             messages.error(
                 request,
@@ -72,10 +76,6 @@ def attachment_delete(request, pk: int):
     attachment = get_attachment_for_user(request, pk)
     response = attachment.response
     get_editable_assessment(request, response.assessment_id)
-    try:
-        attachment_remove(attachment=attachment, user=request.user)
-    except PermissionDenied as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("%(name)s has been removed.") % {"name": attachment})
+    attachment_remove(attachment=attachment, user=request.user)
+    messages.success(request, _("%(name)s has been removed.") % {"name": attachment})
     return _back_to(response)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from ..access import get_assessment_for_user, get_submission_for_user
 from ..forms import VerifyForm
 from ..models import Submission
-from ..services import submission_store_pdf
+from ..services import PDF_RETRY_AFTER, PdfNotReady, submission_store_pdf
 from ..snapshot import build_snapshot
 
 
@@ -23,7 +23,17 @@ def _pdf_response(content, filename: str) -> HttpResponse:
 
 @require_safe
 def submission_pdf(request, pk: int, number: int):
-    submission = submission_store_pdf(get_submission_for_user(request, pk, number))
+    try:
+        submission = submission_store_pdf(get_submission_for_user(request, pk, number))
+    except PdfNotReady as not_ready:
+        result = render(
+            request,
+            "assessments/pdf_not_ready.html",
+            {"submission": not_ready.submission, "assessment": not_ready.submission.assessment},
+            status=503,
+        )
+        result["Retry-After"] = str(int(PDF_RETRY_AFTER.total_seconds()))
+        return result
     try:
         handle = submission.pdf.open("rb")
     except FileNotFoundError:

@@ -2,7 +2,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -153,7 +153,25 @@ def _is_htmx(request) -> bool:
 
 @require_POST
 def response_save_view(request, pk: int, response_pk: int):
-    """Save one answer: an htmx autosave (answers a fragment) or a plain form post."""
+    """Save one answer: an htmx autosave (answers a fragment) or a plain form post.
+
+    A save refused because the assessment was submitted meanwhile answers 403 with the
+    reason; an autosave shows it in place of "Saved" and keeps the typed text.
+    """
+    try:
+        return _save(request, pk, response_pk)
+    except PermissionDenied as error:
+        if not _is_htmx(request):
+            raise
+        return render(
+            request,
+            "assessments/includes/save_state.html",
+            {"response": Response(pk=response_pk), "refusal": str(error)},
+            status=403,
+        )
+
+
+def _save(request, pk: int, response_pk: int):
     assessment = get_editable_assessment(request, pk)
     response = get_response_for_user(request, assessment, response_pk)
     report = response.recommendation.section.report
@@ -169,9 +187,10 @@ def response_save_view(request, pk: int, response_pk: int):
             )
         except ResponseConflict as error:
             conflict = error.current
-        except PermissionDenied as error:
-            messages.error(request, str(error))
-            return redirect(assessment)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
         else:
             if _is_htmx(request) and request.POST.get("resolve"):
                 # The conflict is resolved: show the card as it is now, autosaving again.

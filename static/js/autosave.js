@@ -63,9 +63,27 @@
     if (form) setState(form, "offlineText");
   });
 
+  // A save refused because the assessment was submitted meanwhile (403) says why; the
+  // typed text stays in the form, which stays "unsaved".
+  function refusalText(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var node = doc.querySelector(".save-state .text-danger");
+    return node ? node.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+
   document.addEventListener("htmx:responseError", function (event) {
     var form = autosaveForm(event.detail.elt);
-    if (form) setState(form, "errorText");
+    if (!form) return;
+    var state = form.querySelector(".save-state");
+    var refusal = event.detail.xhr.status === 403 ? refusalText(event.detail.xhr.responseText) : "";
+    if (state && refusal) {
+      var span = document.createElement("span");
+      span.className = "text-danger";
+      span.textContent = refusal;
+      state.replaceChildren(span);
+    } else {
+      setState(form, "errorText");
+    }
   });
 
   // A conflict replaces the card with a form holding this person's unsaved text.

@@ -18,12 +18,8 @@ from assessments.models import (
     ReviewComment,
     StatusChange,
 )
-from assessments.review import (
-    TransitionRefused,
-    assessment_accept,
-    assessment_return,
-    review_comment_add,
-)
+from assessments.lifecycle import TransitionRefused
+from assessments.review import assessment_accept, assessment_return, review_comment_add
 from assessments.services import ResponseContent, assessment_start, assessment_submit, response_save
 
 pytestmark = pytest.mark.django_db
@@ -55,11 +51,13 @@ def submitted(norway_assessment, delegate_norway, first_response):
 
 def test_returning_needs_a_comment_and_reopens_the_assessment(submitted, secretariat):
     with pytest.raises(ValueError, match="Write a comment"):
-        assessment_return(assessment=submitted, user=secretariat, text="  ")
+        assessment_return(assessment=submitted, user=secretariat, seen_submission=1, text="  ")
     submitted.refresh_from_db()
     assert submitted.status == AssessmentStatus.SUBMITTED
 
-    change = assessment_return(assessment=submitted, user=secretariat, text="Add evidence.")
+    change = assessment_return(
+        assessment=submitted, user=secretariat, seen_submission=1, text="Add evidence."
+    )
 
     submitted.refresh_from_db()
     assert submitted.status == AssessmentStatus.RETURNED
@@ -70,7 +68,7 @@ def test_returning_needs_a_comment_and_reopens_the_assessment(submitted, secreta
 
 
 def test_accepting_is_recorded_with_who_and_when(submitted, secretariat):
-    change = assessment_accept(assessment=submitted, user=secretariat)
+    change = assessment_accept(assessment=submitted, user=secretariat, seen_submission=1)
     submitted.refresh_from_db()
     assert submitted.status == AssessmentStatus.ACCEPTED
     assert not submitted.is_editable
@@ -84,10 +82,14 @@ def test_only_a_submitted_assessment_can_be_returned_or_accepted(
 ):
     norway_assessment.status = status
     norway_assessment.save()
-    with pytest.raises(TransitionRefused, match="Only a submitted assessment"):
-        assessment_return(assessment=norway_assessment, user=secretariat, text="Why?")
+    with pytest.raises(TransitionRefused, match="Only a submitted assessment|already been"):
+        assessment_return(
+            assessment=norway_assessment, user=secretariat, seen_submission=1, text="Why?"
+        )
     with pytest.raises(TransitionRefused):
-        assessment_accept(assessment=norway_assessment, user=secretariat, text="Fine.")
+        assessment_accept(
+            assessment=norway_assessment, user=secretariat, seen_submission=1, text="Fine."
+        )
     norway_assessment.refresh_from_db()
     assert norway_assessment.status == status
     assert not ReviewComment.objects.exists()  # a refused transition keeps no comment
@@ -113,7 +115,10 @@ def test_returned_commented_resubmitted_then_accepted(
         review_url(submitted),
         {"action": "comment", "response": first_response.pk, "text": "Cite the law."},
     )
-    client.post(review_url(submitted), {"action": "return", "text": "Please complete 2014."})
+    client.post(
+        review_url(submitted),
+        {"action": "return", "text": "Please complete 2014.", "submission": 1},
+    )
     submitted.refresh_from_db()
     assert submitted.status == AssessmentStatus.RETURNED
 
@@ -141,7 +146,7 @@ def test_returned_commented_resubmitted_then_accepted(
     assert submitted.submissions.count() == 2
 
     client.force_login(secretariat)
-    client.post(review_url(submitted), {"action": "accept", "text": ""})
+    client.post(review_url(submitted), {"action": "accept", "text": "", "submission": 2})
     submitted.refresh_from_db()
     assert submitted.status == AssessmentStatus.ACCEPTED
     assert list(submitted.status_changes.values_list("to_status", flat=True)) == [
@@ -165,12 +170,15 @@ def test_the_review_page_shows_answers_history_files_and_pdfs(client, submitted,
     assert "=HYPERLINK(&quot;http://evil&quot;)" in html  # escaped
     assert "1 change" in html
     assert reverse("assessments:submission_pdf", args=[submitted.pk, 1]) in html
-    assert "Return for revision" in html
+    assert "Return version 1 for revision" in html
+    assert '<input type="hidden" name="submission" value="1">' in html
 
 
 def test_a_return_without_comment_is_refused_on_the_review_page(client, submitted, secretariat):
     client.force_login(secretariat)
-    result = client.post(review_url(submitted), {"action": "return", "text": ""}, follow=True)
+    result = client.post(
+        review_url(submitted), {"action": "return", "text": "", "submission": 1}, follow=True
+    )
     assert "Write a comment" in result.content.decode()
     submitted.refresh_from_db()
     assert submitted.status == AssessmentStatus.SUBMITTED

@@ -52,7 +52,9 @@ def _returned(request):
     # The services do not check permissions; transactional tests have no Secretariat group.
     reviewer = request.getfixturevalue("django_user_model").objects.create_user("sam")
     review_comment_add(assessment=assessment, text="Cite the law.", user=reviewer, response=first)
-    assessment_return(assessment=assessment, user=reviewer, text="Please complete 2014.")
+    assessment_return(
+        assessment=assessment, user=reviewer, seen_submission=1, text="Please complete 2014."
+    )
     return assessment, first, user
 
 
