@@ -1,14 +1,41 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from assessments.admin import DelegationMemberInline
+from assessments.roles import DELEGATE_CANDIDATES
 
 from .models import User
 
 
+class SuperuserManagesMixin:
+    """Only superusers add, change or delete; others with the view permission only read.
+
+    The stock user and group admins let anyone holding change_user or change_group
+    tick superuser, staff, groups and permissions, on any account including their
+    own, and set passwords. Permissions alone cannot express "manage membership but
+    not powers", so these admins require a superuser whatever the permissions say.
+    """
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SuperuserManagesMixin, BaseUserAdmin):
+    """Secretariat staff read accounts here; the stock password page answers 403 for them.
+
+    Delegation membership is managed in the delegation members admin.
+    """
+
     inlines = [DelegationMemberInline]
     list_display = ["username", "first_name", "last_name", "email", "is_staff", "delegation"]
     list_select_related = ["delegation_membership__member_state"]
@@ -19,3 +46,34 @@ class UserAdmin(BaseUserAdmin):
     def delegation(self, user):
         membership = getattr(user, "delegation_membership", None)
         return membership.member_state if membership else "—"
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        # The password summary offers a button to the password page, which is not theirs.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # The delegation members admin picks its users through this search
+        # (autocomplete): offer only the accounts that may belong to a delegation.
+        picking = (
+            request.GET.get("app_label"),
+            request.GET.get("model_name"),
+            request.GET.get("field_name"),
+        )
+        if picking == ("assessments", "delegationmember", "user"):
+            queryset = queryset.filter(DELEGATE_CANDIDATES)
+        return queryset, may_have_duplicates
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(SuperuserManagesMixin, BaseGroupAdmin):
+    """A group's permissions are powers: only superusers change them."""

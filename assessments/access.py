@@ -11,10 +11,17 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from .models import Assessment, Attachment, DelegationMember, Response, Submission
+from .roles import may_be_delegate
 
 
 def delegation_of(user) -> DelegationMember | None:
-    if not user.is_authenticated:
+    """The user's delegation; never one for a staff, superuser or inactive account.
+
+    Every delegation page and write goes through here, so a membership row that
+    reached a staff account by any path (a stray row, a user made staff later)
+    never lets the secretariat answer for a State.
+    """
+    if not user.is_authenticated or not may_be_delegate(user):
         return None
     try:
         return user.delegation_membership

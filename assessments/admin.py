@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
+from django.forms.models import InlineForeignKeyField
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -14,6 +16,7 @@ from .lifecycle import TransitionRefused
 from .models import Assessment, Cycle, DelegationMember, MemberState, Submission
 from .overview import SCOPES, cycle_overview
 from .review import assessment_accept, assessment_return, review_comment_add
+from .roles import may_be_delegate
 from .selectors import review_context, with_progress
 from .services import PdfNotReady, submission_store_pdf
 
@@ -46,8 +49,45 @@ class MemberStateAdmin(admin.ModelAdmin):
         return False
 
 
+class DelegationMemberForm(forms.ModelForm):
+    """Refuses staff, superuser and inactive accounts as delegation members.
+
+    The same rule holds in `access.delegation_of`; here it gets a message naming
+    the field instead of a membership that silently does nothing.
+    """
+
+    class Meta:
+        model = DelegationMember
+        fields = ["user", "member_state", "role"]
+
+    def _check_user(self, user):
+        if may_be_delegate(user):
+            return None
+        if user.is_superuser:
+            return _("A superuser account cannot belong to a delegation.")
+        if user.is_staff:
+            return _(
+                "A staff account cannot belong to a delegation: the secretariat "
+                "reviews assessments, it never answers for a State."
+            )
+        return _("An inactive account cannot belong to a delegation.")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # In the inline on the user page this is the parent user, with the flags just posted.
+        user = cleaned_data.get("user")
+        if user is not None and (message := self._check_user(user)):
+            # In the inline the user field is hidden: its error goes on top of the form.
+            inline = isinstance(self.fields.get("user"), InlineForeignKeyField)
+            self.add_error(None if inline else "user", message)
+        return cleaned_data
+
+
 @admin.register(DelegationMember)
 class DelegationMemberAdmin(admin.ModelAdmin):
+    """The secretariat adds, moves and removes delegation members; accounts are not its to edit."""
+
+    form = DelegationMemberForm
     list_display = ["user", "member_state", "role"]
     list_filter = ["role", "member_state__regional_group"]
     list_select_related = ["user", "member_state"]
@@ -56,11 +96,23 @@ class DelegationMemberAdmin(admin.ModelAdmin):
 
 
 class DelegationMemberInline(admin.StackedInline):
+    """The user's delegation on the user page: superusers only, like the page itself."""
+
     model = DelegationMember
+    form = DelegationMemberForm
     can_delete = True
     autocomplete_fields = ["member_state"]
     verbose_name = _("delegation")
     verbose_name_plural = _("delegation")
+
+    def has_add_permission(self, request, obj):
+        return request.user.is_superuser and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
 class ProgressBandFilter(admin.SimpleListFilter):

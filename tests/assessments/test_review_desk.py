@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from assessments.lifecycle import TransitionRefused
 from assessments.models import (
     AssessmentStatus,
     MemberState,
@@ -18,7 +19,6 @@ from assessments.models import (
     ReviewComment,
     StatusChange,
 )
-from assessments.lifecycle import TransitionRefused
 from assessments.review import assessment_accept, assessment_return, review_comment_add
 from assessments.services import ResponseContent, assessment_start, assessment_submit, response_save
 
@@ -82,7 +82,7 @@ def test_only_a_submitted_assessment_can_be_returned_or_accepted(
 ):
     norway_assessment.status = status
     norway_assessment.save()
-    with pytest.raises(TransitionRefused, match="Only a submitted assessment|already been"):
+    with pytest.raises(TransitionRefused, match=r"Only a submitted assessment|already been"):
         assessment_return(
             assessment=norway_assessment, user=secretariat, seen_submission=1, text="Why?"
         )

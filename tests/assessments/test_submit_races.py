@@ -356,9 +356,7 @@ def test_a_submit_and_an_accept_of_the_version_before_it_never_accept_the_new_on
     submitted, reviewer, delegate_norway, monkeypatch
 ):
     """The reviewer saw version 1; version 2 is being submitted after a return."""
-    assessment_return(
-        assessment=submitted, user=reviewer, text="Complete 2014.", seen_submission=1
-    )
+    assessment_return(assessment=submitted, user=reviewer, text="Complete 2014.", seen_submission=1)
     reached, go = paused_at(monkeypatch, "assessments.services.build_snapshot")
     submit = Worker(_submit(submitted, delegate_norway))
     submit.start()
