@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from .lifecycle import read_only_reason
 from .models import Assessment, Attachment, DelegationMember, Response, Submission
 from .roles import may_be_delegate
 
@@ -70,10 +71,9 @@ def _own_assessment(request, pk: int) -> Assessment:
 def get_editable_assessment(request, pk: int) -> Assessment:
     """The user's own State's assessment, if it may still be edited (403 once submitted)."""
     assessment = _own_assessment(request, pk)
-    if not assessment.is_editable:
-        raise PermissionDenied(
-            _("This assessment is read-only: it has been submitted or its cycle is closed.")
-        )
+    reason = read_only_reason(assessment)
+    if reason:
+        raise PermissionDenied(reason)
     return assessment
 
 

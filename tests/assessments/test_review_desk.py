@@ -410,3 +410,32 @@ def test_benchmark_data_answers_everything_and_submits_the_first_states(cycle, n
     call_command("benchmark_secretariat", runs=1, stdout=output)
     assert "global overview, submitted" in output.getvalue()
     assert "11 queries" in output.getvalue()
+
+
+def test_an_accept_of_a_version_older_than_the_latest_is_refused_and_names_it(
+    client, submitted, secretariat, delegate_norway
+):
+    """A second reviewer returned version 1 and the delegation resubmitted meanwhile."""
+    assessment_return(assessment=submitted, user=secretariat, seen_submission=1, text="More.")
+    assessment_submit(assessment=submitted, submitted_by=delegate_norway)
+    client.force_login(secretariat)
+
+    page = client.post(
+        review_url(submitted), {"action": "accept", "text": "", "submission": 1}, follow=True
+    ).content.decode()
+
+    assert "Version 2 was submitted after the version 1 you reviewed" in page
+    submitted.refresh_from_db()
+    assert submitted.status == AssessmentStatus.SUBMITTED
+
+
+def test_a_return_or_accept_that_does_not_say_which_version_was_reviewed_is_refused(
+    client, submitted, secretariat
+):
+    client.force_login(secretariat)
+    page = client.post(
+        review_url(submitted), {"action": "accept", "text": ""}, follow=True
+    ).content.decode()
+    assert "Reload the review page" in page
+    submitted.refresh_from_db()
+    assert submitted.status == AssessmentStatus.SUBMITTED

@@ -300,6 +300,29 @@ def test_a_submitted_assessment_is_read_only_for_the_delegation(
     assert first_response.evidence == ""
 
 
+def test_an_autosave_refused_because_the_assessment_was_submitted_says_why(
+    client, delegate_norway, editor_norway, norway_assessment, first_response
+):
+    """The editor's page was opened before the focal point submitted."""
+    from assessments.services import assessment_submit
+
+    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    client.force_login(editor_norway)
+
+    refused = client.post(
+        save_url(first_response),
+        answer(first_response, evidence="Typed before the submit."),
+        headers={"HX-Request": "true"},
+    )
+
+    assert refused.status_code == 403
+    fragment = refused.content.decode()
+    assert 'class="text-danger"' in fragment
+    assert "Not saved: This assessment has been submitted and is read-only" in fragment
+    first_response.refresh_from_db()
+    assert first_response.evidence == ""
+
+
 @pytest.mark.parametrize("per_target", [2, 12])
 def test_report_page_and_autosave_run_a_constant_number_of_queries(
     client, delegate_norway, norway_assessment, django_assert_num_queries, per_target

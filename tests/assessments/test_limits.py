@@ -1,0 +1,221 @@
+"""Limits per answer and per assessment: refused with a message naming the field, in the
+forms and in the services alike, leaving stored data as it was."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from assessments import limits
+from assessments.models import Attachment, ResponseChange
+from assessments.services import ResponseContent, attachment_add, attachment_remove, response_save
+from assessments.uploads import PDF
+
+pytestmark = pytest.mark.django_db
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def save_url(response):
+    return reverse("assessments:response_save", args=[response.assessment_id, response.pk])
+
+
+def post_answer(client, response, evidence="", links=""):
+    prefix = f"r{response.pk}-"
+    return client.post(
+        save_url(response),
+        {
+            prefix + "status": "implemented",
+            prefix + "evidence": evidence,
+            prefix + "links": links,
+            prefix + "version": response.version,
+        },
+        HTTP_HX_REQUEST="true",
+    )
+
+
+def save(response, user, evidence="", links=()):
+    return response_save(
+        response=response,
+        content=ResponseContent(status="implemented", evidence=evidence, links=list(links)),
+        base_version=response.version,
+        user=user,
+    )
+
+
+def test_the_form_refuses_evidence_of_more_lines_than_an_answer_may_have(
+    client, delegate_norway, first_response
+):
+    client.force_login(delegate_norway)
+    result = post_answer(client, first_response, evidence="a\n" * limits.EVIDENCE_MAX_LINES + "b")
+    assert "Evidence may have at most 100 lines." in result.content.decode()
+    first_response.refresh_from_db()
+    assert (first_response.evidence, first_response.version) == ("", 0)
+
+
+@pytest.mark.parametrize(
+    ("evidence", "links", "field"),
+    [
+        ("x" * (limits.EVIDENCE_MAX_CHARS + 1), [], "evidence"),
+        ("line\n" * limits.EVIDENCE_MAX_LINES + "one more", [], "evidence"),
+        ("", ["https://example.org/"] * (limits.LINKS_MAX + 1), "links"),
+        ("", ["https://example.org/" + "a" * limits.LINK_MAX_CHARS], "links"),
+    ],
+    ids=["characters", "lines", "links", "link-length"],
+)
+def test_the_service_refuses_an_answer_over_its_limits_without_the_form(
+    first_response, delegate_norway, evidence, links, field
+):
+    with pytest.raises(ValidationError) as refused:
+        save(first_response, delegate_norway, evidence, links)
+    assert field in refused.value.message_dict
+    first_response.refresh_from_db()
+    assert first_response.version == 0
+    assert not ResponseChange.objects.exists()
+
+
+def test_an_answer_that_would_take_the_assessment_over_its_characters_is_refused(
+    monkeypatch, norway_assessment, delegate_norway
+):
+    monkeypatch.setattr(limits, "ASSESSMENT_EVIDENCE_MAX_CHARS", 50)
+    first, second = norway_assessment.responses.order_by("pk")[:2]
+    save(first, delegate_norway, "a" * 30)
+
+    with pytest.raises(ValidationError, match=r"at most 50 characters.*to 60"):
+        save(second, delegate_norway, "b" * 30)
+
+    second.refresh_from_db()
+    assert second.evidence == ""
+    # Shrinking is always allowed, and makes room.
+    first.refresh_from_db()
+    save(first, delegate_norway, "a" * 10)
+    save(second, delegate_norway, "b" * 30)
+
+
+def test_an_answer_that_would_take_the_assessment_over_its_lines_is_refused(
+    monkeypatch, norway_assessment, delegate_norway
+):
+    monkeypatch.setattr(limits, "ASSESSMENT_EVIDENCE_MAX_LINES", 5)
+    first, second = norway_assessment.responses.order_by("pk")[:2]
+    save(first, delegate_norway, "1\n2\n3")
+    save(second, delegate_norway, "4\n5")
+    second.refresh_from_db()
+    with pytest.raises(ValidationError, match="at most 5 lines"):
+        save(second, delegate_norway, "4\n5\n6")
+
+
+def test_links_beyond_the_assessments_total_are_refused_through_the_site(
+    monkeypatch, client, norway_assessment, delegate_norway
+):
+    monkeypatch.setattr(limits, "ASSESSMENT_LINKS_MAX", 3)
+    first, second = norway_assessment.responses.order_by("pk")[:2]
+    save(first, delegate_norway, links=["https://a.example/", "https://b.example/"])
+    client.force_login(delegate_norway)
+
+    result = post_answer(client, second, links="https://c.example/\nhttps://d.example/")
+
+    assert "at most 3 links in all" in result.content.decode()
+    second.refresh_from_db()
+    assert second.links == []
+
+
+def upload_file(client, response, name="law.pdf"):
+    return client.post(
+        reverse("assessments:attachment_upload", args=[response.assessment_id, response.pk]),
+        {f"a{response.pk}-file": SimpleUploadedFile(name, PDF_BYTES)},
+        follow=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "message"),
+    [
+        ("FILES_MAX", 2, "An answer may have at most 2 files."),
+        ("FILES_MAX_BYTES", 2 * len(PDF_BYTES), "The files of one answer may take at most"),
+        ("ASSESSMENT_FILES_MAX", 2, "An assessment may have at most 2 files in all."),
+        (
+            "ASSESSMENT_FILES_MAX_BYTES",
+            2 * len(PDF_BYTES),
+            "The files of one assessment may take at most",
+        ),
+    ],
+)
+def test_a_file_beyond_a_quota_is_refused_with_the_quota(
+    monkeypatch, client, delegate_norway, norway_assessment, limit, value, message
+):
+    monkeypatch.setattr(limits, limit, value)
+    client.force_login(delegate_norway)
+    first, second = norway_assessment.responses.order_by("pk")[:2]
+    assert "is attached" in upload_file(client, first).content.decode()
+    assert "is attached" in upload_file(client, first).content.decode()
+
+    target = second if limit.startswith("ASSESSMENT") else first
+    page = upload_file(client, target, "third.pdf").content.decode()
+
+    assert message in page
+    assert Attachment.objects.count() == 2
+    assert not Attachment.objects.filter(original_name="third.pdf").exists()
+
+
+def test_the_history_of_files_records_only_the_file_that_came_or_went(
+    first_response, delegate_norway
+):
+    for name in ("a.pdf", "b.pdf", "c.pdf"):
+        attachment_add(
+            response=first_response,
+            upload=SimpleUploadedFile(name, PDF_BYTES),
+            checked_type=PDF,
+            sha256=name * 4,
+            user=delegate_norway,
+        )
+    attachment_remove(
+        attachment=Attachment.objects.get(original_name="b.pdf"), user=delegate_norway
+    )
+
+    changes = list(first_response.changes.order_by("pk").values_list("kind", "before", "after"))
+    names = [
+        (
+            kind,
+            [f["name"] for f in before["attachments"]],
+            [f["name"] for f in after["attachments"]],
+        )
+        for kind, before, after in changes
+    ]
+    assert names == [
+        ("attachment_added", [], ["a.pdf"]),
+        ("attachment_added", [], ["b.pdf"]),
+        ("attachment_added", [], ["c.pdf"]),
+        ("attachment_removed", ["b.pdf"], []),
+    ]
+
+
+def test_the_migration_reduces_stored_file_lists_to_the_file_that_changed(
+    first_response, delegate_norway
+):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("assessments.migrations.0007_submission_pdf_attempts")
+    a, b = {"name": "a.pdf", "sha256": "1"}, {"name": "b.pdf", "sha256": "2"}
+    added = ResponseChange.objects.create(
+        response=first_response,
+        kind="attachment_added",
+        version=0,
+        before={"attachments": [a]},
+        after={"attachments": [a, b]},
+    )
+    removed = ResponseChange.objects.create(
+        response=first_response,
+        kind="attachment_removed",
+        version=0,
+        before={"attachments": [a, b]},
+        after={"attachments": [b]},
+    )
+
+    migration.attachment_changes_keep_only_the_file(apps, None)
+
+    added.refresh_from_db()
+    removed.refresh_from_db()
+    assert (added.before, added.after) == ({"attachments": []}, {"attachments": [b]})
+    assert (removed.before, removed.after) == ({"attachments": [a]}, {"attachments": []})

@@ -1,0 +1,156 @@
+"""A country report that cannot be rendered: the submission stands, the download says so
+clearly, the rendering is retried, and the secretariat sees which PDFs are missing."""
+
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from assessments import pdf as pdf_module
+from assessments.models import AssessmentStatus, Submission
+from assessments.services import PDF_RETRY_AFTER, assessment_submit
+
+pytestmark = pytest.mark.django_db
+
+
+class Renderer:
+    """Stands in for the country report renderer: broken until repaired; counts calls."""
+
+    def __init__(self):
+        self.calls, self.broken = [], True
+        self.real = pdf_module.render_country_report
+
+    def __call__(self, snapshot, **kwargs):
+        self.calls.append(snapshot["submission"]["number"])
+        if self.broken:
+            raise RuntimeError("No font for U+1F600")
+        return self.real(snapshot, **kwargs)
+
+    def repair(self):
+        self.broken = False
+
+
+@pytest.fixture
+def broken_renderer(monkeypatch):
+    renderer = Renderer()
+    monkeypatch.setattr(pdf_module, "render_country_report", renderer)
+    return renderer
+
+
+@pytest.fixture
+def submitted(
+    norway_assessment, delegate_norway, broken_renderer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    submission.refresh_from_db()
+    return submission
+
+
+def pdf_url(submission):
+    return reverse("assessments:submission_pdf", args=[submission.assessment_id, submission.number])
+
+
+def make_retryable(submission):
+    Submission.objects.filter(pk=submission.pk).update(
+        pdf_attempted_at=submission.pdf_attempted_at - PDF_RETRY_AFTER - datetime.timedelta(1)
+    )
+
+
+def test_a_failed_rendering_keeps_the_submission_and_records_the_error(submitted, broken_renderer):
+    assert submitted.assessment.status == AssessmentStatus.SUBMITTED
+    assert not submitted.pdf
+    assert submitted.pdf_attempts == 1
+    assert submitted.pdf_error == "RuntimeError: No font for U+1F600"
+    assert broken_renderer.calls == [1]
+
+
+def test_the_download_of_a_missing_pdf_gets_a_clear_page_not_a_500(
+    client, submitted, delegate_norway, broken_renderer
+):
+    client.force_login(delegate_norway)
+    result = client.get(pdf_url(submitted))
+
+    assert result.status_code == 503
+    assert result["Retry-After"] == str(int(PDF_RETRY_AFTER.total_seconds()))
+    page = result.content.decode()
+    assert "The country report is not ready yet" in page
+    assert "submitted and recorded as it was" in page
+    # A failure is not retried at every click: within the retry delay, nothing renders.
+    assert broken_renderer.calls == [1]
+
+
+def test_the_download_retries_after_the_delay_and_serves_the_pdf_once_it_renders(
+    client, submitted, delegate_norway, broken_renderer
+):
+    client.force_login(delegate_norway)
+    make_retryable(submitted)
+    assert client.get(pdf_url(submitted)).status_code == 503
+    assert broken_renderer.calls == [1, 1]
+
+    broken_renderer.repair()
+    submitted.refresh_from_db()
+    make_retryable(submitted)
+    result = client.get(pdf_url(submitted))
+
+    assert result.status_code == 200
+    assert b"".join(result.streaming_content).startswith(b"%PDF-")
+    submitted.refresh_from_db()
+    assert submitted.pdf_sha256 and submitted.pdf_error == ""
+    assert submitted.pdf_attempts == 3
+
+
+def test_the_secretariat_lists_the_submissions_lacking_their_pdf_and_can_render_them(
+    client, submitted, secretariat, broken_renderer
+):
+    client.force_login(secretariat)
+    listing = client.get(reverse("admin:assessments_submission_changelist"), {"pdf": "missing"})
+    assert listing.status_code == 200
+    assert "No font for U+1F600" in listing.content.decode()
+
+    broken_renderer.repair()
+    client.post(
+        reverse("admin:assessments_submission_changelist"),
+        {"action": "render_missing_pdfs", "_selected_action": [submitted.pk]},
+    )
+    submitted.refresh_from_db()
+    assert submitted.pdf_sha256
+    listing = client.get(reverse("admin:assessments_submission_changelist"), {"pdf": "missing"})
+    assert "No font for U+1F600" not in listing.content.decode()
+
+
+def test_the_retry_command_renders_what_is_missing_and_fails_while_something_still_is(
+    submitted, broken_renderer
+):
+    with pytest.raises(CommandError, match="could not be rendered"):
+        call_command("render_missing_pdfs", "--now", stdout=io.StringIO())
+
+    broken_renderer.repair()
+    output = io.StringIO()
+    call_command("render_missing_pdfs", "--now", stdout=output)
+    assert "rendered 1, still missing 0" in output.getvalue()
+    submitted.refresh_from_db()
+    assert submitted.pdf
+
+
+def test_the_zip_of_pdfs_names_the_ones_that_could_not_be_produced(client, submitted, secretariat):
+    client.force_login(secretariat)
+    result = client.post(
+        reverse("admin:assessments_assessment_changelist"),
+        {"action": "download_pdfs", "_selected_action": [submitted.assessment_id]},
+    )
+    archive = zipfile.ZipFile(io.BytesIO(result.content))
+    assert archive.namelist() == ["MISSING.txt"]
+    assert "R2P-NOR-2025-v1.pdf" in archive.read("MISSING.txt").decode()
+
+
+def test_the_review_page_says_which_version_lacks_its_pdf(client, submitted, secretariat):
+    client.force_login(secretariat)
+    page = client.get(
+        reverse("admin:assessments_assessment_change", args=[submitted.assessment_id])
+    ).content.decode()
+    assert "PDF not stored yet (1 attempt)" in page
+    assert "No font for U+1F600" in page
