@@ -1,0 +1,164 @@
+import multiprocessing
+import random
+import resource
+import tempfile
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from assessments import limits
+from assessments.management.benchmarking import open_cycle
+from assessments.models import MemberState, ResponseStatus
+from assessments.services import ResponseContent, assessment_start, attachment_add, response_save
+from assessments.snapshot import build_snapshot
+from assessments.uploads import PDF
+
+# Words of the scripts delegations write in, so that shaping, bidirectional text and
+# font fallback are part of the cost.
+WORDS = [
+    "prevention",
+    "atrocity",
+    "crimes",
+    "national",
+    "mechanism",
+    "early-warning",
+    "focal",
+    "point",
+    "Rome",
+    "Statute",
+    "génocide",
+    "crímenes",
+    "Überwachung",
+    "Ærøskøbing",
+    "Генеральная",
+    "Ассамблея",
+    "предупреждение",
+    "مسؤولية",
+    "الحماية",
+    "الإنذار",
+    "المبكر",
+]
+FILE_NAME = "Rapport national sur la prévention des atrocités criminelles " * 4
+LINK = "https://www.example.org/legislation/national-action-plan/" + "section-" * 60
+TEN_SECONDS, HALF_A_GIGABYTE = 10.0, 500
+
+
+def text(rng: random.Random, chars: int, lines: int) -> str:
+    """`lines` lines of words, `chars` characters in all."""
+    per_line = chars // lines
+    rows = []
+    for _ in range(lines):
+        row = ""
+        while len(row) < per_line - 1:
+            row += rng.choice(WORDS) + " "
+        rows.append(row[: per_line - 1].strip())
+    return "\n".join(rows)
+
+
+# Each shape fills the assessment up to its limits in one way: the cost of a PDF grows
+# with its lines, and a long paragraph costs more per line than short ones.
+SHAPES = {
+    "long paragraphs": {"lines": 1},
+    "many lines": {"lines": limits.EVIDENCE_MAX_LINES},
+}
+
+
+def _render(snapshot, queue):
+    from assessments.pdf import render_country_report
+
+    start = time.perf_counter()
+    pdf = render_country_report(snapshot)
+    queue.put(
+        (
+            time.perf_counter() - start,
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            len(pdf),
+        )
+    )
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the largest assessment the limits accept (through the services that "
+        "enforce them: the most evidence, lines, links and files an assessment may "
+        "hold), in each of its worst shapes, and render its country report in a fresh "
+        "process each; report the time and the process's peak memory. Nothing is kept. "
+        "Fails if a rendering takes 10 s or more, or 500 MB."
+    )
+
+    def handle(self, *args, **options):
+        cycle = open_cycle()
+        state = MemberState.objects.order_by("name").first()
+        failures = []
+        for name, shape in SHAPES.items():
+            snapshot = self._snapshot(cycle, state, **shape)
+            seconds, megabytes, size = self._measure(snapshot)
+            answers = [a for report in snapshot["reports"] for a in report["responses"]]
+            self.stdout.write(
+                f"{name}: {sum(len(a['evidence']) for a in answers):,} characters, "
+                f"{sum(len(a['links']) for a in answers)} links, "
+                f"{sum(len(a['attachments']) for a in answers)} files, "
+                f"{size / 1024:.0f} KiB PDF: {seconds:.2f} s, peak memory {megabytes:.0f} MB"
+            )
+            if seconds >= TEN_SECONDS or megabytes >= HALF_A_GIGABYTE:
+                failures.append(name)
+        if failures:
+            raise CommandError(f"Over 10 s or 500 MB: {', '.join(failures)}")
+
+    def _measure(self, snapshot):
+        # A fresh process per rendering, so that its peak memory is its own.
+        context = multiprocessing.get_context("fork")
+        queue = context.Queue()
+        process = context.Process(target=_render, args=(snapshot, queue))
+        process.start()
+        result = queue.get(timeout=600)
+        process.join()
+        return result
+
+    def _snapshot(self, cycle, state, *, lines):
+        rng = random.Random(2025)
+        with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+            with transaction.atomic():
+                user = get_user_model().objects.create_user("benchmark-worst-case")
+                assessment = state.assessments.filter(cycle=cycle).first() or assessment_start(
+                    member_state=state, cycle=cycle, started_by=user
+                )
+                assessment.status = "draft"
+                self._fill(assessment, user, rng, lines=lines)
+                snapshot = build_snapshot(
+                    assessment=assessment, submitted_by=user, submitted_at=timezone.now(), number=1
+                )
+                transaction.set_rollback(True)
+        return snapshot
+
+    def _fill(self, assessment, user, rng, *, lines):
+        answers = list(assessment.responses.select_related("assessment__cycle").order_by("pk"))
+        evidence_left = limits.ASSESSMENT_EVIDENCE_MAX_CHARS
+        lines_left = limits.ASSESSMENT_EVIDENCE_MAX_LINES
+        links_left = limits.ASSESSMENT_LINKS_MAX
+        files_left = limits.ASSESSMENT_FILES_MAX
+        for answer in answers:
+            chars = min(limits.EVIDENCE_MAX_CHARS, evidence_left)
+            answer_lines = min(lines, lines_left, max(chars // 20, 1))
+            links = min(limits.LINKS_MAX, links_left)
+            content = ResponseContent(
+                status=ResponseStatus.IMPLEMENTED,
+                evidence=text(rng, chars, answer_lines) if chars > 40 else "",
+                links=[LINK[: limits.LINK_MAX_CHARS - 4] + f"{n:04d}" for n in range(links)],
+            )
+            # The services refuse anything over a limit: what renders here was accepted.
+            response_save(response=answer, content=content, base_version=0, user=user)
+            evidence_left -= len(content.evidence)
+            lines_left -= limits.line_count(content.evidence)
+            links_left -= links
+            for n in range(min(limits.FILES_MAX, files_left)):
+                upload = SimpleUploadedFile(f"{FILE_NAME[:190]}{n:02d}.pdf", b"%PDF-1.4\n")
+                attachment_add(
+                    response=answer, upload=upload, checked_type=PDF, sha256=f"{n:064x}", user=user
+                )
+                files_left -= 1
