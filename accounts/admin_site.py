@@ -17,4 +17,3 @@ class SecretariatAdminSite(OTPAdminSite):
 
     def __init__(self, name="admin"):
         super().__init__(name)
-

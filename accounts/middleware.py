@@ -138,4 +138,3 @@ class TwoFactorMiddleware:
                 query = "?" + urlencode({"next": next_url}) if next_url else ""
                 return redirect(reverse(step) + query)
         return self.get_response(request)
-

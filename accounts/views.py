@@ -136,9 +136,7 @@ def recovery_codes(request):
     if not two_factor.has_two_factor(request.user):
         return redirect("accounts:two_factor")
     if request.method == "POST":
-        request.session[NEW_RECOVERY_CODES] = two_factor.recovery_codes_generate(
-            user=request.user
-        )
+        request.session[NEW_RECOVERY_CODES] = two_factor.recovery_codes_generate(user=request.user)
         messages.success(request, _("New recovery codes made. The old ones no longer work."))
         return redirect("accounts:recovery_codes")
     context = {
@@ -170,6 +168,6 @@ def two_factor_disable(request):
 
 @require_POST
 def keep_alive(request):
-    """"Stay signed in": counts as activity, so the inactivity clock starts again."""
+    """The "Stay signed in" button: counts as activity, so the idle clock starts again."""
     session_touch(request, force=True)
     return HttpResponse(status=204)
