@@ -243,6 +243,9 @@ TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 
 # Two-factor sign-in (django-otp): the name authenticator apps show for the account.
 OTP_TOTP_ISSUER = "R2P self-assessment"
+# Admins see that a device exists, never its key or recovery codes: with them they could
+# pass someone else's second step.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
