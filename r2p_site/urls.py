@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -13,5 +15,11 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("catalogue/", include("catalogue.urls")),
     path("assessments/", include("assessments.urls")),
+    # The admin login shows a "forgotten your password" link when this name exists.
+    path(
+        "admin/password_reset/",
+        login_not_required(RedirectView.as_view(pattern_name="accounts:password_reset")),
+        name="admin_password_reset",
+    ),
     path("admin/", admin.site.urls),
 ]

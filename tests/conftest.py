@@ -1,7 +1,9 @@
 import pytest
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.models import DelegationMember, DelegationRole, MemberState
+from tests.clients import SignedInClient
 
 
 @pytest.fixture(autouse=True)
@@ -12,6 +14,12 @@ def _fast_and_isolated(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, whose force_login also passes the second sign-in step."""
+    return SignedInClient()
 
 
 @pytest.fixture
@@ -54,6 +62,8 @@ def delegate_kenya(django_user_model, kenya):
 
 @pytest.fixture
 def secretariat(django_user_model):
+    """Secretariat staff, who must sign in with an authenticator app (two-factor)."""
     user = django_user_model.objects.create_user(username="sam", password="pw-sam", is_staff=True)
     user.groups.add(Group.objects.get(name="Secretariat"))
+    TOTPDevice.objects.create(user=user, name="Sam's phone", confirmed=True)
     return user

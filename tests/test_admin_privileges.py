@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.test import RequestFactory
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from assessments.access import delegation_of
@@ -41,6 +42,12 @@ SECRETARIAT_MAY = {
     "catalogue.section": {"add", "change", "view"},
     "catalogue.section/catalogue.recommendation": {"add", "change", "view"},
     "catalogue.recommendation": {"add", "change", "view"},
+    # Sign-in records and two-factor devices: superusers only (unlocking, a lost phone).
+    "axes.accessattempt": set(),
+    "axes.accessfailurelog": set(),
+    "axes.accesslog": set(),
+    "otp_static.staticdevice": set(),
+    "otp_totp.totpdevice": set(),
 }
 SUPERUSER_MAY = {
     **{key: set(ACTIONS) for key in SECRETARIAT_MAY},
@@ -49,18 +56,33 @@ SUPERUSER_MAY = {
     "assessments.assessment": {"view"},
     "assessments.submission": {"view"},
     "catalogue.target": {"add", "change", "view"},
+    # Attempts and logs are records: read-only pages, deletable to lift a lockout.
+    "axes.accessattempt": {"change", "delete", "view"},
+    "axes.accessfailurelog": {"change", "delete", "view"},
+    "axes.accesslog": {"change", "delete", "view"},
+    "otp_static.staticdevice/otp_static.statictoken": set(ACTIONS),
 }
+
+
+def with_authenticator(user):
+    # Staff sign in with two factors; the suite's client passes the second step for them.
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    return user
 
 
 @pytest.fixture
 def superuser(django_user_model):
-    return django_user_model.objects.create_superuser("root", password="pw-root")
+    return with_authenticator(
+        django_user_model.objects.create_superuser("root", password="pw-root")
+    )
 
 
 @pytest.fixture
 def helpdesk(django_user_model):
     """A staff account outside the Secretariat group."""
-    return django_user_model.objects.create_user("helpdesk", password="pw-h", is_staff=True)
+    return with_authenticator(
+        django_user_model.objects.create_user("helpdesk", password="pw-h", is_staff=True)
+    )
 
 
 def what_admins_allow(user):

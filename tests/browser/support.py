@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
+
+from tests.clients import SignedInClient
 
 try:
     from playwright.sync_api import expect, sync_playwright
@@ -64,8 +65,8 @@ def wait_until(page, predicate, *, timeout_ms=5000):
 
 
 def sign_in(context, user, base_url: str) -> None:
-    """Give the browser context a session of `user`, as if they had signed in."""
-    client = Client()
+    """Give the browser context a session of `user`, as if they had signed in (both steps)."""
+    client = SignedInClient()
     client.force_login(user)
     context.add_cookies(
         [

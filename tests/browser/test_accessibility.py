@@ -104,6 +104,10 @@ PAGES = {
         _returned, lambda a, r: reverse("assessments:report_responses", args=[a.pk, 2013])
     ),
     "verify": _anonymous(("assessments:verify",)),
+    "password-reset": _anonymous(("accounts:password_reset",)),
+    "password-reset-sent": _anonymous(("accounts:password_reset_done",)),
+    "two-factor": _signed_in(_draft, lambda a, r: reverse("accounts:two_factor")),
+    "two-factor-set-up": _signed_in(_draft, lambda a, r: reverse("accounts:two_factor_enrol")),
 }
 
 

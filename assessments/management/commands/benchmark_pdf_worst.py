@@ -121,19 +121,21 @@ class Command(BaseCommand):
         return result
 
     def _snapshot(self, cycle, state, *, lines):
-        rng = random.Random(2025)
-        with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
-            with transaction.atomic():
-                user = get_user_model().objects.create_user("benchmark-worst-case")
-                assessment = state.assessments.filter(cycle=cycle).first() or assessment_start(
-                    member_state=state, cycle=cycle, started_by=user
-                )
-                assessment.status = "draft"
-                self._fill(assessment, user, rng, lines=lines)
-                snapshot = build_snapshot(
-                    assessment=assessment, submitted_by=user, submitted_at=timezone.now(), number=1
-                )
-                transaction.set_rollback(True)
+        rng = random.Random(2025)  # noqa: S311 (the same text every run, not a secret)
+        with (
+            tempfile.TemporaryDirectory() as media,
+            override_settings(MEDIA_ROOT=media),
+            transaction.atomic(),
+        ):
+            user = get_user_model().objects.create_user("benchmark-worst-case")
+            assessment = state.assessments.filter(cycle=cycle).first() or assessment_start(
+                member_state=state, cycle=cycle, started_by=user
+            )
+            self._fill(assessment, user, rng, lines=lines)
+            snapshot = build_snapshot(
+                assessment=assessment, submitted_by=user, submitted_at=timezone.now(), number=1
+            )
+            transaction.set_rollback(True)
         return snapshot
 
     def _fill(self, assessment, user, rng, *, lines):

@@ -1,0 +1,173 @@
+"""Account pages: the second sign-in step, two-factor settings, keeping a session alive."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.formats import time_format
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from . import two_factor
+from .forms import CodeForm
+from .middleware import DEVICE_CHECK, session_touch
+
+ENROL_KEY = "accounts.totp_enrol_key"
+NEW_RECOVERY_CODES = "accounts.new_recovery_codes"
+
+
+def _next_url(request) -> str:
+    """The page to continue to after a step; only an address on this site."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
+def _verified(request, device) -> None:
+    otp_login(request, device)
+    # The session is worth more now than after the password alone: give it a new key.
+    request.session.cycle_key()
+
+
+def _check_code(request, form: CodeForm):
+    """The device that accepted the form's code, or None with the error on the form."""
+    check = two_factor.code_check(user=request.user, code=form.cleaned_data["code"])
+    if check.locked_until is not None:
+        form.add_error(
+            "code",
+            _("Too many wrong codes. Wait until %(time)s, then try again.")
+            % {"time": time_format(localtime(check.locked_until), "H:i:s")},
+        )
+    elif check.device is None:
+        form.add_error("code", _("This code is not valid. Check it and try again."))
+    return check.device
+
+
+@never_cache
+@sensitive_post_parameters("code")
+def two_factor_verify(request):
+    """The second sign-in step: a code from the authenticator app or a recovery code."""
+    next_url = _next_url(request)
+    if request.user.is_verified() or not two_factor.has_two_factor(request.user):
+        return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = _check_code(request, form)
+        if device is not None:
+            _verified(request, device)
+            return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
+
+
+@never_cache
+@sensitive_post_parameters("code")
+def two_factor_enrol(request):
+    """Set up an authenticator app: scan or type the key, then confirm one code."""
+    if two_factor.has_two_factor(request.user):
+        return redirect("accounts:two_factor")
+    key = request.session.get(ENROL_KEY)
+    if key is None:
+        key = request.session[ENROL_KEY] = two_factor.new_totp_key()
+    next_url = _next_url(request)
+    form = CodeForm(
+        request.POST or None,
+        help_text=_("The six-digit code your authenticator app shows for this account."),
+    )
+    if request.method == "POST" and form.is_valid():
+        device = two_factor.totp_device_confirm(
+            user=request.user, key=key, code=form.cleaned_data["code"]
+        )
+        if device is None:
+            form.add_error(
+                "code",
+                _("This code does not match. Check the clock of your phone and try again."),
+            )
+        else:
+            codes = two_factor.recovery_codes_generate(user=request.user)
+            del request.session[ENROL_KEY]
+            _verified(request, device)
+            request.session[NEW_RECOVERY_CODES] = codes
+            messages.success(request, _("Two-factor sign-in is on."))
+            return _redirect_with_next("accounts:recovery_codes", next_url)
+    context = {
+        "form": form,
+        "next": next_url,
+        "required": two_factor.is_required(request.user),
+        "qr_svg": two_factor.totp_qr_svg(
+            user=request.user,
+            key=key,
+            title=_("QR code of the key for your authenticator app"),
+        ),
+        "typed_key": two_factor.totp_key_for_typing(key),
+    }
+    return render(request, "accounts/two_factor_enrol.html", context)
+
+
+def _redirect_with_next(view_name: str, next_url: str):
+    response = redirect(view_name)
+    if next_url:
+        response["Location"] += "?" + urlencode({"next": next_url})
+    return response
+
+
+@never_cache
+def two_factor_settings(request):
+    enabled = two_factor.has_two_factor(request.user)
+    context = {
+        "enabled": enabled,
+        "required": two_factor.is_required(request.user),
+        "codes_left": two_factor.recovery_codes_left(request.user) if enabled else 0,
+        "form": CodeForm(),
+    }
+    return render(request, "accounts/two_factor.html", context)
+
+
+@never_cache
+def recovery_codes(request):
+    """New recovery codes, shown once after they were made; POST makes new ones."""
+    if not two_factor.has_two_factor(request.user):
+        return redirect("accounts:two_factor")
+    if request.method == "POST":
+        request.session[NEW_RECOVERY_CODES] = two_factor.recovery_codes_generate(user=request.user)
+        messages.success(request, _("New recovery codes made. The old ones no longer work."))
+        return redirect("accounts:recovery_codes")
+    context = {
+        "codes": request.session.pop(NEW_RECOVERY_CODES, None),
+        "codes_left": two_factor.recovery_codes_left(request.user),
+        "next": resolve_url(_next_url(request) or "accounts:two_factor"),
+    }
+    return render(request, "accounts/recovery_codes.html", context)
+
+
+@require_POST
+@sensitive_post_parameters("code")
+def two_factor_disable(request):
+    """Turn two-factor sign-in off; asks for a current code, as a stolen session could not."""
+    form = CodeForm(request.POST)
+    if form.is_valid() and _check_code(request, form) is not None:
+        two_factor.two_factor_disable(user=request.user)
+        request.session.pop(DEVICE_CHECK, None)
+        messages.success(request, _("Two-factor sign-in is off."))
+        return redirect("accounts:two_factor")
+    context = {
+        "enabled": True,
+        "required": two_factor.is_required(request.user),
+        "codes_left": two_factor.recovery_codes_left(request.user),
+        "form": form,
+    }
+    return render(request, "accounts/two_factor.html", context, status=400)
+
+
+@require_POST
+def keep_alive(request):
+    """The "Stay signed in" button: counts as activity, so the idle clock starts again."""
+    session_touch(request, force=True)
+    return HttpResponse(status=204)
