@@ -2,7 +2,6 @@
 
 from functools import wraps
 
-from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -31,25 +30,6 @@ PERMISSIONS_POLICY = ", ".join(
         "xr-spatial-tracking",
     )
 )
-
-
-# The one inline style of Django's admin: admin/change_list.html sets a column width in a
-# <style> element when a list has no actions (for the secretariat, most lists). Allowed
-# by its hash, on admin pages only; tests/test_headers.py recomputes it from the template.
-ADMIN_STYLE_HASHES = ["'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='"]
-
-
-class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's middleware, with the admin's one inline style allowed in the admin."""
-
-    def get_policy_parts(self, request, response, report_only=False):
-        parts = super().get_policy_parts(request, response, report_only)
-        match = getattr(request, "resolver_match", None)
-        if not report_only and match is not None and match.app_name == "admin":
-            update = dict(parts.update or {})
-            update["style-src"] = [*update.get("style-src", []), *ADMIN_STYLE_HASHES]
-            parts.update = update
-        return parts
 
 
 class SecurityHeadersMiddleware:
