@@ -38,6 +38,7 @@ setup: $(VENV)/.installed node_modules/.installed
 
 seed: setup
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_reference_data
 	$(BIN)/python manage.py create_demo_accounts
 

@@ -9,18 +9,25 @@ from collections import defaultdict
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .models import Attachment, Response, ResponseStatus, Submission
 from .services import PdfNotReady, submission_store_pdf
+from .text import clean_text
 
 # A spreadsheet treats a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value):
-    """Text that a spreadsheet shows as typed, never runs: "=1+1" becomes "'=1+1"."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Text that a spreadsheet shows as typed, never runs: "=1+1" becomes "'=1+1".
+
+    Text is cleaned as the forms clean it (assessments/text.py): answers stored before
+    the forms did so may hold characters that make an XLSX file unreadable.
+    """
+    if not isinstance(value, str):
+        return value
+    value = clean_text(value)
+    if value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
@@ -83,11 +90,6 @@ def export_rows(assessments):
         ]
 
 
-def _xlsx_text(value):
-    # XLSX cannot hold most control characters (text pasted from word processors has some).
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
 def csv_response(assessments, filename: str) -> HttpResponse:
     result = HttpResponse(content_type="text/csv; charset=utf-8")
     result["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -104,7 +106,7 @@ def xlsx_response(assessments, filename: str) -> HttpResponse:
     sheet = workbook.create_sheet(_("Responses"))
     sheet.append(export_header())
     for row in export_rows(assessments):
-        sheet.append([safe_cell(_xlsx_text(value)) for value in row])
+        sheet.append([safe_cell(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     result = HttpResponse(

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,7 @@ from . import limits
 from .models import ResponseStatus
 from .review import MAX_COMMENT_LENGTH
 from .services import ResponseContent
+from .text import clean_text
 from .uploads import ACCEPT, check_upload, clean_filename, sha256_of
 
 MAX_EVIDENCE_LENGTH = limits.EVIDENCE_MAX_CHARS
@@ -14,7 +16,26 @@ MAX_LINKS = limits.LINKS_MAX
 MAX_LINK_LENGTH = limits.LINK_MAX_CHARS
 
 
-class LinksField(forms.CharField):
+class TextField(forms.CharField):
+    """Typed text stored as `clean_text` leaves it, so that every export can hold it.
+
+    A NUL is refused rather than dropped: PostgreSQL cannot store it and no keyboard
+    types it, so whoever sent it should hear which field was wrong.
+    """
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise ValidationError(
+                    _("%(field)s cannot contain a null character (U+0000)."),
+                    params={"field": self.label},
+                    code="null_characters_not_allowed",
+                )
+            value = clean_text(value)
+        return super().to_python(value)
+
+
+class LinksField(TextField):
     """Evidence links, one per line. They are stored and shown as text, never fetched."""
 
     widget = forms.Textarea(attrs={"rows": 2, "spellcheck": "false"})
@@ -55,7 +76,7 @@ class ResponseForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    evidence = forms.CharField(
+    evidence = TextField(
         label=_("Evidence"),
         required=False,
         max_length=MAX_EVIDENCE_LENGTH,
@@ -154,8 +175,6 @@ class SubmitForm(forms.Form):
 class VerifyForm(forms.Form):
     """A PDF or its SHA-256: either is enough to find the submission it belongs to."""
 
-    MAX_BYTES = 50 * 1024 * 1024
-
     file = forms.FileField(label=_("The PDF file"), required=False)
     sha256 = forms.CharField(
         label=_("Or its SHA-256 fingerprint"),
@@ -174,7 +193,7 @@ class VerifyForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload and upload.size > self.MAX_BYTES:
+        if upload and upload.size > settings.VERIFY_MAX_BYTES:
             raise ValidationError(_("This file is larger than any country report."), code="size")
         return upload
 
@@ -198,7 +217,7 @@ class ReviewForm(forms.Form):
         ("accept", _("Accept")),
     ]
 
-    text = forms.CharField(
+    text = TextField(
         label=_("Comment"),
         required=False,
         max_length=MAX_COMMENT_LENGTH,

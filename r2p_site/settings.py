@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -91,10 +92,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "r2p_site.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CsrfViewMiddleware, which reads the body of every POST.
+    "r2p_site.middleware.RequestChecksMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -146,6 +151,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+
+# One cache shared by every worker process (the throttles count in it), in a table that
+# `manage.py createcachetable` creates; the test database gets it too.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "r2p_cache",
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -236,10 +250,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=envint("SIGNIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
-# How many reverse proxies in front of the site append to X-Forwarded-For. 0: the
-# header is ignored and the connection's address is the client's (docs/security.md).
-TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "r2p_site.throttle.client_ip"
 
 # Two-factor sign-in (django-otp): the name authenticator apps show for the account.
 OTP_TOTP_ISSUER = "R2P self-assessment"
@@ -250,6 +261,19 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Every script and style comes from /static/; templates hold no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "yes")
@@ -262,10 +286,25 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     CSRF_COOKIE_HTTPONLY = True
 
+# Request limits (docs/deployment.md). Bodies are refused from their Content-Length
+# before anything reads them: REQUEST_MAX_BYTES for every view but the two below.
 # Size limit of one evidence attachment, in bytes.
 ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The form fields and multipart headers sent beside the file.
+ATTACHMENT_REQUEST_MAX_BYTES = ATTACHMENT_MAX_BYTES + 64 * 1024
+# The largest country report is a few MiB; the verification page accepts any PDF up to this.
+VERIFY_MAX_BYTES = envint("VERIFY_MAX_BYTES", 30 * 1024 * 1024)
+REQUEST_MAX_BYTES = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Verifications per client address per 10 minutes; draft PDF previews per user per minute
+# (and one at a time).
+VERIFY_RATE_LIMIT = envint("VERIFY_RATE_LIMIT", 20)
+PREVIEW_RATE_LIMIT = envint("PREVIEW_RATE_LIMIT", 4)
+# How many proxies in front of the site append to X-Forwarded-For; 0 trusts none and
+# takes the client address from the connection (docs/deployment.md). Sign-in throttling
+# and the rate limits count by this address.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 
 LOGGING = {
     "version": 1,

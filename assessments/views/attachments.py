@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from r2p_site.middleware import max_body
+
 from ..access import get_attachment_for_user, get_editable_assessment, get_response_for_user
 from ..forms import AttachmentForm
 from ..services import attachment_add, attachment_remove
@@ -20,6 +22,7 @@ def _back_to(response):
     return redirect(f"{url}#response-{response.pk}")
 
 
+@max_body("ATTACHMENT_REQUEST_MAX_BYTES")
 @require_POST
 def attachment_upload(request, pk: int, response_pk: int):
     assessment = get_editable_assessment(request, pk)

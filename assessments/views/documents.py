@@ -1,11 +1,21 @@
 """The country report as PDF: submitted versions, the draft preview, and verification."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
+
+from r2p_site.middleware import max_body
+from r2p_site.throttle import (
+    Throttled,
+    client_ip,
+    count_request,
+    one_at_a_time,
+    too_many_requests,
+)
 
 from ..access import get_assessment_for_user, get_submission_for_user
 from ..forms import VerifyForm
@@ -45,23 +55,44 @@ def submission_pdf(request, pk: int, number: int):
 def assessment_preview_pdf(request, pk: int):
     """The live answers as a PDF watermarked as a draft; nothing is stored."""
     assessment = get_assessment_for_user(request, pk)
+    # Rendering takes a worker for seconds: one rendering at a time per user, a few a
+    # minute, so that repeated clicks cannot occupy every worker.
+    key = f"preview-pdf:{request.user.pk}"
+    try:
+        count_request(key, limit=settings.PREVIEW_RATE_LIMIT, period=60)
+        with one_at_a_time(key, timeout=120, retry_after=10):
+            pdf = _render_preview(assessment, request.user)
+    except Throttled as throttled:
+        return too_many_requests(request, throttled)
+    filename = f"R2P-{assessment.member_state.iso3}-{assessment.cycle.code}-draft.pdf"
+    return _pdf_response(ContentFile(pdf), filename)
+
+
+def _render_preview(assessment, user) -> bytes:
     snapshot = build_snapshot(
         assessment=assessment,
-        submitted_by=request.user,
+        submitted_by=user,
         submitted_at=timezone.now(),
         number=assessment.submissions.count() + 1,
     )
     from ..pdf import render_country_report  # WeasyPrint costs every process 0.3 s to import
 
-    pdf = render_country_report(snapshot, draft=True)
-    filename = f"R2P-{assessment.member_state.iso3}-{assessment.cycle.code}-draft.pdf"
-    return _pdf_response(ContentFile(pdf), filename)
+    return render_country_report(snapshot, draft=True)
 
 
 @login_not_required
+@max_body("VERIFY_MAX_BYTES")
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify(request):
     """Anyone holding a country report can check it: the fingerprint names the submission."""
+    if request.method == "POST":
+        # Public and hashing up to VERIFY_MAX_BYTES a time: a brake per client address.
+        try:
+            count_request(
+                f"verify:{client_ip(request)}", limit=settings.VERIFY_RATE_LIMIT, period=600
+            )
+        except Throttled as throttled:
+            return too_many_requests(request, throttled)
     form = VerifyForm(request.POST, request.FILES) if request.method == "POST" else VerifyForm()
     checked = match = None
     if request.method == "POST" and form.is_valid():

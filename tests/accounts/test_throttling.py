@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.throttling import client_ip
+from r2p_site.throttle import client_ip
 
 from .conftest import sign_in
 

@@ -24,7 +24,9 @@ from .support import (
     AXE_JS,
     CHROMIUM,
     CHROMIUM_ARGS,
+    CSP_LISTENER,
     chromium_available,
+    csp_violations,
     require,
     sign_in,
     sync_playwright,
@@ -75,11 +77,22 @@ class Session:
             viewport={"width": 1280, "height": 900},
         )
         self.context.set_default_timeout(10_000)
+        self.context.add_init_script(CSP_LISTENER)
         self.page = self.context.new_page()
         self.dialogs = []  # (type, message) of every dialog, all dismissed
         self.errors = []  # uncaught JavaScript errors
+        self.refused = []  # console messages of the Content-Security-Policy
         self.page.on("dialog", self._dialog)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("console", self._console)
+
+    def _console(self, message):
+        if "Content Security Policy" in message.text or message.text.startswith("Refused to"):
+            self.refused.append(f"{self.page.url}: {message.text}")
+
+    def csp_violations(self) -> list[str]:
+        """What the policy blocked, as Chromium's console and the page's events report it."""
+        return self.refused + csp_violations(self.page)
 
     def _dialog(self, dialog):
         self.dialogs.append((dialog.type, dialog.message))
@@ -102,10 +115,12 @@ def browser_session(browser, live_server):
         return session
 
     yield open_session
+    refused = [violation for session in sessions for violation in session.csp_violations()]
     for session in sessions:
         session.close()
     errors = [error for session in sessions for error in session.errors]
     assert not errors, f"JavaScript errors in the page: {errors}"
+    assert not refused, f"Content-Security-Policy violations: {refused}"
 
 
 @pytest.fixture
