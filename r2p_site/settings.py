@@ -127,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.session_timing",
+                "assessments.context_processors.delegation",
             ],
         },
     },

@@ -428,6 +428,10 @@ def test_a_staff_account_with_a_stray_membership_gets_404_on_the_delegations_pag
         reverse("assessments:assessment_submit", args=[pk]),
     ]:
         assert client.get(url).status_code == 404, url
+    # Nor does the navigation offer the delegation's pages.
+    home = client.get(reverse("home")).content.decode()
+    assert "Assessment of Norway" not in home
+    assert f'href="{reverse("assessments:home")}"' not in home
 
 
 @pytest.mark.parametrize("persona", ["secretariat", "helpdesk"])

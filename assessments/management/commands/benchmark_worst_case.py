@@ -12,8 +12,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from assessments import limits
+from assessments.exports import csv_response, xlsx_response
 from assessments.management.benchmarking import open_cycle
-from assessments.models import MemberState, ResponseStatus
+from assessments.models import Assessment, MemberState, ResponseStatus
 from assessments.services import ResponseContent, assessment_start, attachment_add, response_save
 from assessments.snapshot import build_snapshot
 from assessments.uploads import PDF
@@ -86,9 +87,10 @@ class Command(BaseCommand):
     help = (
         "Build the largest assessment the limits accept (through the services that "
         "enforce them: the most evidence, lines, links and files an assessment may "
-        "hold), in each of its worst shapes, and render its country report in a fresh "
-        "process each; report the time and the process's peak memory. Nothing is kept. "
-        "Fails if a rendering takes 10 s or more, or 500 MB."
+        "hold), in each of its worst shapes; render its country report in a fresh "
+        "process each and export it to CSV and XLSX; report times and the rendering "
+        "process's peak memory. Nothing is kept. Fails if a rendering takes 10 s or "
+        "more, or 500 MB."
     )
 
     def handle(self, *args, **options):
@@ -96,14 +98,18 @@ class Command(BaseCommand):
         state = MemberState.objects.order_by("name").first()
         failures = []
         for name, shape in SHAPES.items():
-            snapshot = self._snapshot(cycle, state, **shape)
+            snapshot, exports = self._snapshot(cycle, state, **shape)
             seconds, megabytes, size = self._measure(snapshot)
             answers = [a for report in snapshot["reports"] for a in report["responses"]]
             self.stdout.write(
                 f"{name}: {sum(len(a['evidence']) for a in answers):,} characters, "
                 f"{sum(len(a['links']) for a in answers)} links, "
-                f"{sum(len(a['attachments']) for a in answers)} files, "
-                f"{size / 1024:.0f} KiB PDF: {seconds:.2f} s, peak memory {megabytes:.0f} MB"
+                f"{sum(len(a['attachments']) for a in answers)} files\n"
+                f"  PDF {size / 1024:.0f} KiB: {seconds:.2f} s, peak memory {megabytes:.0f} MB\n"
+                + "".join(
+                    f"  {kind} export {kib:.0f} KiB: {took:.2f} s\n"
+                    for kind, (took, kib) in exports.items()
+                )
             )
             if seconds >= TEN_SECONDS or megabytes >= HALF_A_GIGABYTE:
                 failures.append(name)
@@ -135,8 +141,14 @@ class Command(BaseCommand):
             snapshot = build_snapshot(
                 assessment=assessment, submitted_by=user, submitted_at=timezone.now(), number=1
             )
+            exports = {}
+            selected = Assessment.objects.filter(pk=assessment.pk)
+            for kind, export in (("CSV", csv_response), ("XLSX", xlsx_response)):
+                start = time.perf_counter()
+                content = export(selected, "worst").content
+                exports[kind] = (time.perf_counter() - start, len(content) / 1024)
             transaction.set_rollback(True)
-        return snapshot
+        return snapshot, exports
 
     def _fill(self, assessment, user, rng, *, lines):
         answers = list(assessment.responses.select_related("assessment__cycle").order_by("pk"))
@@ -146,11 +158,11 @@ class Command(BaseCommand):
         files_left = limits.ASSESSMENT_FILES_MAX
         for answer in answers:
             chars = min(limits.EVIDENCE_MAX_CHARS, evidence_left)
-            answer_lines = min(lines, lines_left, max(chars // 20, 1))
+            answer_lines = min(lines, lines_left, chars // 20)
             links = min(limits.LINKS_MAX, links_left)
             content = ResponseContent(
                 status=ResponseStatus.IMPLEMENTED,
-                evidence=text(rng, chars, answer_lines) if chars > 40 else "",
+                evidence=text(rng, chars, answer_lines) if answer_lines else "",
                 links=[LINK[: limits.LINK_MAX_CHARS - 4] + f"{n:04d}" for n in range(links)],
             )
             # The services refuse anything over a limit: what renders here was accepted.
