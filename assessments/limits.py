@@ -1,11 +1,10 @@
 """How much one answer and one assessment may hold.
 
-Every limit is far above what a delegation writes (the longest national contributions
-to the Secretary-General's reports run to some twenty pages), and together they bound
-the work of rendering, exporting and e-mailing the worst assessment the forms accept:
-its country report renders in under ten seconds and 500 MB (docs/limits.md gives the
-measurements). The PDF's cost grows with its lines, so lines are counted as well as
-characters.
+Every limit is meant never to be met by a delegation (an assessment may hold about
+seventy pages of evidence), and together they bound the work of rendering, exporting
+and e-mailing the worst assessment the forms accept: its country report renders in
+under ten seconds and 500 MB (docs/limits.md gives the measurements). The PDF's cost
+grows with its lines, so lines are counted as well as characters.
 """
 
 from django.core.exceptions import ValidationError
@@ -24,10 +23,10 @@ FILES_MAX = 10
 FILES_MAX_BYTES = 50 * 1024 * 1024
 
 # One assessment, all answers together.
-ASSESSMENT_EVIDENCE_MAX_CHARS = 300_000
+ASSESSMENT_EVIDENCE_MAX_CHARS = 200_000
 ASSESSMENT_EVIDENCE_MAX_LINES = 3_000
-ASSESSMENT_LINKS_MAX = 300
-ASSESSMENT_FILES_MAX = 300
+ASSESSMENT_LINKS_MAX = 200
+ASSESSMENT_FILES_MAX = 200
 ASSESSMENT_FILES_MAX_BYTES = 500 * 1024 * 1024
 
 
