@@ -54,15 +54,16 @@ TEN_SECONDS, HALF_A_GIGABYTE = 10.0, 500
 
 
 def text(rng: random.Random, chars: int, lines: int, words: list[str]) -> str:
-    """`lines` lines of words, `chars` characters in all."""
+    """Exactly `chars` characters of words, in `lines` lines."""
     separator = "" if words is CHINESE else " "
-    per_line = chars // lines
+    room = chars - (lines - 1)  # the line breaks take one character each
     rows = []
-    for _ in range(lines):
+    for index in range(lines):
+        length = room // lines + (room % lines if index == lines - 1 else 0)
         row = ""
-        while len(row) < per_line - 1:
+        while len(row) < length:
             row += rng.choice(words) + separator
-        rows.append(row[: per_line - 1].strip())
+        rows.append(row[:length])
     return "\n".join(rows)
 
 
