@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from .lifecycle import read_only_reason
-from .models import Assessment, Attachment, DelegationMember, Response, Submission
+from .models import Answer, Assessment, Attachment, DelegationMember, Submission
 from .roles import may_be_delegate
 
 
@@ -84,21 +84,21 @@ def get_submittable_assessment(request, pk: int) -> Assessment:
     return assessment
 
 
-def get_response_for_user(request, assessment: Assessment, pk: int) -> Response:
-    response = get_object_or_404(
-        Response.objects.select_related(
+def get_response_for_user(request, assessment: Assessment, pk: int) -> Answer:
+    answer = get_object_or_404(
+        Answer.objects.select_related(
             "recommendation__section__report", "recommendation__section__target"
         ),
         pk=pk,
         assessment=assessment,
     )
-    response.assessment = assessment
-    return response
+    answer.assessment = assessment
+    return answer
 
 
 def get_attachment_for_user(request, pk: int) -> Attachment:
     return get_object_or_404(
-        Attachment.objects.select_related("response__assessment"),
+        Attachment.objects.select_related("answer__assessment"),
         pk=pk,
-        response__assessment__in=_readable_assessments(request.user),
+        answer__assessment__in=_readable_assessments(request.user),
     )

@@ -348,13 +348,13 @@ class AssessmentAdmin(admin.ModelAdmin):
         text, action = data["text"], data["action"]
         try:
             if action == "comment":
-                response = (
-                    get_object_or_404(assessment.responses, pk=data["response"])
-                    if data["response"]
+                answer = (
+                    get_object_or_404(assessment.answers, pk=data["answer"])
+                    if data["answer"]
                     else None
                 )
                 review_comment_add(
-                    assessment=assessment, text=text, user=request.user, response=response
+                    assessment=assessment, text=text, user=request.user, answer=answer
                 )
                 messages.success(request, _("Your comment has been added."))
             elif action == "return":

@@ -4,21 +4,21 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .models import ResponseStatus
+from .models import AnswerStatus
 
 # Order of the bars' segments and of every table: done first, not answered last.
 STATUS_ORDER = [
-    ResponseStatus.IMPLEMENTED,
-    ResponseStatus.PARTIALLY_IMPLEMENTED,
-    ResponseStatus.NOT_STARTED,
-    ResponseStatus.NOT_ANSWERED,
+    AnswerStatus.IMPLEMENTED,
+    AnswerStatus.PARTIALLY_IMPLEMENTED,
+    AnswerStatus.NOT_STARTED,
+    AnswerStatus.NOT_ANSWERED,
 ]
 # Distinct in lightness as well as hue, so that a grey-scale print still tells them apart.
 STATUS_COLOURS = {
-    ResponseStatus.IMPLEMENTED: "#1a6e35",
-    ResponseStatus.PARTIALLY_IMPLEMENTED: "#e0a526",
-    ResponseStatus.NOT_STARTED: "#b3261e",
-    ResponseStatus.NOT_ANSWERED: "#d0d4d9",
+    AnswerStatus.IMPLEMENTED: "#1a6e35",
+    AnswerStatus.PARTIALLY_IMPLEMENTED: "#e0a526",
+    AnswerStatus.NOT_STARTED: "#b3261e",
+    AnswerStatus.NOT_ANSWERED: "#d0d4d9",
 }
 
 
@@ -80,7 +80,7 @@ def stacked_bars(groups: list[StatusCounts], *, width: int = 480, label_width: i
                 "text_y": y + bar_height - 2,
                 "segments": segments,
                 "total": group.total,
-                "answered": group.total - group.counts[ResponseStatus.NOT_ANSWERED.value],
+                "answered": group.total - group.counts[AnswerStatus.NOT_ANSWERED.value],
             }
         )
     return {

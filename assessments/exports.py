@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from .models import Attachment, Response, ResponseStatus, Submission
+from .models import Answer, AnswerStatus, Attachment, Submission
 from .services import PdfNotReady, submission_store_pdf
 from .text import clean_text
 
@@ -52,8 +52,8 @@ def export_header() -> list[str]:
 
 def export_rows(assessments):
     """The rows of the selected assessments, in State, report and catalogue order."""
-    responses = (
-        Response.objects.filter(assessment__in=assessments)
+    answers = (
+        Answer.objects.filter(assessment__in=assessments)
         .select_related(
             "assessment__member_state", "assessment__cycle", "recommendation__section__report"
         )
@@ -66,12 +66,12 @@ def export_rows(assessments):
         )
     )
     files = defaultdict(list)
-    for response_id, name in Attachment.objects.filter(
-        response__assessment__in=assessments
-    ).values_list("response_id", "original_name"):
-        files[response_id].append(name)
-    for response in responses.iterator(chunk_size=2000):
-        assessment, recommendation = response.assessment, response.recommendation
+    for answer_id, name in Attachment.objects.filter(
+        answer__assessment__in=assessments
+    ).values_list("answer_id", "original_name"):
+        files[answer_id].append(name)
+    for answer in answers.iterator(chunk_size=2000):
+        assessment, recommendation = answer.assessment, answer.recommendation
         state = assessment.member_state
         yield [
             state.name,
@@ -82,11 +82,11 @@ def export_rows(assessments):
             recommendation.section.report.year,
             recommendation.code,
             recommendation.section.paragraphs,
-            str(ResponseStatus(response.status).label),
-            response.evidence,
-            "\n".join(response.links),
-            "\n".join(files[response.pk]),
-            response.updated_at.strftime("%Y-%m-%d %H:%M") if response.updated_at else "",
+            str(AnswerStatus(answer.status).label),
+            answer.evidence,
+            "\n".join(answer.links),
+            "\n".join(files[answer.pk]),
+            answer.updated_at.strftime("%Y-%m-%d %H:%M") if answer.updated_at else "",
         ]
 
 

@@ -5,9 +5,9 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from . import limits
-from .models import ResponseStatus
+from .models import AnswerStatus
 from .review import MAX_COMMENT_LENGTH
-from .services import ResponseContent
+from .services import AnswerContent
 from .text import clean_text
 from .uploads import ACCEPT, check_upload, clean_filename, sha256_of
 
@@ -69,10 +69,10 @@ class LinksField(TextField):
         return "\n".join(value) if isinstance(value, list) else value
 
 
-class ResponseForm(forms.Form):
+class AnswerForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Implementation status"),
-        choices=ResponseStatus.choices,
+        choices=AnswerStatus.choices,
         required=False,
         widget=forms.RadioSelect,
     )
@@ -92,7 +92,7 @@ class ResponseForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def markup(self) -> dict:
-        """Plain values for the hand-written markup of response_fields.html.
+        """Plain values for the hand-written markup of answer_fields.html.
 
         A report page renders dozens of these forms, and every template lookup on a
         BoundField first tries (and fails) to index it: plain dicts render in half the time.
@@ -135,11 +135,9 @@ class ResponseForm(forms.Form):
                     self.add_error(field, messages)
         return data
 
-    def content(self) -> ResponseContent:
+    def content(self) -> AnswerContent:
         data = self.cleaned_data
-        return ResponseContent(
-            status=data["status"], evidence=data["evidence"], links=data["links"]
-        )
+        return AnswerContent(status=data["status"], evidence=data["evidence"], links=data["links"])
 
 
 class AttachmentForm(forms.Form):
@@ -224,7 +222,7 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     action = forms.ChoiceField(choices=ACTIONS)
-    response = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    answer = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # The version the reviewer had before them: return and accept act on it only.
     submission = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 

@@ -204,30 +204,30 @@ class Assessment(models.Model):
         return self.status in self.EDITABLE_STATUSES and self.cycle.is_open
 
 
-class ResponseStatus(models.TextChoices):
+class AnswerStatus(models.TextChoices):
     NOT_ANSWERED = "", _("Not yet answered")
     IMPLEMENTED = "implemented", _("Implemented")
     PARTIALLY_IMPLEMENTED = "partially_implemented", _("Partially implemented")
     NOT_STARTED = "not_started", _("Not started")
 
 
-class Response(models.Model):
+class Answer(models.Model):
     """A State's answer to one recommendation addressed to Member States."""
 
     assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, related_name="responses", verbose_name=_("assessment")
+        Assessment, on_delete=models.CASCADE, related_name="answers", verbose_name=_("assessment")
     )
     recommendation = models.ForeignKey(
         "catalogue.Recommendation",
         on_delete=models.PROTECT,
-        related_name="responses",
+        related_name="answers",
         verbose_name=_("recommendation"),
     )
     status = models.CharField(
         _("implementation status"),
         max_length=30,
-        choices=ResponseStatus.choices,
-        default=ResponseStatus.NOT_ANSWERED,
+        choices=AnswerStatus.choices,
+        default=AnswerStatus.NOT_ANSWERED,
         blank=True,
     )
     evidence = models.TextField(_("evidence"), blank=True, max_length=10_000)
@@ -250,16 +250,16 @@ class Response(models.Model):
             "recommendation__section__target__position",
             "recommendation__position",
         ]
-        verbose_name = _("response")
-        verbose_name_plural = _("responses")
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "recommendation"],
-                name="one_response_per_assessment_recommendation",
+                name="one_answer_per_assessment_recommendation",
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=ResponseStatus.values),
-                name="response_status_valid",
+                condition=models.Q(status__in=AnswerStatus.values),
+                name="answer_status_valid",
             ),
         ]
 
@@ -268,7 +268,7 @@ class Response(models.Model):
 
     @property
     def is_answered(self) -> bool:
-        return self.status != ResponseStatus.NOT_ANSWERED
+        return self.status != AnswerStatus.NOT_ANSWERED
 
     @property
     def has_evidence(self) -> bool:
@@ -279,8 +279,8 @@ class Response(models.Model):
         return {"status": self.status, "evidence": self.evidence, "links": list(self.links)}
 
 
-class ResponseChange(models.Model):
-    """One recorded change to a response: who, when, before and after."""
+class AnswerChange(models.Model):
+    """One recorded change to an answer: who, when, before and after."""
 
     class Kind(models.TextChoices):
         EDITED = "edited", _("Answer edited")
@@ -288,8 +288,8 @@ class ResponseChange(models.Model):
         ATTACHMENT_REMOVED = "attachment_removed", _("Attachment removed")
         COPIED = "copied", _("Copied from the previous cycle")
 
-    response = models.ForeignKey(
-        Response, on_delete=models.CASCADE, related_name="changes", verbose_name=_("response")
+    answer = models.ForeignKey(
+        Answer, on_delete=models.CASCADE, related_name="changes", verbose_name=_("answer")
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     version = models.PositiveIntegerField(_("version after the change"))
@@ -306,27 +306,25 @@ class ResponseChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
-        verbose_name = _("response change")
-        verbose_name_plural = _("response changes")
-        indexes = [models.Index(fields=["response", "-changed_at"])]
+        verbose_name = _("answer change")
+        verbose_name_plural = _("answer changes")
+        indexes = [models.Index(fields=["answer", "-changed_at"])]
 
     def __str__(self):
-        return f"{self.response} – {self.get_kind_display()} ({self.changed_at:%Y-%m-%d %H:%M})"
+        return f"{self.answer} – {self.get_kind_display()} ({self.changed_at:%Y-%m-%d %H:%M})"
 
 
 def attachment_path(attachment, filename):
     # The stored name never comes from the user: a random name keeps uploads unguessable
     # and free of path tricks; the original name is kept in a field for downloads.
-    return (
-        f"attachments/{attachment.response.assessment_id}/{uuid.uuid4().hex}{attachment.extension}"
-    )
+    return f"attachments/{attachment.answer.assessment_id}/{uuid.uuid4().hex}{attachment.extension}"
 
 
 class Attachment(models.Model):
     """An evidence file, stored privately and served only through a permission-checked view."""
 
-    response = models.ForeignKey(
-        Response, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("response")
+    answer = models.ForeignKey(
+        Answer, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("answer")
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
@@ -430,8 +428,8 @@ class ReviewComment(models.Model):
         related_name="review_comments",
         verbose_name=_("assessment"),
     )
-    response = models.ForeignKey(
-        Response,
+    answer = models.ForeignKey(
+        Answer,
         on_delete=models.CASCADE,
         null=True,
         blank=True,

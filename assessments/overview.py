@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from catalogue.models import Recommendation
 
 from .charts import StatusCounts, empty_counts, stacked_bars
-from .models import Assessment, AssessmentStatus, Cycle, MemberState, RegionalGroup, Response
+from .models import Answer, Assessment, AssessmentStatus, Cycle, MemberState, RegionalGroup
 
 SCOPES = {
     "submitted": (AssessmentStatus.SUBMITTED, AssessmentStatus.ACCEPTED),
@@ -27,12 +27,12 @@ def _counts(rows, key) -> dict:
 
 def cycle_overview(cycle: Cycle, scope: str = "submitted") -> dict:
     statuses = SCOPES[scope]
-    responses = Response.objects.filter(
+    answers = Answer.objects.filter(
         assessment__cycle=cycle, assessment__status__in=statuses
     ).order_by()
 
     def grouped(key):
-        return _counts(responses.values(key, "status").annotate(n=Count("pk")), key)
+        return _counts(answers.values(key, "status").annotate(n=Count("pk")), key)
 
     by_year = grouped("recommendation__section__report__year")
     by_group = grouped("assessment__member_state__regional_group")

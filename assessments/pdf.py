@@ -14,6 +14,7 @@ from urllib.request import url2pathname
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from weasyprint import HTML
@@ -21,6 +22,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .charts import count_statuses, stacked_bars
+from .snapshot import readable
 
 ASSETS_DIR = Path(settings.BASE_DIR) / "static"
 
@@ -67,13 +69,14 @@ def css_counter_text(template: str) -> str:
 
 
 def report_context(snapshot: dict, *, draft: bool) -> dict:
+    snapshot = readable(snapshot)
     reports = snapshot["reports"]
     summaries = [
-        count_statuses(str(report["year"]), (r["status"] for r in report["responses"]))
+        count_statuses(str(report["year"]), (r["status"] for r in report["answers"]))
         for report in reports
     ]
     overall = count_statuses(
-        _("All reports"), (r["status"] for report in reports for r in report["responses"])
+        _("All reports"), (r["status"] for report in reports for r in report["answers"])
     )
     submission = snapshot["submission"]
     return {
@@ -93,9 +96,19 @@ def report_context(snapshot: dict, *, draft: bool) -> dict:
     }
 
 
-def render_country_report(snapshot: dict, *, draft: bool = False) -> bytes:
-    """The country report of a snapshot as tagged PDF (PDF/UA-1) bytes."""
-    return render_pdf("assessments/pdf/country_report.html", report_context(snapshot, draft=draft))
+def render_country_report(
+    snapshot: dict, *, language: str | None = None, draft: bool = False
+) -> bytes:
+    """The country report of a snapshot as tagged PDF (PDF/UA-1) bytes.
+
+    In `language`, by default the one the submission was made in (format 1 snapshots
+    hold English labels, whatever the language).
+    """
+    language = language or snapshot.get("language") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return render_pdf(
+            "assessments/pdf/country_report.html", report_context(snapshot, draft=draft)
+        )
 
 
 def render_pdf(template: str, context: dict) -> bytes:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .lifecycle import assessment_transition
-from .models import Assessment, AssessmentStatus, Response, ReviewComment, StatusChange
+from .models import Answer, Assessment, AssessmentStatus, ReviewComment, StatusChange
 
 MAX_COMMENT_LENGTH = 5000
 
@@ -28,14 +28,14 @@ def _clean_text(text: str, *, required: bool) -> str:
 
 
 def review_comment_add(
-    *, assessment: Assessment, text: str, user: AbstractBaseUser, response: Response | None = None
+    *, assessment: Assessment, text: str, user: AbstractBaseUser, answer: Answer | None = None
 ) -> ReviewComment:
     """Comment on the assessment or on one of its answers; the delegation sees it."""
-    if response is not None and response.assessment_id != assessment.pk:
+    if answer is not None and answer.assessment_id != assessment.pk:
         raise ValueError(_("This answer belongs to another assessment."))
     return ReviewComment.objects.create(
         assessment=assessment,
-        response=response,
+        answer=answer,
         text=_clean_text(text, required=True),
         written_by=user,
     )

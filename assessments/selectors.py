@@ -7,10 +7,10 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from catalogue.models import Report
 
 from .models import (
+    AnswerChange,
+    AnswerStatus,
     Assessment,
     Attachment,
-    ResponseChange,
-    ResponseStatus,
     ReviewComment,
     Submission,
 )
@@ -39,14 +39,14 @@ class ReportProgress:
 
 
 def status_counts(path: str = "pk") -> dict:
-    """Count expressions by status, over `path` (the responses, seen from where we count)."""
+    """Count expressions by status, over `path` (the answers, seen from where we count)."""
     status = "status" if path == "pk" else f"{path}__status"
     return {
         name: Count(path, filter=Q(**{status: value}))
         for name, value in [
-            ("implemented", ResponseStatus.IMPLEMENTED),
-            ("partially_implemented", ResponseStatus.PARTIALLY_IMPLEMENTED),
-            ("not_started", ResponseStatus.NOT_STARTED),
+            ("implemented", AnswerStatus.IMPLEMENTED),
+            ("partially_implemented", AnswerStatus.PARTIALLY_IMPLEMENTED),
+            ("not_started", AnswerStatus.NOT_STARTED),
         ]
     }
 
@@ -54,7 +54,7 @@ def status_counts(path: str = "pk") -> dict:
 def assessment_progress(assessment: Assessment) -> tuple[list[ReportProgress], Progress]:
     """Answered / total and counts by status, per report and overall, in two queries."""
     rows = (
-        assessment.responses.values("recommendation__section__report_id")
+        assessment.answers.values("recommendation__section__report_id")
         .annotate(total=Count("pk"), **status_counts())
         .order_by()
     )
@@ -74,12 +74,12 @@ def assessment_progress(assessment: Assessment) -> tuple[list[ReportProgress], P
 
 def with_progress(assessments):
     """Annotate answered / total, counts by status and the last submission time."""
-    answered = ~Q(responses__status=ResponseStatus.NOT_ANSWERED)
+    answered = ~Q(answers__status=AnswerStatus.NOT_ANSWERED)
     last_submission = Submission.objects.filter(assessment=OuterRef("pk")).order_by("-number")
     return assessments.annotate(
-        total=Count("responses"),
-        answered=Count("responses", filter=answered),
-        **status_counts("responses"),
+        total=Count("answers"),
+        answered=Count("answers", filter=answered),
+        **status_counts("answers"),
         submitted_at=Subquery(last_submission.values("submitted_at")[:1]),
     )
 
@@ -90,13 +90,13 @@ def review_context(assessment: Assessment) -> dict:
     `assessment` comes annotated by `with_progress` (the admin's queryset), which gives
     the page its answered and by-status figures.
     """
-    responses = (
-        assessment.responses.select_related(
+    answers = (
+        assessment.answers.select_related(
             "recommendation__section__report", "recommendation__section__target", "updated_by"
         )
         .prefetch_related(
             Prefetch("attachments", queryset=Attachment.objects.order_by("pk")),
-            Prefetch("changes", queryset=ResponseChange.objects.select_related("changed_by")),
+            Prefetch("changes", queryset=AnswerChange.objects.select_related("changed_by")),
             Prefetch(
                 "review_comments", queryset=ReviewComment.objects.select_related("written_by")
             ),
@@ -108,16 +108,16 @@ def review_context(assessment: Assessment) -> dict:
         )
     )
     reports = {}
-    for response in responses:
-        report = response.recommendation.section.report
-        reports.setdefault(report, []).append(response)
+    for answer in answers:
+        report = answer.recommendation.section.report
+        reports.setdefault(report, []).append(answer)
     return {
         "assessment": assessment,
         "reports": list(reports.items()),
         "submissions": list(assessment.submissions.select_related("submitted_by")),
         "status_changes": list(assessment.status_changes.select_related("changed_by", "comment")),
         "comments": list(
-            assessment.review_comments.filter(response=None).select_related("written_by")
+            assessment.review_comments.filter(answer=None).select_related("written_by")
         ),
-        "status_labels": dict(ResponseStatus.choices),
+        "status_labels": dict(AnswerStatus.choices),
     }

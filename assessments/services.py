@@ -19,14 +19,14 @@ from catalogue.models import Recommendation
 from . import limits
 from .lifecycle import assessment_transition, lock_for_editing
 from .models import (
+    Answer,
+    AnswerChange,
+    AnswerStatus,
     Assessment,
     AssessmentStatus,
     Attachment,
     Cycle,
     MemberState,
-    Response,
-    ResponseChange,
-    ResponseStatus,
     Submission,
 )
 from .snapshot import build_snapshot
@@ -34,16 +34,16 @@ from .snapshot import build_snapshot
 logger = logging.getLogger(__name__)
 
 
-class ResponseConflict(Exception):
+class AnswerConflict(Exception):
     """A save was based on an older version than the one stored."""
 
-    def __init__(self, current: Response):
+    def __init__(self, current: Answer):
         super().__init__(_("This answer was changed by someone else in the meantime."))
         self.current = current
 
 
 @dataclass(frozen=True)
-class ResponseContent:
+class AnswerContent:
     status: str
     evidence: str
     links: list[str]
@@ -83,7 +83,7 @@ def assessment_start(
     except IntegrityError:
         # Two colleagues pressed "start" at once: the other one's assessment is the one.
         return Assessment.objects.get(member_state=member_state, cycle=cycle)
-    assessment_sync_responses(assessment=assessment)
+    assessment_sync_answers(assessment=assessment)
     if copy_previous:
         previous = previous_assessment(member_state=member_state, cycle=cycle)
         if previous is not None:
@@ -91,14 +91,14 @@ def assessment_start(
     return assessment
 
 
-def assessment_sync_responses(*, assessment: Assessment) -> int:
+def assessment_sync_answers(*, assessment: Assessment) -> int:
     """Add blank answers for Member State recommendations added to the cycle's reports since."""
     recommendations = Recommendation.objects.for_member_states().filter(
         section__report__cycles=assessment.cycle
     )
-    missing = recommendations.exclude(responses__assessment=assessment).values_list("pk", flat=True)
-    created = Response.objects.bulk_create(
-        [Response(assessment=assessment, recommendation_id=pk) for pk in missing],
+    missing = recommendations.exclude(answers__assessment=assessment).values_list("pk", flat=True)
+    created = Answer.objects.bulk_create(
+        [Answer(assessment=assessment, recommendation_id=pk) for pk in missing],
         ignore_conflicts=True,
     )
     return len(created)
@@ -107,68 +107,68 @@ def assessment_sync_responses(*, assessment: Assessment) -> int:
 def _copy_answers(*, source: Assessment, target: Assessment, user: AbstractBaseUser) -> None:
     answered = {
         row["recommendation_id"]: row
-        for row in source.responses.exclude(status=ResponseStatus.NOT_ANSWERED, evidence="").values(
+        for row in source.answers.exclude(status=AnswerStatus.NOT_ANSWERED, evidence="").values(
             "recommendation_id", "status", "evidence", "links"
         )
     }
     now = timezone.now()
     changes = []
-    for response in target.responses.filter(recommendation_id__in=answered):
-        row = answered[response.recommendation_id]
-        before = response.content()
-        response.status, response.evidence, response.links = (
+    for answer in target.answers.filter(recommendation_id__in=answered):
+        row = answered[answer.recommendation_id]
+        before = answer.content()
+        answer.status, answer.evidence, answer.links = (
             row["status"],
             row["evidence"],
             row["links"],
         )
-        response.version = 1
-        response.updated_at, response.updated_by = now, user
+        answer.version = 1
+        answer.updated_at, answer.updated_by = now, user
         changes.append(
-            ResponseChange(
-                response=response,
-                kind=ResponseChange.Kind.COPIED,
+            AnswerChange(
+                answer=answer,
+                kind=AnswerChange.Kind.COPIED,
                 version=1,
                 changed_at=now,
                 changed_by=user,
                 before=before,
-                after=response.content(),
+                after=answer.content(),
             )
         )
-        response.save(
+        answer.save(
             update_fields=["status", "evidence", "links", "version", "updated_at", "updated_by"]
         )
-    ResponseChange.objects.bulk_create(changes)
+    AnswerChange.objects.bulk_create(changes)
 
 
 @transaction.atomic
-def response_save(
+def answer_save(
     *,
-    response: Response,
-    content: ResponseContent,
+    answer: Answer,
+    content: AnswerContent,
     base_version: int,
     user: AbstractBaseUser,
-) -> Response:
+) -> Answer:
     """Save an answer if nobody saved it since `base_version`; record the change.
 
-    `response` is the answer as the caller read it (read again only if its version is
+    `answer` is the answer as the caller read it (read again only if its version is
     not `base_version`). The compare-and-set UPDATE on the version decides between two
     concurrent saves, on SQLite and PostgreSQL alike: if it matches, the stored answer
-    was still `response`, the "before" of the history. Raises ValidationError when the
+    was still `answer`, the "before" of the history. Raises ValidationError when the
     answer or its assessment would exceed its limits.
     """
-    if response.version != base_version:
-        stored = Response.objects.select_related("updated_by").get(pk=response.pk)
+    if answer.version != base_version:
+        stored = Answer.objects.select_related("updated_by").get(pk=answer.pk)
         if stored.version != base_version:
-            raise ResponseConflict(current=stored)
-        stored.assessment = response.assessment
-        response = stored
-    if response.content() == content.as_dict():
-        return response
+            raise AnswerConflict(current=stored)
+        stored.assessment = answer.assessment
+        answer = stored
+    if answer.content() == content.as_dict():
+        return answer
     limits.check_answer(evidence=content.evidence, links=content.links)
-    lock_for_editing(response.assessment)
-    limits.check_assessment_text(answer=response, evidence=content.evidence, links=content.links)
+    lock_for_editing(answer.assessment)
+    limits.check_assessment_text(answer=answer, evidence=content.evidence, links=content.links)
     now = timezone.now()
-    updated = Response.objects.filter(pk=response.pk, version=base_version).update(
+    updated = Answer.objects.filter(pk=answer.pk, version=base_version).update(
         status=content.status,
         evidence=content.evidence,
         links=content.links,
@@ -177,20 +177,20 @@ def response_save(
         updated_by=user,
     )
     if not updated:
-        raise ResponseConflict(current=Response.objects.get(pk=response.pk))
-    ResponseChange.objects.create(
-        response=response,
-        kind=ResponseChange.Kind.EDITED,
+        raise AnswerConflict(current=Answer.objects.get(pk=answer.pk))
+    AnswerChange.objects.create(
+        answer=answer,
+        kind=AnswerChange.Kind.EDITED,
         version=base_version + 1,
         changed_at=now,
         changed_by=user,
-        before=response.content(),
+        before=answer.content(),
         after=content.as_dict(),
     )
-    return Response(
-        pk=response.pk,
-        assessment=response.assessment,
-        recommendation_id=response.recommendation_id,
+    return Answer(
+        pk=answer.pk,
+        assessment=answer.assessment,
+        recommendation_id=answer.recommendation_id,
         **content.as_dict(),
         version=base_version + 1,
         updated_at=now,
@@ -199,26 +199,26 @@ def response_save(
 
 
 def _record_attachment_change(
-    *, response: Response, kind: str, user: AbstractBaseUser, attachment: Attachment
+    *, answer: Answer, kind: str, user: AbstractBaseUser, attachment: Attachment
 ) -> None:
     # Only the file that came or went: a list of every file per change would grow the
     # history quadratically. Files do not change the answer's version, so an upload
     # does not make a colleague's open form look stale.
     described = [attachment.describe()]
-    added = kind == ResponseChange.Kind.ATTACHMENT_ADDED
-    ResponseChange.objects.create(
-        response=response,
+    added = kind == AnswerChange.Kind.ATTACHMENT_ADDED
+    AnswerChange.objects.create(
+        answer=answer,
         kind=kind,
-        version=response.version,
+        version=answer.version,
         changed_by=user,
         before={"attachments": [] if added else described},
         after={"attachments": described if added else []},
     )
 
 
-def _check_file_quotas(response: Response, size: int) -> None:
-    answer_files = list(response.attachments.only("size"))
-    totals = Attachment.objects.filter(response__assessment_id=response.assessment_id).aggregate(
+def _check_file_quotas(answer: Answer, size: int) -> None:
+    answer_files = list(answer.attachments.only("size"))
+    totals = Attachment.objects.filter(answer__assessment_id=answer.assessment_id).aggregate(
         count=Count("pk"), size=Sum("size")
     )
     limits.check_files(
@@ -231,16 +231,16 @@ def _check_file_quotas(response: Response, size: int) -> None:
 
 @transaction.atomic
 def attachment_add(
-    *, response: Response, upload, checked_type, sha256: str, user: AbstractBaseUser
+    *, answer: Answer, upload, checked_type, sha256: str, user: AbstractBaseUser
 ) -> Attachment:
     """Store a checked evidence file on an answer and record it in the answer's history.
 
     Raises ValidationError when the answer or the assessment has no room for it.
     """
-    lock_for_editing(response.assessment)
-    _check_file_quotas(response, upload.size)
+    lock_for_editing(answer.assessment)
+    _check_file_quotas(answer, upload.size)
     attachment = Attachment(
-        response=response,
+        answer=answer,
         original_name=upload.name[:200],
         extension=checked_type.extension,
         content_type=checked_type.content_type,
@@ -252,8 +252,8 @@ def attachment_add(
     try:
         attachment.save()
         _record_attachment_change(
-            response=response,
-            kind=ResponseChange.Kind.ATTACHMENT_ADDED,
+            answer=answer,
+            kind=AnswerChange.Kind.ATTACHMENT_ADDED,
             user=user,
             attachment=attachment,
         )
@@ -266,11 +266,11 @@ def attachment_add(
 
 @transaction.atomic
 def attachment_remove(*, attachment: Attachment, user: AbstractBaseUser) -> None:
-    response = attachment.response
-    lock_for_editing(response.assessment)
+    answer = attachment.answer
+    lock_for_editing(answer.assessment)
     _record_attachment_change(
-        response=response,
-        kind=ResponseChange.Kind.ATTACHMENT_REMOVED,
+        answer=answer,
+        kind=AnswerChange.Kind.ATTACHMENT_REMOVED,
         user=user,
         attachment=attachment,
     )

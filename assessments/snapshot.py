@@ -1,13 +1,20 @@
-"""The frozen content of a submission: everything its country report shows, as plain data."""
+"""The frozen content of a submission: everything its country report shows, as plain data.
+
+A snapshot freezes data, not presentation: status and regional group as codes, and the
+language the submission was made in; labels are put in at rendering time, in the
+language asked for (`readable`). Format 1 snapshots, made before, carried English
+labels and keep them, so that they render as they always did.
+"""
 
 from datetime import datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Prefetch
+from django.utils.translation import get_language
 
-from .models import Assessment, Attachment, ResponseStatus
+from .models import AnswerStatus, Assessment, Attachment, RegionalGroup
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
 
 
 def build_snapshot(
@@ -18,8 +25,8 @@ def build_snapshot(
     number: int,
 ) -> dict:
     """Copy the catalogue text and the answers, so that later edits to either change nothing."""
-    responses = (
-        assessment.responses.select_related(
+    answers = (
+        assessment.answers.select_related(
             "recommendation__section__report", "recommendation__section__target", "updated_by"
         )
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
@@ -30,8 +37,8 @@ def build_snapshot(
         )
     )
     reports: dict[int, dict] = {}
-    for response in responses:
-        recommendation = response.recommendation
+    for answer in answers:
+        recommendation = answer.recommendation
         section = recommendation.section
         report = reports.setdefault(
             section.report.year,
@@ -40,30 +47,30 @@ def build_snapshot(
                 "year": section.report.year,
                 "symbol": section.report.symbol,
                 "title": section.report.title,
-                "responses": [],
+                "answers": [],
             },
         )
-        report["responses"].append(
+        report["answers"].append(
             {
                 "code": recommendation.code,
                 "text": recommendation.text,
                 "paragraphs": section.paragraphs,
-                "status": response.status,
-                "status_label": str(ResponseStatus(response.status).label),
-                "evidence": response.evidence,
-                "links": list(response.links),
-                "attachments": [a.describe() for a in response.attachments.all()],
-                "updated_at": response.updated_at.isoformat() if response.updated_at else None,
-                "updated_by": str(response.updated_by) if response.updated_by else None,
+                "status": answer.status,
+                "evidence": answer.evidence,
+                "links": list(answer.links),
+                "attachments": [a.describe() for a in answer.attachments.all()],
+                "updated_at": answer.updated_at.isoformat() if answer.updated_at else None,
+                "updated_by": str(answer.updated_by) if answer.updated_by else None,
             }
         )
     state = assessment.member_state
     return {
         "format": SNAPSHOT_FORMAT,
+        "language": get_language(),
         "member_state": {
             "name": state.name,
             "iso3": state.iso3,
-            "regional_group": state.get_regional_group_display(),
+            "regional_group": state.regional_group,
         },
         "cycle": {
             "code": assessment.cycle.code,
@@ -76,4 +83,30 @@ def build_snapshot(
             "submitted_by": str(submitted_by),
         },
         "reports": list(reports.values()),
+    }
+
+
+def readable(snapshot: dict) -> dict:
+    """The snapshot with its labels, in the active language, for pages and documents."""
+    if snapshot["format"] == 1:
+        # Labels were frozen in English then; the answers were called responses.
+        reports = [{**report, "answers": report["responses"]} for report in snapshot["reports"]]
+        return {**snapshot, "reports": reports}
+    state = snapshot["member_state"]
+    return {
+        **snapshot,
+        "member_state": {
+            **state,
+            "regional_group": str(RegionalGroup(state["regional_group"]).label),
+        },
+        "reports": [
+            {
+                **report,
+                "answers": [
+                    {**answer, "status_label": str(AnswerStatus(answer["status"]).label)}
+                    for answer in report["answers"]
+                ],
+            }
+            for report in snapshot["reports"]
+        ],
     }

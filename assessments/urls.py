@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assessment, attachments, documents, responses, submission
+from .views import answers, assessment, attachments, documents, submission
 
 app_name = "assessments"
 
@@ -8,19 +8,19 @@ urlpatterns = [
     path("", assessment.assessment_home, name="home"),
     path("start/<slug:cycle_code>/", assessment.assessment_start_view, name="assessment_start"),
     path("<int:pk>/", assessment.assessment_detail, name="assessment_detail"),
-    path("<int:pk>/reports/<int:year>/", responses.report_responses, name="report_responses"),
+    path("<int:pk>/reports/<int:year>/", answers.report_answers, name="report_answers"),
     path(
-        "<int:pk>/responses/<int:response_pk>/",
-        responses.response_save_view,
-        name="response_save",
+        "<int:pk>/answers/<int:answer_pk>/",
+        answers.answer_save_view,
+        name="answer_save",
     ),
     path(
-        "<int:pk>/responses/<int:response_pk>/history/",
-        responses.response_history,
-        name="response_history",
+        "<int:pk>/answers/<int:answer_pk>/history/",
+        answers.answer_history,
+        name="answer_history",
     ),
     path(
-        "<int:pk>/responses/<int:response_pk>/attachments/",
+        "<int:pk>/answers/<int:answer_pk>/attachments/",
         attachments.attachment_upload,
         name="attachment_upload",
     ),

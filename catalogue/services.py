@@ -45,7 +45,7 @@ def catalogue_import(*, reports: list[ParsedReport]) -> ImportResult:
 
     Recommendations are keyed by report, target and position, so their codes
     never change. Existing recommendations missing from the source, or moved
-    to another position, are refused: responses of Member States refer to them.
+    to another position, are refused: answers of Member States refer to them.
     """
     existing = _Existing.load(years={parsed.year for parsed in reports})
     _check_nothing_removed_or_moved(reports, existing.recommendations)

@@ -424,7 +424,7 @@ def test_a_staff_account_with_a_stray_membership_gets_404_on_the_delegations_pag
     for url in [
         reverse("assessments:home"),
         reverse("assessments:assessment_detail", args=[pk]),
-        reverse("assessments:report_responses", args=[pk, 2013]),
+        reverse("assessments:report_answers", args=[pk, 2013]),
         reverse("assessments:assessment_submit", args=[pk]),
     ]:
         assert client.get(url).status_code == 404, url
@@ -445,11 +445,11 @@ def test_a_staff_account_with_a_stray_membership_cannot_save_an_answer(
     DelegationMember.objects.create(
         user=user, member_state=norway_assessment.member_state, role="focal_point"
     )
-    answer = norway_assessment.responses.get(recommendation__code="2013-MS-01")
+    answer = norway_assessment.answers.get(recommendation__code="2013-MS-01")
     client.force_login(user)
     prefix = f"r{answer.pk}-"
     response = client.post(
-        reverse("assessments:response_save", args=[norway_assessment.pk, answer.pk]),
+        reverse("assessments:answer_save", args=[norway_assessment.pk, answer.pk]),
         {
             prefix + "status": "implemented",
             prefix + "evidence": "Typed by the secretariat.",

@@ -1,4 +1,4 @@
-"""Response headers: the Content-Security-Policy, Permissions-Policy and Cache-Control."""
+"""Answer headers: the Content-Security-Policy, Permissions-Policy and Cache-Control."""
 
 import re
 from pathlib import Path
@@ -13,7 +13,7 @@ from tests.assessments.test_attachments import PDF, upload
 # The assessments' fixtures, for the signed-in pages.
 catalogue = assessment_fixtures.catalogue
 cycle = assessment_fixtures.cycle
-first_response = assessment_fixtures.first_response
+first_answer = assessment_fixtures.first_answer
 norway_assessment = assessment_fixtures.norway_assessment
 
 
@@ -66,12 +66,10 @@ def test_every_admin_list_shows_its_actions_bar():
         assert model_admin.actions_on_top or model_admin.actions_on_bottom, model_admin
 
 
-def test_attachment_downloads_keep_their_own_sandbox_policy(
-    client, delegate_norway, first_response
-):
+def test_attachment_downloads_keep_their_own_sandbox_policy(client, delegate_norway, first_answer):
     client.force_login(delegate_norway)
-    upload(client, first_response, "law.pdf", PDF)
-    attachment = first_response.attachments.get()
+    upload(client, first_answer, "law.pdf", PDF)
+    attachment = first_answer.attachments.get()
     result = client.get(reverse("assessments:attachment_download", args=[attachment.pk]))
     result.close()
     assert result["Content-Security-Policy"] == "default-src 'none'; sandbox"
@@ -121,7 +119,7 @@ def test_every_page_of_a_signed_in_user_is_private_and_not_stored(
         reverse("home"),
         reverse("catalogue:report_list"),
         norway_assessment.get_absolute_url(),
-        reverse("assessments:report_responses", args=[norway_assessment.pk, 2013]),
+        reverse("assessments:report_answers", args=[norway_assessment.pk, 2013]),
         "/nowhere/",
     ):
         assert client.get(url)["Cache-Control"] == "private, no-store", url

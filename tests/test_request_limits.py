@@ -15,7 +15,7 @@ from tests.assessments import conftest as assessment_fixtures
 # The assessments' fixtures, for the signed-in pages.
 catalogue = assessment_fixtures.catalogue
 cycle = assessment_fixtures.cycle
-first_response = assessment_fixtures.first_response
+first_answer = assessment_fixtures.first_answer
 norway_assessment = assessment_fixtures.norway_assessment
 
 
@@ -40,12 +40,12 @@ def upload_url(response):
 
 
 def test_a_300_mib_upload_is_refused_before_its_body_is_read(
-    settings, delegate_norway, first_response
+    settings, delegate_norway, first_answer
 ):
     client = Client(enforce_csrf_checks=True)  # the CSRF check would read the body first
     client.force_login(delegate_norway)
     with mock.patch("django.http.request.MultiPartParser") as parser:
-        result = post_claiming(client, upload_url(first_response), 300 * MIB)
+        result = post_claiming(client, upload_url(first_answer), 300 * MIB)
     assert result.status_code == 413
     assert not parser.called
     assert not Attachment.objects.exists()
@@ -54,13 +54,13 @@ def test_a_300_mib_upload_is_refused_before_its_body_is_read(
 
 
 def test_an_upload_of_the_largest_accepted_file_passes_the_size_check(
-    client, settings, delegate_norway, first_response
+    client, settings, delegate_norway, first_answer
 ):
     client.force_login(delegate_norway)
     length = settings.ATTACHMENT_MAX_BYTES + 10 * 1024  # the file plus its multipart headers
     with mock.patch("django.http.request.MultiPartParser") as parser:
         parser.return_value.parse.return_value = ({}, {})
-        result = post_claiming(client, upload_url(first_response), length)
+        result = post_claiming(client, upload_url(first_answer), length)
     assert parser.called
     assert result.status_code == 302  # to the answer, with "no file" as the message
 
@@ -79,12 +79,10 @@ def test_the_verification_page_accepts_a_report_sized_body_and_no_more(client, s
 
 
 def test_other_views_refuse_bodies_beyond_the_default_limit(
-    client, settings, delegate_norway, first_response
+    client, settings, delegate_norway, first_answer
 ):
     client.force_login(delegate_norway)
-    url = reverse(
-        "assessments:response_save", args=[first_response.assessment_id, first_response.pk]
-    )
+    url = reverse("assessments:answer_save", args=[first_answer.assessment_id, first_answer.pk])
     result = client.post(
         url,
         data="r1-evidence=x",
@@ -92,17 +90,15 @@ def test_other_views_refuse_bodies_beyond_the_default_limit(
         CONTENT_LENGTH=str(settings.REQUEST_MAX_BYTES + 1),
     )
     assert result.status_code == 413
-    first_response.refresh_from_db()
-    assert first_response.version == 0
+    first_answer.refresh_from_db()
+    assert first_answer.version == 0
 
 
 def test_an_htmx_request_refused_for_size_gets_a_short_text(
-    client, settings, delegate_norway, first_response
+    client, settings, delegate_norway, first_answer
 ):
     client.force_login(delegate_norway)
-    url = reverse(
-        "assessments:response_save", args=[first_response.assessment_id, first_response.pk]
-    )
+    url = reverse("assessments:answer_save", args=[first_answer.assessment_id, first_answer.pk])
     result = post_claiming(client, url, settings.REQUEST_MAX_BYTES + 1, HTTP_HX_REQUEST="true")
     assert result.status_code == 413
     assert result["Content-Type"].startswith("text/plain")
@@ -110,15 +106,13 @@ def test_an_htmx_request_refused_for_size_gets_a_short_text(
 
 
 def test_the_longest_evidence_in_any_script_fits_the_default_limit(
-    client, delegate_norway, first_response
+    client, delegate_norway, first_answer
 ):
     """10,000 four-byte characters, percent-encoded: about 120 kB of the 2.5 MiB."""
     client.force_login(delegate_norway)
-    prefix = f"r{first_response.pk}-"
+    prefix = f"r{first_answer.pk}-"
     result = client.post(
-        reverse(
-            "assessments:response_save", args=[first_response.assessment_id, first_response.pk]
-        ),
+        reverse("assessments:answer_save", args=[first_answer.assessment_id, first_answer.pk]),
         {
             prefix + "status": "implemented",
             prefix + "evidence": "𝄞" * 10_000,
@@ -128,8 +122,8 @@ def test_the_longest_evidence_in_any_script_fits_the_default_limit(
         HTTP_HX_REQUEST="true",
     )
     assert result.status_code == 200
-    first_response.refresh_from_db()
-    assert len(first_response.evidence) == 10_000
+    first_answer.refresh_from_db()
+    assert len(first_answer.evidence) == 10_000
 
 
 # NUL in the query string

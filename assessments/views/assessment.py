@@ -9,7 +9,7 @@ from ..access import delegation_of, get_assessment_for_user
 from ..forms import StartAssessmentForm
 from ..models import Assessment, Cycle
 from ..selectors import assessment_progress
-from ..services import assessment_start, assessment_sync_responses, previous_assessment
+from ..services import assessment_start, assessment_sync_answers, previous_assessment
 
 
 @require_safe
@@ -69,7 +69,7 @@ def assessment_detail(request, pk: int):
     assessment = get_assessment_for_user(request, pk)
     if assessment.is_editable:
         # The secretariat may add recommendations to a report of an open cycle.
-        assessment_sync_responses(assessment=assessment)
+        assessment_sync_answers(assessment=assessment)
     per_report, overall = assessment_progress(assessment)
     return render(
         request,
@@ -81,7 +81,7 @@ def assessment_detail(request, pk: int):
             "submissions": assessment.submissions.select_related("submitted_by"),
             "membership": delegation_of(request.user),
             "review_comments": assessment.review_comments.select_related(
-                "written_by", "response__recommendation__section__report"
+                "written_by", "answer__recommendation__section__report"
             ),
         },
     )

@@ -14,25 +14,25 @@ from ..services import attachment_add, attachment_remove
 from ..uploads import sha256_of
 
 
-def _back_to(response):
+def _back_to(answer):
     url = reverse(
-        "assessments:report_responses",
-        args=[response.assessment_id, response.recommendation.section.report.year],
+        "assessments:report_answers",
+        args=[answer.assessment_id, answer.recommendation.section.report.year],
     )
-    return redirect(f"{url}#response-{response.pk}")
+    return redirect(f"{url}#answer-{answer.pk}")
 
 
 @max_body("ATTACHMENT_REQUEST_MAX_BYTES")
 @require_POST
-def attachment_upload(request, pk: int, response_pk: int):
+def attachment_upload(request, pk: int, answer_pk: int):
     assessment = get_editable_assessment(request, pk)
-    response = get_response_for_user(request, assessment, response_pk)
-    form = AttachmentForm(request.POST, request.FILES, prefix=f"a{response.pk}")
+    answer = get_response_for_user(request, assessment, answer_pk)
+    form = AttachmentForm(request.POST, request.FILES, prefix=f"a{answer.pk}")
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             attachment_add(
-                response=response,
+                answer=answer,
                 upload=upload,
                 checked_type=form.file_type,
                 sha256=sha256_of(upload),
@@ -44,16 +44,16 @@ def attachment_upload(request, pk: int, response_pk: int):
             messages.success(
                 request,
                 _("%(name)s is attached to %(code)s.")
-                % {"name": upload.name, "code": response.recommendation.code},
+                % {"name": upload.name, "code": answer.recommendation.code},
             )
     if form.errors:
         for error in form.errors.get("file", []):
             messages.error(
                 request,
                 _("Not attached to %(code)s: %(error)s")
-                % {"code": response.recommendation.code, "error": error},
+                % {"code": answer.recommendation.code, "error": error},
             )
-    return _back_to(response)
+    return _back_to(answer)
 
 
 @require_safe
@@ -77,8 +77,8 @@ def attachment_download(request, pk: int):
 @require_POST
 def attachment_delete(request, pk: int):
     attachment = get_attachment_for_user(request, pk)
-    response = attachment.response
-    get_editable_assessment(request, response.assessment_id)
+    answer = attachment.answer
+    get_editable_assessment(request, answer.assessment_id)
     attachment_remove(attachment=attachment, user=request.user)
     messages.success(request, _("%(name)s has been removed.") % {"name": attachment})
-    return _back_to(response)
+    return _back_to(answer)

@@ -6,8 +6,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from ..access import delegation_of, get_assessment_for_user, get_submittable_assessment
 from ..forms import SubmitForm
-from ..models import ResponseStatus
+from ..models import AnswerStatus
 from ..services import assessment_submit
+from ..snapshot import readable
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -40,15 +41,15 @@ def assessment_submit_view(request, pk: int):
                 )
             return redirect(assessment)
 
-    responses = assessment.responses.select_related(
-        "recommendation__section__report"
-    ).prefetch_related("attachments")
+    answers = assessment.answers.select_related("recommendation__section__report").prefetch_related(
+        "attachments"
+    )
     unanswered, without_evidence = [], []
-    for response in responses:
-        if response.status == ResponseStatus.NOT_ANSWERED:
-            unanswered.append(response)
-        elif not response.has_evidence and not response.attachments.all():
-            without_evidence.append(response)
+    for answer in answers:
+        if answer.status == AnswerStatus.NOT_ANSWERED:
+            unanswered.append(answer)
+        elif not answer.has_evidence and not answer.attachments.all():
+            without_evidence.append(answer)
     return render(
         request,
         "assessments/assessment_submit.html",
@@ -72,5 +73,9 @@ def submission_detail(request, pk: int, number: int):
     return render(
         request,
         "assessments/submission_detail.html",
-        {"assessment": assessment, "submission": submission, "snapshot": submission.snapshot},
+        {
+            "assessment": assessment,
+            "submission": submission,
+            "snapshot": readable(submission.snapshot),
+        },
     )

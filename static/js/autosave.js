@@ -48,7 +48,7 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     var form = autosaveForm(event.detail.elt);
     var target = event.detail.target;
-    if (!form || !target || !target.classList.contains("response-card")) return;
+    if (!form || !target || !target.classList.contains("answer-card")) return;
     var values = {};
     form.querySelectorAll("textarea").forEach(function (field) {
       values[field.name] = field.value;

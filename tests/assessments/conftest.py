@@ -51,5 +51,5 @@ def kenya_assessment(cycle, kenya, delegate_kenya):
 
 
 @pytest.fixture
-def first_response(norway_assessment):
-    return norway_assessment.responses.get(recommendation__code="2013-MS-01")
+def first_answer(norway_assessment):
+    return norway_assessment.answers.get(recommendation__code="2013-MS-01")

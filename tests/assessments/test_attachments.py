@@ -41,17 +41,17 @@ def upload(client, response, name, content):
     [("law.pdf", PDF), ("photo.png", png_bytes()), ("report.docx", docx_bytes())],
 )
 def test_accepted_files_are_stored_with_their_hash_and_recorded(
-    client, delegate_norway, first_response, name, content
+    client, delegate_norway, first_answer, name, content
 ):
     client.force_login(delegate_norway)
-    page = upload(client, first_response, name, content)
-    attachment = first_response.attachments.get()
+    page = upload(client, first_answer, name, content)
+    attachment = first_answer.attachments.get()
     assert f"{name} is attached to 2013-MS-01" in page.content.decode()
     assert attachment.original_name == name
     assert len(attachment.sha256) == 64
-    assert attachment.file.name.startswith(f"attachments/{first_response.assessment_id}/")
+    assert attachment.file.name.startswith(f"attachments/{first_answer.assessment_id}/")
     assert name not in attachment.file.name
-    assert first_response.changes.get().kind == "attachment_added"
+    assert first_answer.changes.get().kind == "attachment_added"
 
 
 @pytest.mark.parametrize(
@@ -66,37 +66,37 @@ def test_accepted_files_are_stored_with_their_hash_and_recorded(
     ],
 )
 def test_disguised_unsupported_or_empty_files_are_refused(
-    client, delegate_norway, first_response, name, content, message
+    client, delegate_norway, first_answer, name, content, message
 ):
     client.force_login(delegate_norway)
-    page = upload(client, first_response, name, content)
+    page = upload(client, first_answer, name, content)
     assert message in page.content.decode()
-    assert not first_response.attachments.exists()
-    assert not first_response.changes.exists()
+    assert not first_answer.attachments.exists()
+    assert not first_answer.changes.exists()
 
 
 def test_oversized_files_are_refused_with_the_limit(
-    client, delegate_norway, first_response, settings
+    client, delegate_norway, first_answer, settings
 ):
     settings.ATTACHMENT_MAX_BYTES = 1024
     client.force_login(delegate_norway)
-    page = upload(client, first_response, "big.pdf", PDF + b"0" * 2000)
+    page = upload(client, first_answer, "big.pdf", PDF + b"0" * 2000)
     assert "files may be at most 1.0" in page.content.decode()
-    assert not first_response.attachments.exists()
+    assert not first_answer.attachments.exists()
 
 
-def test_a_path_in_the_file_name_is_dropped(client, delegate_norway, first_response):
+def test_a_path_in_the_file_name_is_dropped(client, delegate_norway, first_answer):
     client.force_login(delegate_norway)
-    upload(client, first_response, "../../etc/law.pdf", PDF)
-    assert first_response.attachments.get().original_name == "law.pdf"
+    upload(client, first_answer, "../../etc/law.pdf", PDF)
+    assert first_answer.attachments.get().original_name == "law.pdf"
 
 
 def test_download_serves_the_file_as_an_attachment_to_its_delegation(
-    client, delegate_norway, first_response
+    client, delegate_norway, first_answer
 ):
     client.force_login(delegate_norway)
-    upload(client, first_response, "law.pdf", PDF)
-    attachment = first_response.attachments.get()
+    upload(client, first_answer, "law.pdf", PDF)
+    attachment = first_answer.attachments.get()
 
     result = client.get(attachment.get_absolute_url())
 
@@ -108,31 +108,31 @@ def test_download_serves_the_file_as_an_attachment_to_its_delegation(
 
 
 def test_removing_an_attachment_is_recorded_and_deletes_the_file(
-    client, delegate_norway, first_response, django_capture_on_commit_callbacks
+    client, delegate_norway, first_answer, django_capture_on_commit_callbacks
 ):
     client.force_login(delegate_norway)
-    upload(client, first_response, "law.pdf", PDF)
-    attachment = first_response.attachments.get()
+    upload(client, first_answer, "law.pdf", PDF)
+    attachment = first_answer.attachments.get()
     storage, name = attachment.file.storage, attachment.file.name
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("assessments:attachment_delete", args=[attachment.pk]))
 
-    assert not first_response.attachments.exists()
+    assert not first_answer.attachments.exists()
     assert not storage.exists(name)
-    assert first_response.changes.first().kind == "attachment_removed"
+    assert first_answer.changes.first().kind == "attachment_removed"
 
 
 def test_files_cannot_be_added_to_a_submitted_assessment(
-    client, delegate_norway, norway_assessment, first_response
+    client, delegate_norway, norway_assessment, first_answer
 ):
     client.force_login(delegate_norway)
     client.post(
         reverse("assessments:assessment_submit", args=[norway_assessment.pk]), {"confirm": "on"}
     )
     result = client.post(
-        reverse("assessments:attachment_upload", args=[norway_assessment.pk, first_response.pk]),
-        {f"a{first_response.pk}-file": SimpleUploadedFile("law.pdf", PDF)},
+        reverse("assessments:attachment_upload", args=[norway_assessment.pk, first_answer.pk]),
+        {f"a{first_answer.pk}-file": SimpleUploadedFile("law.pdf", PDF)},
     )
     assert result.status_code == 403
-    assert not first_response.attachments.exists()
+    assert not first_answer.attachments.exists()

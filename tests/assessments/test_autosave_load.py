@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from assessments.management.commands.benchmark_autosave_load import lost_updates
-from assessments.models import Cycle, Response
-from assessments.services import response_save
+from assessments.models import Answer, Cycle
+from assessments.services import answer_save
 
 needs_server_database = pytest.mark.skipif(
     connection.vendor == "sqlite",
@@ -43,10 +43,10 @@ def test_colleagues_autosaving_the_same_answers_at_once_lose_nothing(cycle, norw
 @pytest.mark.django_db(transaction=True)
 def test_the_load_test_catches_a_save_that_ignores_the_version(cycle, norway, kenya, monkeypatch):
     def last_write_wins(*, response, content, base_version, user):
-        current = Response.objects.get(pk=response.pk).version
-        return response_save(response=response, content=content, base_version=current, user=user)
+        current = Answer.objects.get(pk=response.pk).version
+        return answer_save(answer=response, content=content, base_version=current, user=user)
 
-    monkeypatch.setattr("assessments.views.responses.response_save", last_write_wins)
+    monkeypatch.setattr("assessments.views.answers.answer_save", last_write_wins)
 
     with pytest.raises(CommandError, match="over changes its author never saw"):
         run_load(states=1, saves=6, answers=1)

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments.forms import ResponseForm, ReviewForm
-from assessments.models import Response
+from assessments.forms import AnswerForm, ReviewForm
+from assessments.models import Answer
 from assessments.services import assessment_submit
 from assessments.text import clean_text
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def save_url(response):
-    return reverse("assessments:response_save", args=[response.assessment_id, response.pk])
+    return reverse("assessments:answer_save", args=[response.assessment_id, response.pk])
 
 
 def form_encoded(response, **fields):
@@ -38,43 +38,43 @@ def post_form(client, url, body, **headers):
     [("links", "https://example.org/\x00", "Evidence links"), ("evidence", "a\x00b", "Evidence")],
 )
 def test_a_nul_in_an_answer_is_refused_naming_the_field_and_nothing_is_stored(
-    client, delegate_norway, first_response, field, value, label
+    client, delegate_norway, first_answer, field, value, label
 ):
     """PostgreSQL cannot store a NUL: it used to answer 500 (DataError) on links."""
     client.force_login(delegate_norway)
-    body = form_encoded(first_response, **{field: value})
+    body = form_encoded(first_answer, **{field: value})
     assert "%00" in body
 
-    htmx = post_form(client, save_url(first_response), body, **{"HX-Request": "true"})
-    plain = post_form(client, save_url(first_response), body)
+    htmx = post_form(client, save_url(first_answer), body, **{"HX-Request": "true"})
+    plain = post_form(client, save_url(first_answer), body)
 
     message = f"{label} cannot contain a null character (U+0000)."
     assert htmx.status_code == 200
     assert message in htmx.content.decode()
     assert plain.status_code == 400
     assert message in plain.content.decode()
-    first_response.refresh_from_db()
-    assert (first_response.version, first_response.links, first_response.evidence) == (0, [], "")
+    first_answer.refresh_from_db()
+    assert (first_answer.version, first_answer.links, first_answer.evidence) == (0, [], "")
 
 
 def test_characters_no_export_can_hold_are_dropped_from_a_saved_answer(
-    client, delegate_norway, first_response
+    client, delegate_norway, first_answer
 ):
     client.force_login(delegate_norway)
     body = form_encoded(
-        first_response,
+        first_answer,
         evidence="Law\ufffe of\uffff 2019\x0b\r\nsecond line\x1f",
         links="https://example.org/a\x0c\r\nhttps://example.org/b\ufdd0",
     )
-    result = post_form(client, save_url(first_response), body, **{"HX-Request": "true"})
+    result = post_form(client, save_url(first_answer), body, **{"HX-Request": "true"})
     assert result.status_code == 200
-    first_response.refresh_from_db()
-    assert first_response.evidence == "Law of 2019\nsecond line"
-    assert first_response.links == ["https://example.org/a", "https://example.org/b"]
+    first_answer.refresh_from_db()
+    assert first_answer.evidence == "Law of 2019\nsecond line"
+    assert first_answer.links == ["https://example.org/a", "https://example.org/b"]
 
 
 def test_the_response_form_cleans_evidence_before_checking_its_length():
-    form = ResponseForm(
+    form = AnswerForm(
         {"status": "", "evidence": "\x0b" * 20_000 + "Text\r\n", "links": "", "version": 0}
     )
     assert form.is_valid(), form.errors
@@ -118,10 +118,10 @@ def test_clean_text_drops_what_xml_cannot_hold_and_keeps_every_script(text, clea
 
 
 def test_an_xlsx_export_of_answers_stored_before_cleaning_opens_with_the_text_cleaned(
-    client, secretariat, norway_assessment, first_response
+    client, secretariat, norway_assessment, first_answer
 ):
     # Stored as the forms accepted it before assessments/text.py existed.
-    Response.objects.filter(pk=first_response.pk).update(
+    Answer.objects.filter(pk=first_answer.pk).update(
         status="implemented",
         evidence="Plan\ufffe of\uffff action\x0b 2019",
         links=["https://example.org/\ufffe"],

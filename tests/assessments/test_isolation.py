@@ -12,15 +12,15 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def norway_objects(client, delegate_norway, norway_assessment, first_response):
+def norway_objects(client, delegate_norway, norway_assessment, first_answer):
     client.force_login(delegate_norway)
     client.post(
-        reverse("assessments:attachment_upload", args=[norway_assessment.pk, first_response.pk]),
-        {f"a{first_response.pk}-file": SimpleUploadedFile("law.pdf", PDF)},
+        reverse("assessments:attachment_upload", args=[norway_assessment.pk, first_answer.pk]),
+        {f"a{first_answer.pk}-file": SimpleUploadedFile("law.pdf", PDF)},
     )
-    attachment = first_response.attachments.get()
+    attachment = first_answer.attachments.get()
     client.logout()
-    return norway_assessment, first_response, attachment
+    return norway_assessment, first_answer, attachment
 
 
 def norway_urls(assessment, response, attachment):
@@ -28,8 +28,8 @@ def norway_urls(assessment, response, attachment):
     return {
         "get": [
             reverse("assessments:assessment_detail", args=[a]),
-            reverse("assessments:report_responses", args=[a, 2013]),
-            reverse("assessments:response_history", args=[a, r]),
+            reverse("assessments:report_answers", args=[a, 2013]),
+            reverse("assessments:answer_history", args=[a, r]),
             reverse("assessments:attachment_download", args=[attachment.pk]),
             reverse("assessments:assessment_submit", args=[a]),
             reverse("assessments:submission_detail", args=[a, 1]),
@@ -37,7 +37,7 @@ def norway_urls(assessment, response, attachment):
             reverse("assessments:assessment_preview_pdf", args=[a]),
         ],
         "post": [
-            reverse("assessments:response_save", args=[a, r]),
+            reverse("assessments:answer_save", args=[a, r]),
             reverse("assessments:attachment_upload", args=[a, r]),
             reverse("assessments:attachment_delete", args=[attachment.pk]),
             reverse("assessments:assessment_submit", args=[a]),
@@ -71,10 +71,8 @@ def test_a_response_of_another_state_under_ones_own_assessment_answers_404(
 ):
     _, norway_response, _ = norway_objects
     client.force_login(delegate_kenya)
-    tampered = reverse("assessments:response_save", args=[kenya_assessment.pk, norway_response.pk])
-    history = reverse(
-        "assessments:response_history", args=[kenya_assessment.pk, norway_response.pk]
-    )
+    tampered = reverse("assessments:answer_save", args=[kenya_assessment.pk, norway_response.pk])
+    history = reverse("assessments:answer_history", args=[kenya_assessment.pk, norway_response.pk])
     assert client.post(tampered, {}).status_code == 404
     assert client.get(history).status_code == 404
 
@@ -106,11 +104,11 @@ def test_the_secretariat_reads_every_state_but_cannot_edit(client, secretariat, 
             # Reading to the end closes the file the way the test client expects.
             b"".join(result.streaming_content)
         assert result.status_code == 200, url
-    page = client.get(reverse("assessments:report_responses", args=[assessment.pk, 2013]))
+    page = client.get(reverse("assessments:report_answers", args=[assessment.pk, 2013]))
     assert "hx-post" not in page.content.decode()
     assert (
         client.post(
-            reverse("assessments:response_save", args=[assessment.pk, response.pk]), {}
+            reverse("assessments:answer_save", args=[assessment.pk, response.pk]), {}
         ).status_code
         == 404
     )

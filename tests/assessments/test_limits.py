@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assessments import limits
-from assessments.models import Attachment, ResponseChange
-from assessments.services import ResponseContent, attachment_add, attachment_remove, response_save
+from assessments.models import AnswerChange, Attachment
+from assessments.services import AnswerContent, answer_save, attachment_add, attachment_remove
 from assessments.uploads import PDF
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def save_url(response):
-    return reverse("assessments:response_save", args=[response.assessment_id, response.pk])
+    return reverse("assessments:answer_save", args=[response.assessment_id, response.pk])
 
 
 def post_answer(client, response, evidence="", links=""):
@@ -35,22 +35,22 @@ def post_answer(client, response, evidence="", links=""):
 
 
 def save(response, user, evidence="", links=()):
-    return response_save(
-        response=response,
-        content=ResponseContent(status="implemented", evidence=evidence, links=list(links)),
+    return answer_save(
+        answer=response,
+        content=AnswerContent(status="implemented", evidence=evidence, links=list(links)),
         base_version=response.version,
         user=user,
     )
 
 
 def test_the_form_refuses_evidence_of_more_lines_than_an_answer_may_have(
-    client, delegate_norway, first_response
+    client, delegate_norway, first_answer
 ):
     client.force_login(delegate_norway)
-    result = post_answer(client, first_response, evidence="a\n" * limits.EVIDENCE_MAX_LINES + "b")
+    result = post_answer(client, first_answer, evidence="a\n" * limits.EVIDENCE_MAX_LINES + "b")
     assert "Evidence may have at most 100 lines." in result.content.decode()
-    first_response.refresh_from_db()
-    assert (first_response.evidence, first_response.version) == ("", 0)
+    first_answer.refresh_from_db()
+    assert (first_answer.evidence, first_answer.version) == ("", 0)
 
 
 @pytest.mark.parametrize(
@@ -64,21 +64,21 @@ def test_the_form_refuses_evidence_of_more_lines_than_an_answer_may_have(
     ids=["characters", "lines", "links", "link-length"],
 )
 def test_the_service_refuses_an_answer_over_its_limits_without_the_form(
-    first_response, delegate_norway, evidence, links, field
+    first_answer, delegate_norway, evidence, links, field
 ):
     with pytest.raises(ValidationError) as refused:
-        save(first_response, delegate_norway, evidence, links)
+        save(first_answer, delegate_norway, evidence, links)
     assert field in refused.value.message_dict
-    first_response.refresh_from_db()
-    assert first_response.version == 0
-    assert not ResponseChange.objects.exists()
+    first_answer.refresh_from_db()
+    assert first_answer.version == 0
+    assert not AnswerChange.objects.exists()
 
 
 def test_an_answer_that_would_take_the_assessment_over_its_characters_is_refused(
     monkeypatch, norway_assessment, delegate_norway
 ):
     monkeypatch.setattr(limits, "ASSESSMENT_EVIDENCE_MAX_CHARS", 50)
-    first, second = norway_assessment.responses.order_by("pk")[:2]
+    first, second = norway_assessment.answers.order_by("pk")[:2]
     save(first, delegate_norway, "a" * 30)
 
     with pytest.raises(ValidationError, match=r"at most 50 characters.*to 60"):
@@ -96,7 +96,7 @@ def test_an_answer_that_would_take_the_assessment_over_its_lines_is_refused(
     monkeypatch, norway_assessment, delegate_norway
 ):
     monkeypatch.setattr(limits, "ASSESSMENT_EVIDENCE_MAX_LINES", 5)
-    first, second = norway_assessment.responses.order_by("pk")[:2]
+    first, second = norway_assessment.answers.order_by("pk")[:2]
     save(first, delegate_norway, "1\n2\n3")
     save(second, delegate_norway, "4\n5")
     second.refresh_from_db()
@@ -108,7 +108,7 @@ def test_links_beyond_the_assessments_total_are_refused_through_the_site(
     monkeypatch, client, norway_assessment, delegate_norway
 ):
     monkeypatch.setattr(limits, "ASSESSMENT_LINKS_MAX", 3)
-    first, second = norway_assessment.responses.order_by("pk")[:2]
+    first, second = norway_assessment.answers.order_by("pk")[:2]
     save(first, delegate_norway, links=["https://a.example/", "https://b.example/"])
     client.force_login(delegate_norway)
 
@@ -145,7 +145,7 @@ def test_a_file_beyond_a_quota_is_refused_with_the_quota(
 ):
     monkeypatch.setattr(limits, limit, value)
     client.force_login(delegate_norway)
-    first, second = norway_assessment.responses.order_by("pk")[:2]
+    first, second = norway_assessment.answers.order_by("pk")[:2]
     assert "is attached" in upload_file(client, first).content.decode()
     assert "is attached" in upload_file(client, first).content.decode()
 
@@ -158,11 +158,11 @@ def test_a_file_beyond_a_quota_is_refused_with_the_quota(
 
 
 def test_the_history_of_files_records_only_the_file_that_came_or_went(
-    first_response, delegate_norway
+    first_answer, delegate_norway
 ):
     for name in ("a.pdf", "b.pdf", "c.pdf"):
         attachment_add(
-            response=first_response,
+            answer=first_answer,
             upload=SimpleUploadedFile(name, PDF_BYTES),
             checked_type=PDF,
             sha256=name * 4,
@@ -172,7 +172,7 @@ def test_the_history_of_files_records_only_the_file_that_came_or_went(
         attachment=Attachment.objects.get(original_name="b.pdf"), user=delegate_norway
     )
 
-    changes = list(first_response.changes.order_by("pk").values_list("kind", "before", "after"))
+    changes = list(first_answer.changes.order_by("pk").values_list("kind", "before", "after"))
     names = [
         (
             kind,
@@ -187,38 +187,6 @@ def test_the_history_of_files_records_only_the_file_that_came_or_went(
         ("attachment_added", [], ["c.pdf"]),
         ("attachment_removed", ["b.pdf"], []),
     ]
-
-
-def test_the_migration_reduces_stored_file_lists_to_the_file_that_changed(
-    first_response, delegate_norway
-):
-    from importlib import import_module
-
-    from django.apps import apps
-
-    migration = import_module("assessments.migrations.0007_submission_pdf_attempts")
-    a, b = {"name": "a.pdf", "sha256": "1"}, {"name": "b.pdf", "sha256": "2"}
-    added = ResponseChange.objects.create(
-        response=first_response,
-        kind="attachment_added",
-        version=0,
-        before={"attachments": [a]},
-        after={"attachments": [a, b]},
-    )
-    removed = ResponseChange.objects.create(
-        response=first_response,
-        kind="attachment_removed",
-        version=0,
-        before={"attachments": [a, b]},
-        after={"attachments": [b]},
-    )
-
-    migration.attachment_changes_keep_only_the_file(apps, None)
-
-    added.refresh_from_db()
-    removed.refresh_from_db()
-    assert (added.before, added.after) == ({"attachments": []}, {"attachments": [b]})
-    assert (removed.before, removed.after) == ({"attachments": [a]}, {"attachments": []})
 
 
 def test_the_worst_case_benchmark_fills_every_limit_through_the_services(

@@ -2,6 +2,8 @@
 
 import hashlib
 import io
+import json
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,7 +13,7 @@ from pypdf import PdfReader
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
-from assessments.models import AssessmentStatus, ResponseStatus, Submission
+from assessments.models import AnswerStatus, AssessmentStatus, Submission
 from assessments.pdf import (
     ASSETS_DIR,
     AssetRefused,
@@ -20,10 +22,10 @@ from assessments.pdf import (
     render_country_report,
 )
 from assessments.services import (
-    ResponseContent,
+    AnswerContent,
+    answer_save,
     assessment_submit,
     attachment_add,
-    response_save,
 )
 from assessments.uploads import check_upload
 
@@ -65,11 +67,11 @@ def download(client, url) -> bytes:
 
 
 @pytest.fixture
-def answered(norway_assessment, delegate_norway, first_response):
-    response_save(
-        response=first_response,
-        content=ResponseContent(
-            status=ResponseStatus.IMPLEMENTED,
+def answered(norway_assessment, delegate_norway, first_answer):
+    answer_save(
+        answer=first_answer,
+        content=AnswerContent(
+            status=AnswerStatus.IMPLEMENTED,
             evidence=EVIDENCE,
             links=["https://example.org/law?a=1&b=<2>"],
         ),
@@ -78,7 +80,7 @@ def answered(norway_assessment, delegate_norway, first_response):
     )
     upload = SimpleUploadedFile("national-law.pdf", ATTACHED)
     attachment_add(
-        response=first_response,
+        answer=first_answer,
         upload=upload,
         checked_type=check_upload(upload),
         sha256=hashlib.sha256(ATTACHED).hexdigest(),
@@ -141,14 +143,14 @@ def test_the_report_carries_metadata_bookmarks_and_tags(submitted):
 
 
 def test_the_stored_pdf_survives_changes_of_answers_and_catalogue(
-    client, submitted, delegate_norway, first_response
+    client, submitted, delegate_norway, first_answer
 ):
     client.force_login(delegate_norway)
     url = reverse("assessments:submission_pdf", args=[submitted.assessment_id, 1])
     before = download(client, url)
-    first_response.evidence = "Rewritten later."
-    first_response.save()
-    recommendation = first_response.recommendation
+    first_answer.evidence = "Rewritten later."
+    first_answer.save()
+    recommendation = first_answer.recommendation
     recommendation.text = "A reworded recommendation."
     recommendation.save()
 
@@ -159,17 +161,17 @@ def test_the_stored_pdf_survives_changes_of_answers_and_catalogue(
 
 
 def test_each_submission_keeps_its_own_pdf(
-    client, submitted, delegate_norway, first_response, django_capture_on_commit_callbacks
+    client, submitted, delegate_norway, first_answer, django_capture_on_commit_callbacks
 ):
     assessment = submitted.assessment
     assessment.status = AssessmentStatus.RETURNED
     assessment.save()
-    first_response.refresh_from_db()
-    first_response.assessment = assessment
-    response_save(
-        response=first_response,
-        content=ResponseContent(status="not_started", evidence="Second thoughts.", links=[]),
-        base_version=first_response.version,
+    first_answer.refresh_from_db()
+    first_answer.assessment = assessment
+    answer_save(
+        answer=first_answer,
+        content=AnswerContent(status="not_started", evidence="Second thoughts.", links=[]),
+        base_version=first_answer.version,
         user=delegate_norway,
     )
     with django_capture_on_commit_callbacks(execute=True):
@@ -288,6 +290,23 @@ def test_verification_rejects_a_changed_pdf_and_bad_input(client, submitted):
 
 
 def test_the_report_is_tagged_with_the_language_it_is_rendered_in(submitted):
-    with translation.override("fr"):
-        pdf = render_country_report(submitted.snapshot, draft=True)
+    pdf = render_country_report(submitted.snapshot, language="fr", draft=True)
     assert PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Lang"] == "fr"
+
+
+def test_the_report_renders_in_the_language_of_the_submission_by_default(submitted):
+    with translation.override("fr"):
+        pdf = render_country_report(submitted.snapshot)
+    assert PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Lang"] == submitted.snapshot["language"]
+
+
+def test_a_format_1_snapshot_renders_the_text_it_always_did():
+    """Stored before snapshots froze codes instead of labels: its PDF text is unchanged."""
+    data = Path(__file__).parent / "data"
+    snapshot = json.loads((data / "snapshot_v1.json").read_text(encoding="utf-8"))
+    expected = (data / "snapshot_v1.txt").read_text(encoding="utf-8")
+
+    with translation.override("fr"):  # its labels were frozen in English and stay so
+        pdf = render_country_report(snapshot)
+
+    assert text_of(pdf) == expected

@@ -12,16 +12,16 @@ from openpyxl import load_workbook
 
 from assessments.lifecycle import TransitionRefused
 from assessments.models import (
+    Answer,
+    AnswerStatus,
     AssessmentStatus,
     MemberState,
     RegionalGroup,
-    Response,
-    ResponseStatus,
     ReviewComment,
     StatusChange,
 )
 from assessments.review import assessment_accept, assessment_return, review_comment_add
-from assessments.services import ResponseContent, assessment_start, assessment_submit, response_save
+from assessments.services import AnswerContent, answer_save, assessment_start, assessment_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +33,10 @@ def review_url(assessment):
 
 
 @pytest.fixture
-def submitted(norway_assessment, delegate_norway, first_response):
-    response_save(
-        response=first_response,
-        content=ResponseContent(
+def submitted(norway_assessment, delegate_norway, first_answer):
+    answer_save(
+        answer=first_answer,
+        content=AnswerContent(
             status="implemented", evidence='=HYPERLINK("http://evil")\x0b', links=[]
         ),
         base_version=0,
@@ -100,21 +100,21 @@ def test_only_a_submitted_assessment_can_be_returned_or_accepted(
 def test_a_comment_on_another_assessments_answer_is_refused(
     norway_assessment, kenya_assessment, secretariat
 ):
-    kenyan_answer = kenya_assessment.responses.first()
+    kenyan_answer = kenya_assessment.answers.first()
     with pytest.raises(ValueError):
         review_comment_add(
-            assessment=norway_assessment, text="Hm.", user=secretariat, response=kenyan_answer
+            assessment=norway_assessment, text="Hm.", user=secretariat, answer=kenyan_answer
         )
     assert not ReviewComment.objects.exists()
 
 
 def test_returned_commented_resubmitted_then_accepted(
-    client, submitted, secretariat, delegate_norway, first_response
+    client, submitted, secretariat, delegate_norway, first_answer
 ):
     client.force_login(secretariat)
     client.post(
         review_url(submitted),
-        {"action": "comment", "response": first_response.pk, "text": "Cite the law."},
+        {"action": "comment", "answer": first_answer.pk, "text": "Cite the law."},
     )
     client.post(
         review_url(submitted),
@@ -128,18 +128,18 @@ def test_returned_commented_resubmitted_then_accepted(
     overview = client.get(submitted.get_absolute_url()).content.decode()
     assert "Please complete 2014." in overview
     assert "returned this assessment for revision" in overview
-    page = client.get(reverse("assessments:report_responses", args=[submitted.pk, 2013]))
+    page = client.get(reverse("assessments:report_answers", args=[submitted.pk, 2013]))
     assert "Cite the law." in page.content.decode()
     assert 'hx-post="' in page.content.decode()
-    first_response.refresh_from_db()
-    prefix = f"r{first_response.pk}-"
+    first_answer.refresh_from_db()
+    prefix = f"r{first_answer.pk}-"
     saved = client.post(
-        reverse("assessments:response_save", args=[submitted.pk, first_response.pk]),
+        reverse("assessments:answer_save", args=[submitted.pk, first_answer.pk]),
         {
             prefix + "status": "implemented",
             prefix + "evidence": "Law 12/2021.",
             prefix + "links": "",
-            prefix + "version": first_response.version,
+            prefix + "version": first_answer.version,
         },
     )
     assert saved.status_code == 302
@@ -205,9 +205,9 @@ def test_a_tampered_answer_id_is_refused_on_the_review_page(
     client, submitted, kenya_assessment, secretariat
 ):
     client.force_login(secretariat)
-    kenyan = kenya_assessment.responses.first()
+    kenyan = kenya_assessment.answers.first()
     result = client.post(
-        review_url(submitted), {"action": "comment", "response": kenyan.pk, "text": "x"}
+        review_url(submitted), {"action": "comment", "answer": kenyan.pk, "text": "x"}
     )
     assert result.status_code == 404
     assert not ReviewComment.objects.exists()
@@ -406,7 +406,7 @@ def test_the_overview_runs_a_constant_number_of_queries(
 def test_benchmark_data_answers_everything_and_submits_the_first_states(cycle, norway, kenya):
     call_command("seed_benchmark_assessments", submitted=1, accepted=0, stdout=io.StringIO())
     assert cycle.assessments.count() == 2
-    assert not Response.objects.filter(status=ResponseStatus.NOT_ANSWERED).exists()
+    assert not Answer.objects.filter(status=AnswerStatus.NOT_ANSWERED).exists()
     assert list(cycle.assessments.values_list("member_state__name", "status")) == [
         ("Kenya", "submitted"),
         ("Norway", "draft"),

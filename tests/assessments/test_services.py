@@ -6,31 +6,31 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from assessments.models import (
+    Answer,
+    AnswerChange,
+    AnswerStatus,
     AssessmentStatus,
     Cycle,
-    Response,
-    ResponseChange,
-    ResponseStatus,
 )
 from assessments.services import (
-    ResponseConflict,
-    ResponseContent,
+    AnswerConflict,
+    AnswerContent,
+    answer_save,
     assessment_start,
     assessment_submit,
-    response_save,
 )
 
 pytestmark = pytest.mark.django_db
 
-ANSWER = ResponseContent(
-    status=ResponseStatus.IMPLEMENTED, evidence="A national focal point since 2019.", links=[]
+ANSWER = AnswerContent(
+    status=AnswerStatus.IMPLEMENTED, evidence="A national focal point since 2019.", links=[]
 )
 
 
 def test_starting_creates_one_blank_answer_per_member_state_recommendation(norway_assessment):
-    codes = sorted(norway_assessment.responses.values_list("recommendation__code", flat=True))
+    codes = sorted(norway_assessment.answers.values_list("recommendation__code", flat=True))
     assert codes == ["2013-MS-01", "2013-MS-02", "2013-MS-03", "2014-MS-01", "2014-MS-02"]
-    assert not norway_assessment.responses.exclude(status=ResponseStatus.NOT_ANSWERED).exists()
+    assert not norway_assessment.answers.exclude(status=AnswerStatus.NOT_ANSWERED).exists()
 
 
 def test_starting_twice_returns_the_same_assessment(norway_assessment, norway, delegate_norway):
@@ -38,18 +38,14 @@ def test_starting_twice_returns_the_same_assessment(norway_assessment, norway, d
         member_state=norway, cycle=norway_assessment.cycle, started_by=delegate_norway
     )
     assert again.pk == norway_assessment.pk
-    assert again.responses.count() == 5
+    assert again.answers.count() == 5
 
 
-def test_a_save_increments_the_version_and_records_before_and_after(
-    first_response, delegate_norway
-):
-    saved = response_save(
-        response=first_response, content=ANSWER, base_version=0, user=delegate_norway
-    )
+def test_a_save_increments_the_version_and_records_before_and_after(first_answer, delegate_norway):
+    saved = answer_save(answer=first_answer, content=ANSWER, base_version=0, user=delegate_norway)
 
     assert (saved.status, saved.version, saved.updated_by) == (
-        ResponseStatus.IMPLEMENTED,
+        AnswerStatus.IMPLEMENTED,
         1,
         delegate_norway,
     )
@@ -60,34 +56,32 @@ def test_a_save_increments_the_version_and_records_before_and_after(
 
 
 def test_a_save_based_on_a_stale_version_is_refused_and_keeps_the_stored_answer(
-    first_response, delegate_norway, editor_norway
+    first_answer, delegate_norway, editor_norway
 ):
-    response_save(response=first_response, content=ANSWER, base_version=0, user=editor_norway)
-    mine = ResponseContent(status=ResponseStatus.NOT_STARTED, evidence="Mine.", links=[])
+    answer_save(answer=first_answer, content=ANSWER, base_version=0, user=editor_norway)
+    mine = AnswerContent(status=AnswerStatus.NOT_STARTED, evidence="Mine.", links=[])
 
-    with pytest.raises(ResponseConflict) as conflict:
-        response_save(response=first_response, content=mine, base_version=0, user=delegate_norway)
+    with pytest.raises(AnswerConflict) as conflict:
+        answer_save(answer=first_answer, content=mine, base_version=0, user=delegate_norway)
 
     assert conflict.value.current.evidence == ANSWER.evidence
     assert conflict.value.current.updated_by == editor_norway
-    first_response.refresh_from_db()
-    assert (first_response.evidence, first_response.version) == (ANSWER.evidence, 1)
-    assert first_response.changes.count() == 1
+    first_answer.refresh_from_db()
+    assert (first_answer.evidence, first_answer.version) == (ANSWER.evidence, 1)
+    assert first_answer.changes.count() == 1
 
 
-def test_saving_the_same_content_again_records_nothing(first_response, delegate_norway):
-    response_save(response=first_response, content=ANSWER, base_version=0, user=delegate_norway)
-    saved = response_save(
-        response=first_response, content=ANSWER, base_version=1, user=delegate_norway
-    )
+def test_saving_the_same_content_again_records_nothing(first_answer, delegate_norway):
+    answer_save(answer=first_answer, content=ANSWER, base_version=0, user=delegate_norway)
+    saved = answer_save(answer=first_answer, content=ANSWER, base_version=1, user=delegate_norway)
     assert saved.version == 1
-    assert ResponseChange.objects.count() == 1
+    assert AnswerChange.objects.count() == 1
 
 
 def test_submitting_freezes_a_snapshot_and_makes_the_assessment_read_only(
-    norway_assessment, first_response, delegate_norway
+    norway_assessment, first_answer, delegate_norway
 ):
-    response_save(response=first_response, content=ANSWER, base_version=0, user=delegate_norway)
+    answer_save(answer=first_answer, content=ANSWER, base_version=0, user=delegate_norway)
 
     submission = assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
 
@@ -96,16 +90,20 @@ def test_submitting_freezes_a_snapshot_and_makes_the_assessment_read_only(
     assert submission.number == 1
     snapshot = submission.snapshot
     assert snapshot["member_state"]["name"] == "Norway"
-    first = snapshot["reports"][0]["responses"][0]
-    assert (first["code"], first["status_label"], first["evidence"]) == (
+    first = snapshot["reports"][0]["answers"][0]
+    # Data, not presentation: codes rather than labels, and the language it was made in.
+    assert (first["code"], first["status"], first["evidence"]) == (
         "2013-MS-01",
-        "Implemented",
+        "implemented",
         ANSWER.evidence,
     )
+    assert "status_label" not in first
+    assert snapshot["member_state"]["regional_group"] == "western_european_other"
+    assert (snapshot["format"], snapshot["language"]) == (2, "en")
     with pytest.raises(PermissionDenied):
-        response_save(
-            response=first_response,
-            content=ResponseContent(status="", evidence="Later.", links=[]),
+        answer_save(
+            answer=first_answer,
+            content=AnswerContent(status="", evidence="Later.", links=[]),
             base_version=1,
             user=delegate_norway,
         )
@@ -113,11 +111,11 @@ def test_submitting_freezes_a_snapshot_and_makes_the_assessment_read_only(
 
 def test_the_snapshot_survives_later_changes_to_the_catalogue(norway_assessment, delegate_norway):
     submission = assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
-    first = norway_assessment.responses.get(recommendation__code="2013-MS-01").recommendation
+    first = norway_assessment.answers.get(recommendation__code="2013-MS-01").recommendation
     first.text = "Reworded."
     first.save()
     submission.refresh_from_db()
-    assert submission.snapshot["reports"][0]["responses"][0]["text"].startswith("Recommendation 1")
+    assert submission.snapshot["reports"][0]["answers"][0]["text"].startswith("Recommendation 1")
 
 
 def test_a_second_submit_is_refused_and_creates_no_second_submission(
@@ -130,9 +128,9 @@ def test_a_second_submit_is_refused_and_creates_no_second_submission(
 
 
 def test_a_new_cycle_can_start_from_the_previous_answers(
-    norway_assessment, first_response, delegate_norway, norway, catalogue
+    norway_assessment, first_answer, delegate_norway, norway, catalogue
 ):
-    response_save(response=first_response, content=ANSWER, base_version=0, user=delegate_norway)
+    answer_save(answer=first_answer, content=ANSWER, base_version=0, user=delegate_norway)
     new_cycle = Cycle.objects.create(code="2027", name="2027", deadline=datetime.date(2027, 6, 1))
     new_cycle.reports.set(catalogue)
 
@@ -140,10 +138,10 @@ def test_a_new_cycle_can_start_from_the_previous_answers(
         member_state=norway, cycle=new_cycle, started_by=delegate_norway, copy_previous=True
     )
 
-    answer = copied.responses.get(recommendation__code="2013-MS-01")
+    answer = copied.answers.get(recommendation__code="2013-MS-01")
     assert (answer.status, answer.evidence) == (ANSWER.status, ANSWER.evidence)
-    assert answer.changes.get().kind == ResponseChange.Kind.COPIED
-    assert copied.responses.exclude(pk=answer.pk).filter(status="").count() == 4
+    assert answer.changes.get().kind == AnswerChange.Kind.COPIED
+    assert copied.answers.exclude(pk=answer.pk).filter(status="").count() == 4
 
 
 def test_a_closed_cycle_cannot_be_started(cycle, norway, delegate_norway):
@@ -153,8 +151,8 @@ def test_a_closed_cycle_cannot_be_started(cycle, norway, delegate_norway):
         assessment_start(member_state=norway, cycle=cycle, started_by=delegate_norway)
 
 
-def test_database_refuses_an_unknown_status(first_response):
+def test_database_refuses_an_unknown_status(first_answer):
     from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Response.objects.filter(pk=first_response.pk).update(status="done")
+        Answer.objects.filter(pk=first_answer.pk).update(status="done")

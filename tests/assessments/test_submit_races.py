@@ -18,14 +18,14 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.lifecycle import TransitionRefused
-from assessments.models import Assessment, AssessmentStatus, Attachment, Response, Submission
+from assessments.models import Answer, Assessment, AssessmentStatus, Attachment, Submission
 from assessments.review import assessment_accept, assessment_return
 from assessments.services import (
-    ResponseContent,
+    AnswerContent,
+    answer_save,
     assessment_submit,
     attachment_add,
     attachment_remove,
-    response_save,
 )
 from assessments.uploads import PDF
 
@@ -65,10 +65,9 @@ class Worker(threading.Thread):
 def live_content(assessment: Assessment) -> dict:
     """The answers and files as stored now, in the snapshot's terms."""
     answers = {}
-    for response in Response.objects.filter(assessment=assessment).select_related("recommendation"):
+    for response in Answer.objects.filter(assessment=assessment).select_related("recommendation"):
         files = sorted(
-            (file.original_name, file.sha256)
-            for file in Attachment.objects.filter(response=response)
+            (file.original_name, file.sha256) for file in Attachment.objects.filter(answer=response)
         )
         answers[response.recommendation.code] = (
             response.status,
@@ -88,7 +87,7 @@ def snapshot_content(submission: Submission) -> dict:
             sorted((file["name"], file["sha256"]) for file in answer["attachments"]),
         )
         for report in submission.snapshot["reports"]
-        for answer in report["responses"]
+        for answer in report["answers"]
     }
 
 
@@ -120,10 +119,10 @@ def blocked(worker: Worker) -> bool:
 
 def _save(response, user):
     def action():
-        current = Response.objects.select_related("assessment__cycle").get(pk=response.pk)
-        return response_save(
-            response=current,
-            content=ResponseContent(
+        current = Answer.objects.select_related("assessment__cycle").get(pk=response.pk)
+        return answer_save(
+            answer=current,
+            content=AnswerContent(
                 status="implemented", evidence="Written during the submit.", links=[]
             ),
             base_version=current.version,
@@ -135,9 +134,9 @@ def _save(response, user):
 
 def _upload(response, user):
     def action():
-        current = Response.objects.select_related("assessment__cycle").get(pk=response.pk)
+        current = Answer.objects.select_related("assessment__cycle").get(pk=response.pk)
         return attachment_add(
-            response=current, upload=upload(), checked_type=PDF, sha256="0" * 64, user=user
+            answer=current, upload=upload(), checked_type=PDF, sha256="0" * 64, user=user
         )
 
     return action
@@ -145,7 +144,7 @@ def _upload(response, user):
 
 def _remove(response, user):
     def action():
-        attachment = Attachment.objects.select_related("response__assessment__cycle").get(
+        attachment = Attachment.objects.select_related("answer__assessment__cycle").get(
             response=response
         )
         return attachment_remove(attachment=attachment, user=user)
@@ -157,15 +156,15 @@ WRITES = {"save": _save, "upload": _upload, "remove": _remove}
 
 
 @pytest.fixture
-def with_a_file(first_response, editor_norway):
+def with_a_file(first_answer, editor_norway):
     attachment_add(
-        response=first_response,
+        answer=first_answer,
         upload=upload("old.pdf"),
         checked_type=PDF,
         sha256="1" * 64,
         user=editor_norway,
     )
-    return first_response
+    return first_answer
 
 
 def _submit(assessment, user):
@@ -238,7 +237,7 @@ def test_colleagues_saving_and_uploading_through_the_site_during_a_submit_never_
             user=user, member_state=norway_assessment.member_state, role=DelegationRole.EDITOR
         )
         colleagues.append(user)
-    responses = list(norway_assessment.responses.order_by("pk"))
+    answers = list(norway_assessment.answers.order_by("pk"))
     told_saved = []
 
     for round_number in range(5):
@@ -249,10 +248,10 @@ def test_colleagues_saving_and_uploading_through_the_site_during_a_submit_never_
             client.force_login(user)
             start.wait()
             for attempt in range(15):
-                current = Response.objects.get(pk=response.pk)
+                current = Answer.objects.get(pk=response.pk)
                 prefix = f"r{response.pk}-"
                 result = client.post(
-                    reverse("assessments:response_save", args=[norway_assessment.pk, response.pk]),
+                    reverse("assessments:answer_save", args=[norway_assessment.pk, response.pk]),
                     {
                         prefix + "status": "partially_implemented",
                         prefix + "evidence": f"{user.username} round {round_number} #{attempt}",
@@ -273,9 +272,9 @@ def test_colleagues_saving_and_uploading_through_the_site_during_a_submit_never_
                 result = client.post(
                     reverse(
                         "assessments:attachment_upload",
-                        args=[norway_assessment.pk, responses[-1].pk],
+                        args=[norway_assessment.pk, answers[-1].pk],
                     ),
-                    {f"a{responses[-1].pk}-file": upload(f"r{round_number}-{attempt}.pdf")},
+                    {f"a{answers[-1].pk}-file": upload(f"r{round_number}-{attempt}.pdf")},
                 )
                 assert result.status_code in (302, 403), result.status_code
 
@@ -291,7 +290,7 @@ def test_colleagues_saving_and_uploading_through_the_site_during_a_submit_never_
 
         workers = [
             Worker(lambda user=user, response=response: autosave(user, response))
-            for user, response in zip(colleagues, responses, strict=False)
+            for user, response in zip(colleagues, answers, strict=False)
         ]
         workers += [Worker(attach), Worker(submit)]
         for worker in workers:

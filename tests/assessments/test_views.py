@@ -3,15 +3,15 @@
 import pytest
 from django.urls import reverse
 
-from assessments.models import AssessmentStatus, ResponseStatus
-from assessments.services import ResponseContent, response_save
-from assessments.views.responses import Card, card_urls
+from assessments.models import AnswerStatus, AssessmentStatus
+from assessments.services import AnswerContent, answer_save
+from assessments.views.answers import Card, card_urls
 
 pytestmark = pytest.mark.django_db
 
 
 def save_url(response):
-    return reverse("assessments:response_save", args=[response.assessment_id, response.pk])
+    return reverse("assessments:answer_save", args=[response.assessment_id, response.pk])
 
 
 def answer(response, **fields):
@@ -30,15 +30,15 @@ def test_a_delegate_starts_the_assessment_of_the_open_cycle(client, delegate_nor
 
     assessment = delegate_norway.delegation_membership.member_state.assessments.get()
     assert response.url == assessment.get_absolute_url()
-    assert assessment.responses.count() == 5
+    assert assessment.answers.count() == 5
 
 
 def test_overview_shows_progress_per_report_and_the_deadline(
-    client, delegate_norway, norway_assessment, first_response
+    client, delegate_norway, norway_assessment, first_answer
 ):
-    response_save(
-        response=first_response,
-        content=ResponseContent(status="implemented", evidence="", links=[]),
+    answer_save(
+        answer=first_answer,
+        content=AnswerContent(status="implemented", evidence="", links=[]),
         base_version=0,
         user=delegate_norway,
     )
@@ -60,7 +60,7 @@ def test_report_page_lists_member_state_recommendations_with_paragraphs(
     client, delegate_norway, norway_assessment
 ):
     client.force_login(delegate_norway)
-    page = client.get(reverse("assessments:report_responses", args=[norway_assessment.pk, 2013]))
+    page = client.get(reverse("assessments:report_answers", args=[norway_assessment.pk, 2013]))
     html = page.content.decode()
     assert "2013-MS-03" in html
     assert "2013-UN-01" not in html
@@ -69,12 +69,12 @@ def test_report_page_lists_member_state_recommendations_with_paragraphs(
 
 
 def test_report_page_shows_each_saved_answer_in_labelled_fields(
-    client, delegate_norway, editor_norway, first_response
+    client, delegate_norway, editor_norway, first_answer
 ):
-    response_save(
-        response=first_response,
-        content=ResponseContent(
-            status=ResponseStatus.PARTIALLY_IMPLEMENTED,
+    answer_save(
+        answer=first_answer,
+        content=AnswerContent(
+            status=AnswerStatus.PARTIALLY_IMPLEMENTED,
             evidence="Early-warning unit set up in 2021.",
             links=["https://example.org/a", "https://example.org/b"],
         ),
@@ -83,74 +83,74 @@ def test_report_page_shows_each_saved_answer_in_labelled_fields(
     )
     client.force_login(delegate_norway)
     page = client.get(
-        reverse("assessments:report_responses", args=[first_response.assessment_id, 2013])
+        reverse("assessments:report_answers", args=[first_answer.assessment_id, 2013])
     )
     html = page.content.decode()
-    prefix = f"id_r{first_response.pk}"
+    prefix = f"id_r{first_answer.pk}"
     assert f'value="partially_implemented" id="{prefix}-status_2" checked>' in html
     assert f'value="implemented" id="{prefix}-status_1">' in html
     assert f'<label class="form-check-label" for="{prefix}-status_2">' in html
     assert f'for="{prefix}-evidence">Evidence</label>' in html
     assert ">Early-warning unit set up in 2021.</textarea>" in html
     assert ">https://example.org/a\nhttps://example.org/b</textarea>" in html
-    assert f'name="r{first_response.pk}-version" value="1"' in html
+    assert f'name="r{first_answer.pk}-version" value="1"' in html
     assert html.count("data-autosave-texts") == 1
 
 
 def test_autosave_saves_one_answer_and_returns_its_new_version(
-    client, delegate_norway, first_response
+    client, delegate_norway, first_answer
 ):
     client.force_login(delegate_norway)
 
     result = client.post(
-        save_url(first_response),
-        answer(first_response, evidence="Law of 2020.", links="https://example.org/law"),
+        save_url(first_answer),
+        answer(first_answer, evidence="Law of 2020.", links="https://example.org/law"),
         headers={"HX-Request": "true"},
     )
 
-    first_response.refresh_from_db()
+    first_answer.refresh_from_db()
     assert result.status_code == 200
-    assert (first_response.status, first_response.evidence, first_response.links) == (
+    assert (first_answer.status, first_answer.evidence, first_answer.links) == (
         "implemented",
         "Law of 2020.",
         ["https://example.org/law"],
     )
     html = result.content.decode()
     assert "Saved" in html
-    assert f'id="id_r{first_response.pk}-version" hx-swap-oob="true"' in html
+    assert f'id="id_r{first_answer.pk}-version" hx-swap-oob="true"' in html
     assert 'value="1"' in html
 
 
 def test_without_javascript_a_plain_post_saves_and_returns_to_the_answer(
-    client, delegate_norway, first_response
+    client, delegate_norway, first_answer
 ):
     client.force_login(delegate_norway)
-    result = client.post(save_url(first_response), answer(first_response, status="not_started"))
+    result = client.post(save_url(first_answer), answer(first_answer, status="not_started"))
     assert result.status_code == 302
-    assert result.url.endswith(f"#response-{first_response.pk}")
-    first_response.refresh_from_db()
-    assert first_response.status == ResponseStatus.NOT_STARTED
+    assert result.url.endswith(f"#answer-{first_answer.pk}")
+    first_answer.refresh_from_db()
+    assert first_answer.status == AnswerStatus.NOT_STARTED
 
 
 @pytest.fixture
-def saved_by_erik(first_response, editor_norway):
+def saved_by_erik(first_answer, editor_norway):
     """Erik saved the first answer after Nora opened it at version 0."""
-    return response_save(
-        response=first_response,
-        content=ResponseContent(status="implemented", evidence="Erik's text.", links=[]),
+    return answer_save(
+        answer=first_answer,
+        content=AnswerContent(status="implemented", evidence="Erik's text.", links=[]),
         base_version=0,
         user=editor_norway,
     )
 
 
 def test_a_stale_save_is_refused_showing_both_versions_and_keeping_the_typed_text(
-    client, delegate_norway, first_response, saved_by_erik
+    client, delegate_norway, first_answer, saved_by_erik
 ):
     client.force_login(delegate_norway)
 
     result = client.post(
-        save_url(first_response),
-        answer(first_response, evidence="Nora's text.", version=0),
+        save_url(first_answer),
+        answer(first_answer, evidence="Nora's text.", version=0),
         headers={"HX-Request": "true"},
     )
 
@@ -158,18 +158,16 @@ def test_a_stale_save_is_refused_showing_both_versions_and_keeping_the_typed_tex
     assert "Erik&#x27;s text." in html
     assert "Nora&#x27;s text." in html
     assert "Your text has not been saved" in html
-    assert result["HX-Retarget"] == f"#response-{first_response.pk}"
-    first_response.refresh_from_db()
-    assert first_response.evidence == "Erik's text."
+    assert result["HX-Retarget"] == f"#answer-{first_answer.pk}"
+    first_answer.refresh_from_db()
+    assert first_answer.evidence == "Erik's text."
 
 
 def test_a_stale_plain_post_answers_409_with_both_versions(
-    client, delegate_norway, first_response, saved_by_erik
+    client, delegate_norway, first_answer, saved_by_erik
 ):
     client.force_login(delegate_norway)
-    result = client.post(
-        save_url(first_response), answer(first_response, evidence="Mine.", version=0)
-    )
+    result = client.post(save_url(first_answer), answer(first_answer, evidence="Mine.", version=0))
     assert result.status_code == 409
     assert "Erik&#x27;s text." in result.content.decode()
     assert "Mine." in result.content.decode()
@@ -188,34 +186,32 @@ def test_a_stale_plain_post_answers_409_with_both_versions(
     ],
 )
 def test_bad_input_is_refused_with_a_message_and_nothing_changes(
-    client, delegate_norway, first_response, fields, message
+    client, delegate_norway, first_answer, fields, message
 ):
     client.force_login(delegate_norway)
 
     htmx = client.post(
-        save_url(first_response), answer(first_response, **fields), headers={"HX-Request": "true"}
+        save_url(first_answer), answer(first_answer, **fields), headers={"HX-Request": "true"}
     )
-    plain = client.post(save_url(first_response), answer(first_response, **fields))
+    plain = client.post(save_url(first_answer), answer(first_answer, **fields))
 
     assert message in htmx.content.decode()
     assert "Not saved" in htmx.content.decode()
     assert plain.status_code == 400
     assert message in plain.content.decode()
-    first_response.refresh_from_db()
-    assert (first_response.status, first_response.version) == ("", 0)
-    assert not first_response.changes.exists()
+    first_answer.refresh_from_db()
+    assert (first_answer.status, first_answer.version) == ("", 0)
+    assert not first_answer.changes.exists()
 
 
-def test_history_shows_who_changed_what(client, delegate_norway, first_response):
+def test_history_shows_who_changed_what(client, delegate_norway, first_answer):
     client.force_login(delegate_norway)
-    client.post(save_url(first_response), answer(first_response, evidence="First."))
-    first_response.refresh_from_db()
-    client.post(save_url(first_response), answer(first_response, evidence="Second."))
+    client.post(save_url(first_answer), answer(first_answer, evidence="First."))
+    first_answer.refresh_from_db()
+    client.post(save_url(first_answer), answer(first_answer, evidence="Second."))
 
     page = client.get(
-        reverse(
-            "assessments:response_history", args=[first_response.assessment_id, first_response.pk]
-        )
+        reverse("assessments:answer_history", args=[first_answer.assessment_id, first_answer.pk])
     )
 
     html = page.content.decode()
@@ -224,15 +220,13 @@ def test_history_shows_who_changed_what(client, delegate_norway, first_response)
     assert "nora" in html
 
 
-def test_evidence_is_escaped_everywhere(client, delegate_norway, first_response):
+def test_evidence_is_escaped_everywhere(client, delegate_norway, first_answer):
     client.force_login(delegate_norway)
     script = "<script>alert('x')</script>"
-    client.post(save_url(first_response), answer(first_response, evidence=script))
+    client.post(save_url(first_answer), answer(first_answer, evidence=script))
     for url in (
-        reverse("assessments:report_responses", args=[first_response.assessment_id, 2013]),
-        reverse(
-            "assessments:response_history", args=[first_response.assessment_id, first_response.pk]
-        ),
+        reverse("assessments:report_answers", args=[first_answer.assessment_id, 2013]),
+        reverse("assessments:answer_history", args=[first_answer.assessment_id, first_answer.pk]),
     ):
         html = client.get(url).content.decode()
         assert script not in html
@@ -261,10 +255,10 @@ def test_only_the_focal_point_submits_after_confirming(
 
 
 def test_review_page_lists_unanswered_and_answers_without_evidence(
-    client, delegate_norway, norway_assessment, first_response
+    client, delegate_norway, norway_assessment, first_answer
 ):
     client.force_login(delegate_norway)
-    client.post(save_url(first_response), answer(first_response))
+    client.post(save_url(first_answer), answer(first_answer))
     page = client.get(reverse("assessments:assessment_submit", args=[norway_assessment.pk]))
     assert [r.recommendation.code for r in page.context["without_evidence"]] == ["2013-MS-01"]
     assert len(page.context["unanswered"]) == 4
@@ -282,26 +276,26 @@ def test_a_double_submit_creates_one_submission_and_says_so(
 
 
 def test_a_submitted_assessment_is_read_only_for_the_delegation(
-    client, delegate_norway, norway_assessment, first_response
+    client, delegate_norway, norway_assessment, first_answer
 ):
     client.force_login(delegate_norway)
     client.post(
         reverse("assessments:assessment_submit", args=[norway_assessment.pk]), {"confirm": "on"}
     )
 
-    page = client.get(reverse("assessments:report_responses", args=[norway_assessment.pk, 2013]))
-    edit = client.post(save_url(first_response), answer(first_response, evidence="Late."))
+    page = client.get(reverse("assessments:report_answers", args=[norway_assessment.pk, 2013]))
+    edit = client.post(save_url(first_answer), answer(first_answer, evidence="Late."))
 
     assert "hx-post" not in page.content.decode()
     assert "read-only" in page.content.decode()
     assert edit.status_code == 403
     assert "read-only" in edit.content.decode()
-    first_response.refresh_from_db()
-    assert first_response.evidence == ""
+    first_answer.refresh_from_db()
+    assert first_answer.evidence == ""
 
 
 def test_an_autosave_refused_because_the_assessment_was_submitted_says_why(
-    client, delegate_norway, editor_norway, norway_assessment, first_response
+    client, delegate_norway, editor_norway, norway_assessment, first_answer
 ):
     """The editor's page was opened before the focal point submitted."""
     from assessments.services import assessment_submit
@@ -310,8 +304,8 @@ def test_an_autosave_refused_because_the_assessment_was_submitted_says_why(
     client.force_login(editor_norway)
 
     refused = client.post(
-        save_url(first_response),
-        answer(first_response, evidence="Typed before the submit."),
+        save_url(first_answer),
+        answer(first_answer, evidence="Typed before the submit."),
         headers={"HX-Request": "true"},
     )
 
@@ -319,15 +313,15 @@ def test_an_autosave_refused_because_the_assessment_was_submitted_says_why(
     fragment = refused.content.decode()
     assert 'class="text-danger"' in fragment
     assert "Not saved: This assessment has been submitted and is read-only" in fragment
-    first_response.refresh_from_db()
-    assert first_response.evidence == ""
+    first_answer.refresh_from_db()
+    assert first_answer.evidence == ""
 
 
 @pytest.mark.parametrize("per_target", [2, 12])
 def test_report_page_and_autosave_run_a_constant_number_of_queries(
     client, delegate_norway, norway_assessment, django_assert_num_queries, per_target
 ):
-    from assessments.services import assessment_sync_responses
+    from assessments.services import assessment_sync_answers
     from catalogue.models import Recommendation, Section, recommendation_code
 
     section = Section.objects.get(report__year=2014, target__code="MS")
@@ -338,10 +332,10 @@ def test_report_page_and_autosave_run_a_constant_number_of_queries(
             code=recommendation_code(year=2014, target_code="MS", position=position),
             text="More.",
         )
-    assessment_sync_responses(assessment=norway_assessment)
-    response = norway_assessment.responses.get(recommendation__code="2014-MS-01")
+    assessment_sync_answers(assessment=norway_assessment)
+    response = norway_assessment.answers.get(recommendation__code="2014-MS-01")
     client.force_login(delegate_norway)
-    url = reverse("assessments:report_responses", args=[norway_assessment.pk, 2014])
+    url = reverse("assessments:report_answers", args=[norway_assessment.pk, 2014])
     # A session's first request records its start and looks for a two-factor device
     # (accounts.middleware, then at most once a minute); these are the later requests.
     client.get(url)
@@ -354,9 +348,9 @@ def test_report_page_and_autosave_run_a_constant_number_of_queries(
         )
 
 
-def test_card_urls_made_once_per_page_are_the_answers_own(first_response):
-    card = Card(first_response, None, urls=card_urls(first_response.assessment_id))
-    args = [first_response.assessment_id, first_response.pk]
-    assert card.save_url == reverse("assessments:response_save", args=args)
-    assert card.history_url == reverse("assessments:response_history", args=args)
+def test_card_urls_made_once_per_page_are_the_answers_own(first_answer):
+    card = Card(first_answer, None, urls=card_urls(first_answer.assessment_id))
+    args = [first_answer.assessment_id, first_answer.pk]
+    assert card.save_url == reverse("assessments:answer_save", args=args)
+    assert card.history_url == reverse("assessments:answer_history", args=args)
     assert card.upload_url == reverse("assessments:attachment_upload", args=args)

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from assessments.models import ResponseStatus
+from assessments.models import AnswerStatus
 from assessments.review import assessment_return, review_comment_add
-from assessments.services import ResponseContent, assessment_submit, response_save
+from assessments.services import AnswerContent, answer_save, assessment_submit
 from tests.browser.support import assert_accessible, expect
 
 pytestmark = pytest.mark.browser
@@ -13,20 +13,20 @@ pytestmark = pytest.mark.browser
 
 def _answer_some(assessment, user):
     """Answer two recommendations, one with evidence and one without, so pages show both."""
-    first, second = assessment.responses.order_by("pk")[:2]
-    response_save(
-        response=first,
-        content=ResponseContent(
-            status=ResponseStatus.IMPLEMENTED,
+    first, second = assessment.answers.order_by("pk")[:2]
+    answer_save(
+        answer=first,
+        content=AnswerContent(
+            status=AnswerStatus.IMPLEMENTED,
             evidence="A national action plan.",
             links=["https://example.org/plan"],
         ),
         base_version=first.version,
         user=user,
     )
-    response_save(
-        response=second,
-        content=ResponseContent(status=ResponseStatus.NOT_STARTED, evidence="", links=[]),
+    answer_save(
+        answer=second,
+        content=AnswerContent(status=AnswerStatus.NOT_STARTED, evidence="", links=[]),
         base_version=second.version,
         user=user,
     )
@@ -51,7 +51,7 @@ def _returned(request):
     assessment, first, user = _submitted(request)
     # The services do not check permissions; transactional tests have no Secretariat group.
     reviewer = request.getfixturevalue("django_user_model").objects.create_user("sam")
-    review_comment_add(assessment=assessment, text="Cite the law.", user=reviewer, response=first)
+    review_comment_add(assessment=assessment, text="Cite the law.", user=reviewer, answer=first)
     assessment_return(
         assessment=assessment, user=reviewer, seen_submission=1, text="Please complete 2014."
     )
@@ -84,24 +84,24 @@ PAGES = {
     "assessments-home": _signed_in(_draft, lambda a, r: reverse("assessments:home")),
     "assessment-overview": _signed_in(_draft, lambda a, r: a.get_absolute_url()),
     "assessment-report": _signed_in(
-        _draft, lambda a, r: reverse("assessments:report_responses", args=[a.pk, 2013])
+        _draft, lambda a, r: reverse("assessments:report_answers", args=[a.pk, 2013])
     ),
-    "response-history": _signed_in(
-        _draft, lambda a, r: reverse("assessments:response_history", args=[a.pk, r.pk])
+    "answer-history": _signed_in(
+        _draft, lambda a, r: reverse("assessments:answer_history", args=[a.pk, r.pk])
     ),
     "review-and-submit": _signed_in(
         _draft, lambda a, r: reverse("assessments:assessment_submit", args=[a.pk])
     ),
     "submitted-overview": _signed_in(_submitted, lambda a, r: a.get_absolute_url()),
     "submitted-report": _signed_in(
-        _submitted, lambda a, r: reverse("assessments:report_responses", args=[a.pk, 2013])
+        _submitted, lambda a, r: reverse("assessments:report_answers", args=[a.pk, 2013])
     ),
     "submission": _signed_in(
         _submitted, lambda a, r: reverse("assessments:submission_detail", args=[a.pk, 1])
     ),
     "returned-overview": _signed_in(_returned, lambda a, r: a.get_absolute_url()),
     "returned-report": _signed_in(
-        _returned, lambda a, r: reverse("assessments:report_responses", args=[a.pk, 2013])
+        _returned, lambda a, r: reverse("assessments:report_answers", args=[a.pk, 2013])
     ),
     "verify": _anonymous(("assessments:verify",)),
     "password-reset": _anonymous(("accounts:password_reset",)),
@@ -139,7 +139,7 @@ def test_form_errors_are_accessible(
     expect(page.get_by_text("Tick the box to confirm the submission.")).to_be_visible()
     assert_accessible(page)
 
-    page.goto(reverse("assessments:report_responses", args=[norway_assessment.pk, 2013]))
+    page.goto(reverse("assessments:report_answers", args=[norway_assessment.pk, 2013]))
     card = page.get_by_role("article", name="2013-MS-01", exact=True)
     links = card.get_by_role("textbox", name="Evidence links", exact=True)
     links.fill("not a web address")
@@ -148,10 +148,10 @@ def test_form_errors_are_accessible(
     assert_accessible(page)
 
     # A colleague saves the next answer after the page was loaded.
-    other = norway_assessment.responses.get(recommendation__code="2013-MS-02")
-    response_save(
-        response=other,
-        content=ResponseContent(status=ResponseStatus.IMPLEMENTED, evidence="Erik's.", links=[]),
+    other = norway_assessment.answers.get(recommendation__code="2013-MS-02")
+    answer_save(
+        answer=other,
+        content=AnswerContent(status=AnswerStatus.IMPLEMENTED, evidence="Erik's.", links=[]),
         base_version=other.version,
         user=editor_norway,
     )

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from assessments.models import Assessment, AssessmentStatus, ResponseChange
+from assessments.models import AnswerChange, Assessment, AssessmentStatus
 from tests.browser.support import expect
 
 pytestmark = pytest.mark.browser
@@ -106,13 +106,13 @@ def test_a_focal_point_answers_everything_and_submits(session, cycle, delegate_n
     assert page.evaluate("() => window.notReloaded") is True
 
     # What the browser saved is in the database, each answer saved three times.
-    responses = {
+    answers = {
         response.recommendation.code: response
-        for response in assessment.responses.select_related("recommendation", "updated_by")
+        for response in assessment.answers.select_related("recommendation", "updated_by")
     }
-    assert set(responses) == set(ANSWERS)
+    assert set(answers) == set(ANSWERS)
     for code, (_label, value) in ANSWERS.items():
-        response = responses[code]
+        response = answers[code]
         assert (response.status, response.evidence, response.links) == (
             value,
             evidence_of(code),
@@ -121,7 +121,7 @@ def test_a_focal_point_answers_everything_and_submits(session, cycle, delegate_n
         assert response.version == 3, code
         assert response.updated_by == delegate_norway
         assert list(
-            ResponseChange.objects.filter(response=response)
+            AnswerChange.objects.filter(answer=response)
             .order_by("version")
             .values_list("version", "changed_by__username")
         ) == [(1, "nora"), (2, "nora"), (3, "nora")], code

@@ -9,11 +9,11 @@ from tests.browser.support import expect, wait_until
 
 pytestmark = pytest.mark.browser
 
-SAVE_URL = re.compile(r"/assessments/\d+/responses/\d+/$")
+SAVE_URL = re.compile(r"/assessments/\d+/answers/\d+/$")
 
 
 def open_answer(session, assessment):
-    session.page.goto(reverse("assessments:report_responses", args=[assessment.pk, 2013]))
+    session.page.goto(reverse("assessments:report_answers", args=[assessment.pk, 2013]))
     card = session.page.get_by_role("article", name="2013-MS-01", exact=True)
     expect(card.locator("input[type=hidden][name$='-version']")).to_have_value("0")
     return card
@@ -52,7 +52,7 @@ def test_the_second_save_shows_the_first_and_keeps_the_typed_text(
     expect(alert).to_contain_text("Status: Not yet answered")
     # His own text stays in the form, and nothing of his was saved.
     expect(erik_evidence).to_have_value("Erik's evidence.")
-    response = norway_assessment.responses.get(recommendation__code="2013-MS-01")
+    response = norway_assessment.answers.get(recommendation__code="2013-MS-01")
     assert (response.evidence, response.status, response.version) == ("Nora's evidence.", "", 1)
 
     # Leaving now would lose his text: the page asks first.
@@ -115,5 +115,5 @@ def test_what_is_typed_while_a_refused_save_is_on_its_way_is_kept(
     expect(erik_card.get_by_role("button", name="Save my version")).to_be_visible()
     expect(evidence).to_have_value("Erik's evidence, typed while the save was on its way.")
     expect(erik_card.get_by_role("radio", name="Not started", exact=True)).to_be_checked()
-    response = norway_assessment.responses.get(recommendation__code="2013-MS-01")
+    response = norway_assessment.answers.get(recommendation__code="2013-MS-01")
     assert (response.evidence, response.version) == ("Nora's evidence.", 1)

@@ -9,7 +9,7 @@ from tests.browser.support import expect
 
 pytestmark = pytest.mark.browser
 
-SAVE_URL = re.compile(r"/assessments/\d+/responses/\d+/$")
+SAVE_URL = re.compile(r"/assessments/\d+/answers/\d+/$")
 
 FOCUS_RING = """(element) => {
   const style = getComputedStyle(element);
@@ -31,7 +31,7 @@ def test_skip_link_is_the_first_stop_and_leads_to_main(
     browser_session, norway_assessment, delegate_norway
 ):
     page = browser_session(delegate_norway).page
-    page.goto(reverse("assessments:report_responses", args=[norway_assessment.pk, 2013]))
+    page.goto(reverse("assessments:report_answers", args=[norway_assessment.pk, 2013]))
     skip = page.get_by_role("link", name="Skip to main content")
     expect(skip).not_to_be_in_viewport()
 
@@ -50,7 +50,7 @@ def test_an_answer_is_given_and_saved_from_the_keyboard(
     browser_session, norway_assessment, delegate_norway
 ):
     page = browser_session(delegate_norway).page
-    page.goto(reverse("assessments:report_responses", args=[norway_assessment.pk, 2013]))
+    page.goto(reverse("assessments:report_answers", args=[norway_assessment.pk, 2013]))
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # skip to main
     card = page.get_by_role("article", name="2013-MS-01", exact=True)
@@ -88,7 +88,7 @@ def test_an_answer_is_given_and_saved_from_the_keyboard(
     expect(state).to_contain_text("Saved")
     expect(version).to_have_value("2")
 
-    response = norway_assessment.responses.get(recommendation__code="2013-MS-01")
+    response = norway_assessment.answers.get(recommendation__code="2013-MS-01")
     assert (response.status, response.evidence, response.version) == (
         "implemented",
         "Typed with the keyboard only.",

@@ -77,7 +77,7 @@ def test_an_autosave_after_the_session_ended_keeps_the_text_and_says_so(
     browser_session, norway_assessment, delegate_norway
 ):
     page = browser_session(delegate_norway).page
-    page.goto(reverse("assessments:report_responses", args=[norway_assessment.pk, 2013]))
+    page.goto(reverse("assessments:report_answers", args=[norway_assessment.pk, 2013]))
     card = page.get_by_role("article", name="2013-MS-01", exact=True)
     evidence = card.get_by_role("textbox", name="Evidence", exact=True)
     Session.objects.all().delete()  # signed out elsewhere, or expired on the server

@@ -9,7 +9,7 @@ from tests.browser.support import expect, wait_until
 
 pytestmark = pytest.mark.browser
 
-SAVE_URL = re.compile(r"/assessments/\d+/responses/\d+/$")
+SAVE_URL = re.compile(r"/assessments/\d+/answers/\d+/$")
 
 
 def test_leaving_before_the_save_asks_and_leaving_after_it_does_not(
@@ -17,7 +17,7 @@ def test_leaving_before_the_save_asks_and_leaving_after_it_does_not(
 ):
     session = browser_session(delegate_norway)
     page = session.page
-    report_url = reverse("assessments:report_responses", args=[norway_assessment.pk, 2013])
+    report_url = reverse("assessments:report_answers", args=[norway_assessment.pk, 2013])
     page.goto(report_url)
     card = page.get_by_role("article", name="2013-MS-01", exact=True)
     evidence = card.get_by_role("textbox", name="Evidence", exact=True)
@@ -52,7 +52,7 @@ def test_leaving_before_the_save_asks_and_leaving_after_it_does_not(
     page.get_by_role("link", name="Overview").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Self-assessment of Norway")
     assert len(session.dialogs) == 1
-    response = norway_assessment.responses.get(recommendation__code="2013-MS-01")
+    response = norway_assessment.answers.get(recommendation__code="2013-MS-01")
     assert response.evidence == "Typed, not saved yet"
 
 
@@ -61,7 +61,7 @@ def test_a_failed_save_keeps_the_warning_and_says_so(
 ):
     session = browser_session(delegate_norway)
     page = session.page
-    page.goto(reverse("assessments:report_responses", args=[norway_assessment.pk, 2013]))
+    page.goto(reverse("assessments:report_answers", args=[norway_assessment.pk, 2013]))
     card = page.get_by_role("article", name="2013-MS-01", exact=True)
     evidence = card.get_by_role("textbox", name="Evidence", exact=True)
 
@@ -76,7 +76,7 @@ def test_a_failed_save_keeps_the_warning_and_says_so(
     page.get_by_role("link", name="Overview").click()
     assert [kind for kind, _message in session.dialogs] == ["beforeunload"]
     expect(evidence).to_have_value("Typed while offline")
-    assert norway_assessment.responses.get(recommendation__code="2013-MS-01").evidence == ""
+    assert norway_assessment.answers.get(recommendation__code="2013-MS-01").evidence == ""
 
 
 def test_the_save_state_does_not_say_saved_while_newer_text_is_unsaved(
@@ -84,7 +84,7 @@ def test_the_save_state_does_not_say_saved_while_newer_text_is_unsaved(
 ):
     session = browser_session(delegate_norway)
     page = session.page
-    page.goto(reverse("assessments:report_responses", args=[norway_assessment.pk, 2013]))
+    page.goto(reverse("assessments:report_answers", args=[norway_assessment.pk, 2013]))
     card = page.get_by_role("article", name="2013-MS-01", exact=True)
     evidence = card.get_by_role("textbox", name="Evidence", exact=True)
     state = card.locator(".save-state")
@@ -107,7 +107,7 @@ def test_the_save_state_does_not_say_saved_while_newer_text_is_unsaved(
     # The answer to the first save arrives: the newer text is still not saved.
     with page.expect_response(SAVE_URL):
         held[0].continue_()
-    assert norway_assessment.responses.get(recommendation__code="2013-MS-01").evidence == (
+    assert norway_assessment.answers.get(recommendation__code="2013-MS-01").evidence == (
         "First part"
     )
     expect(state).to_have_text("Unsaved changes…")

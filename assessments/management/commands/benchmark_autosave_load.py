@@ -15,12 +15,12 @@ from django.urls import reverse
 
 from assessments.management.benchmarking import open_cycle
 from assessments.models import (
+    Answer,
+    AnswerChange,
     Cycle,
     DelegationMember,
     DelegationRole,
     MemberState,
-    Response,
-    ResponseChange,
 )
 from assessments.services import assessment_start
 
@@ -31,7 +31,7 @@ VERSION_INPUT = re.compile(r'name="r(\d+)-version" value="(\d+)"')
 class Outcome:
     """What the clients saw: every save the server accepted, and everything else."""
 
-    # (response, version the client started from, version it was told it saved, text)
+    # (answer, version the client started from, version it was told it saved, text)
     accepted: list[tuple[int, int, int, str]] = field(default_factory=list)
     conflicts: int = 0
     errors: list[str] = field(default_factory=list)
@@ -43,36 +43,34 @@ class Outcome:
 def lost_updates(accepted, changes, current) -> list[str]:
     """Compare the saves the clients were told succeeded with what is stored.
 
-    `changes` maps a response to {version: evidence after that change}, `current` to
+    `changes` maps an answer to {version: evidence after that change}, `current` to
     its stored (version, evidence). Nothing is lost when each accepted save directly
     follows the version its author saw, owns its version, is in the history as typed,
     and each answer holds its latest save.
     """
     problems = []
     owners = defaultdict(list)
-    for response, base, version, text in accepted:
-        owners[response, version].append(text)
+    for answer, base, version, text in accepted:
+        owners[answer, version].append(text)
         if version != base + 1:
             problems.append(
-                f"response {response}: a save made on version {base} was stored as version "
+                f"answer {answer}: a save made on version {base} was stored as version "
                 f"{version}, over changes its author never saw"
             )
-    for (response, version), texts in sorted(owners.items()):
+    for (answer, version), texts in sorted(owners.items()):
         if len(texts) > 1:
-            problems.append(
-                f"response {response}: {len(texts)} saves were all told version {version}"
-            )
-        stored = changes.get(response, {}).get(version)
+            problems.append(f"answer {answer}: {len(texts)} saves were all told version {version}")
+        stored = changes.get(answer, {}).get(version)
         if stored not in texts:
             problems.append(
-                f"response {response}, version {version}: history has {stored!r}, "
+                f"answer {answer}, version {version}: history has {stored!r}, "
                 f"a client saved {texts[0]!r}"
             )
-    for response, (version, evidence) in sorted(current.items()):
-        latest = max(v for r, v in owners if r == response)
-        if version != latest or evidence not in owners[response, latest]:
+    for answer, (version, evidence) in sorted(current.items()):
+        latest = max(v for r, v in owners if r == answer)
+        if version != latest or evidence not in owners[answer, latest]:
             problems.append(
-                f"response {response} holds version {version} {evidence!r}, "
+                f"answer {answer} holds version {version} {evidence!r}, "
                 f"but the last accepted save was version {latest}"
             )
     return problems
@@ -124,9 +122,7 @@ class Command(BaseCommand):
                 DelegationMember.objects.create(user=user, member_state=state, role=role)
                 pair.append(user)
             assessment = assessment_start(member_state=state, cycle=cycle, started_by=pair[0])
-            shared = list(
-                assessment.responses.order_by("pk").values_list("pk", flat=True)[:answers]
-            )
+            shared = list(assessment.answers.order_by("pk").values_list("pk", flat=True)[:answers])
             workers += [(user, assessment.pk, shared) for user in pair]
         return workers
 
@@ -155,9 +151,9 @@ class Command(BaseCommand):
             known = dict.fromkeys(shared, 0)
             start.wait(timeout=60)
             for n in range(saves):
-                response = rng.choice(shared)
+                answer = rng.choice(shared)
                 text = f"{user.username} save {n}"
-                self._save(client, assessment, response, text, known, outcome)
+                self._save(client, assessment, answer, text, known, outcome)
             client.logout()
         except Exception as error:  # any failure is a finding of the load test
             start.abort()  # so that no other user waits for this one forever
@@ -166,13 +162,13 @@ class Command(BaseCommand):
         finally:
             connections.close_all()
 
-    def _save(self, client, assessment, response, text, known, outcome):
-        url = reverse("assessments:response_save", args=[assessment, response])
+    def _save(self, client, assessment, answer, text, known, outcome):
+        url = reverse("assessments:answer_save", args=[assessment, answer])
         data = {
-            f"r{response}-status": "implemented",
-            f"r{response}-evidence": text,
-            f"r{response}-links": "",
-            f"r{response}-version": known[response],
+            f"r{answer}-status": "implemented",
+            f"r{answer}-evidence": text,
+            f"r{answer}-links": "",
+            f"r{answer}-version": known[answer],
         }
         for _attempt in range(20):
             began = time.perf_counter()
@@ -183,29 +179,29 @@ class Command(BaseCommand):
             found = VERSION_INPUT.search(result.content.decode())
             if found is None:
                 raise CommandError(f"{url} answered without a version")
-            base, version = known[response], int(found.group(2))
-            known[response] = version
+            base, version = known[answer], int(found.group(2))
+            known[answer] = version
             with outcome.lock:
                 outcome.latencies.append(latency)
                 if "HX-Retarget" not in result.headers:
-                    outcome.accepted.append((response, base, version, text))
+                    outcome.accepted.append((answer, base, version, text))
                     return
                 # Refused as stale: like the person at the keyboard, save again over it.
                 outcome.conflicts += 1
-            data[f"r{response}-version"] = version
+            data[f"r{answer}-version"] = version
             data["resolve"] = "1"
         raise CommandError(f"{url}: still refused after 20 attempts")
 
     def _report(self, outcome, workers, saves):
         changes = defaultdict(dict)
-        responses = {accepted[0] for accepted in outcome.accepted}
-        for response, version, after in ResponseChange.objects.filter(
-            response__in=responses, kind=ResponseChange.Kind.EDITED
-        ).values_list("response", "version", "after"):
-            changes[response][version] = after["evidence"]
+        answers = {accepted[0] for accepted in outcome.accepted}
+        for answer, version, after in AnswerChange.objects.filter(
+            answer__in=answers, kind=AnswerChange.Kind.EDITED
+        ).values_list("answer", "version", "after"):
+            changes[answer][version] = after["evidence"]
         current = {
             pk: (version, evidence)
-            for pk, version, evidence in Response.objects.filter(pk__in=responses).values_list(
+            for pk, version, evidence in Answer.objects.filter(pk__in=answers).values_list(
                 "pk", "version", "evidence"
             )
         }

@@ -58,26 +58,26 @@ class Command(BaseCommand):
         assessment = state.assessments.filter(cycle=cycle).first() or assessment_start(
             member_state=state, cycle=cycle, started_by=user
         )
-        assessment.responses.update(
+        assessment.answers.update(
             status="implemented",
             evidence="A paragraph of evidence describing the measures taken. " * 8,
             links=["https://example.org/evidence"],
         )
         year = cycle.reports.order_by("year").first().year
-        response = assessment.responses.filter(recommendation__section__report__year=year).first()
+        answer = assessment.answers.filter(recommendation__section__report__year=year).first()
         client = Client(HTTP_HOST="localhost")
         client.force_login(user)
 
         def autosave():
-            response.refresh_from_db(fields=["version"])
-            prefix = f"r{response.pk}-"
+            answer.refresh_from_db(fields=["version"])
+            prefix = f"r{answer.pk}-"
             return client.post(
-                reverse("assessments:response_save", args=[assessment.pk, response.pk]),
+                reverse("assessments:answer_save", args=[assessment.pk, answer.pk]),
                 {
                     prefix + "status": "partially_implemented",
                     prefix + "evidence": f"Evidence {time.perf_counter()}",
                     prefix + "links": "",
-                    prefix + "version": response.version,
+                    prefix + "version": answer.version,
                 },
                 headers={"HX-Request": "true"},
             )
@@ -101,7 +101,7 @@ class Command(BaseCommand):
             (
                 f"assessment: report {year} page, all answered",
                 lambda: client.get(
-                    reverse("assessments:report_responses", args=[assessment.pk, year])
+                    reverse("assessments:report_answers", args=[assessment.pk, year])
                 ),
             ),
             ("assessment: one autosave", autosave),

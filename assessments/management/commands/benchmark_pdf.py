@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.management.benchmarking import open_cycle
-from assessments.models import MemberState, ResponseStatus
+from assessments.models import AnswerStatus, MemberState
 from assessments.pdf import render_country_report
 from assessments.services import assessment_start
 from assessments.snapshot import build_snapshot
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             snapshot = self._snapshot(cycle, state)
             transaction.set_rollback(True)  # the snapshot is plain data: nothing kept
-        answers = sum(len(report["responses"]) for report in snapshot["reports"])
+        answers = sum(len(report["answers"]) for report in snapshot["reports"])
         timings = []
         for _ in range(runs):
             start = time.perf_counter()
@@ -61,15 +61,15 @@ class Command(BaseCommand):
             member_state=state, cycle=cycle, started_by=user
         )
         statuses = [
-            ResponseStatus.IMPLEMENTED,
-            ResponseStatus.PARTIALLY_IMPLEMENTED,
-            ResponseStatus.NOT_STARTED,
+            AnswerStatus.IMPLEMENTED,
+            AnswerStatus.PARTIALLY_IMPLEMENTED,
+            AnswerStatus.NOT_STARTED,
         ]
-        for index, response in enumerate(assessment.responses.order_by("pk")):
-            response.status = statuses[index % 3]
-            response.evidence = EVIDENCE
-            response.links = [f"https://www.example.org/national-action-plan/{index}"]
-            response.save(update_fields=["status", "evidence", "links"])
+        for index, answer in enumerate(assessment.answers.order_by("pk")):
+            answer.status = statuses[index % 3]
+            answer.evidence = EVIDENCE
+            answer.links = [f"https://www.example.org/national-action-plan/{index}"]
+            answer.save(update_fields=["status", "evidence", "links"])
         return build_snapshot(
             assessment=assessment, submitted_by=user, submitted_at=timezone.now(), number=1
         )

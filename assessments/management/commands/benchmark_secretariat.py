@@ -61,12 +61,12 @@ class Command(BaseCommand):
         if reviewed is not None:
             pages.append(
                 (
-                    f"review page, {reviewed.responses.count()} answers",
+                    f"review page, {reviewed.answers.count()} answers",
                     reverse("admin:assessments_assessment_change", args=[reviewed.pk]),
                     {},
                 )
             )
-        answers = cycle.assessments.values("responses").count()
+        answers = cycle.assessments.values("answers").count()
         self.stdout.write(
             f"{connection.vendor}: {cycle.assessments.count()} assessments, {answers} answers; "
             f"{runs} runs each: median and max in ms, queries\n"

@@ -16,8 +16,8 @@ from django.utils import timezone
 from assessments import limits
 from assessments.exports import csv_response, xlsx_response
 from assessments.management.benchmarking import open_cycle
-from assessments.models import Assessment, MemberState, ResponseStatus
-from assessments.services import ResponseContent, assessment_start, attachment_add, response_save
+from assessments.models import AnswerStatus, Assessment, MemberState
+from assessments.services import AnswerContent, answer_save, assessment_start, attachment_add
 from assessments.snapshot import build_snapshot
 from assessments.uploads import PDF
 
@@ -112,7 +112,7 @@ class Command(BaseCommand):
         for name, shape in SHAPES.items():
             snapshot, exports = self._snapshot(cycle, state, **shape)
             seconds, megabytes, size = self._measure(snapshot)
-            answers = [a for report in snapshot["reports"] for a in report["responses"]]
+            answers = [a for report in snapshot["reports"] for a in report["answers"]]
             self.stdout.write(
                 f"{name}: {sum(len(a['evidence']) for a in answers):,} characters, "
                 f"{sum(len(a['links']) for a in answers)} links, "
@@ -163,7 +163,7 @@ class Command(BaseCommand):
         return snapshot, exports
 
     def _fill(self, assessment, user, rng, *, lines, words):
-        answers = list(assessment.responses.select_related("assessment__cycle").order_by("pk"))
+        answers = list(assessment.answers.select_related("assessment__cycle").order_by("pk"))
         evidence_left = limits.ASSESSMENT_EVIDENCE_MAX_CHARS
         lines_left = limits.ASSESSMENT_EVIDENCE_MAX_LINES
         links_left = limits.ASSESSMENT_LINKS_MAX
@@ -172,19 +172,19 @@ class Command(BaseCommand):
             chars = min(limits.EVIDENCE_MAX_CHARS, evidence_left)
             answer_lines = min(lines, lines_left, chars // 20)
             links = min(limits.LINKS_MAX, links_left)
-            content = ResponseContent(
-                status=ResponseStatus.IMPLEMENTED,
+            content = AnswerContent(
+                status=AnswerStatus.IMPLEMENTED,
                 evidence=text(rng, chars, answer_lines, words) if answer_lines else "",
                 links=[LINK[: limits.LINK_MAX_CHARS - 4] + f"{n:04d}" for n in range(links)],
             )
             # The services refuse anything over a limit: what renders here was accepted.
-            response_save(response=answer, content=content, base_version=0, user=user)
+            answer_save(answer=answer, content=content, base_version=0, user=user)
             evidence_left -= len(content.evidence)
             lines_left -= limits.line_count(content.evidence)
             links_left -= links
             for n in range(min(limits.FILES_MAX, files_left)):
                 upload = SimpleUploadedFile(f"{FILE_NAME[:190]}{n:02d}.pdf", b"%PDF-1.4\n")
                 attachment_add(
-                    response=answer, upload=upload, checked_type=PDF, sha256=f"{n:064x}", user=user
+                    answer=answer, upload=upload, checked_type=PDF, sha256=f"{n:064x}", user=user
                 )
                 files_left -= 1

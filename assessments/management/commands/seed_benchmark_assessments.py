@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from assessments.management.benchmarking import open_cycle
 from assessments.models import (
+    Answer,
+    AnswerStatus,
     Assessment,
     AssessmentStatus,
     MemberState,
-    Response,
-    ResponseStatus,
     StatusChange,
     Submission,
 )
@@ -49,16 +49,16 @@ class Command(BaseCommand):
         states = list(MemberState.objects.order_by("name"))
         for state in states:
             assessment_start(member_state=state, cycle=cycle, started_by=user)
-        responses = Response.objects.filter(assessment__cycle=cycle).alias(band=Mod(F("pk"), 3))
+        answers = Answer.objects.filter(assessment__cycle=cycle).alias(band=Mod(F("pk"), 3))
         now = timezone.now()
         for band, status in enumerate(
             [
-                ResponseStatus.IMPLEMENTED,
-                ResponseStatus.PARTIALLY_IMPLEMENTED,
-                ResponseStatus.NOT_STARTED,
+                AnswerStatus.IMPLEMENTED,
+                AnswerStatus.PARTIALLY_IMPLEMENTED,
+                AnswerStatus.NOT_STARTED,
             ]
         ):
-            responses.filter(band=band).update(
+            answers.filter(band=band).update(
                 status=status,
                 evidence=EVIDENCE,
                 links=["https://www.example.org/national-action-plan"],
@@ -93,6 +93,6 @@ class Command(BaseCommand):
             Assessment.objects.filter(pk=assessment.pk).update(status=status)
         self.stdout.write(
             f"{len(assessments)} assessments in {cycle}, "
-            f"{Response.objects.filter(assessment__cycle=cycle).count()} answers, "
+            f"{Answer.objects.filter(assessment__cycle=cycle).count()} answers, "
             f"{min(submitted, len(assessments))} submitted ({accepted} accepted)."
         )

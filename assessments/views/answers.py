@@ -16,21 +16,21 @@ from ..access import (
     get_editable_assessment,
     get_response_for_user,
 )
-from ..forms import ResponseForm
-from ..models import Attachment, Response, ResponseStatus
-from ..services import ResponseConflict, response_save
+from ..forms import AnswerForm
+from ..models import Answer, AnswerStatus, Attachment
+from ..services import AnswerConflict, answer_save
 from ..uploads import ACCEPT
 
 
-def response_form(response: Response, data=None) -> ResponseForm:
-    return ResponseForm(
+def answer_form(answer: Answer, data=None) -> AnswerForm:
+    return AnswerForm(
         data,
-        prefix=f"r{response.pk}",
+        prefix=f"r{answer.pk}",
         initial={
-            "status": response.status,
-            "evidence": response.evidence,
-            "links": response.links,
-            "version": response.version,
+            "status": answer.status,
+            "evidence": answer.evidence,
+            "links": answer.links,
+            "version": answer.version,
         },
     )
 
@@ -46,27 +46,25 @@ def card_urls(assessment_pk: int) -> dict:
         head, _sentinel, tail = url.rpartition(str(_SENTINEL))
         return lambda pk: f"{head}{pk}{tail}"
 
-    return {
-        name: maker(name) for name in ("response_save", "response_history", "attachment_upload")
-    }
+    return {name: maker(name) for name in ("answer_save", "answer_history", "attachment_upload")}
 
 
 @dataclass
 class Card:
     """What one answer card shows; texts and URLs are prepared because a page holds dozens."""
 
-    response: Response
-    form: ResponseForm | None
-    conflict: Response | None = None
+    answer: Answer
+    form: AnswerForm | None
+    conflict: Answer | None = None
     editable: bool = True
     urls: dict | None = None
 
     def __post_init__(self):
         # A string: the template engine localizes every number it prints, at a cost.
-        self.pk = str(self.response.pk)
-        urls = self.urls or card_urls(self.response.assessment_id)
-        self.save_url = urls["response_save"](self.pk)
-        self.history_url = urls["response_history"](self.pk)
+        self.pk = str(self.answer.pk)
+        urls = self.urls or card_urls(self.answer.assessment_id)
+        self.save_url = urls["answer_save"](self.pk)
+        self.history_url = urls["answer_history"](self.pk)
         self.upload_url = urls["attachment_upload"](self.pk) if self.editable else ""
 
 
@@ -87,9 +85,9 @@ def card_texts() -> dict:
     }
 
 
-def _report_responses(assessment, report):
+def _report_answers(assessment, report):
     return (
-        assessment.responses.filter(recommendation__section__report=report)
+        assessment.answers.filter(recommendation__section__report=report)
         .select_related("recommendation__section__target", "updated_by")
         .prefetch_related(
             Prefetch("attachments", queryset=Attachment.objects.order_by("pk")),
@@ -101,7 +99,7 @@ def _report_responses(assessment, report):
 
 def render_report_page(request, assessment, report, *, bound=None, conflict=None, status=200):
     """The report page; `bound` is a submitted form to show with its errors or conflict."""
-    responses = list(_report_responses(assessment, report))
+    answers = list(_report_answers(assessment, report))
     membership = delegation_of(request.user)
     editable = (
         assessment.is_editable
@@ -111,25 +109,25 @@ def render_report_page(request, assessment, report, *, bound=None, conflict=None
     urls = card_urls(assessment.pk)
     cards = [
         Card(
-            response,
+            answer,
             bound
-            if bound is not None and bound.prefix == f"r{response.pk}"
-            else (response_form(response) if editable else None),
-            conflict=conflict if conflict and conflict.pk == response.pk else None,
+            if bound is not None and bound.prefix == f"r{answer.pk}"
+            else (answer_form(answer) if editable else None),
+            conflict=conflict if conflict and conflict.pk == answer.pk else None,
             editable=editable,
             urls=urls,
         )
-        for response in responses
+        for answer in answers
     ]
     reports = list(assessment.cycle.reports.order_by("year").only("year", "title"))
     index = next(i for i, item in enumerate(reports) if item.pk == report.pk)
     return render(
         request,
-        "assessments/report_responses.html",
+        "assessments/report_answers.html",
         {
             "assessment": assessment,
             "report": report,
-            "paragraphs": responses[0].recommendation.section.paragraphs if responses else "",
+            "paragraphs": answers[0].recommendation.section.paragraphs if answers else "",
             "cards": cards,
             "texts": card_texts(),
             "editable": editable,
@@ -141,7 +139,7 @@ def render_report_page(request, assessment, report, *, bound=None, conflict=None
 
 
 @require_safe
-def report_responses(request, pk: int, year: int):
+def report_answers(request, pk: int, year: int):
     assessment = get_assessment_for_user(request, pk)
     report = get_object_or_404(assessment.cycle.reports, year=year)
     return render_report_page(request, assessment, report)
@@ -152,40 +150,40 @@ def _is_htmx(request) -> bool:
 
 
 @require_POST
-def response_save_view(request, pk: int, response_pk: int):
+def answer_save_view(request, pk: int, answer_pk: int):
     """Save one answer: an htmx autosave (answers a fragment) or a plain form post.
 
     A save refused because the assessment was submitted meanwhile answers 403 with the
     reason; an autosave shows it in place of "Saved" and keeps the typed text.
     """
     try:
-        return _save(request, pk, response_pk)
+        return _save(request, pk, answer_pk)
     except PermissionDenied as error:
         if not _is_htmx(request):
             raise
         return render(
             request,
             "assessments/includes/save_state.html",
-            {"response": Response(pk=response_pk), "refusal": str(error)},
+            {"answer": Answer(pk=answer_pk), "refusal": str(error)},
             status=403,
         )
 
 
-def _save(request, pk: int, response_pk: int):
+def _save(request, pk: int, answer_pk: int):
     assessment = get_editable_assessment(request, pk)
-    response = get_response_for_user(request, assessment, response_pk)
-    report = response.recommendation.section.report
-    form = response_form(response, request.POST)
+    answer = get_response_for_user(request, assessment, answer_pk)
+    report = answer.recommendation.section.report
+    form = answer_form(answer, request.POST)
     conflict = None
     if form.is_valid():
         try:
-            saved = response_save(
-                response=response,
+            saved = answer_save(
+                answer=answer,
                 content=form.content(),
                 base_version=form.cleaned_data["version"],
                 user=request.user,
             )
-        except ResponseConflict as error:
+        except AnswerConflict as error:
             conflict = error.current
         except ValidationError as error:
             for field, errors in error.message_dict.items():
@@ -194,36 +192,35 @@ def _save(request, pk: int, response_pk: int):
         else:
             if _is_htmx(request) and request.POST.get("resolve"):
                 # The conflict is resolved: show the card as it is now, autosaving again.
-                card = Card(saved, response_form(saved))
+                card = Card(saved, answer_form(saved))
                 return render(
                     request,
-                    "assessments/includes/response_card.html",
+                    "assessments/includes/answer_card.html",
                     {"card": card, "texts": card_texts()},
                 )
             if _is_htmx(request):
                 return render(
                     request,
                     "assessments/includes/save_state.html",
-                    {"response": saved, "oob": True},
+                    {"answer": saved, "oob": True},
                 )
             messages.success(
                 request,
-                _("Your answer to %(code)s has been saved.")
-                % {"code": response.recommendation.code},
+                _("Your answer to %(code)s has been saved.") % {"code": answer.recommendation.code},
             )
-            url = reverse("assessments:report_responses", args=[assessment.pk, report.year])
-            return redirect(f"{url}#response-{response.pk}")
+            url = reverse("assessments:report_answers", args=[assessment.pk, report.year])
+            return redirect(f"{url}#answer-{answer.pk}")
 
     if conflict is not None:
         # Keep what this person typed, show the other version, and let the next save
         # knowingly replace it: the form now carries the current version.
-        form = response_form(
-            response, {**request.POST.dict(), form.add_prefix("version"): conflict.version}
+        form = answer_form(
+            answer, {**request.POST.dict(), form.add_prefix("version"): conflict.version}
         )
         form.is_valid()
     if _is_htmx(request):
         template = (
-            "assessments/includes/response_card.html"
+            "assessments/includes/answer_card.html"
             if conflict is not None
             else "assessments/includes/save_state.html"
         )
@@ -231,14 +228,14 @@ def _save(request, pk: int, response_pk: int):
             request,
             template,
             {
-                "card": Card(response, form, conflict=conflict),
+                "card": Card(answer, form, conflict=conflict),
                 "texts": card_texts(),
-                "response": response,
+                "answer": answer,
                 "form": form,
             },
         )
         if conflict is not None:
-            result["HX-Retarget"] = f"#response-{response.pk}"
+            result["HX-Retarget"] = f"#answer-{answer.pk}"
             result["HX-Reswap"] = "outerHTML"
         return result
     return render_report_page(
@@ -246,20 +243,20 @@ def _save(request, pk: int, response_pk: int):
     )
 
 
-STATUS_LABELS = dict(ResponseStatus.choices)
+STATUS_LABELS = dict(AnswerStatus.choices)
 
 
 @require_safe
-def response_history(request, pk: int, response_pk: int):
+def answer_history(request, pk: int, answer_pk: int):
     assessment = get_assessment_for_user(request, pk)
-    response = get_response_for_user(request, assessment, response_pk)
-    changes = response.changes.select_related("changed_by")
+    answer = get_response_for_user(request, assessment, answer_pk)
+    changes = answer.changes.select_related("changed_by")
     return render(
         request,
-        "assessments/response_history.html",
+        "assessments/answer_history.html",
         {
             "assessment": assessment,
-            "response": response,
+            "answer": answer,
             "changes": changes,
             "status_labels": STATUS_LABELS,
         },
