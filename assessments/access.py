@@ -84,11 +84,9 @@ def get_submittable_assessment(request, pk: int) -> Assessment:
     return assessment
 
 
-def get_response_for_user(request, assessment: Assessment, pk: int) -> Answer:
+def get_answer_for_user(request, assessment: Assessment, pk: int) -> Answer:
     answer = get_object_or_404(
-        Answer.objects.select_related(
-            "recommendation__section__report", "recommendation__section__target"
-        ),
+        Answer.objects.with_catalogue(),
         pk=pk,
         assessment=assessment,
     )

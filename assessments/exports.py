@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from .models import Answer, AnswerStatus, Attachment, Submission
+from .models import ANSWER_ORDER, Answer, AnswerStatus, Attachment, Submission
 from .services import PdfNotReady, submission_store_pdf
 from .text import clean_text
 
@@ -54,16 +54,9 @@ def export_rows(assessments):
     """The rows of the selected assessments, in State, report and catalogue order."""
     answers = (
         Answer.objects.filter(assessment__in=assessments)
-        .select_related(
-            "assessment__member_state", "assessment__cycle", "recommendation__section__report"
-        )
-        .order_by(
-            "assessment__member_state__name",
-            "assessment__cycle__deadline",
-            "recommendation__section__report__year",
-            "recommendation__section__target__position",
-            "recommendation__position",
-        )
+        .with_catalogue()
+        .select_related("assessment__member_state", "assessment__cycle")
+        .order_by("assessment__member_state__name", "assessment__cycle__deadline", *ANSWER_ORDER)
     )
     files = defaultdict(list)
     for answer_id, name in Attachment.objects.filter(

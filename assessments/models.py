@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalogue.models import CATALOGUE_ORDER
+
 
 class RegionalGroup(models.TextChoices):
     AFRICAN = "african", _("African States")
@@ -211,6 +213,26 @@ class AnswerStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
 
 
+# Answers in the order of the recommendations they answer.
+ANSWER_ORDER = tuple(f"recommendation__{field}" for field in CATALOGUE_ORDER)
+
+
+class AnswerQuerySet(models.QuerySet):
+    def in_catalogue_order(self):
+        return self.order_by(*ANSWER_ORDER)
+
+    def with_catalogue(self):
+        """With the recommendation, its report and its addressee, in the same query."""
+        return self.select_related(
+            "recommendation__section__report", "recommendation__section__target"
+        )
+
+    def with_files(self):
+        return self.prefetch_related(
+            models.Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
+        )
+
+
 class Answer(models.Model):
     """A State's answer to one recommendation addressed to Member States."""
 
@@ -244,12 +266,10 @@ class Answer(models.Model):
         verbose_name=_("updated by"),
     )
 
+    objects = AnswerQuerySet.as_manager()
+
     class Meta:
-        ordering = [
-            "recommendation__section__report__year",
-            "recommendation__section__target__position",
-            "recommendation__position",
-        ]
+        ordering = list(ANSWER_ORDER)
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
         constraints = [

@@ -40,8 +40,8 @@ def cycle_overview(cycle: Cycle, scope: str = "submitted") -> dict:
     recommendations = list(
         Recommendation.objects.for_member_states()
         .filter(section__report__cycles=cycle)
-        .select_related("section__report")
-        .order_by("section__report__year", "section__target__position", "position")
+        .with_catalogue()
+        .in_catalogue_order()
     )
     # Every report and group of the cycle, with zeros where nothing is counted yet.
     years = sorted({item.section.report.year for item in recommendations})

@@ -10,7 +10,6 @@ from .models import (
     AnswerChange,
     AnswerStatus,
     Assessment,
-    Attachment,
     ReviewComment,
     Submission,
 )
@@ -91,21 +90,16 @@ def review_context(assessment: Assessment) -> dict:
     the page its answered and by-status figures.
     """
     answers = (
-        assessment.answers.select_related(
-            "recommendation__section__report", "recommendation__section__target", "updated_by"
-        )
+        assessment.answers.with_catalogue()
+        .with_files()
+        .select_related("updated_by")
         .prefetch_related(
-            Prefetch("attachments", queryset=Attachment.objects.order_by("pk")),
             Prefetch("changes", queryset=AnswerChange.objects.select_related("changed_by")),
             Prefetch(
                 "review_comments", queryset=ReviewComment.objects.select_related("written_by")
             ),
         )
-        .order_by(
-            "recommendation__section__report__year",
-            "recommendation__section__target__position",
-            "recommendation__position",
-        )
+        .in_catalogue_order()
     )
     reports = {}
     for answer in answers:

@@ -9,10 +9,9 @@ labels and keep them, so that they render as they always did.
 from datetime import datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Prefetch
 from django.utils.translation import get_language
 
-from .models import AnswerStatus, Assessment, Attachment, RegionalGroup
+from .models import AnswerStatus, Assessment, RegionalGroup
 
 SNAPSHOT_FORMAT = 2
 
@@ -26,15 +25,10 @@ def build_snapshot(
 ) -> dict:
     """Copy the catalogue text and the answers, so that later edits to either change nothing."""
     answers = (
-        assessment.answers.select_related(
-            "recommendation__section__report", "recommendation__section__target", "updated_by"
-        )
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
-        .order_by(
-            "recommendation__section__report__year",
-            "recommendation__section__target__position",
-            "recommendation__position",
-        )
+        assessment.answers.with_catalogue()
+        .with_files()
+        .select_related("updated_by")
+        .in_catalogue_order()
     )
     reports: dict[int, dict] = {}
     for answer in answers:

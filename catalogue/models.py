@@ -142,6 +142,10 @@ class Section(models.Model):
     natural_key.dependencies = ["catalogue.report", "catalogue.target"]
 
 
+# The order of the source document: by report, by addressee, by position.
+CATALOGUE_ORDER = ("section__report__year", "section__target__position", "position")
+
+
 class RecommendationQuerySet(models.QuerySet):
     def for_target(self, code: str):
         return self.filter(section__target__code=code)
@@ -154,6 +158,9 @@ class RecommendationQuerySet(models.QuerySet):
 
     def with_catalogue(self):
         return self.select_related("section__report", "section__target")
+
+    def in_catalogue_order(self):
+        return self.order_by(*CATALOGUE_ORDER)
 
 
 class RecommendationManager(models.Manager.from_queryset(RecommendationQuerySet)):
@@ -177,7 +184,7 @@ class Recommendation(models.Model):
     objects = RecommendationManager()
 
     class Meta:
-        ordering = ["section__report__year", "section__target__position", "position"]
+        ordering = list(CATALOGUE_ORDER)
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
         constraints = [

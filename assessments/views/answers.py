@@ -3,7 +3,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -14,10 +13,10 @@ from ..access import (
     delegation_of,
     get_assessment_for_user,
     get_editable_assessment,
-    get_response_for_user,
+    get_answer_for_user,
 )
 from ..forms import AnswerForm
-from ..models import Answer, AnswerStatus, Attachment
+from ..models import Answer, AnswerStatus
 from ..services import AnswerConflict, answer_save
 from ..uploads import ACCEPT
 
@@ -88,12 +87,11 @@ def card_texts() -> dict:
 def _report_answers(assessment, report):
     return (
         assessment.answers.filter(recommendation__section__report=report)
-        .select_related("recommendation__section__target", "updated_by")
-        .prefetch_related(
-            Prefetch("attachments", queryset=Attachment.objects.order_by("pk")),
-            "review_comments",
-        )
-        .order_by("recommendation__section__target__position", "recommendation__position")
+        .with_catalogue()
+        .with_files()
+        .select_related("updated_by")
+        .prefetch_related("review_comments")
+        .in_catalogue_order()
     )
 
 
@@ -171,7 +169,7 @@ def answer_save_view(request, pk: int, answer_pk: int):
 
 def _save(request, pk: int, answer_pk: int):
     assessment = get_editable_assessment(request, pk)
-    answer = get_response_for_user(request, assessment, answer_pk)
+    answer = get_answer_for_user(request, assessment, answer_pk)
     report = answer.recommendation.section.report
     form = answer_form(answer, request.POST)
     conflict = None
@@ -249,7 +247,7 @@ STATUS_LABELS = dict(AnswerStatus.choices)
 @require_safe
 def answer_history(request, pk: int, answer_pk: int):
     assessment = get_assessment_for_user(request, pk)
-    answer = get_response_for_user(request, assessment, answer_pk)
+    answer = get_answer_for_user(request, assessment, answer_pk)
     changes = answer.changes.select_related("changed_by")
     return render(
         request,

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from r2p_site.middleware import max_body
 
-from ..access import get_attachment_for_user, get_editable_assessment, get_response_for_user
+from ..access import get_attachment_for_user, get_editable_assessment, get_answer_for_user
 from ..forms import AttachmentForm
 from ..services import attachment_add, attachment_remove
 from ..uploads import sha256_of
@@ -26,7 +26,7 @@ def _back_to(answer):
 @require_POST
 def attachment_upload(request, pk: int, answer_pk: int):
     assessment = get_editable_assessment(request, pk)
-    answer = get_response_for_user(request, assessment, answer_pk)
+    answer = get_answer_for_user(request, assessment, answer_pk)
     form = AttachmentForm(request.POST, request.FILES, prefix=f"a{answer.pk}")
     if form.is_valid():
         upload = form.cleaned_data["file"]

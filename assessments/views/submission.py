@@ -41,9 +41,7 @@ def assessment_submit_view(request, pk: int):
                 )
             return redirect(assessment)
 
-    answers = assessment.answers.select_related("recommendation__section__report").prefetch_related(
-        "attachments"
-    )
+    answers = assessment.answers.with_catalogue().with_files().in_catalogue_order()
     unanswered, without_evidence = [], []
     for answer in answers:
         if answer.status == AnswerStatus.NOT_ANSWERED:

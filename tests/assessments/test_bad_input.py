@@ -73,7 +73,7 @@ def test_characters_no_export_can_hold_are_dropped_from_a_saved_answer(
     assert first_answer.links == ["https://example.org/a", "https://example.org/b"]
 
 
-def test_the_response_form_cleans_evidence_before_checking_its_length():
+def test_the_answer_form_cleans_evidence_before_checking_its_length():
     form = AnswerForm(
         {"status": "", "evidence": "\x0b" * 20_000 + "Text\r\n", "links": "", "version": 0}
     )

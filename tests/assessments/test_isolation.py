@@ -66,7 +66,7 @@ def test_every_url_of_another_states_assessment_answers_404(
     assert assessment.submissions.count() == 1
 
 
-def test_a_response_of_another_state_under_ones_own_assessment_answers_404(
+def test_an_answer_of_another_state_under_ones_own_assessment_answers_404(
     client, delegate_kenya, kenya_assessment, norway_objects
 ):
     _, norway_response, _ = norway_objects
