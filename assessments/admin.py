@@ -15,6 +15,7 @@ from .forms import ReviewForm
 from .lifecycle import TransitionRefused
 from .models import Assessment, Cycle, DelegationMember, MemberState, Submission
 from .overview import SCOPES, cycle_overview
+from .pdf import render_pdf
 from .review import assessment_accept, assessment_return, review_comment_add
 from .roles import may_be_delegate
 from .selectors import review_context, with_progress
@@ -404,8 +405,6 @@ class AssessmentAdmin(admin.ModelAdmin):
 
     def overview_pdf_view(self, request):
         context = self._overview_context(request)
-        from .pdf import render_pdf  # WeasyPrint costs every process 0.3 s to import
-
         pdf = render_pdf("assessments/pdf/overview.html", context)
         result = HttpResponse(pdf, content_type="application/pdf")
         result["Content-Disposition"] = (

@@ -91,6 +91,16 @@ class AnswerForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
+    @staticmethod
+    def prefix_for(answer_pk) -> str:
+        """The prefix of an answer's fields: a page holds one form per answer."""
+        return f"r{answer_pk}"
+
+    @classmethod
+    def version_name(cls, answer_pk) -> str:
+        """The name of the version input, which a save's answer replaces out of band."""
+        return f"{cls.prefix_for(answer_pk)}-version"
+
     def markup(self) -> dict:
         """Plain values for the hand-written markup of answer_fields.html.
 
@@ -146,6 +156,15 @@ class AttachmentForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
         help_text=_("PDF, Word, Excel, PNG or JPEG."),
     )
+
+    @staticmethod
+    def prefix_for(answer_pk) -> str:
+        return f"a{answer_pk}"
+
+    @classmethod
+    def file_input_name(cls, answer_pk) -> str:
+        """The name of the file input in an answer's card, written out in its template."""
+        return f"{cls.prefix_for(answer_pk)}-file"
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from catalogue.models import Recommendation
 
-from . import limits
+from . import limits, pdf
 from .lifecycle import assessment_transition, lock_for_editing
 from .models import (
     Answer,
@@ -344,10 +344,8 @@ def submission_store_pdf(submission: Submission, *, retry_now: bool = False) -> 
         if stored.pdf:
             return stored
         raise PdfNotReady(stored)
-    from .pdf import render_country_report  # WeasyPrint costs every process 0.3 s to import
-
     try:
-        pdf = render_country_report(submission.snapshot)
+        document = pdf.render_country_report(submission.snapshot)
     except Exception as error:
         logger.exception("The PDF of submission %s could not be rendered", submission.pk)
         Submission.objects.filter(pk=submission.pk).update(
@@ -359,8 +357,8 @@ def submission_store_pdf(submission: Submission, *, retry_now: bool = False) -> 
         stored = Submission.objects.select_for_update().get(pk=submission.pk)
         if stored.pdf:  # stored meanwhile by a rendering whose claim had expired
             return stored
-        stored.pdf.save(stored.pdf_filename(), ContentFile(pdf), save=False)
-        stored.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        stored.pdf.save(stored.pdf_filename(), ContentFile(document), save=False)
+        stored.pdf_sha256 = hashlib.sha256(document).hexdigest()
         stored.pdf_rendered_at = timezone.now()
         stored.pdf_error = ""
         stored.save(update_fields=["pdf", "pdf_sha256", "pdf_rendered_at", "pdf_error"])

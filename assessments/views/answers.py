@@ -11,11 +11,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from ..access import (
     delegation_of,
+    get_answer_for_user,
     get_assessment_for_user,
     get_editable_assessment,
-    get_answer_for_user,
 )
-from ..forms import AnswerForm
+from ..forms import AnswerForm, AttachmentForm
 from ..models import Answer, AnswerStatus
 from ..services import AnswerConflict, answer_save
 from ..uploads import ACCEPT
@@ -24,7 +24,7 @@ from ..uploads import ACCEPT
 def answer_form(answer: Answer, data=None) -> AnswerForm:
     return AnswerForm(
         data,
-        prefix=f"r{answer.pk}",
+        prefix=AnswerForm.prefix_for(answer.pk),
         initial={
             "status": answer.status,
             "evidence": answer.evidence,
@@ -65,6 +65,7 @@ class Card:
         self.save_url = urls["answer_save"](self.pk)
         self.history_url = urls["answer_history"](self.pk)
         self.upload_url = urls["attachment_upload"](self.pk) if self.editable else ""
+        self.file_input_name = AttachmentForm.file_input_name(self.pk)
 
 
 def card_texts() -> dict:
@@ -109,7 +110,7 @@ def render_report_page(request, assessment, report, *, bound=None, conflict=None
         Card(
             answer,
             bound
-            if bound is not None and bound.prefix == f"r{answer.pk}"
+            if bound is not None and bound.prefix == AnswerForm.prefix_for(answer.pk)
             else (answer_form(answer) if editable else None),
             conflict=conflict if conflict and conflict.pk == answer.pk else None,
             editable=editable,
@@ -200,7 +201,7 @@ def _save(request, pk: int, answer_pk: int):
                 return render(
                     request,
                     "assessments/includes/save_state.html",
-                    {"answer": saved, "oob": True},
+                    {"answer": saved, "version_name": AnswerForm.version_name(saved.pk)},
                 )
             messages.success(
                 request,

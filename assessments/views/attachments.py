@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -8,7 +7,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from r2p_site.middleware import max_body
 
-from ..access import get_attachment_for_user, get_editable_assessment, get_answer_for_user
+from ..access import get_answer_for_user, get_attachment_for_user, get_editable_assessment
+from ..downloads import private_download
 from ..forms import AttachmentForm
 from ..services import attachment_add, attachment_remove
 from ..uploads import sha256_of
@@ -27,7 +27,7 @@ def _back_to(answer):
 def attachment_upload(request, pk: int, answer_pk: int):
     assessment = get_editable_assessment(request, pk)
     answer = get_answer_for_user(request, assessment, answer_pk)
-    form = AttachmentForm(request.POST, request.FILES, prefix=f"a{answer.pk}")
+    form = AttachmentForm(request.POST, request.FILES, prefix=AttachmentForm.prefix_for(answer.pk))
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -59,19 +59,9 @@ def attachment_upload(request, pk: int, answer_pk: int):
 @require_safe
 def attachment_download(request, pk: int):
     attachment = get_attachment_for_user(request, pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    result = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return private_download(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
-    result["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    result["Cache-Control"] = "private, no-store"
-    return result
 
 
 @require_POST

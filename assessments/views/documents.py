@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.files.base import ContentFile
-from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -18,17 +17,12 @@ from r2p_site.throttle import (
 )
 
 from ..access import get_assessment_for_user, get_submission_for_user
+from ..downloads import private_download
 from ..forms import VerifyForm
 from ..models import Submission
+from ..pdf import render_country_report
 from ..services import PDF_RETRY_AFTER, PdfNotReady, submission_store_pdf
 from ..snapshot import build_snapshot
-
-
-def _pdf_response(content, filename: str) -> HttpResponse:
-    result = FileResponse(content, as_attachment=True, filename=filename)
-    result["Content-Type"] = "application/pdf"
-    result["Cache-Control"] = "private, no-store"
-    return result
 
 
 @require_safe
@@ -44,11 +38,9 @@ def submission_pdf(request, pk: int, number: int):
         )
         result["Retry-After"] = str(int(PDF_RETRY_AFTER.total_seconds()))
         return result
-    try:
-        handle = submission.pdf.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return _pdf_response(handle, submission.pdf_filename())
+    return private_download(
+        submission.pdf, filename=submission.pdf_filename(), content_type="application/pdf"
+    )
 
 
 @require_safe
@@ -65,7 +57,7 @@ def assessment_preview_pdf(request, pk: int):
     except Throttled as throttled:
         return too_many_requests(request, throttled)
     filename = f"R2P-{assessment.member_state.iso3}-{assessment.cycle.code}-draft.pdf"
-    return _pdf_response(ContentFile(pdf), filename)
+    return private_download(ContentFile(pdf), filename=filename, content_type="application/pdf")
 
 
 def _render_preview(assessment, user) -> bytes:
@@ -75,8 +67,6 @@ def _render_preview(assessment, user) -> bytes:
         submitted_at=timezone.now(),
         number=assessment.submissions.count() + 1,
     )
-    from ..pdf import render_country_report  # WeasyPrint costs every process 0.3 s to import
-
     return render_country_report(snapshot, draft=True)
 
 

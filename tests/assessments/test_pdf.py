@@ -3,6 +3,7 @@
 import hashlib
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,9 @@ from assessments.models import AnswerStatus, AssessmentStatus, Submission
 from assessments.pdf import (
     ASSETS_DIR,
     AssetRefused,
-    StaticAssetFetcher,
     css_counter_text,
     render_country_report,
+    static_asset_fetcher,
 )
 from assessments.services import (
     AnswerContent,
@@ -241,17 +242,17 @@ def test_the_draft_preview_shows_live_answers_marked_as_draft(
 )
 def test_the_fetcher_refuses_anything_but_static_files(url):
     with pytest.raises(AssetRefused):
-        StaticAssetFetcher().fetch(url)
+        static_asset_fetcher().fetch(url)
 
 
 def test_the_fetcher_serves_the_projects_own_static_files():
-    response = StaticAssetFetcher().fetch((ASSETS_DIR / "css" / "country_report.css").as_uri())
+    response = static_asset_fetcher().fetch((ASSETS_DIR / "css" / "country_report.css").as_uri())
     assert response.content_type == "text/css"
     assert b"@font-face" in response.read()
 
 
 def test_a_refused_url_stops_the_rendering():
-    html = HTML(string='<img src="file:///etc/passwd">', url_fetcher=StaticAssetFetcher())
+    html = HTML(string='<img src="file:///etc/passwd">', url_fetcher=static_asset_fetcher())
     with pytest.raises(FatalURLFetchingError):
         html.write_pdf()
 
@@ -310,3 +311,25 @@ def test_a_format_1_snapshot_renders_the_text_it_always_did():
         pdf = render_country_report(snapshot)
 
     assert text_of(pdf) == expected
+
+
+def test_loading_the_site_does_not_import_weasyprint():
+    """Only a rendering imports it: every process start would pay 0.3 s otherwise."""
+    import subprocess
+    import sys
+
+    code = (
+        "import django, sys; django.setup(); "
+        "from django.urls import resolve; resolve('/'); "
+        "import assessments.admin, assessments.services, assessments.views.documents, "
+        "assessments.exports, r2p_site.urls; "
+        "print('weasyprint' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "r2p_site.settings"},
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False"
