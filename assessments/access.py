@@ -10,7 +10,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from .lifecycle import read_only_reason
 from .models import Answer, Assessment, Attachment, DelegationMember, Submission
 from .roles import may_be_delegate
 
@@ -28,6 +27,28 @@ def delegation_of(user) -> DelegationMember | None:
         return user.delegation_membership
     except DelegationMember.DoesNotExist:
         return None
+
+
+def delegation_refusal(user, assessment: Assessment) -> str:
+    """Why `user` may not act for the State of `assessment` ("" when they may)."""
+    membership = delegation_of(user)
+    if membership is None or membership.member_state_id != assessment.member_state_id:
+        return _("Only the delegation of the State edits its assessment.")
+    return ""
+
+
+def edit_refusal(user, assessment: Assessment) -> str:
+    """Why `user` may not edit `assessment` ("" when they may).
+
+    The one rule behind every editing page, button and service: the State's own
+    delegation, while the assessment is a draft or returned and its cycle open. (The
+    services test the status again under the assessment's lock: lifecycle.py.)
+    """
+    return delegation_refusal(user, assessment) or assessment.read_only_reason()
+
+
+def may_edit(user, assessment: Assessment) -> bool:
+    return not edit_refusal(user, assessment)
 
 
 def is_secretariat(user) -> bool:
@@ -71,16 +92,27 @@ def _own_assessment(request, pk: int) -> Assessment:
 def get_editable_assessment(request, pk: int) -> Assessment:
     """The user's own State's assessment, if it may still be edited (403 once submitted)."""
     assessment = _own_assessment(request, pk)
-    reason = read_only_reason(assessment)
-    if reason:
-        raise PermissionDenied(reason)
+    refusal = edit_refusal(request.user, assessment)
+    if refusal:
+        raise PermissionDenied(refusal)
     return assessment
+
+
+def submit_refusal(user, assessment: Assessment) -> str:
+    """Why `user` may not submit for the State of `assessment` ("" when they may)."""
+    refusal = delegation_refusal(user, assessment)
+    if refusal:
+        return refusal
+    if not delegation_of(user).may_submit:
+        return _("Only the delegation's focal point may submit the assessment.")
+    return ""
 
 
 def get_submittable_assessment(request, pk: int) -> Assessment:
     assessment = get_editable_assessment(request, pk)
-    if not delegation_of(request.user).may_submit:
-        raise PermissionDenied(_("Only the delegation's focal point may submit the assessment."))
+    refusal = submit_refusal(request.user, assessment)
+    if refusal:
+        raise PermissionDenied(refusal)
     return assessment
 
 

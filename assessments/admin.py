@@ -10,6 +10,9 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalogue import admin as catalogue_admins
+from catalogue.models import Recommendation, Section
+
 from .exports import csv_response, pdf_zip_response, xlsx_response
 from .forms import ReviewForm
 from .lifecycle import TransitionRefused
@@ -19,11 +22,29 @@ from .pdf import render_pdf
 from .review import assessment_accept, assessment_return, review_comment_add
 from .roles import may_be_delegate
 from .selectors import review_context, with_progress
-from .services import PdfNotReady, submission_store_pdf
+from .services import PdfNotReady, answers_sync_open_cycles, submission_store_pdf
+
+
+class SyncsAnswers:
+    """Recommendations the secretariat adds to a cycle (a report of it gains one, or the
+    cycle a report) reach that cycle's assessments as blank answers when it saves."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        answers_sync_open_cycles()
+
+
+# The catalogue knows nothing of assessments; its admin is extended from here.
+for model, catalogue_admin in [
+    (Section, catalogue_admins.SectionAdmin),
+    (Recommendation, catalogue_admins.RecommendationAdmin),
+]:
+    admin.site.unregister(model)
+    admin.site.register(model, type(catalogue_admin.__name__, (SyncsAnswers, catalogue_admin), {}))
 
 
 @admin.register(Cycle)
-class CycleAdmin(admin.ModelAdmin):
+class CycleAdmin(SyncsAnswers, admin.ModelAdmin):
     """The secretariat opens a new reporting cycle here, choosing the reports it covers."""
 
     list_display = ["name", "code", "deadline", "is_open"]

@@ -33,17 +33,6 @@ class TransitionRefused(PermissionDenied):
     """The assessment is not in a status this transition may leave, or has moved on."""
 
 
-def read_only_reason(assessment: Assessment) -> str:
-    """Why the delegation may not edit this assessment now ("" when it may)."""
-    if not assessment.cycle.is_open:
-        return _("This reporting cycle is closed.")
-    if assessment.status not in Assessment.EDITABLE_STATUSES:
-        return _(
-            "This assessment has been submitted and is read-only until the secretariat returns it."
-        )
-    return ""
-
-
 def lock_for_editing(assessment: Assessment) -> None:
     """Hold the assessment's row until the transaction ends, if it may still be edited.
 
@@ -58,7 +47,7 @@ def lock_for_editing(assessment: Assessment) -> None:
     ).update(last_activity_at=timezone.now())
     if not locked:
         current = Assessment.objects.select_related("cycle").get(pk=assessment.pk)
-        raise PermissionDenied(read_only_reason(current) or _("This assessment is read-only."))
+        raise PermissionDenied(current.read_only_reason() or _("This assessment is read-only."))
 
 
 def assessment_transition(
@@ -107,7 +96,7 @@ def assessment_transition(
 
 def _refusal(current: Assessment, to: str) -> str:
     if to == AssessmentStatus.SUBMITTED:
-        return read_only_reason(current) or _("This assessment has already been submitted.")
+        return current.read_only_reason() or _("This assessment has already been submitted.")
     if current.status == to:
         return (
             _("This assessment has already been accepted.")

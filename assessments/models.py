@@ -141,12 +141,6 @@ class AssessmentQuerySet(models.QuerySet):
     def for_member_state(self, member_state):
         return self.filter(member_state=member_state)
 
-    def editable(self):
-        return self.filter(
-            status__in=Assessment.EDITABLE_STATUSES,
-            cycle__is_open=True,
-        )
-
 
 class Assessment(models.Model):
     """One Member State's self-assessment in one reporting cycle."""
@@ -201,9 +195,20 @@ class Assessment(models.Model):
     def get_absolute_url(self):
         return reverse("assessments:assessment_detail", args=[self.pk])
 
+    def read_only_reason(self) -> str:
+        """Why its delegation may not edit it now ("" when it may)."""
+        if not self.cycle.is_open:
+            return _("This reporting cycle is closed.")
+        if self.status not in self.EDITABLE_STATUSES:
+            return _(
+                "This assessment has been submitted and is read-only until the secretariat "
+                "returns it."
+            )
+        return ""
+
     @property
     def is_editable(self) -> bool:
-        return self.status in self.EDITABLE_STATUSES and self.cycle.is_open
+        return not self.read_only_reason()
 
 
 class AnswerStatus(models.TextChoices):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from catalogue.models import Recommendation
 
 from . import limits, pdf
+from .access import delegation_refusal, submit_refusal
 from .lifecycle import assessment_transition, lock_for_editing
 from .models import (
     Answer,
@@ -104,6 +105,15 @@ def assessment_sync_answers(*, assessment: Assessment) -> int:
     return len(created)
 
 
+def answers_sync_open_cycles() -> int:
+    """Give every assessment of an open cycle a blank answer for each Member State
+    recommendation its cycle's reports gained (the secretariat adds them in the admin)."""
+    return sum(
+        assessment_sync_answers(assessment=assessment)
+        for assessment in Assessment.objects.filter(cycle__is_open=True).select_related("cycle")
+    )
+
+
 def _copy_answers(*, source: Assessment, target: Assessment, user: AbstractBaseUser) -> None:
     answered = {
         row["recommendation_id"]: row
@@ -140,6 +150,15 @@ def _copy_answers(*, source: Assessment, target: Assessment, user: AbstractBaseU
     AnswerChange.objects.bulk_create(changes)
 
 
+def _begin_edit(assessment: Assessment, user: AbstractBaseUser) -> None:
+    """Every write to an answer or a file starts here, whoever calls: only the State's
+    own delegation writes, and only while the assessment's row lock says it may."""
+    refusal = delegation_refusal(user, assessment)
+    if refusal:
+        raise PermissionDenied(refusal)
+    lock_for_editing(assessment)
+
+
 @transaction.atomic
 def answer_save(
     *,
@@ -165,7 +184,7 @@ def answer_save(
     if answer.content() == content.as_dict():
         return answer
     limits.check_answer(evidence=content.evidence, links=content.links)
-    lock_for_editing(answer.assessment)
+    _begin_edit(answer.assessment, user)
     limits.check_assessment_text(answer=answer, evidence=content.evidence, links=content.links)
     now = timezone.now()
     updated = Answer.objects.filter(pk=answer.pk, version=base_version).update(
@@ -237,7 +256,7 @@ def attachment_add(
 
     Raises ValidationError when the answer or the assessment has no room for it.
     """
-    lock_for_editing(answer.assessment)
+    _begin_edit(answer.assessment, user)
     _check_file_quotas(answer, upload.size)
     attachment = Attachment(
         answer=answer,
@@ -267,7 +286,7 @@ def attachment_add(
 @transaction.atomic
 def attachment_remove(*, attachment: Attachment, user: AbstractBaseUser) -> None:
     answer = attachment.answer
-    lock_for_editing(answer.assessment)
+    _begin_edit(answer.assessment, user)
     _record_attachment_change(
         answer=answer,
         kind=AnswerChange.Kind.ATTACHMENT_REMOVED,
@@ -289,7 +308,11 @@ def assessment_submit(*, assessment: Assessment, submitted_by: AbstractBaseUser)
     every save that was accepted and no save is accepted after it. A double submit (two
     tabs, two colleagues) creates one submission: the second is refused.
     """
+    refusal = submit_refusal(submitted_by, assessment)
+    if refusal:
+        raise PermissionDenied(refusal)
     assessment_transition(assessment=assessment, to=AssessmentStatus.SUBMITTED, user=submitted_by)
+    assessment_sync_answers(assessment=assessment)
     number = assessment.submissions.count() + 1
     now = timezone.now()
     submission = Submission(

@@ -153,9 +153,6 @@ class RecommendationQuerySet(models.QuerySet):
     def for_member_states(self):
         return self.for_target(Target.MEMBER_STATES)
 
-    def in_report(self, report: Report):
-        return self.filter(section__report=report)
-
     def with_catalogue(self):
         return self.select_related("section__report", "section__target")
 

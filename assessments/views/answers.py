@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from ..access import (
-    delegation_of,
     get_answer_for_user,
     get_assessment_for_user,
     get_editable_assessment,
+    may_edit,
 )
 from ..forms import AnswerForm, AttachmentForm
 from ..models import Answer, AnswerStatus
@@ -99,12 +99,7 @@ def _report_answers(assessment, report):
 def render_report_page(request, assessment, report, *, bound=None, conflict=None, status=200):
     """The report page; `bound` is a submitted form to show with its errors or conflict."""
     answers = list(_report_answers(assessment, report))
-    membership = delegation_of(request.user)
-    editable = (
-        assessment.is_editable
-        and membership is not None
-        and membership.member_state_id == assessment.member_state_id
-    )
+    editable = may_edit(request.user, assessment)
     urls = card_urls(assessment.pk)
     cards = [
         Card(

@@ -5,11 +5,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from ..access import delegation_of, get_assessment_for_user
+from ..access import delegation_of, get_assessment_for_user, may_edit
 from ..forms import StartAssessmentForm
 from ..models import Assessment, Cycle
 from ..selectors import assessment_progress
-from ..services import assessment_start, assessment_sync_answers, previous_assessment
+from ..services import assessment_start, previous_assessment
 
 
 @require_safe
@@ -67,9 +67,6 @@ def assessment_start_view(request, cycle_code: str):
 @require_safe
 def assessment_detail(request, pk: int):
     assessment = get_assessment_for_user(request, pk)
-    if assessment.is_editable:
-        # The secretariat may add recommendations to a report of an open cycle.
-        assessment_sync_answers(assessment=assessment)
     per_report, overall = assessment_progress(assessment)
     return render(
         request,
@@ -79,7 +76,8 @@ def assessment_detail(request, pk: int):
             "per_report": per_report,
             "overall": overall,
             "submissions": assessment.submissions.select_related("submitted_by"),
-            "membership": delegation_of(request.user),
+            "editable": may_edit(request.user, assessment),
+            "read_only": assessment.read_only_reason(),
             "review_comments": assessment.review_comments.select_related(
                 "written_by", "answer__recommendation__section__report"
             ),

@@ -4,7 +4,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from ..access import delegation_of, get_assessment_for_user, get_submittable_assessment
+from ..access import (
+    delegation_refusal,
+    get_assessment_for_user,
+    get_submittable_assessment,
+    submit_refusal,
+)
 from ..forms import SubmitForm
 from ..models import AnswerStatus
 from ..services import assessment_submit
@@ -15,11 +20,11 @@ from ..snapshot import readable
 def assessment_submit_view(request, pk: int):
     """Review what is missing, then submit after confirmation (focal point only)."""
     assessment = get_assessment_for_user(request, pk)
-    membership = delegation_of(request.user)
-    if membership is None or membership.member_state_id != assessment.member_state_id:
-        raise PermissionDenied(_("Only the delegation submits its assessment."))
-    if not assessment.is_editable:
-        messages.info(request, _("This assessment has already been submitted."))
+    refusal = delegation_refusal(request.user, assessment)
+    if refusal:
+        raise PermissionDenied(refusal)
+    if assessment.read_only_reason():
+        messages.info(request, assessment.read_only_reason())
         return redirect(assessment)
     form = SubmitForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -56,7 +61,7 @@ def assessment_submit_view(request, pk: int):
             "form": form,
             "unanswered": unanswered,
             "without_evidence": without_evidence,
-            "may_submit": membership.may_submit,
+            "may_submit": not submit_refusal(request.user, assessment),
         },
         status=400 if form.errors else 200,
     )

@@ -156,3 +156,35 @@ def test_database_refuses_an_unknown_status(first_answer):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Answer.objects.filter(pk=first_answer.pk).update(status="done")
+
+
+@pytest.mark.parametrize("persona", ["secretariat", "delegate_kenya"])
+def test_the_services_let_only_the_states_own_delegation_write(request, persona, first_answer):
+    """Whatever path calls them (a view, the admin, a command): the rule is in the service."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assessments.services import attachment_add
+    from assessments.uploads import PDF
+
+    user = request.getfixturevalue(persona)
+    with pytest.raises(PermissionDenied, match="Only the delegation of the State"):
+        answer_save(answer=first_answer, content=ANSWER, base_version=0, user=user)
+    with pytest.raises(PermissionDenied, match="Only the delegation of the State"):
+        attachment_add(
+            answer=first_answer,
+            upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n"),
+            checked_type=PDF,
+            sha256="0" * 64,
+            user=user,
+        )
+    first_answer.refresh_from_db()
+    assert first_answer.version == 0
+
+
+def test_only_the_focal_point_submits_even_when_the_service_is_called_directly(
+    norway_assessment, editor_norway
+):
+    with pytest.raises(PermissionDenied, match="focal point"):
+        assessment_submit(assessment=norway_assessment, submitted_by=editor_norway)
+    norway_assessment.refresh_from_db()
+    assert norway_assessment.status == AssessmentStatus.DRAFT

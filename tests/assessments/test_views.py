@@ -271,7 +271,7 @@ def test_a_double_submit_creates_one_submission_and_says_so(
     url = reverse("assessments:assessment_submit", args=[norway_assessment.pk])
     client.post(url, {"confirm": "on"})
     second = client.post(url, {"confirm": "on"}, follow=True)
-    assert "already been submitted" in second.content.decode()
+    assert "has been submitted and is read-only" in second.content.decode()
     assert norway_assessment.submissions.count() == 1
 
 

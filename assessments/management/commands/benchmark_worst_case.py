@@ -16,7 +16,13 @@ from django.utils import timezone
 from assessments import limits
 from assessments.exports import csv_response, xlsx_response
 from assessments.management.benchmarking import open_cycle
-from assessments.models import AnswerStatus, Assessment, MemberState
+from assessments.models import (
+    AnswerStatus,
+    Assessment,
+    DelegationMember,
+    DelegationRole,
+    MemberState,
+)
 from assessments.services import AnswerContent, answer_save, assessment_start, attachment_add
 from assessments.snapshot import build_snapshot
 from assessments.uploads import PDF
@@ -146,6 +152,10 @@ class Command(BaseCommand):
             transaction.atomic(),
         ):
             user = get_user_model().objects.create_user("benchmark-worst-case")
+            # The services let only the State's own delegation write its answers.
+            DelegationMember.objects.create(
+                user=user, member_state=state, role=DelegationRole.FOCAL_POINT
+            )
             assessment = state.assessments.filter(cycle=cycle).first() or assessment_start(
                 member_state=state, cycle=cycle, started_by=user
             )
