@@ -126,6 +126,26 @@ def get_answer_for_user(request, assessment: Assessment, pk: int) -> Answer:
     return answer
 
 
+def get_editable_answer(request, pk: int, answer_pk: int) -> Answer:
+    """An answer of the user's own State's assessment `pk`, with its assessment, if it
+    may still be edited: one query (the user's delegation comes with the user)."""
+    membership = delegation_of(request.user)
+    if membership is None:
+        raise Http404
+    answer = get_object_or_404(
+        Answer.objects.with_catalogue().select_related(
+            "assessment__member_state", "assessment__cycle"
+        ),
+        pk=answer_pk,
+        assessment_id=pk,
+        assessment__member_state_id=membership.member_state_id,
+    )
+    refusal = edit_refusal(request.user, answer.assessment)
+    if refusal:
+        raise PermissionDenied(refusal)
+    return answer
+
+
 def get_attachment_for_user(request, pk: int) -> Attachment:
     return get_object_or_404(
         Attachment.objects.select_related("answer__assessment"),

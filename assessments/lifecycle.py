@@ -16,9 +16,11 @@ anyway.
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .limits import Growth
 from .models import Assessment, AssessmentStatus, Cycle, ReviewComment, StatusChange
 
 # The statuses each transition may leave.
@@ -33,21 +35,33 @@ class TransitionRefused(PermissionDenied):
     """The assessment is not in a status this transition may leave, or has moved on."""
 
 
-def lock_for_editing(assessment: Assessment) -> None:
+def lock_for_editing(assessment: Assessment, growth: Growth | None = None) -> None:
     """Hold the assessment's row until the transaction ends, if it may still be edited.
 
     Call it first in the transaction of any write to the assessment's answers or files.
     The status test is on the locked row itself, so a save that waited for a submit
-    sees the submitted status (PostgreSQL re-reads a row it waited for).
+    sees the submitted status (PostgreSQL re-reads a row it waited for). A save's
+    `growth` of the evidence totals is added in the same UPDATE, which matches only if
+    the totals have room for it: ValidationError otherwise.
     """
+    growth = growth or Growth()
     locked = Assessment.objects.filter(
         pk=assessment.pk,
         status__in=Assessment.EDITABLE_STATUSES,
         cycle_id__in=Cycle.objects.filter(is_open=True).values("pk"),
-    ).update(last_activity_at=timezone.now())
+        **growth.room_needed(),
+    ).update(
+        last_activity_at=timezone.now(),
+        evidence_chars=F("evidence_chars") + growth.chars,
+        evidence_lines=F("evidence_lines") + growth.lines,
+        link_count=F("link_count") + growth.links,
+    )
     if not locked:
         current = Assessment.objects.select_related("cycle").get(pk=assessment.pk)
-        raise PermissionDenied(current.read_only_reason() or _("This assessment is read-only."))
+        reason = current.read_only_reason()
+        if reason:
+            raise PermissionDenied(reason)
+        raise growth.refusal(current)
 
 
 def assessment_transition(

@@ -7,9 +7,9 @@ under ten seconds and 500 MB (docs/limits.md gives the measurements). The PDF's 
 grows with its lines, so lines are counted as well as characters.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Sum, Value
-from django.db.models.functions import Length, Replace
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -58,61 +58,72 @@ def check_answer(*, evidence: str, links: list[str]) -> None:
         )
 
 
-def _newlines(field: str):
-    return Length(field) - Length(Replace(field, Value("\n"), Value("")))
+@dataclass(frozen=True)
+class Growth:
+    """How much one save changes the evidence totals of its assessment."""
 
+    chars: int = 0
+    lines: int = 0
+    links: int = 0
 
-def check_assessment_text(*, answer, evidence: str, links: list[str]) -> None:
-    """Refuse an answer that would take its assessment over the limits of all answers.
-
-    Only growth is checked (an answer that shrinks is always welcome), and the caller
-    holds the assessment's lock, so two colleagues cannot both take the last room.
-    """
-    grows_text = len(evidence) > len(answer.evidence) or line_count(evidence) > line_count(
-        answer.evidence
-    )
-    grows_links = len(links) > len(answer.links)
-    if not (grows_text or grows_links):
-        return
-    others = type(answer).objects.filter(assessment_id=answer.assessment_id).exclude(pk=answer.pk)
-    if grows_text:
-        totals = others.exclude(evidence="").aggregate(
-            chars=Sum(Length("evidence")), newlines=Sum(_newlines("evidence")), answers=Count("pk")
+    @classmethod
+    def of(cls, *, before: dict, after: dict) -> "Growth":
+        return cls(
+            chars=len(after["evidence"]) - len(before["evidence"]),
+            lines=line_count(after["evidence"]) - line_count(before["evidence"]),
+            links=len(after["links"]) - len(before["links"]),
         )
-        chars = (totals["chars"] or 0) + len(evidence)
-        lines = (totals["newlines"] or 0) + (totals["answers"] or 0) + line_count(evidence)
-        if chars > ASSESSMENT_EVIDENCE_MAX_CHARS:
-            raise ValidationError(
-                {
-                    "evidence": _(
-                        "The evidence of all answers together may be at most %(max)s "
-                        "characters; this answer would take the assessment to %(total)s."
-                    )
-                    % {"max": ASSESSMENT_EVIDENCE_MAX_CHARS, "total": chars}
-                }
-            )
-        if lines > ASSESSMENT_EVIDENCE_MAX_LINES:
-            raise ValidationError(
-                {
-                    "evidence": _(
-                        "The evidence of all answers together may have at most %(max)s lines; "
-                        "this answer would take the assessment to %(total)s."
-                    )
-                    % {"max": ASSESSMENT_EVIDENCE_MAX_LINES, "total": lines}
-                }
-            )
-    if grows_links:
-        total = len(links) + sum(len(row) for row in others.values_list("links", flat=True))
-        if total > ASSESSMENT_LINKS_MAX:
-            raise ValidationError(
-                {
-                    "links": _(
-                        "An assessment may have at most %(max)s links in all; this answer "
-                        "would take it to %(total)s."
-                    )
-                    % {"max": ASSESSMENT_LINKS_MAX, "total": total}
-                }
-            )
+
+    def room_needed(self) -> dict:
+        """Filters on the assessment's totals that leave room for this growth.
+
+        Only growth is checked: an answer that shrinks is always welcome.
+        """
+        return {
+            f"{field}__lte": maximum - grows
+            for field, maximum, grows in self._totals()
+            if grows > 0
+        }
+
+    def refusal(self, assessment) -> ValidationError:
+        """The message for the first total this growth would take over its limit."""
+        messages = {
+            "evidence_chars": (
+                "evidence",
+                _(
+                    "The evidence of all answers together may be at most %(max)s "
+                    "characters; this answer would take the assessment to %(total)s."
+                ),
+            ),
+            "evidence_lines": (
+                "evidence",
+                _(
+                    "The evidence of all answers together may have at most %(max)s lines; "
+                    "this answer would take the assessment to %(total)s."
+                ),
+            ),
+            "link_count": (
+                "links",
+                _(
+                    "An assessment may have at most %(max)s links in all; this answer "
+                    "would take it to %(total)s."
+                ),
+            ),
+        }
+        for field, maximum, grows in self._totals():
+            total = getattr(assessment, field) + grows
+            if grows > 0 and total > maximum:
+                name, message = messages[field]
+                return ValidationError({name: message % {"max": maximum, "total": total}})
+        return ValidationError(_("This answer does not fit in the assessment."))
+
+    def _totals(self):
+        # Read at call time, so that a changed limit applies at once.
+        return [
+            ("evidence_chars", ASSESSMENT_EVIDENCE_MAX_CHARS, self.chars),
+            ("evidence_lines", ASSESSMENT_EVIDENCE_MAX_LINES, self.lines),
+            ("link_count", ASSESSMENT_LINKS_MAX, self.links),
+        ]
 
 
 def check_files(*, answer_files: list, assessment_count: int, assessment_bytes: int, size: int):

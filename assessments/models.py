@@ -171,6 +171,12 @@ class Assessment(models.Model):
         verbose_name=_("created by"),
     )
     last_activity_at = models.DateTimeField(_("last activity"), auto_now_add=True)
+    # The totals of its answers' evidence, kept beside the row every write locks, so that
+    # the limits of an assessment (limits.py) are checked by the UPDATE that takes the
+    # lock: two colleagues cannot both take the last room, and a save reads no totals.
+    evidence_chars = models.PositiveIntegerField(_("characters of evidence"), default=0)
+    evidence_lines = models.PositiveIntegerField(_("lines of evidence"), default=0)
+    link_count = models.PositiveIntegerField(_("evidence links"), default=0)
 
     objects = AssessmentQuerySet.as_manager()
 

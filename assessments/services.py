@@ -148,15 +148,23 @@ def _copy_answers(*, source: Assessment, target: Assessment, user: AbstractBaseU
             update_fields=["status", "evidence", "links", "version", "updated_at", "updated_by"]
         )
     AnswerChange.objects.bulk_create(changes)
+    copied = [limits.Growth.of(before=change.before, after=change.after) for change in changes]
+    Assessment.objects.filter(pk=target.pk).update(
+        evidence_chars=sum(growth.chars for growth in copied),
+        evidence_lines=sum(growth.lines for growth in copied),
+        link_count=sum(growth.links for growth in copied),
+    )
 
 
-def _begin_edit(assessment: Assessment, user: AbstractBaseUser) -> None:
+def _begin_edit(
+    assessment: Assessment, user: AbstractBaseUser, growth: limits.Growth | None = None
+) -> None:
     """Every write to an answer or a file starts here, whoever calls: only the State's
     own delegation writes, and only while the assessment's row lock says it may."""
     refusal = delegation_refusal(user, assessment)
     if refusal:
         raise PermissionDenied(refusal)
-    lock_for_editing(assessment)
+    lock_for_editing(assessment, growth)
 
 
 @transaction.atomic
@@ -184,8 +192,11 @@ def answer_save(
     if answer.content() == content.as_dict():
         return answer
     limits.check_answer(evidence=content.evidence, links=content.links)
-    _begin_edit(answer.assessment, user)
-    limits.check_assessment_text(answer=answer, evidence=content.evidence, links=content.links)
+    _begin_edit(
+        answer.assessment,
+        user,
+        growth=limits.Growth.of(before=answer.content(), after=content.as_dict()),
+    )
     now = timezone.now()
     updated = Answer.objects.filter(pk=answer.pk, version=base_version).update(
         status=content.status,

@@ -172,7 +172,7 @@ AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out username and address pair is refused before any
     # password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.UserWithDelegationBackend",
 ]
 # Argon2 for new and changed passwords; the others only verify older hashes, which
 # are rehashed with Argon2 at the next sign-in.

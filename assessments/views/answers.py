@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from ..access import (
     get_answer_for_user,
     get_assessment_for_user,
-    get_editable_assessment,
+    get_editable_answer,
     may_edit,
 )
 from ..forms import AnswerForm, AttachmentForm
@@ -164,8 +164,8 @@ def answer_save_view(request, pk: int, answer_pk: int):
 
 
 def _save(request, pk: int, answer_pk: int):
-    assessment = get_editable_assessment(request, pk)
-    answer = get_answer_for_user(request, assessment, answer_pk)
+    answer = get_editable_answer(request, pk, answer_pk)
+    assessment = answer.assessment
     report = answer.recommendation.section.report
     form = answer_form(answer, request.POST)
     conflict = None

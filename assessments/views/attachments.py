@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from r2p_site.middleware import max_body
 
-from ..access import get_answer_for_user, get_attachment_for_user, get_editable_assessment
+from ..access import get_attachment_for_user, get_editable_answer, get_editable_assessment
 from ..downloads import private_download
 from ..forms import AttachmentForm
 from ..services import attachment_add, attachment_remove
@@ -25,8 +25,7 @@ def _back_to(answer):
 @max_body("ATTACHMENT_REQUEST_MAX_BYTES")
 @require_POST
 def attachment_upload(request, pk: int, answer_pk: int):
-    assessment = get_editable_assessment(request, pk)
-    answer = get_answer_for_user(request, assessment, answer_pk)
+    answer = get_editable_answer(request, pk, answer_pk)
     form = AttachmentForm(request.POST, request.FILES, prefix=AttachmentForm.prefix_for(answer.pk))
     if form.is_valid():
         upload = form.cleaned_data["file"]

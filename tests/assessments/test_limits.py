@@ -217,3 +217,54 @@ def test_the_worst_case_benchmark_fills_every_limit_through_the_services(
     assert "many lines:" in report and "Chinese:" in report
     assert report.count("PDF ") == 3
     assert not Attachment.objects.exists()  # everything rolled back
+
+
+def totals_of(assessment):
+    answers = list(assessment.answers.values_list("evidence", "links"))
+    return (
+        sum(len(evidence) for evidence, _ in answers),
+        sum(limits.line_count(evidence) for evidence, _ in answers),
+        sum(len(links) for _, links in answers),
+    )
+
+
+def stored_totals(assessment):
+    assessment.refresh_from_db()
+    return (assessment.evidence_chars, assessment.evidence_lines, assessment.link_count)
+
+
+def test_the_assessments_evidence_totals_follow_every_save_refusal_and_copy(
+    monkeypatch, norway_assessment, delegate_norway, editor_norway, norway
+):
+    from assessments.services import AnswerConflict, assessment_start, assessment_submit
+
+    first, second = norway_assessment.answers.order_by("pk")[:2]
+    save(first, delegate_norway, "one\ntwo", ["https://a.example/"])
+    save(second, delegate_norway, "three")
+    first.refresh_from_db()
+    save(first, delegate_norway, "one")  # shrinks
+    stale = norway_assessment.answers.get(pk=second.pk)
+    second.refresh_from_db()
+    save(second, editor_norway, "three and four", ["https://b.example/", "https://c.example/"])
+    with pytest.raises(AnswerConflict):  # refused: nothing counted
+        save(stale, delegate_norway, "x" * 500)
+    monkeypatch.setattr(limits, "ASSESSMENT_EVIDENCE_MAX_CHARS", 30)
+    first.refresh_from_db()
+    with pytest.raises(ValidationError):  # over the limit: nothing counted
+        save(first, delegate_norway, "y" * 40)
+
+    assert stored_totals(norway_assessment) == totals_of(norway_assessment) == (17, 2, 2)
+
+    # A new cycle started from these answers counts what it copied.
+    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    from assessments.models import Cycle
+
+    previous = norway_assessment.cycle
+    cycle = Cycle.objects.create(
+        code="2027", name="2027", deadline=previous.deadline.replace(year=2027)
+    )
+    cycle.reports.set(previous.reports.all())
+    copy = assessment_start(
+        member_state=norway, cycle=cycle, started_by=delegate_norway, copy_previous=True
+    )
+    assert stored_totals(copy) == totals_of(copy) == (17, 2, 2)

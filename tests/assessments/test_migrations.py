@@ -13,7 +13,14 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from assessments.models import Answer, AnswerChange, Attachment, ReviewComment, Submission
+from assessments.models import (
+    Answer,
+    AnswerChange,
+    Assessment,
+    Attachment,
+    ReviewComment,
+    Submission,
+)
 
 BEFORE = [("assessments", "0006_review")]
 
@@ -40,7 +47,7 @@ def test_answers_history_files_and_permissions_come_through_the_migrations(previ
     Recommendation = apps.get_model("catalogue", "Recommendation")
     MemberState = apps.get_model("assessments", "MemberState")
     Cycle = apps.get_model("assessments", "Cycle")
-    Assessment = apps.get_model("assessments", "Assessment")
+    OldAssessment = apps.get_model("assessments", "Assessment")
     Response = apps.get_model("assessments", "Response")
     ResponseChange = apps.get_model("assessments", "ResponseChange")
     OldAttachment = apps.get_model("assessments", "Attachment")
@@ -57,7 +64,7 @@ def test_answers_history_files_and_permissions_come_through_the_migrations(previ
     )
     state = MemberState.objects.create(name="Norway", iso3="NOR", regional_group="african")
     cycle = Cycle.objects.create(code="2025", name="2025", deadline=datetime.date(2025, 6, 25))
-    assessment = Assessment.objects.create(member_state=state, cycle=cycle, status="submitted")
+    assessment = OldAssessment.objects.create(member_state=state, cycle=cycle, status="submitted")
     response = Response.objects.create(
         assessment=assessment,
         recommendation=recommendation,
@@ -115,6 +122,8 @@ def test_answers_history_files_and_permissions_come_through_the_migrations(previ
     assert AnswerChange.objects.get(pk=removed.pk).before == {"attachments": [a]}
     assert Attachment.objects.get(pk=file.pk).answer_id == answer.pk
     assert ReviewComment.objects.get(pk=comment.pk).answer_id == answer.pk
+    migrated = Assessment.objects.get(pk=assessment.pk)
+    assert (migrated.evidence_chars, migrated.evidence_lines, migrated.link_count) == (14, 1, 1)
     stored = Submission.objects.get(pk=submission.pk)
     assert (stored.pdf_attempts, stored.pdf_error) == (0, "")
     # The Secretariat group keeps reading answers and their history under the new names.

@@ -95,16 +95,18 @@ def upload(name="law.pdf"):
     return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
 
 
-def paused_at(monkeypatch, target: str):
-    """Make `target` (a function the action calls while holding the lock) wait for a go."""
+def paused_at(monkeypatch, target: str, *, after: bool = False):
+    """Make the action wait for a go when it calls `target` (or, `after`, when the call
+    returns): a point where it holds the assessment's lock."""
     reached, go = threading.Event(), threading.Event()
     module, name = target.rsplit(".", 1)
     original = getattr(importlib.import_module(module), name)
 
     def pausing(*args, **kwargs):
+        result = original(*args, **kwargs) if after else None
         reached.set()
         assert go.wait(timeout=30)
-        return original(*args, **kwargs)
+        return result if after else original(*args, **kwargs)
 
     monkeypatch.setattr(target, pausing)
     return reached, go
@@ -145,7 +147,7 @@ def _upload(response, user):
 def _remove(response, user):
     def action():
         attachment = Attachment.objects.select_related("answer__assessment__cycle").get(
-            response=response
+            answer=response
         )
         return attachment_remove(attachment=attachment, user=user)
 
@@ -178,16 +180,11 @@ def _submit(assessment, user):
 def test_a_write_that_began_before_the_submit_is_in_the_snapshot(
     kind, monkeypatch, norway_assessment, with_a_file, delegate_norway, editor_norway
 ):
-    # Every write checks its limits or quotas while it holds the lock: pause it there.
-    pause = {
-        "save": "assessments.limits.check_assessment_text",
-        "upload": "assessments.services._check_file_quotas",
-        "remove": "assessments.services._record_attachment_change",
-    }[kind]
-    reached, go = paused_at(monkeypatch, pause)
+    # Every write takes the assessment's lock first: pause it once it holds it.
+    reached, go = paused_at(monkeypatch, "assessments.services.lock_for_editing", after=True)
     write = Worker(WRITES[kind](with_a_file, editor_norway))
     write.start()
-    assert reached.wait(timeout=10)
+    assert reached.wait(timeout=10), write.error
 
     submit = Worker(_submit(norway_assessment, delegate_norway))
     assert blocked(submit), "the submit did not wait for the write in progress"
