@@ -105,6 +105,20 @@ def assessment_sync_answers(*, assessment: Assessment) -> int:
     return len(created)
 
 
+def assessment_count_evidence(*, assessment: Assessment) -> None:
+    """Set the assessment's evidence totals from its answers.
+
+    Saves keep them up to date; this is for answers written in bulk, outside the
+    services (benchmark data, a repair).
+    """
+    answers = list(assessment.answers.values_list("evidence", "links"))
+    Assessment.objects.filter(pk=assessment.pk).update(
+        evidence_chars=sum(len(evidence) for evidence, _ in answers),
+        evidence_lines=sum(limits.line_count(evidence) for evidence, _ in answers),
+        link_count=sum(len(links) for _, links in answers),
+    )
+
+
 def answers_sync_open_cycles() -> int:
     """Give every assessment of an open cycle a blank answer for each Member State
     recommendation its cycle's reports gained (the secretariat adds them in the admin)."""

@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "catalogue",
     "assessments",
 ]
+# Benchmarks and benchmark data write to the database they run on: development only.
+if not PRODUCTION:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

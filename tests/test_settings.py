@@ -103,3 +103,26 @@ def test_demo_accounts_are_refused_in_production():
     result = manage("create_demo_accounts", **PRODUCTION_ENV)
     assert result.returncode != 0
     assert "never created in production" in result.stderr
+
+
+def test_production_does_not_install_the_development_tools():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print('devtools' in settings.INSTALLED_APPS)",
+        **PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "False"
+
+
+def test_production_lists_no_benchmark_command_where_development_does():
+    development = manage("help")
+    production = manage("help", **PRODUCTION_ENV)
+
+    assert development.returncode == 0, development.stderr
+    assert production.returncode == 0, production.stderr
+    assert "[devtools]" in development.stdout
+    assert "benchmark_pages" in development.stdout
+    assert "benchmark" not in production.stdout
+    assert "[devtools]" not in production.stdout

@@ -189,36 +189,6 @@ def test_the_history_of_files_records_only_the_file_that_came_or_went(
     ]
 
 
-def test_the_worst_case_benchmark_fills_every_limit_through_the_services(
-    monkeypatch, cycle, norway
-):
-    """Small limits, so that it runs in seconds; the figures are in docs/limits.md."""
-    import io
-
-    from django.core.management import call_command
-
-    for name, value in [
-        ("EVIDENCE_MAX_CHARS", 400),
-        ("EVIDENCE_MAX_LINES", 4),
-        ("ASSESSMENT_EVIDENCE_MAX_CHARS", 1000),
-        ("ASSESSMENT_EVIDENCE_MAX_LINES", 10),
-        ("LINKS_MAX", 2),
-        ("ASSESSMENT_LINKS_MAX", 3),
-        ("FILES_MAX", 2),
-        ("ASSESSMENT_FILES_MAX", 3),
-    ]:
-        monkeypatch.setattr(limits, name, value)
-    output = io.StringIO()
-
-    call_command("benchmark_worst_case", stdout=output)
-
-    report = output.getvalue()
-    assert "long paragraphs: 1,000 characters, 3 links, 3 files" in report
-    assert "many lines:" in report and "Chinese:" in report
-    assert report.count("PDF ") == 3
-    assert not Attachment.objects.exists()  # everything rolled back
-
-
 def totals_of(assessment):
     answers = list(assessment.answers.values_list("evidence", "links"))
     return (

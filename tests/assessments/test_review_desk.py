@@ -5,15 +5,12 @@ import io
 import zipfile
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import load_workbook
 
 from assessments.lifecycle import TransitionRefused
 from assessments.models import (
-    Answer,
-    AnswerStatus,
     AssessmentStatus,
     MemberState,
     RegionalGroup,
@@ -398,23 +395,6 @@ def test_the_overview_runs_a_constant_number_of_queries(
     assessment_start(member_state=state, cycle=cycle, started_by=secretariat)
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(url)
-
-
-# Benchmark data
-
-
-def test_benchmark_data_answers_everything_and_submits_the_first_states(cycle, norway, kenya):
-    call_command("seed_benchmark_assessments", submitted=1, accepted=0, stdout=io.StringIO())
-    assert cycle.assessments.count() == 2
-    assert not Answer.objects.filter(status=AnswerStatus.NOT_ANSWERED).exists()
-    assert list(cycle.assessments.values_list("member_state__name", "status")) == [
-        ("Kenya", "submitted"),
-        ("Norway", "draft"),
-    ]
-    output = io.StringIO()
-    call_command("benchmark_secretariat", runs=1, stdout=output)
-    assert "global overview, submitted" in output.getvalue()
-    assert "12 queries" in output.getvalue()  # 11 for the page, 1 for the two-factor device
 
 
 def test_an_accept_of_a_version_older_than_the_latest_is_refused_and_names_it(

@@ -13,7 +13,6 @@ from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
-from assessments.management.benchmarking import open_cycle
 from assessments.models import (
     Answer,
     AnswerChange,
@@ -23,6 +22,7 @@ from assessments.models import (
     MemberState,
 )
 from assessments.services import assessment_start
+from devtools.benchmarking import open_cycle, refuse_in_production
 
 VERSION_INPUT = re.compile(r'name="r(\d+)-version" value="(\d+)"')
 
@@ -37,6 +37,9 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
     elapsed: float = 0.0
+    # CPU time of this whole process (every client thread and the views they call; on
+    # PostgreSQL not the database server's).
+    cpu: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -93,6 +96,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2025)
 
     def handle(self, *args, states, saves, answers, seed, **options):
+        refuse_in_production()
         source = open_cycle()
         if connection.vendor == "sqlite":
             self.stderr.write("SQLite serialises writers: this load means more on PostgreSQL.")
@@ -135,12 +139,13 @@ class Command(BaseCommand):
             threading.Thread(target=self._work, args=(worker, saves, rng, start, outcome))
             for worker, rng in zip(workers, rngs, strict=True)
         ]
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         outcome.elapsed = time.perf_counter() - began
+        outcome.cpu = time.process_time() - began_cpu
         return outcome
 
     def _work(self, worker, saves, rng, start, outcome):
@@ -213,6 +218,8 @@ class Command(BaseCommand):
             f"accepted saves      {len(outcome.accepted)}\n"
             f"refused as stale    {outcome.conflicts} (then saved over, as a user would)\n"
             f"requests per second {len(outcome.latencies) / outcome.elapsed:.0f}\n"
+            f"CPU ms per request  {outcome.cpu * 1000 / max(len(outcome.latencies), 1):.1f} "
+            f"(this process, {outcome.cpu:.1f} s in all)\n"
             f"latency ms          median {statistics.median(latencies):.1f}, "
             f"90th percentile {statistics.quantiles(latencies * 2, n=10)[-1]:.1f}, "
             f"max {max(latencies):.1f}\n"

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from assessments.management.benchmarking import open_cycle
+from devtools.benchmarking import open_cycle, refuse_in_production
 
 
 class Command(BaseCommand):
@@ -25,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=10)
 
     def handle(self, *args, runs, **options):
+        refuse_in_production()
         with transaction.atomic():
             self._run(open_cycle(), runs)
             transaction.set_rollback(True)  # the secretariat user is not kept

@@ -7,11 +7,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.management.benchmarking import open_cycle
 from assessments.models import AnswerStatus, MemberState
 from assessments.pdf import render_country_report
-from assessments.services import assessment_start
+from assessments.services import assessment_count_evidence, assessment_start
 from assessments.snapshot import build_snapshot
+from devtools.benchmarking import open_cycle, refuse_in_production
 
 EVIDENCE = (
     "The Government adopted a national action plan in 2021 that assigns the prevention of "
@@ -34,6 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="also write the last PDF to this file")
 
     def handle(self, *args, runs, output, **options):
+        refuse_in_production()
         cycle = open_cycle()
         state = MemberState.objects.order_by("name").first()
         with transaction.atomic():
@@ -70,6 +71,7 @@ class Command(BaseCommand):
             answer.evidence = EVIDENCE
             answer.links = [f"https://www.example.org/national-action-plan/{index}"]
             answer.save(update_fields=["status", "evidence", "links"])
+        assessment_count_evidence(assessment=assessment)  # written in bulk, not saved
         return build_snapshot(
             assessment=assessment, submitted_by=user, submitted_at=timezone.now(), number=1
         )

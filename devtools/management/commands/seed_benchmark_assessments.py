@@ -1,12 +1,10 @@
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Mod
 from django.utils import timezone
 
-from assessments.management.benchmarking import open_cycle
 from assessments.models import (
     Answer,
     AnswerStatus,
@@ -16,8 +14,9 @@ from assessments.models import (
     StatusChange,
     Submission,
 )
-from assessments.services import assessment_start
+from assessments.services import assessment_count_evidence, assessment_start
 from assessments.snapshot import build_snapshot
+from devtools.benchmarking import open_cycle, refuse_in_production
 
 EVIDENCE = (
     "The Government adopted a national action plan that assigns the prevention of atrocity "
@@ -42,8 +41,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, submitted, accepted, **options):
-        if settings.PRODUCTION:
-            raise CommandError("Benchmark data is never created in production.")
+        refuse_in_production()
         cycle = open_cycle()
         user, _created = get_user_model().objects.get_or_create(username="benchmark-seed-delegate")
         states = list(MemberState.objects.order_by("name"))
@@ -71,6 +69,8 @@ class Command(BaseCommand):
             .select_related("member_state", "cycle")
             .order_by("member_state__name")
         )
+        for assessment in assessments:  # written in bulk, not saved
+            assessment_count_evidence(assessment=assessment)
         for index, assessment in enumerate(assessments[:submitted]):
             if assessment.submissions.exists():
                 continue

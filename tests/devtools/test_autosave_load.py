@@ -11,9 +11,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from assessments.management.commands.benchmark_autosave_load import lost_updates
 from assessments.models import Answer, Cycle
 from assessments.services import answer_save
+from devtools.management.commands.benchmark_autosave_load import lost_updates
 
 needs_server_database = pytest.mark.skipif(
     connection.vendor == "sqlite",
@@ -42,9 +42,9 @@ def test_colleagues_autosaving_the_same_answers_at_once_lose_nothing(cycle, norw
 @needs_server_database
 @pytest.mark.django_db(transaction=True)
 def test_the_load_test_catches_a_save_that_ignores_the_version(cycle, norway, kenya, monkeypatch):
-    def last_write_wins(*, response, content, base_version, user):
-        current = Answer.objects.get(pk=response.pk).version
-        return answer_save(answer=response, content=content, base_version=current, user=user)
+    def last_write_wins(*, answer, content, base_version, user):
+        current = Answer.objects.get(pk=answer.pk).version
+        return answer_save(answer=answer, content=content, base_version=current, user=user)
 
     monkeypatch.setattr("assessments.views.answers.answer_save", last_write_wins)
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from assessments import limits
 from assessments.exports import csv_response, xlsx_response
-from assessments.management.benchmarking import open_cycle
 from assessments.models import (
     AnswerStatus,
     Assessment,
@@ -26,6 +25,7 @@ from assessments.models import (
 from assessments.services import AnswerContent, answer_save, assessment_start, attachment_add
 from assessments.snapshot import build_snapshot
 from assessments.uploads import PDF
+from devtools.benchmarking import open_cycle, refuse_in_production
 
 # Words of the scripts delegations write in, so that shaping, bidirectional text and
 # font fallback are part of the cost. Chinese takes twice the room of Latin per
@@ -112,6 +112,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        refuse_in_production()
         cycle = open_cycle()
         state = MemberState.objects.order_by("name").first()
         failures = []

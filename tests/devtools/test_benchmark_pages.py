@@ -1,0 +1,26 @@
+"""The pages benchmark times each page, and a save's wall and CPU time, keeping nothing."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from assessments.models import AnswerChange, DelegationMember
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_pages_benchmark_reports_wall_and_cpu_time_of_each_save_and_keeps_nothing(
+    cycle, norway, delegate_norway
+):
+    output = io.StringIO()
+
+    call_command("benchmark_pages", runs=2, stdout=output)
+
+    lines = output.getvalue().splitlines()
+    autosave = next(line for line in lines if line.startswith("assessment: one autosave"))
+    assert " cpu " in autosave and autosave.endswith("queries")
+    assert sum(" cpu " in line for line in lines) == 8  # two baselines and six pages
+    assert cycle.assessments.count() == 0
+    assert not AnswerChange.objects.exists()
+    assert list(DelegationMember.objects.values_list("user__username", flat=True)) == ["nora"]
