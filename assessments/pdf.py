@@ -21,7 +21,8 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .charts import count_statuses, stacked_bars
+from .charts import stacked_bars
+from .counts import StatusCounts
 from .snapshot import readable
 
 ASSETS_DIR = Path(settings.BASE_DIR) / "static"
@@ -72,12 +73,10 @@ def report_context(snapshot: dict, *, draft: bool) -> dict:
     snapshot = readable(snapshot)
     reports = snapshot["reports"]
     summaries = [
-        count_statuses(str(report["year"]), (r["status"] for r in report["answers"]))
+        StatusCounts.of_statuses((r["status"] for r in report["answers"]), str(report["year"]))
         for report in reports
     ]
-    overall = count_statuses(
-        _("All reports"), (r["status"] for report in reports for r in report["answers"])
-    )
+    overall = StatusCounts.combined(summaries, _("All reports"))
     submission = snapshot["submission"]
     return {
         "snapshot": snapshot,
@@ -91,7 +90,9 @@ def report_context(snapshot: dict, *, draft: bool) -> dict:
             for report, summary in zip(reports, summaries, strict=True)
         ],
         "overall": overall,
-        "chart": stacked_bars([*summaries, overall]),
+        "chart": stacked_bars(
+            [*summaries, overall], title=_("Answers by report"), name="summary-chart"
+        ),
         "draft": draft,
     }
 
