@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from catalogue import admin as catalogue_admins
 from catalogue.models import Recommendation, Section
 
+from .counts import StatusCounts
 from .exports import csv_response, pdf_zip_response, xlsx_response
 from .forms import ReviewForm
 from .lifecycle import TransitionRefused
@@ -300,11 +301,13 @@ class AssessmentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("answered"), ordering="answered")
     def progress(self, obj):
-        return f"{obj.answered} / {obj.total}"
+        counts = StatusCounts.of_annotated(obj)
+        return f"{counts.answered} / {counts.total}"
 
     @admin.display(description=_("implemented / partially / not started"))
     def by_status(self, obj):
-        return f"{obj.implemented} / {obj.partially_implemented} / {obj.not_started}"
+        counts = StatusCounts.of_annotated(obj)
+        return f"{counts.implemented} / {counts.partially_implemented} / {counts.not_started}"
 
     @admin.display(description=_("submitted at"), ordering="submitted_at")
     def submitted_at(self, obj):

@@ -1,64 +1,57 @@
-"""Status counts and their bar charts, drawn as SVG on the server (WeasyPrint runs no script)."""
-
-from dataclasses import dataclass
+"""Bar charts of status counts, drawn as SVG on the server (WeasyPrint runs no script)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
-from .models import AnswerStatus
-
-# Order of the bars' segments and of every table: done first, not answered last.
-STATUS_ORDER = [
-    AnswerStatus.IMPLEMENTED,
-    AnswerStatus.PARTIALLY_IMPLEMENTED,
-    AnswerStatus.NOT_STARTED,
-    AnswerStatus.NOT_ANSWERED,
-]
-# Distinct in lightness as well as hue, so that a grey-scale print still tells them apart.
-STATUS_COLOURS = {
-    AnswerStatus.IMPLEMENTED: "#1a6e35",
-    AnswerStatus.PARTIALLY_IMPLEMENTED: "#e0a526",
-    AnswerStatus.NOT_STARTED: "#b3261e",
-    AnswerStatus.NOT_ANSWERED: "#d0d4d9",
-}
+from .counts import STATUS_COLOURS, STATUS_ORDER, StatusCounts
 
 
-@dataclass
-class StatusCounts:
-    label: str
-    counts: dict  # status value -> number of answers
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    def rows(self) -> list[dict]:
-        """One row per status: label, count, share of the total and colour."""
-        total = self.total or 1
-        return [
-            {
-                "status": status.value,
-                "label": status.label,
-                "count": self.counts.get(status.value, 0),
-                "share": self.counts.get(status.value, 0) / total,
-                "colour": STATUS_COLOURS[status],
-            }
-            for status in STATUS_ORDER
-        ]
-
-
-def empty_counts() -> dict:
-    return dict.fromkeys((status.value for status in STATUS_ORDER), 0)
-
-
-def count_statuses(label: str, statuses) -> StatusCounts:
-    counts = empty_counts()
-    for status in statuses:
-        counts[status] += 1
-    return StatusCounts(label=label, counts=counts)
+def describe_bar(counts: StatusCounts) -> str:
+    """What one bar shows, in words: a screen reader cannot see the segments."""
+    # Translators: the answers of one bar of a chart (a report, a regional group), read
+    # out by screen readers, e.g. "2009, 10 of 12 answered (5 implemented, ...)".
+    answered = ngettext(
+        "%(answered)s of %(total)s answered",
+        "%(answered)s of %(total)s answered",
+        counts.total,
+    ) % {"answered": counts.answered, "total": counts.total}
+    by_status = _("%(implemented)s, %(partially)s, %(not_started)s") % {
+        "implemented": ngettext(
+            "%(count)s implemented", "%(count)s implemented", counts.implemented
+        )
+        % {"count": counts.implemented},
+        "partially": ngettext(
+            "%(count)s partially implemented",
+            "%(count)s partially implemented",
+            counts.partially_implemented,
+        )
+        % {"count": counts.partially_implemented},
+        "not_started": ngettext(
+            "%(count)s not started", "%(count)s not started", counts.not_started
+        )
+        % {"count": counts.not_started},
+    }
+    return _("%(label)s, %(answered)s (%(by_status)s)") % {
+        "label": counts.label,
+        "answered": answered,
+        "by_status": by_status,
+    }
 
 
-def stacked_bars(groups: list[StatusCounts], *, width: int = 480, label_width: int = 70) -> dict:
-    """Geometry for one horizontal bar per group, its segments proportional to the counts."""
+def stacked_bars(
+    groups: list[StatusCounts],
+    *,
+    title: str,
+    name: str,
+    width: int = 480,
+    label_width: int = 70,
+) -> dict:
+    """Geometry for one horizontal bar per group, its segments proportional to the counts.
+
+    `title` says what the bars group by ("Answers by report"); the description gives the
+    figures of every bar. Together they are what a screen reader reads out. `name` makes
+    their ids unique on a page that shows several charts.
+    """
     bar_height, gap = 11, 4
     bar_width = width - label_width - 75  # room for the answered/total label
     bars = []
@@ -80,10 +73,11 @@ def stacked_bars(groups: list[StatusCounts], *, width: int = 480, label_width: i
                 "text_y": y + bar_height - 2,
                 "segments": segments,
                 "total": group.total,
-                "answered": group.total - group.counts[AnswerStatus.NOT_ANSWERED.value],
+                "answered": group.answered,
             }
         )
     return {
+        "name": name,
         "width": width,
         "height": len(groups) * (bar_height + gap),
         "bar_height": bar_height,
@@ -93,8 +87,9 @@ def stacked_bars(groups: list[StatusCounts], *, width: int = 480, label_width: i
         "legend": [
             {"label": status.label, "colour": STATUS_COLOURS[status]} for status in STATUS_ORDER
         ],
-        "description": _(
-            "Bar chart: for each report, the share of its recommendations implemented, "
-            "partially implemented, not started and not answered. The table gives the figures."
+        "title": title,
+        # A semicolon between bars, whose own descriptions hold commas.
+        "description": pgettext("list separator", "; ").join(
+            describe_bar(group) for group in groups
         ),
     }

@@ -1,14 +1,13 @@
 """The secretariat's global picture of one cycle: implementation by report, by
 recommendation and by regional group, in a fixed number of aggregate queries."""
 
-from collections import defaultdict
-
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from catalogue.models import Recommendation
 
-from .charts import StatusCounts, empty_counts, stacked_bars
+from .charts import stacked_bars
+from .counts import StatusCounts
 from .models import Answer, Assessment, AssessmentStatus, Cycle, MemberState, RegionalGroup
 
 SCOPES = {
@@ -17,22 +16,16 @@ SCOPES = {
 }
 
 
-def _counts(rows, key) -> dict:
-    """{key value: {status: count}} from values(key, "status").annotate(n=Count())."""
-    grouped = defaultdict(empty_counts)
-    for row in rows:
-        grouped[row[key]][row["status"]] += row["n"]
-    return grouped
-
-
 def cycle_overview(cycle: Cycle, scope: str = "submitted") -> dict:
     statuses = SCOPES[scope]
     answers = Answer.objects.filter(
         assessment__cycle=cycle, assessment__status__in=statuses
     ).order_by()
 
-    def grouped(key):
-        return _counts(answers.values(key, "status").annotate(n=Count("pk")), key)
+    def grouped(key) -> dict:
+        """{key value: its values() row of counts by status}."""
+        rows = answers.values(key).annotate(**StatusCounts.expressions())
+        return {row[key]: row for row in rows}
 
     by_year = grouped("recommendation__section__report__year")
     by_group = grouped("assessment__member_state__regional_group")
@@ -45,15 +38,17 @@ def cycle_overview(cycle: Cycle, scope: str = "submitted") -> dict:
     )
     # Every report and group of the cycle, with zeros where nothing is counted yet.
     years = sorted({item.section.report.year for item in recommendations})
-    reports = [StatusCounts(label=str(year), counts=by_year[year]) for year in years]
+    reports = [StatusCounts.of_row(by_year.get(year, {}), label=str(year)) for year in years]
     groups = [
-        StatusCounts(label=str(label), counts=by_group[value])
+        StatusCounts.of_row(by_group.get(value, {}), label=str(label))
         for value, label in RegionalGroup.choices
     ]
     per_recommendation = [
         (
             recommendation,
-            StatusCounts(label=recommendation.code, counts=by_recommendation[recommendation.pk]),
+            StatusCounts.of_row(
+                by_recommendation.get(recommendation.pk, {}), label=recommendation.code
+            ),
         )
         for recommendation in recommendations
     ]
@@ -63,12 +58,7 @@ def cycle_overview(cycle: Cycle, scope: str = "submitted") -> dict:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    overall = StatusCounts(
-        label=_("All reports"),
-        counts={
-            status: sum(report.counts[status] for report in reports) for status in empty_counts()
-        },
-    )
+    overall = StatusCounts.combined(reports, label=_("All reports"))
     return {
         "cycle": cycle,
         "scope": scope,
@@ -83,6 +73,10 @@ def cycle_overview(cycle: Cycle, scope: str = "submitted") -> dict:
         "reports": reports,
         "groups": groups,
         "recommendations": per_recommendation,
-        "report_chart": stacked_bars([*reports, overall]),
-        "group_chart": stacked_bars(groups, label_width=150),
+        "report_chart": stacked_bars(
+            [*reports, overall], title=_("Answers by report"), name="report-chart"
+        ),
+        "group_chart": stacked_bars(
+            groups, title=_("Answers by regional group"), name="group-chart", label_width=150
+        ),
     }

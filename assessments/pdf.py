@@ -22,7 +22,8 @@ from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .charts import count_statuses, stacked_bars
+from .charts import stacked_bars
+from .counts import StatusCounts
 from .snapshot import readable
 
 ASSETS_DIR = Path(settings.BASE_DIR) / "static"
@@ -84,12 +85,10 @@ def report_context(snapshot: dict, *, draft: bool) -> dict:
     snapshot = readable(snapshot)
     reports = snapshot["reports"]
     summaries = [
-        count_statuses(str(report["year"]), (r["status"] for r in report["answers"]))
+        StatusCounts.of_statuses((r["status"] for r in report["answers"]), str(report["year"]))
         for report in reports
     ]
-    overall = count_statuses(
-        _("All reports"), (r["status"] for report in reports for r in report["answers"])
-    )
+    overall = StatusCounts.combined(summaries, _("All reports"))
     submission = snapshot["submission"]
     return {
         "snapshot": snapshot,
@@ -103,7 +102,9 @@ def report_context(snapshot: dict, *, draft: bool) -> dict:
             for report, summary in zip(reports, summaries, strict=True)
         ],
         "overall": overall,
-        "chart": stacked_bars([*summaries, overall]),
+        "chart": stacked_bars(
+            [*summaries, overall], title=_("Answers by report"), name="summary-chart"
+        ),
         "draft": draft,
     }
 

@@ -1,11 +1,12 @@
 """Reads that take more than one QuerySet call: progress figures for overview pages."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, OuterRef, Prefetch, Subquery
 
 from catalogue.models import Report
 
+from .counts import StatusCounts
 from .models import (
     AnswerChange,
     AnswerStatus,
@@ -16,70 +17,38 @@ from .models import (
 
 
 @dataclass
-class Progress:
-    total: int = 0
-    implemented: int = 0
-    partially_implemented: int = 0
-    not_started: int = 0
-
-    @property
-    def answered(self) -> int:
-        return self.implemented + self.partially_implemented + self.not_started
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.answered / self.total) if self.total else 0
-
-
-@dataclass
 class ReportProgress:
     report: Report
-    progress: Progress = field(default_factory=Progress)
+    progress: StatusCounts
 
 
-def status_counts(path: str = "pk") -> dict:
-    """Count expressions by status, over `path` (the answers, seen from where we count)."""
-    status = "status" if path == "pk" else f"{path}__status"
-    return {
-        name: Count(path, filter=Q(**{status: value}))
-        for name, value in [
-            ("implemented", AnswerStatus.IMPLEMENTED),
-            ("partially_implemented", AnswerStatus.PARTIALLY_IMPLEMENTED),
-            ("not_started", AnswerStatus.NOT_STARTED),
-        ]
-    }
-
-
-def assessment_progress(assessment: Assessment) -> tuple[list[ReportProgress], Progress]:
-    """Answered / total and counts by status, per report and overall, in two queries."""
+def assessment_progress(assessment: Assessment) -> tuple[list[ReportProgress], StatusCounts]:
+    """Counts by status per report and overall, in two queries."""
     rows = (
         assessment.answers.values("recommendation__section__report_id")
-        .annotate(total=Count("pk"), **status_counts())
+        .annotate(**StatusCounts.expressions())
         .order_by()
     )
-    by_report = {row.pop("recommendation__section__report_id"): Progress(**row) for row in rows}
+    by_report = {row["recommendation__section__report_id"]: row for row in rows}
     reports = Report.objects.filter(pk__in=by_report).order_by("year")
     per_report = [
-        ReportProgress(report=report, progress=by_report[report.pk]) for report in reports
+        ReportProgress(report=report, progress=StatusCounts.of_row(by_report[report.pk]))
+        for report in reports
     ]
-    overall = Progress(
-        **{
-            name: sum(getattr(item.progress, name) for item in per_report)
-            for name in ("total", "implemented", "partially_implemented", "not_started")
-        }
-    )
-    return per_report, overall
+    return per_report, StatusCounts.combined(item.progress for item in per_report)
 
 
 def with_progress(assessments):
-    """Annotate answered / total, counts by status and the last submission time."""
-    answered = ~Q(answers__status=AnswerStatus.NOT_ANSWERED)
+    """Annotate counts by status (`StatusCounts.of_annotated`), answered and total (which
+    the admin filters and sorts on) and the last submission time."""
     last_submission = Submission.objects.filter(assessment=OuterRef("pk")).order_by("-number")
-    return assessments.annotate(
-        total=Count("answers"),
-        answered=Count("answers", filter=answered),
-        **status_counts("answers"),
-        submitted_at=Subquery(last_submission.values("submitted_at")[:1]),
+    return (
+        assessments.annotate(**StatusCounts.expressions("answers"))
+        .annotate(answered=F("implemented") + F("partially_implemented") + F("not_started"))
+        .annotate(
+            total=F("answered") + F("not_answered"),
+            submitted_at=Subquery(last_submission.values("submitted_at")[:1]),
+        )
     )
 
 
@@ -87,7 +56,7 @@ def review_context(assessment: Assessment) -> dict:
     """Everything the secretariat's review page shows, in a fixed number of queries.
 
     `assessment` comes annotated by `with_progress` (the admin's queryset), which gives
-    the page its answered and by-status figures.
+    the page its progress.
     """
     answers = (
         assessment.answers.with_catalogue()
@@ -113,5 +82,6 @@ def review_context(assessment: Assessment) -> dict:
         "comments": list(
             assessment.review_comments.filter(answer=None).select_related("written_by")
         ),
+        "progress": StatusCounts.of_annotated(assessment),
         "status_labels": dict(AnswerStatus.choices),
     }
