@@ -3,6 +3,7 @@
 `admin.site` is this site (accounts.apps.SecretariatAdminConfig).
 """
 
+from csp.decorators import csp_update
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django_otp.admin import OTPAdminSite
 
@@ -17,3 +18,8 @@ class SecretariatAdminSite(OTPAdminSite):
 
     def __init__(self, name="admin"):
         super().__init__(name)
+
+    def admin_view(self, view, cacheable=False):
+        # The admin's jQuery widgets (autocomplete, the two-box selector, calendars)
+        # write inline styles; scripts stay limited to the site's own files.
+        return csp_update({"style-src": ["'unsafe-inline'"]})(super().admin_view(view, cacheable))

@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from . import views
 
-admin.site.site_header = "R2P implementation self-assessment"
-admin.site.site_title = "R2P self-assessment"
-admin.site.index_title = "Secretariat"
+admin.site.site_header = _("R2P implementation self-assessment")
+admin.site.site_title = _("R2P self-assessment")
+admin.site.index_title = _("Secretariat desk")
 
 urlpatterns = [
     path("", views.home, name="home"),

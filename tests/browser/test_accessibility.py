@@ -1,6 +1,7 @@
 """axe-core finds no WCAG 2 A or AA violation on the site's pages."""
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.urls import reverse
 
 from assessments.models import AnswerStatus
@@ -160,4 +161,33 @@ def test_form_errors_are_accessible(
     evidence.fill("Nora's.")
     evidence.press("Tab")
     expect(card.get_by_role("alert")).to_contain_text("Erik's.")
+    assert_accessible(page)
+
+
+ADMIN_PAGES = {
+    "index": lambda a: reverse("admin:index"),
+    "assessments": lambda a: reverse("admin:assessments_assessment_changelist"),
+    "review": lambda a: reverse("admin:assessments_assessment_change", args=[a.pk]),
+    "overview": lambda a: reverse("admin:assessments_overview"),
+    "submissions": lambda a: reverse("admin:assessments_submission_changelist"),
+    "delegation-members": lambda a: reverse("admin:assessments_delegationmember_add"),
+    "cycle": lambda a: reverse("admin:assessments_cycle_change", args=[a.cycle.pk]),
+}
+
+
+@pytest.mark.parametrize("name", ADMIN_PAGES)
+def test_secretariat_desk_page_has_no_accessibility_violations(
+    request, browser_session, axe_available, admin_user, name
+):
+    """The secretariat works in the admin: it is held to the same bar as the site.
+
+    A superuser sees every link of it (live-server tests empty the migrations' groups).
+    """
+    assessment, _first, _user = _submitted(request)
+    url = ADMIN_PAGES[name](assessment)
+    TOTPDevice.objects.create(user=admin_user, name="phone", confirmed=True)
+    page = browser_session(admin_user).page
+    response = page.goto(url)
+    assert response.status == 200, f"{url} answered {response.status}"
+    assert page.url.endswith(url), f"{url} led to {page.url}"
     assert_accessible(page)
