@@ -1,8 +1,8 @@
 """axe-core finds no WCAG 2 A or AA violation on the site's pages."""
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.models import AnswerStatus
 from assessments.review import assessment_return, review_comment_add
