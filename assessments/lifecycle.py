@@ -1,4 +1,5 @@
-"""The assessment's lifecycle: who may edit it, and its transitions between statuses.
+"""The assessment's lifecycle: the lock every write takes, and the transitions between
+statuses. (Who may edit: `Assessment.read_only_reason` and `access.edit_refusal`.)
 
 Two rules keep a submission equal to its snapshot whatever colleagues do meanwhile:
 
@@ -17,6 +18,7 @@ anyway.
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,9 +54,10 @@ def lock_for_editing(assessment: Assessment, growth: Growth | None = None) -> No
         **growth.room_needed(),
     ).update(
         last_activity_at=timezone.now(),
-        evidence_chars=F("evidence_chars") + growth.chars,
-        evidence_lines=F("evidence_lines") + growth.lines,
-        link_count=F("link_count") + growth.links,
+        # Never below zero, should totals written by hand ever be short.
+        evidence_chars=Greatest(F("evidence_chars") + growth.chars, 0),
+        evidence_lines=Greatest(F("evidence_lines") + growth.lines, 0),
+        link_count=Greatest(F("link_count") + growth.links, 0),
     )
     if not locked:
         current = Assessment.objects.select_related("cycle").get(pk=assessment.pk)
