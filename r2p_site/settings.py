@@ -253,6 +253,9 @@ AXES_FAILURE_LIMIT = envint("SIGNIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("SIGNIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Attempts and lockouts are recorded in the database (the admin's sign-in records);
+# verbose mode would also log a banner at every start of every command.
+AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "r2p_site.throttle.client_ip"
 

@@ -23,4 +23,7 @@ urlpatterns = [
         name="admin_password_reset",
     ),
     path("admin/", admin.site.urls),
+    # Browsers ask for it on pages without an icon link (the admin's, files); without
+    # it every such page logged a "Not Found".
+    path("favicon.ico", views.favicon),
 ]

@@ -133,3 +133,11 @@ def test_a_views_own_cache_control_stands(client, secretariat):
     result = client.get(reverse("admin:index"))
     assert "no-cache" in result["Cache-Control"]
     assert "no-store" in result["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_the_site_has_an_icon_so_browsers_stop_asking_for_a_missing_one(client):
+    assert 'rel="icon"' in client.get("/").content.decode()
+    result = client.get("/favicon.ico")
+    assert result.status_code == 301
+    assert result["Location"].endswith("img/favicon.svg")
