@@ -61,7 +61,7 @@ migrations-check: setup
 
 check-deploy: setup
 	DJANGO_ENV=production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') \
-	ALLOWED_HOSTS=r2p.example.org DATABASE_URL=postgres://r2p@localhost/r2p \
+	ALLOWED_HOSTS=r2p.example.org DATABASE_URL=postgres://r2p@localhost/r2p SITE_URL=https://r2p.example.org \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ci:

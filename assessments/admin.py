@@ -17,7 +17,7 @@ from .counts import StatusCounts
 from .exports import csv_response, pdf_zip_response, xlsx_response
 from .forms import ReviewForm
 from .lifecycle import TransitionRefused
-from .models import Assessment, Cycle, DelegationMember, MemberState, Submission
+from .models import Assessment, Cycle, DelegationMember, EmailRecord, MemberState, Submission
 from .overview import SCOPES, cycle_overview
 from .pdf import render_pdf
 from .review import assessment_accept, assessment_return, review_comment_add
@@ -249,6 +249,44 @@ class SubmissionAdmin(admin.ModelAdmin):
             )
         if not (rendered or failed):
             messages.info(request, _("Every selected submission already has its PDF."))
+
+
+@admin.register(EmailRecord)
+class EmailRecordAdmin(admin.ModelAdmin):
+    """Every notice sent to a delegation, and any that could not leave, with the reason."""
+
+    list_display = ["created_at", "kind", "member_state", "key", "sent", "attempts", "error"]
+    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter), "cycle"]
+    list_select_related = ["member_state"]
+    search_fields = ["member_state__name", "subject", "recipients"]
+    readonly_fields = [
+        "kind",
+        "member_state",
+        "cycle",
+        "key",
+        "recipients",
+        "copy_to",
+        "subject",
+        "body_text",
+        "created_at",
+        "sent_at",
+        "attempts",
+        "error",
+    ]
+    exclude = ["body_html"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a record of what was sent
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("sent"), boolean=True, ordering="sent_at")
+    def sent(self, obj):
+        return obj.sent_at is not None
 
 
 @admin.register(Assessment)

@@ -521,3 +521,56 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class EmailKind(models.TextChoices):
+    SUBMITTED = "submitted", _("Submission received")
+    RETURNED = "returned", _("Returned for revision")
+    ACCEPTED = "accepted", _("Accepted")
+    COMMENT = "comment", _("New comment from the secretariat")
+    REMINDER = "reminder", _("Deadline reminder")
+    OVERDUE = "overdue", _("Deadline passed")
+
+
+class EmailRecord(models.Model):
+    """One e-mail the site sends to a delegation: to whom, about what, when it left, or
+    why it did not.
+
+    `key` names the occasion (e.g. "v2" for the second submission, "7" for the reminder
+    seven days ahead), unique per State, cycle and kind, so that a notice prepared twice
+    (a task run twice, the daily job run twice) is sent once.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=EmailKind.choices)
+    member_state = models.ForeignKey(
+        MemberState, on_delete=models.PROTECT, related_name="+", verbose_name=_("Member State")
+    )
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="+", verbose_name=_("cycle")
+    )
+    key = models.CharField(_("occasion"), max_length=100)
+    recipients = models.JSONField(_("to"), default=list)
+    copy_to = models.JSONField(_("copy to"), default=list, blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"))
+    created_at = models.DateTimeField(_("prepared at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("delivery error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member_state", "cycle", "kind", "key"], name="one_email_per_occasion"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=EmailKind.values), name="email_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.member_state} ({self.key})"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from .lifecycle import assessment_transition
 from .models import Answer, Assessment, AssessmentStatus, ReviewComment, StatusChange
+from .notifications import notify_comment, notify_transition
 
 MAX_COMMENT_LENGTH = 5000
 
@@ -27,18 +28,22 @@ def _clean_text(text: str, *, required: bool) -> str:
     return text
 
 
+@transaction.atomic
 def review_comment_add(
     *, assessment: Assessment, text: str, user: AbstractBaseUser, answer: Answer | None = None
 ) -> ReviewComment:
-    """Comment on the assessment or on one of its answers; the delegation sees it."""
+    """Comment on the assessment or on one of its answers; the delegation sees it, and is
+    told by e-mail."""
     if answer is not None and answer.assessment_id != assessment.pk:
         raise ValueError(_("This answer belongs to another assessment."))
-    return ReviewComment.objects.create(
+    comment = ReviewComment.objects.create(
         assessment=assessment,
         answer=answer,
         text=_clean_text(text, required=True),
         written_by=user,
     )
+    notify_comment(comment)
+    return comment
 
 
 @transaction.atomic
@@ -49,13 +54,15 @@ def assessment_return(
     edit the assessment again."""
     text = _clean_text(text, required=True)
     comment = ReviewComment.objects.create(assessment=assessment, text=text, written_by=user)
-    return assessment_transition(
+    change = assessment_transition(
         assessment=assessment,
         to=AssessmentStatus.RETURNED,
         user=user,
         comment=comment,
         seen_submission=seen_submission,
     )
+    notify_transition(change)
+    return change
 
 
 @transaction.atomic
@@ -69,10 +76,12 @@ def assessment_accept(
         if text
         else None
     )
-    return assessment_transition(
+    change = assessment_transition(
         assessment=assessment,
         to=AssessmentStatus.ACCEPTED,
         user=user,
         comment=comment,
         seen_submission=seen_submission,
     )
+    notify_transition(change)
+    return change

@@ -30,6 +30,7 @@ from .models import (
     MemberState,
     Submission,
 )
+from .notifications import notify_submitted
 from .snapshot import build_snapshot
 
 logger = logging.getLogger(__name__)
@@ -351,6 +352,7 @@ def assessment_submit(*, assessment: Assessment, submitted_by: AbstractBaseUser)
     )
     submission.full_clean()
     submission.save()
+    notify_submitted(submission)
     # The document is rendered from the snapshot once the submission is committed, so a
     # failed rendering never undoes a submission (the download renders it then).
     transaction.on_commit(lambda: _store_pdf_after_commit(submission.pk))

@@ -238,6 +238,17 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "no")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "r2p-assessment@localhost")
+# The address that receives a copy of every submission notice (none when empty).
+SECRETARIAT_EMAIL = os.environ.get("SECRETARIAT_EMAIL", "")
+# The site's address, for links in e-mails (no request to take it from).
+SITE_URL = os.environ.get("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
+if PRODUCTION and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL must be the site's https:// address in production.")
+# Days before a cycle's deadline on which States that have not submitted are reminded.
+try:
+    REMINDER_DAYS_BEFORE = [int(day) for day in envlist("REMINDER_DAYS_BEFORE", "14,7,1")]
+except ValueError:
+    raise ImproperlyConfigured("REMINDER_DAYS_BEFORE must be whole numbers, e.g. 14,7,1.") from None
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Site administrators", address) for address in envlist("ADMIN_EMAILS")]
 

@@ -15,8 +15,10 @@ PRODUCTION_ENV = {
     "SECRET_KEY": STRONG_KEY,
     "ALLOWED_HOSTS": "r2p.example.org",
     "DATABASE_URL": "postgres://r2p@localhost:5432/r2p",
+    "SITE_URL": "https://r2p.example.org",
 }
 OUR_VARIABLES = {
+    "SITE_URL",
     "DJANGO_ENV",
     "SECRET_KEY",
     "DEBUG",

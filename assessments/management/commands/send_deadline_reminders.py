@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from assessments.notifications import deadline_reminders, emails_send_unsent
+
+
+class Command(BaseCommand):
+    help = (
+        "The daily job of a cycle: remind the States that have not submitted (some days "
+        "before the deadline, then once it has passed), and send again every notice that "
+        "could not leave. Running it twice a day sends nothing twice."
+    )
+
+    def handle(self, *args, **options):
+        prepared = deadline_reminders(today=timezone.now().date())
+        sent, failed = emails_send_unsent()
+        self.stdout.write(f"reminders prepared {prepared}; sent {sent}; still failing {failed}")

@@ -1,0 +1,239 @@
+"""The e-mails a cycle needs: prepared once per occasion, recorded, then sent.
+
+A notice is rendered and recorded (`EmailRecord`) in the transaction of the act it
+reports, and sent once that transaction commits, so that a refused act sends nothing
+and a sent notice always has its record. Sending records its outcome: the
+secretariat sees every notice, and any delivery error, in the admin. These notices are
+mandatory for a cycle, so none carries an unsubscribe link.
+"""
+
+import logging
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    Assessment,
+    Cycle,
+    DelegationMember,
+    DelegationRole,
+    EmailKind,
+    EmailRecord,
+    MemberState,
+    ReviewComment,
+    StatusChange,
+    Submission,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _addresses(member_state: MemberState, *, focal_points_only: bool = False) -> list[str]:
+    members = DelegationMember.objects.filter(
+        member_state=member_state, user__is_active=True
+    ).exclude(user__email="")
+    if focal_points_only:
+        members = members.filter(role=DelegationRole.FOCAL_POINT)
+    return sorted(members.values_list("user__email", flat=True))
+
+
+def _site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def email_prepare(
+    *,
+    kind: str,
+    member_state: MemberState,
+    cycle: Cycle,
+    key: str,
+    context: dict,
+    focal_points_only: bool = False,
+    copy_to: list[str] | None = None,
+) -> EmailRecord | None:
+    """Record the notice for this occasion and send it after commit; None if it was
+    prepared before (the occasion already has its notice)."""
+    if EmailRecord.objects.filter(
+        member_state=member_state, cycle=cycle, kind=kind, key=key
+    ).exists():
+        return None
+    context = {
+        **context,
+        "member_state": member_state,
+        "cycle": cycle,
+        "site_url": settings.SITE_URL.rstrip("/"),
+    }
+    recipients = _addresses(member_state, focal_points_only=focal_points_only)
+    record = EmailRecord(
+        kind=kind,
+        member_state=member_state,
+        cycle=cycle,
+        key=key,
+        recipients=recipients,
+        copy_to=copy_to or [],
+        subject=" ".join(render_to_string(f"emails/{kind}_subject.txt", context).split()),
+        body_text=render_to_string(f"emails/{kind}.txt", context),
+        body_html=render_to_string(f"emails/{kind}.html", context),
+    )
+    if not recipients:
+        record.error = _(
+            "Not sent: no member of the delegation of %(state)s has an e-mail address on record."
+        ) % {"state": member_state}
+    try:
+        with transaction.atomic():
+            record.save()
+    except Exception:  # the same occasion, recorded meanwhile by a concurrent act
+        if EmailRecord.objects.filter(
+            member_state=member_state, cycle=cycle, kind=kind, key=key
+        ).exists():
+            return None
+        raise
+    if recipients:
+        transaction.on_commit(lambda: email_send(record_pk=record.pk))
+    return record
+
+
+def email_send(*, record_pk: int) -> EmailRecord:
+    """Send a recorded notice unless it was sent already; record the outcome.
+
+    The row is locked while sending, so the same notice sent twice at once (a task run
+    twice) leaves once.
+    """
+    with transaction.atomic():
+        record = EmailRecord.objects.select_for_update().get(pk=record_pk)
+        if record.sent_at is not None or not record.recipients:
+            return record
+        message = EmailMultiAlternatives(
+            subject=record.subject,
+            body=record.body_text,
+            to=record.recipients,
+            cc=record.copy_to,
+        )
+        message.attach_alternative(record.body_html, "text/html")
+        record.attempts += 1
+        try:
+            message.send()
+        except Exception as error:
+            logger.warning("E-mail %s could not be sent: %s", record.pk, error)
+            record.error = f"{type(error).__name__}: {error}"[:2000]
+        else:
+            record.sent_at = timezone.now()
+            record.error = ""
+        record.save(update_fields=["attempts", "sent_at", "error"])
+    return record
+
+
+def emails_send_unsent() -> tuple[int, int]:
+    """Try again every notice that has recipients and has not left; (sent, failed)."""
+    sent = failed = 0
+    for pk in (
+        EmailRecord.objects.filter(sent_at=None).exclude(recipients=[]).values_list("pk", flat=True)
+    ):
+        if email_send(record_pk=pk).sent_at:
+            sent += 1
+        else:
+            failed += 1
+    return sent, failed
+
+
+def _assessment_url(assessment: Assessment) -> str:
+    return _site_url(assessment.get_absolute_url())
+
+
+def notify_submitted(submission: Submission) -> EmailRecord | None:
+    """To the focal point, a copy to the secretariat: the submission is received."""
+    assessment = submission.assessment
+    copy = [settings.SECRETARIAT_EMAIL] if settings.SECRETARIAT_EMAIL else []
+    return email_prepare(
+        kind=EmailKind.SUBMITTED,
+        member_state=assessment.member_state,
+        cycle=assessment.cycle,
+        key=f"v{submission.number}",
+        focal_points_only=True,
+        copy_to=copy,
+        context={
+            "submission": submission,
+            "url": _site_url(
+                reverse("assessments:submission_detail", args=[assessment.pk, submission.number])
+            ),
+        },
+    )
+
+
+def notify_transition(change: StatusChange) -> EmailRecord | None:
+    """To the delegation: its assessment was returned (with the comment) or accepted."""
+    assessment = change.assessment
+    kind = EmailKind.RETURNED if change.to_status == "returned" else EmailKind.ACCEPTED
+    return email_prepare(
+        kind=kind,
+        member_state=assessment.member_state,
+        cycle=assessment.cycle,
+        key=f"change-{change.pk}",
+        context={
+            "comment": change.comment.text if change.comment else "",
+            "url": _assessment_url(assessment),
+        },
+    )
+
+
+def notify_comment(comment: ReviewComment) -> EmailRecord | None:
+    """To the delegation: the secretariat commented on the assessment or an answer."""
+    assessment = comment.assessment
+    return email_prepare(
+        kind=EmailKind.COMMENT,
+        member_state=assessment.member_state,
+        cycle=assessment.cycle,
+        key=f"comment-{comment.pk}",
+        context={
+            "comment": comment.text,
+            "code": comment.answer.recommendation.code if comment.answer_id else "",
+            "url": _assessment_url(assessment),
+        },
+    )
+
+
+def deadline_reminders(*, today: date) -> int:
+    """Remind every State of an open cycle that has not submitted: some days before the
+    deadline (settings.REMINDER_DAYS_BEFORE), then once it has passed. Run daily; a
+    second run the same day prepares nothing new. Returns the notices prepared."""
+    prepared = 0
+    for cycle in Cycle.objects.filter(is_open=True):
+        days_left = (cycle.deadline - today).days
+        if days_left in settings.REMINDER_DAYS_BEFORE:
+            kind, key = EmailKind.REMINDER, f"{days_left}-days"
+        elif days_left < 0:
+            kind, key = EmailKind.OVERDUE, "overdue"
+        else:
+            continue
+        done = set(
+            Assessment.objects.filter(
+                cycle=cycle, status__in=["submitted", "accepted"]
+            ).values_list("member_state_id", flat=True)
+        )
+        assessments = {
+            assessment.member_state_id: assessment
+            for assessment in Assessment.objects.filter(cycle=cycle)
+        }
+        # A State with nobody on record gets a record saying so: the chasing desk shows it.
+        for state in MemberState.objects.exclude(pk__in=done):
+            assessment = assessments.get(state.pk)
+            record = email_prepare(
+                kind=kind,
+                member_state=state,
+                cycle=cycle,
+                key=key,
+                context={
+                    "days_left": days_left,
+                    "url": _assessment_url(assessment)
+                    if assessment
+                    else _site_url(reverse("assessments:home")),
+                },
+            )
+            prepared += record is not None
+    return prepared

@@ -1,0 +1,173 @@
+"""The e-mails of a cycle: who gets what, recorded once per occasion, faults recorded."""
+
+import datetime
+import io
+from smtplib import SMTPRecipientsRefused
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from assessments.models import EmailKind, EmailRecord
+from assessments.notifications import deadline_reminders, email_send, emails_send_unsent
+from assessments.review import assessment_accept, assessment_return, review_comment_add
+from assessments.services import assessment_submit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _addresses(settings, delegate_norway, editor_norway):
+    settings.SECRETARIAT_EMAIL = "desk@un.example"
+    settings.SITE_URL = "https://r2p.example.org"
+    delegate_norway.email, editor_norway.email = "nora@mfa.example", "erik@mfa.example"
+    delegate_norway.save()
+    editor_norway.save()
+
+
+@pytest.fixture
+def submitted(norway_assessment, delegate_norway, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    return norway_assessment
+
+
+def test_a_submission_is_acknowledged_to_the_focal_point_with_a_copy_to_the_secretariat(
+    submitted,
+):
+    (message,) = mail.outbox
+    assert message.to == ["nora@mfa.example"]
+    assert message.cc == ["desk@un.example"]
+    assert message.subject == "Received: the self-assessment of Norway, version 1"
+    assert "https://r2p.example.org/assessments/" in message.body
+    assert "cannot be unsubscribed" in message.body
+    html, mime = message.alternatives[0]
+    assert mime == "text/html" and "<a href=" in html
+    record = EmailRecord.objects.get()
+    assert (record.kind, record.key, record.attempts, record.error) == ("submitted", "v1", 1, "")
+    assert record.sent_at is not None
+
+
+def test_a_return_tells_the_whole_delegation_with_the_comment_escaped_only_in_html(
+    submitted, secretariat, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_return(
+            assessment=submitted,
+            user=secretariat,
+            seen_submission=1,
+            text="Cite the law <No. 12> & its decree.",
+        )
+    (message,) = mail.outbox
+    assert sorted(message.to) == ["erik@mfa.example", "nora@mfa.example"]
+    assert "Cite the law <No. 12> & its decree." in message.body
+    assert "Cite the law &lt;No. 12&gt; &amp; its decree." in message.alternatives[0][0]
+
+
+def test_acceptance_and_comments_are_told_once_each(
+    submitted, secretariat, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        review_comment_add(assessment=submitted, text="Thank you.", user=secretariat)
+        assessment_accept(assessment=submitted, user=secretariat, seen_submission=1)
+    assert [m.subject.split(":")[0] for m in mail.outbox] == [
+        "A comment from the secretariat on the self-assessment of Norway",
+        "Accepted",
+    ]
+    assert EmailRecord.objects.count() == 3  # with the submission's
+
+
+def test_a_refused_act_sends_nothing(submitted, secretariat, django_capture_on_commit_callbacks):
+    from assessments.lifecycle import TransitionRefused
+
+    mail.outbox.clear()
+    with pytest.raises(TransitionRefused), django_capture_on_commit_callbacks(execute=True):
+        assessment_accept(assessment=submitted, user=secretariat, seen_submission=7)
+    assert mail.outbox == []
+    assert not EmailRecord.objects.filter(kind=EmailKind.ACCEPTED).exists()
+
+
+def test_a_refusing_mail_server_is_recorded_and_the_notice_sent_later(
+    monkeypatch, norway_assessment, delegate_norway, django_capture_on_commit_callbacks
+):
+    def refuse(self, messages):
+        raise SMTPRecipientsRefused({"nora@mfa.example": (550, b"mailbox unavailable")})
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    record = EmailRecord.objects.get()
+    assert record.sent_at is None
+    assert "SMTPRecipientsRefused" in record.error
+    monkeypatch.undo()
+
+    assert emails_send_unsent() == (1, 0)
+    record.refresh_from_db()
+    assert record.sent_at is not None and record.error == ""
+    assert len(mail.outbox) == 1
+
+
+def test_a_notice_sent_twice_leaves_once(submitted):
+    record = EmailRecord.objects.get()
+    email_send(record_pk=record.pk)
+    email_send(record_pk=record.pk)
+    assert len(mail.outbox) == 1
+    record.refresh_from_db()
+    assert record.attempts == 1
+
+
+def test_reminders_go_on_their_days_once_and_say_so_for_a_state_with_nobody_to_tell(
+    cycle, norway_assessment, kenya, settings, django_capture_on_commit_callbacks
+):
+    settings.REMINDER_DAYS_BEFORE = [7]
+    deadline = cycle.deadline
+
+    assert deadline_reminders(today=deadline - datetime.timedelta(days=6)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        first = deadline_reminders(today=deadline - datetime.timedelta(days=7))
+        again = deadline_reminders(today=deadline - datetime.timedelta(days=7))
+
+    assert again == 0
+    norway = EmailRecord.objects.get(member_state__iso3="NOR", kind=EmailKind.REMINDER)
+    assert norway.sent_at is not None and norway.key == "7-days"
+    assert "due in 7 days" in norway.subject
+    nobody = EmailRecord.objects.get(member_state=kenya, kind=EmailKind.REMINDER)
+    assert nobody.sent_at is None
+    assert "no member of the delegation of Kenya has an e-mail address" in nobody.error
+    assert first == EmailRecord.objects.filter(kind=EmailKind.REMINDER).count()
+
+    deadline_reminders(today=deadline + datetime.timedelta(days=1))
+    overdue = EmailRecord.objects.get(member_state__iso3="NOR", kind=EmailKind.OVERDUE)
+    assert "has passed" in overdue.subject
+
+
+def test_a_state_that_submitted_is_not_reminded(submitted, settings):
+    settings.REMINDER_DAYS_BEFORE = [7]
+    deadline_reminders(today=submitted.cycle.deadline - datetime.timedelta(days=7))
+    assert not EmailRecord.objects.filter(
+        member_state=submitted.member_state, kind=EmailKind.REMINDER
+    ).exists()
+
+
+def test_the_daily_job_reminds_and_retries(cycle, norway_assessment, settings, monkeypatch):
+    settings.REMINDER_DAYS_BEFORE = [7]
+    today = cycle.deadline - datetime.timedelta(days=7)
+    monkeypatch.setattr(
+        "django.utils.timezone.now",
+        lambda: datetime.datetime.combine(today, datetime.time(6), tzinfo=datetime.UTC),
+    )
+    output = io.StringIO()
+    call_command("send_deadline_reminders", stdout=output)
+    assert "reminders prepared" in output.getvalue()
+    assert [m.to for m in mail.outbox] == [["erik@mfa.example", "nora@mfa.example"]]
+
+
+def test_the_secretariat_reads_every_notice_in_the_admin(client, secretariat, submitted):
+    from django.urls import reverse
+
+    client.force_login(secretariat)
+    page = client.get(reverse("admin:assessments_emailrecord_changelist")).content.decode()
+    assert "Submission received" in page
+    assert "Norway" in page
