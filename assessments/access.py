@@ -10,7 +10,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from .models import Answer, Assessment, Attachment, DelegationMember, Submission
+from .models import (
+    Answer,
+    Assessment,
+    Attachment,
+    DelegationMember,
+    ReviewComment,
+    Submission,
+)
 from .roles import may_be_delegate
 
 
@@ -152,3 +159,12 @@ def get_attachment_for_user(request, pk: int) -> Attachment:
         pk=pk,
         answer__assessment__in=_readable_assessments(request.user),
     )
+
+
+def get_own_comment(request, pk: int, comment_pk: int) -> ReviewComment:
+    """A secretariat comment on the user's own State's assessment `pk`, for its delegation
+    to reply to or mark addressed; 404 for anyone else, the secretariat included."""
+    assessment = _own_assessment(request, pk)
+    comment = get_object_or_404(ReviewComment, pk=comment_pk, assessment=assessment)
+    comment.assessment = assessment
+    return comment

@@ -20,7 +20,7 @@ from .lifecycle import TransitionRefused
 from .models import Assessment, Cycle, DelegationMember, EmailRecord, MemberState, Submission
 from .overview import SCOPES, cycle_overview
 from .pdf import render_pdf
-from .review import assessment_accept, assessment_return, review_comment_add
+from .review import assessment_accept, assessment_return, clean_comment, review_comment_add
 from .roles import may_be_delegate
 from .selectors import review_context, with_progress
 from .services import PdfNotReady, answers_sync_open_cycles, submission_store_pdf
@@ -390,7 +390,13 @@ class AssessmentAdmin(admin.ModelAdmin):
         if request.method == "POST":
             form = ReviewForm(request.POST)
             if form.is_valid():
-                self._review_action(request, assessment, form.cleaned_data)
+                data = form.cleaned_data
+                if data["action"] in ("return", "accept") and not data["confirmed"]:
+                    confirmation = self._confirmation(request, assessment, data)
+                    if confirmation is not None:
+                        return confirmation
+                else:
+                    self._review_action(request, assessment, data)
             else:
                 for field, errors in form.errors.items():
                     label = form[field].label if field in form.fields else ""
@@ -401,9 +407,47 @@ class AssessmentAdmin(admin.ModelAdmin):
             "admin/assessments/assessment/review.html",
             {
                 **self.admin_site.each_context(request),
-                **review_context(assessment),
+                **review_context(assessment, show=request.GET.get("show", "")),
                 "opts": self.model._meta,
                 "title": _("Review: %(assessment)s") % {"assessment": assessment},
+            },
+        )
+
+    def _confirmation(self, request, assessment, data):
+        """The step between the button and the transition: what happens next, and a
+        Confirm button tied to the version the reviewer saw. A comment a return cannot
+        go without is asked for before, not after, confirming."""
+        returning = data["action"] == "return"
+        try:
+            text = clean_comment(data["text"], required=returning)
+        except ValueError as error:
+            messages.error(request, str(error))
+            return None
+        number = data["submission"]
+        if returning:
+            title = _("Return version %(number)s for revision?") % {"number": number}
+            consequence = _(
+                "The delegation will be able to edit the assessment again and will see your "
+                "comment. It comes back to you when the delegation submits a new version."
+            )
+        else:
+            title = _("Accept version %(number)s?") % {"number": number}
+            consequence = _(
+                "The assessment becomes final: the delegation can no longer change it. "
+                "Version %(number)s and its PDF stay as they were submitted."
+            ) % {"number": number}
+        return render(
+            request,
+            "admin/assessments/assessment/review_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "assessment": assessment,
+                "title": title,
+                "consequence": consequence,
+                "action": data["action"],
+                "text": text,
+                "number": number,
             },
         )
 

@@ -244,6 +244,8 @@ class ReviewForm(forms.Form):
     answer = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # The version the reviewer had before them: return and accept act on it only.
     submission = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # Return and accept act once the reviewer has read what happens next and confirmed.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
@@ -253,3 +255,13 @@ class ReviewForm(forms.Form):
                 code="no_version",
             )
         return data
+
+
+class CommentReplyForm(forms.Form):
+    """The delegation's reply to a secretariat comment."""
+
+    text = TextField(
+        label=_("Your reply"),
+        max_length=MAX_COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -476,11 +476,54 @@ class ReviewComment(models.Model):
         related_name="+",
         verbose_name=_("written by"),
     )
+    # The delegation says the comment has been dealt with; the secretariat sees who and when.
+    addressed_at = models.DateTimeField(_("addressed at"), null=True, blank=True)
+    addressed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("addressed by"),
+    )
 
     class Meta:
         ordering = ["written_at", "pk"]
         verbose_name = _("review comment")
         verbose_name_plural = _("review comments")
+
+    def __str__(self):
+        return self.text[:60]
+
+    @property
+    def is_addressed(self) -> bool:
+        return self.addressed_at is not None
+
+
+class CommentReply(models.Model):
+    """The delegation's reply to a secretariat comment; the secretariat sees it on the review
+    page. Replies hang from the comment, never from each other: a comment and its answers."""
+
+    comment = models.ForeignKey(
+        ReviewComment,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        verbose_name=_("comment"),
+    )
+    text = models.TextField(_("reply"), max_length=5000)
+    written_at = models.DateTimeField(_("written at"), default=timezone.now)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+        verbose_name = _("reply to a comment")
+        verbose_name_plural = _("replies to comments")
 
     def __str__(self):
         return self.text[:60]

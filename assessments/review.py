@@ -17,7 +17,8 @@ from .notifications import notify_comment, notify_transition
 MAX_COMMENT_LENGTH = 5000
 
 
-def _clean_text(text: str, *, required: bool) -> str:
+def clean_comment(text: str, *, required: bool) -> str:
+    """A comment or a reply as stored; a ValueError says what is wrong with it."""
     text = (text or "").strip()
     if required and not text:
         raise ValueError(_("Write a comment: the delegation needs to know what to revise."))
@@ -39,7 +40,7 @@ def review_comment_add(
     comment = ReviewComment.objects.create(
         assessment=assessment,
         answer=answer,
-        text=_clean_text(text, required=True),
+        text=clean_comment(text, required=True),
         written_by=user,
     )
     notify_comment(comment)
@@ -52,7 +53,7 @@ def assessment_return(
 ) -> StatusChange:
     """Send the submitted version the reviewer saw back to the delegation, which may then
     edit the assessment again."""
-    text = _clean_text(text, required=True)
+    text = clean_comment(text, required=True)
     comment = ReviewComment.objects.create(assessment=assessment, text=text, written_by=user)
     change = assessment_transition(
         assessment=assessment,
@@ -70,7 +71,7 @@ def assessment_accept(
     *, assessment: Assessment, user: AbstractBaseUser, seen_submission: int, text: str = ""
 ) -> StatusChange:
     """Accept the submitted version the reviewer saw; it stays read-only for the delegation."""
-    text = _clean_text(text, required=False)
+    text = clean_comment(text, required=False)
     comment = (
         ReviewComment.objects.create(assessment=assessment, text=text, written_by=user)
         if text

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import answers, assessment, attachments, documents, submission
+from .views import answers, assessment, attachments, comments, documents, submission
 
 app_name = "assessments"
 
@@ -29,6 +29,16 @@ urlpatterns = [
         "attachments/<int:pk>/delete/",
         attachments.attachment_delete,
         name="attachment_delete",
+    ),
+    path(
+        "<int:pk>/comments/<int:comment_pk>/reply/",
+        comments.comment_reply,
+        name="comment_reply",
+    ),
+    path(
+        "<int:pk>/comments/<int:comment_pk>/addressed/",
+        comments.comment_addressed,
+        name="comment_addressed",
     ),
     path("<int:pk>/submit/", submission.assessment_submit_view, name="assessment_submit"),
     path(

@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from ..access import delegation_of, get_assessment_for_user, may_edit
+from ..access import delegation_of, delegation_refusal, get_assessment_for_user, may_edit
 from ..forms import StartAssessmentForm
-from ..models import Assessment, Cycle
+from ..models import Assessment, CommentReply, Cycle
 from ..selectors import assessment_progress
 from ..services import assessment_start, previous_assessment
 
@@ -79,7 +80,11 @@ def assessment_detail(request, pk: int):
             "editable": may_edit(request.user, assessment),
             "read_only": assessment.read_only_reason(),
             "review_comments": assessment.review_comments.select_related(
-                "written_by", "answer__recommendation__section__report"
+                "written_by", "addressed_by", "answer__recommendation__section__report"
+            ).prefetch_related(
+                Prefetch("replies", queryset=CommentReply.objects.select_related("written_by"))
             ),
+            # Only the State's own delegation replies; the secretariat reads here.
+            "may_reply": not delegation_refusal(request.user, assessment),
         },
     )

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from assessments.review import review_comment_add
 from assessments.services import assessment_submit
 
 pytestmark = pytest.mark.django_db
@@ -41,19 +42,26 @@ def norway_urls(assessment, response, attachment):
             reverse("assessments:attachment_upload", args=[a, r]),
             reverse("assessments:attachment_delete", args=[attachment.pk]),
             reverse("assessments:assessment_submit", args=[a]),
+            *(
+                reverse(f"assessments:{name}", args=[a, comment.pk])
+                for comment in assessment.review_comments.all()
+                for name in ("comment_reply", "comment_addressed")
+            ),
         ],
     }
 
 
 def test_every_url_of_another_states_assessment_answers_404(
-    client, norway_objects, delegate_kenya, kenya_assessment, delegate_norway
+    client, norway_objects, delegate_kenya, kenya_assessment, delegate_norway, secretariat
 ):
     assessment, response, attachment = norway_objects
     assessment_submit(assessment=assessment, submitted_by=delegate_norway)
+    review_comment_add(assessment=assessment, answer=response, text="Cite it.", user=secretariat)
     assessment.status = "returned"
     assessment.save()
     client.force_login(delegate_kenya)
     urls = norway_urls(assessment, response, attachment)
+    assert len(urls["post"]) == 6
 
     for url in urls["get"]:
         assert client.get(url).status_code == 404, url
@@ -64,6 +72,8 @@ def test_every_url_of_another_states_assessment_answers_404(
     assert response.version == 0
     assert response.attachments.count() == 1
     assert assessment.submissions.count() == 1
+    assert not assessment.review_comments.get().replies.exists()
+    assert not assessment.review_comments.filter(addressed_at__isnull=False).exists()
 
 
 def test_an_answer_of_another_state_under_ones_own_assessment_answers_404(

@@ -113,9 +113,16 @@ def test_returned_commented_resubmitted_then_accepted(
         review_url(submitted),
         {"action": "comment", "answer": first_answer.pk, "text": "Cite the law."},
     )
-    client.post(
+    asked = client.post(
         review_url(submitted),
         {"action": "return", "text": "Please complete 2014.", "submission": 1},
+    ).content.decode()
+    assert "will be able to edit the assessment again and will see your comment" in asked
+    submitted.refresh_from_db()
+    assert submitted.status == AssessmentStatus.SUBMITTED  # not before it is confirmed
+    client.post(
+        review_url(submitted),
+        {"action": "return", "text": "Please complete 2014.", "submission": 1, "confirmed": "1"},
     )
     submitted.refresh_from_db()
     assert submitted.status == AssessmentStatus.RETURNED
@@ -144,7 +151,9 @@ def test_returned_commented_resubmitted_then_accepted(
     assert submitted.submissions.count() == 2
 
     client.force_login(secretariat)
-    client.post(review_url(submitted), {"action": "accept", "text": "", "submission": 2})
+    client.post(
+        review_url(submitted), {"action": "accept", "text": "", "submission": 2, "confirmed": "1"}
+    )
     submitted.refresh_from_db()
     assert submitted.status == AssessmentStatus.ACCEPTED
     assert list(submitted.status_changes.values_list("to_status", flat=True)) == [
@@ -406,7 +415,9 @@ def test_an_accept_of_a_version_older_than_the_latest_is_refused_and_names_it(
     client.force_login(secretariat)
 
     page = client.post(
-        review_url(submitted), {"action": "accept", "text": "", "submission": 1}, follow=True
+        review_url(submitted),
+        {"action": "accept", "text": "", "submission": 1, "confirmed": "1"},
+        follow=True,
     ).content.decode()
 
     assert "Version 2 was submitted after the version 1 you reviewed" in page

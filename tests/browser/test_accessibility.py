@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from assessments.comments import comment_mark_addressed, comment_reply_add
 from assessments.models import AnswerStatus
 from assessments.review import assessment_return, review_comment_add
 from assessments.services import AnswerContent, answer_save, assessment_submit
@@ -191,3 +192,39 @@ def test_secretariat_desk_page_has_no_accessibility_violations(
     assert response.status == 200, f"{url} answered {response.status}"
     assert page.url.endswith(url), f"{url} led to {page.url}"
     assert_accessible(page)
+
+
+def test_the_review_of_a_resubmission_and_its_confirmation_are_accessible(
+    request, browser_session, axe_available, admin_user
+):
+    """What changed, a reply and an addressed comment, a filter, and the confirmation step."""
+    assessment, first, user = _returned(request)
+    comment = assessment.review_comments.get(answer=first)
+    comment_reply_add(comment=comment, user=user, text="Law 12/2021 is cited now.")
+    comment_mark_addressed(comment=comment, user=user)
+    first.refresh_from_db()
+    answer_save(
+        answer=first,
+        content=AnswerContent(
+            status=AnswerStatus.PARTIALLY_IMPLEMENTED, evidence="Law 12/2021.", links=[]
+        ),
+        base_version=first.version,
+        user=user,
+    )
+    assessment_submit(assessment=assessment, submitted_by=user)
+    TOTPDevice.objects.create(user=admin_user, name="phone", confirmed=True)
+    url = reverse("admin:assessments_assessment_change", args=[assessment.pk])
+    page = browser_session(admin_user).page
+
+    page.goto(url)
+    expect(page.get_by_role("heading", name="1 answer changed since version 1")).to_be_visible()
+    assert_accessible(page)
+    page.goto(url + "?show=changed")
+    expect(page.get_by_text("Changed (1)")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Accept version 2").click()
+    expect(page.get_by_text("The assessment becomes final")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm: accept version 2").click()
+    expect(page.get_by_text("The assessment is accepted.")).to_be_visible()
