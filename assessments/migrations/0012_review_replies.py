@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0010_evidence_totals'),
+        ("assessments", "0011_email_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
