@@ -1,13 +1,17 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from assessments.admin import DelegationMemberInline
+from assessments.models import DelegationRole
 from assessments.roles import DELEGATE_CANDIDATES
 
-from .models import User
+from . import invitations
+from .models import Invitation, MembershipChange, User
 
 
 class SuperuserManagesMixin:
@@ -37,6 +41,10 @@ class UserAdmin(SuperuserManagesMixin, BaseUserAdmin):
     """
 
     inlines = [DelegationMemberInline]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        (_("Two-factor sign-in"), {"fields": ["two_factor_required"]}),
+    ]
     list_display = ["username", "first_name", "last_name", "email", "is_staff", "delegation"]
     list_select_related = ["delegation_membership__member_state"]
 
@@ -77,3 +85,120 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class GroupAdmin(SuperuserManagesMixin, BaseGroupAdmin):
     """A group's permissions are powers: only superusers change them."""
+
+
+class InvitationForm(forms.ModelForm):
+    """The secretariat invites a State's focal point; the rules are the service's own."""
+
+    class Meta:
+        model = Invitation
+        fields = ["email", "member_state"]
+
+    invited_by = None  # Set per request by InvitationAdmin.get_form.
+
+    def clean(self):
+        cleaned_data = super().clean()
+        email, member_state = cleaned_data.get("email"), cleaned_data.get("member_state")
+        if email and member_state:
+            refusal = invitations.invitation_refusal(
+                email=User.objects.normalize_email(email),
+                member_state=member_state,
+                role=DelegationRole.FOCAL_POINT,
+                invited_by=self.invited_by,
+            )
+            if refusal:
+                raise forms.ValidationError(refusal)
+        return cleaned_data
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """The secretariat invites focal points and revokes invitations; nothing else changes.
+
+    The link's token is never shown: only its hash is stored, and the e-mail carries it.
+    """
+
+    form = InvitationForm
+    list_display = ["email", "member_state", "role", "status", "invited_by", "expires_at"]
+    list_filter = ["role", "member_state__regional_group"]
+    list_select_related = ["member_state", "invited_by"]
+    search_fields = ["email", "member_state__name"]
+    autocomplete_fields = ["member_state"]
+    actions = ["revoke"]
+    readonly_fields = [
+        "email",
+        "member_state",
+        "role",
+        "status",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_user",
+        "revoked_at",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def get_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else ["email", "member_state"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None:
+            return form
+        return type(form.__name__, (form,), {"invited_by": request.user})
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_revoke_permission(self, request):
+        # Revoking makes a link unusable, which is part of inviting, not a change.
+        return self.has_add_permission(request)
+
+    def save_model(self, request, obj, form, change):
+        # The form checked the rules; the service creates, records and e-mails.
+        created = invitations.invitation_create(
+            email=form.cleaned_data["email"],
+            member_state=form.cleaned_data["member_state"],
+            role=DelegationRole.FOCAL_POINT,
+            invited_by=request.user,
+            base_url=request.build_absolute_uri("/"),
+        )
+        obj.pk, obj.role = created.pk, created.role
+
+    @admin.action(description=_("Revoke the selected invitations"), permissions=["revoke"])
+    def revoke(self, request, queryset):
+        revoked = sum(
+            invitations.invitation_revoke(invitation=invitation, revoked_by=request.user)
+            for invitation in queryset.select_related("member_state")
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d invitation revoked.", "%(count)d invitations revoked.", revoked)
+            % {"count": revoked},
+        )
+
+
+@admin.register(MembershipChange)
+class MembershipChangeAdmin(admin.ModelAdmin):
+    """The log of delegation membership changes: read-only, for everyone."""
+
+    list_display = ["created_at", "member_state", "action", "role", "subject", "actor_name"]
+    list_filter = ["action", "member_state__regional_group"]
+    list_select_related = ["member_state"]
+    search_fields = ["member_state__name", "subject", "actor_name"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,5 +1,12 @@
+from datetime import datetime
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from assessments.models import DelegationRole
 
 
 class User(AbstractUser):
@@ -9,9 +16,152 @@ class User(AbstractUser):
     swapping the user model.
     """
 
+    # Set for focal points who joined by invitation or took the role over: they
+    # answer for a State, so their account needs a second factor like staff.
+    two_factor_required = models.BooleanField(_("two-factor sign-in required"), default=False)
+
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self, now: datetime | None = None):
+        """Neither accepted nor revoked, and not expired yet."""
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now or timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """An e-mailed, one-time, expiring link to create an account in a State's delegation.
+
+    Only the SHA-256 of the link's token is stored: a copy of the database holds no
+    link that still works.
+    """
+
+    email = models.EmailField(_("e-mail address"))
+    member_state = models.ForeignKey(
+        "assessments.MemberState",
+        on_delete=models.PROTECT,
+        related_name="invitations",
+        verbose_name=_("Member State"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=DelegationRole.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account created"),
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=DelegationRole.values),
+                name="invitation_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(revoked_at__isnull=True),
+                name="invitation_not_both_accepted_and_revoked",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} ({self.member_state}, {self.get_role_display()})"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return _("accepted")
+        if self.revoked_at:
+            return _("revoked")
+        if self.expires_at <= timezone.now():
+            return _("expired")
+        return _("pending")
+
+    def is_usable(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+
+class MembershipAction(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+    INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
+    UNUSABLE_LINK_OPENED = "unusable_link_opened", _("Expired or used link opened")
+    MEMBER_REMOVED = "member_removed", _("Member removed")
+    FOCAL_POINT_HANDED_OVER = "focal_point_handed_over", _("Focal point role handed over")
+
+
+class MembershipChange(models.Model):
+    """One change to a delegation's membership: who did what, to whom, and when."""
+
+    member_state = models.ForeignKey(
+        "assessments.MemberState",
+        on_delete=models.PROTECT,
+        related_name="membership_changes",
+        verbose_name=_("Member State"),
+    )
+    action = models.CharField(_("action"), max_length=30, choices=MembershipAction.choices)
+    # Empty when nobody was signed in (a link opened by whoever holds it).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    # Names kept as text: the record outlives the account or the invitation.
+    actor_name = models.CharField(_("by (name)"), max_length=300, blank=True)
+    subject = models.CharField(_("concerning"), max_length=300)
+    role = models.CharField(_("role"), max_length=20, choices=DelegationRole.choices, blank=True)
+    invitation = models.ForeignKey(
+        Invitation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("invitation"),
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("delegation membership change")
+        verbose_name_plural = _("delegation membership changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=MembershipAction.values),
+                name="membership_change_action_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member_state}: {self.get_action_display()} ({self.subject})"

@@ -35,8 +35,9 @@ def has_two_factor(user) -> bool:
 
 
 def is_required(user) -> bool:
-    """Secretariat staff and superusers may not sign in without a second factor."""
-    return user.is_staff or user.is_superuser
+    """Secretariat staff, superusers and invited or appointed focal points may not sign
+    in without a second factor."""
+    return user.is_staff or user.is_superuser or user.two_factor_required
 
 
 def new_totp_key() -> str:

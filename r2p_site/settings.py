@@ -257,6 +257,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
 # Signed out after this long without a request; the page warns a few minutes before.
 SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_MINUTES", 30) * 60
+# How long an e-mailed invitation to join a delegation stays valid.
+INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", 7)
 
 # Sign-in throttling (django-axes): failures count per username AND address
 # together, so one person's typos do not lock out a mission sharing one address.

@@ -31,6 +31,10 @@ SECRETARIAT_MAY = {
     "auth.group": set(),
     "accounts.user": {"view"},
     "accounts.user/assessments.delegationmember": {"view"},
+    # Inviting a focal point (revoking is part of it); the invitation is never edited.
+    "accounts.invitation": {"add", "view"},
+    # The log of membership changes is a record: read-only for everyone.
+    "accounts.membershipchange": {"view"},
     "assessments.cycle": {"add", "change", "view"},
     "assessments.memberstate": {"view"},
     "assessments.delegationmember": {"add", "change", "delete", "view"},
@@ -52,6 +56,8 @@ SECRETARIAT_MAY = {
 }
 SUPERUSER_MAY = {
     **{key: set(ACTIONS) for key in SECRETARIAT_MAY},
+    "accounts.invitation": {"add", "view"},
+    "accounts.membershipchange": {"view"},
     "assessments.cycle": {"add", "change", "view"},
     "assessments.memberstate": {"change", "view"},
     "assessments.assessment": {"view"},
@@ -175,7 +181,12 @@ def test_the_secretariat_group_holds_no_power_over_accounts_groups_or_permission
         )
     )
     assert ("assessments", "review_assessment") in held
-    assert {perm for perm in held if perm[0] in {"accounts", "auth"}} == {("accounts", "view_user")}
+    assert {perm for perm in held if perm[0] in {"accounts", "auth"}} == {
+        ("accounts", "view_user"),
+        ("accounts", "add_invitation"),
+        ("accounts", "view_invitation"),
+        ("accounts", "view_membershipchange"),
+    }
     assert {perm for perm in held if perm[1].endswith("_assessment")} == {
         ("assessments", "view_assessment"),
         ("assessments", "review_assessment"),

@@ -1,9 +1,13 @@
 """axe-core finds no WCAG 2 A or AA violation on the site's pages."""
 
+import re
+
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.invitations import invitation_create
 from assessments.comments import comment_mark_addressed, comment_reply_add
 from assessments.models import AnswerStatus
 from assessments.review import assessment_return, review_comment_add
@@ -60,6 +64,27 @@ def _returned(request):
     return assessment, first, user
 
 
+def _invitation_link(request):
+    """An editor's invitation sent by Norway's focal point, opened without signing in."""
+    request.getfixturevalue("catalogue")
+    invitation_create(
+        email="ola@mfa.no",
+        member_state=request.getfixturevalue("norway"),
+        role="editor",
+        invited_by=request.getfixturevalue("delegate_norway"),
+        base_url="http://testserver/",
+    )
+    token = re.search(r"/accounts/invitation/([\w-]+)/", mail.outbox[-1].body).group(1)
+    return reverse("accounts:invitation_accept", args=[token]), None
+
+
+def _delegation_with_history(request):
+    """Norway's delegation page as its focal point sees it: members, an invitation, the log."""
+    _invitation_link(request)
+    request.getfixturevalue("editor_norway")
+    return reverse("accounts:delegation"), request.getfixturevalue("delegate_norway")
+
+
 def _anonymous(url):
     def prepare(request):
         request.getfixturevalue("catalogue")
@@ -110,6 +135,8 @@ PAGES = {
     "password-reset-sent": _anonymous(("accounts:password_reset_done",)),
     "two-factor": _signed_in(_draft, lambda a, r: reverse("accounts:two_factor")),
     "two-factor-set-up": _signed_in(_draft, lambda a, r: reverse("accounts:two_factor_enrol")),
+    "invitation-accept": _invitation_link,
+    "delegation": _delegation_with_history,
 }
 
 

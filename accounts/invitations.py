@@ -1,0 +1,323 @@
+"""Delegation membership by invitation: invite, accept, revoke, remove, hand over.
+
+Who may do what: the secretariat invites a State's focal point; a focal point
+invites and removes its own delegation's editors and hands the focal point role to
+one of them. Every change is a `MembershipChange` row. The services check these
+rules themselves, so a view or an admin action cannot forget one.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.access import delegation_of, is_secretariat
+from assessments.models import DelegationMember, DelegationRole, MemberState
+
+from .models import Invitation, MembershipAction, MembershipChange, User
+
+
+class MembershipRefused(Exception):
+    """A change the rules do not allow; the message says why, for the person who tried."""
+
+
+def token_hash(raw_token: str) -> str:
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+def invitation_for_token(raw_token: str) -> Invitation | None:
+    """The invitation whose link carries `raw_token`, usable or not."""
+    return (
+        Invitation.objects.select_related("member_state")
+        .filter(token_hash=token_hash(raw_token))
+        .first()
+    )
+
+
+def email_taken(email: str) -> bool:
+    return User.objects.filter(email__iexact=email).exists()
+
+
+def _record(*, member_state, action, actor=None, subject, role="", invitation=None):
+    MembershipChange.objects.create(
+        member_state=member_state,
+        action=action,
+        actor=actor,
+        actor_name=str(actor) if actor else "",
+        subject=subject,
+        role=role,
+        invitation=invitation,
+    )
+
+
+def _focal_point_of(member_state: MemberState) -> DelegationMember | None:
+    return (
+        DelegationMember.objects.select_related("user")
+        .filter(member_state=member_state, role=DelegationRole.FOCAL_POINT)
+        .first()
+    )
+
+
+def invite_refusal(*, user, member_state: MemberState, role: str) -> str:
+    """Why `user` may not invite someone to `member_state` as `role` ("" when they may)."""
+    if is_secretariat(user):
+        if role != DelegationRole.FOCAL_POINT:
+            return _("The secretariat invites focal points; the focal point invites editors.")
+        return ""
+    membership = delegation_of(user)
+    if (
+        membership is None
+        or membership.member_state_id != member_state.pk
+        or membership.role != DelegationRole.FOCAL_POINT
+    ):
+        return _("Only the secretariat or the State's focal point invites delegation members.")
+    if role != DelegationRole.EDITOR:
+        return _("A focal point invites editors, and hands the focal point role over to one.")
+    return ""
+
+
+def _send_invitation(invitation: Invitation, raw_token: str, *, base_url: str) -> None:
+    """E-mail the link. The raw token exists only here and in the message."""
+    context = {
+        "invitation": invitation,
+        "link": urljoin(base_url, reverse("accounts:invitation_accept", args=[raw_token])),
+        "valid_days": settings.INVITATION_VALID_DAYS,
+    }
+    message = EmailMultiAlternatives(
+        subject=render_to_string("accounts/email/invitation_subject.txt", context).strip(),
+        body=render_to_string("accounts/email/invitation.txt", context),
+        to=[invitation.email],
+    )
+    message.attach_alternative(
+        render_to_string("accounts/email/invitation.html", context), "text/html"
+    )
+    message.send()
+
+
+def invitation_refusal(*, email: str, member_state: MemberState, role: str, invited_by) -> str:
+    """Why this invitation may not be sent ("" when it may); the forms show it."""
+    refusal = invite_refusal(user=invited_by, member_state=member_state, role=role)
+    if refusal:
+        return refusal
+    if email_taken(email):
+        return _(
+            "An account with this e-mail address exists already. The secretariat adds "
+            "existing accounts to a delegation in its delegation members page."
+        )
+    if Invitation.objects.pending().filter(email__iexact=email).exists():
+        return _("This address has an invitation still waiting. Revoke it first to send another.")
+    if role == DelegationRole.FOCAL_POINT:
+        if _focal_point_of(member_state) is not None:
+            return _(
+                "This State has a focal point already. The focal point hands the role "
+                "over to an editor of the delegation."
+            )
+        if Invitation.objects.pending().filter(member_state=member_state, role=role).exists():
+            return _("A focal point invitation for this State is still waiting.")
+    return ""
+
+
+@transaction.atomic
+def invitation_create(
+    *, email: str, member_state: MemberState, role: str, invited_by, base_url: str
+) -> Invitation:
+    """Invite `email` into `member_state`'s delegation as `role`; the e-mail goes on commit."""
+    email = User.objects.normalize_email(email)
+    refusal = invitation_refusal(
+        email=email, member_state=member_state, role=role, invited_by=invited_by
+    )
+    if refusal:
+        raise MembershipRefused(refusal)
+    raw_token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        email=email,
+        member_state=member_state,
+        role=role,
+        token_hash=token_hash(raw_token),
+        invited_by=invited_by,
+        created_at=now,
+        expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    _record(
+        member_state=member_state,
+        action=MembershipAction.INVITED,
+        actor=invited_by,
+        subject=email,
+        role=role,
+        invitation=invitation,
+    )
+    # Never a message for an invitation that a rolled-back transaction did not keep.
+    transaction.on_commit(lambda: _send_invitation(invitation, raw_token, base_url=base_url))
+    return invitation
+
+
+def revoke_refusal(*, user, invitation: Invitation) -> str:
+    if is_secretariat(user):
+        return ""
+    membership = delegation_of(user)
+    if (
+        membership is not None
+        and membership.role == DelegationRole.FOCAL_POINT
+        and membership.member_state_id == invitation.member_state_id
+        and invitation.role == DelegationRole.EDITOR
+    ):
+        return ""
+    return _("Only the secretariat or the State's focal point revokes this invitation.")
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, revoked_by) -> bool:
+    """Make the link unusable; False when it was already accepted or revoked."""
+    refusal = revoke_refusal(user=revoked_by, invitation=invitation)
+    if refusal:
+        raise MembershipRefused(refusal)
+    now = timezone.now()
+    # Conditional, so that a revoke racing an acceptance changes nothing once it lost.
+    revoked = Invitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    if not revoked:
+        return False
+    invitation.revoked_at = now
+    _record(
+        member_state=invitation.member_state,
+        action=MembershipAction.INVITATION_REVOKED,
+        actor=revoked_by,
+        subject=invitation.email,
+        role=invitation.role,
+        invitation=invitation,
+    )
+    return True
+
+
+def unusable_link_opened(*, invitation: Invitation) -> None:
+    """Record that an expired, used or revoked link was opened (once per invitation:
+    whoever holds the link cannot grow the log by reloading)."""
+    if not invitation.changes.filter(action=MembershipAction.UNUSABLE_LINK_OPENED).exists():
+        _record(
+            member_state=invitation.member_state,
+            action=MembershipAction.UNUSABLE_LINK_OPENED,
+            subject=invitation.email,
+            role=invitation.role,
+            invitation=invitation,
+        )
+
+
+@transaction.atomic
+def invitation_accept(
+    *, invitation: Invitation, username: str, password: str, first_name: str, last_name: str
+) -> User:
+    """Create the invited account and its membership; the link is spent.
+
+    The password has passed Django's validators in the form. A focal point joins
+    with two-factor sign-in required, so the account is usable only once an
+    authenticator app is set up.
+    """
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable():
+        raise MembershipRefused(_("This invitation is not valid any more."))
+    if email_taken(invitation.email):
+        raise MembershipRefused(
+            _("An account with this e-mail address exists already. Ask the secretariat.")
+        )
+    # The State's row is the lock that keeps two focal points from arriving at once.
+    MemberState.objects.select_for_update().get(pk=invitation.member_state_id)
+    role = invitation.role
+    if role == DelegationRole.FOCAL_POINT and _focal_point_of(invitation.member_state):
+        # Someone became focal point since the invitation (the secretariat's members
+        # page): the newcomer joins as editor rather than as a second focal point.
+        role = DelegationRole.EDITOR
+    user = User.objects.create_user(
+        username=username,
+        email=invitation.email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        two_factor_required=role == DelegationRole.FOCAL_POINT,
+    )
+    DelegationMember.objects.create(user=user, member_state=invitation.member_state, role=role)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_user = user
+    invitation.save(update_fields=["accepted_at", "accepted_user"])
+    _record(
+        member_state=invitation.member_state,
+        action=MembershipAction.INVITATION_ACCEPTED,
+        actor=user,
+        subject=invitation.email,
+        role=role,
+        invitation=invitation,
+    )
+    return user
+
+
+def _focal_point_acting(user, member_state_id: int) -> DelegationMember:
+    membership = delegation_of(user)
+    if (
+        membership is None
+        or membership.member_state_id != member_state_id
+        or membership.role != DelegationRole.FOCAL_POINT
+    ):
+        raise MembershipRefused(_("Only the State's focal point changes its delegation."))
+    return membership
+
+
+@transaction.atomic
+def member_remove(*, member: DelegationMember, removed_by) -> None:
+    """A focal point removes an editor from the delegation; the account stays, without a State."""
+    _focal_point_acting(removed_by, member.member_state_id)
+    if member.role != DelegationRole.EDITOR:
+        raise MembershipRefused(
+            _("A focal point removes editors; hand the focal point role over first.")
+        )
+    deleted, _rows = DelegationMember.objects.filter(
+        pk=member.pk, role=DelegationRole.EDITOR
+    ).delete()
+    if not deleted:
+        raise MembershipRefused(_("This person is no longer an editor of the delegation."))
+    _record(
+        member_state=member.member_state,
+        action=MembershipAction.MEMBER_REMOVED,
+        actor=removed_by,
+        subject=member.user.email or member.user.username,
+        role=DelegationRole.EDITOR,
+    )
+
+
+@transaction.atomic
+def focal_point_hand_over(*, to_member: DelegationMember, handed_over_by) -> None:
+    """The focal point makes an editor focal point and becomes an editor.
+
+    Both rows change in one transaction under the State's lock: the State never has
+    two focal points, nor none, at any moment another request can see.
+    """
+    MemberState.objects.select_for_update().get(pk=to_member.member_state_id)
+    current = _focal_point_acting(handed_over_by, to_member.member_state_id)
+    if to_member.role != DelegationRole.EDITOR or to_member.pk == current.pk:
+        raise MembershipRefused(_("The focal point role goes to an editor of the delegation."))
+    changed = DelegationMember.objects.filter(
+        pk=current.pk, role=DelegationRole.FOCAL_POINT
+    ).update(role=DelegationRole.EDITOR)
+    changed += DelegationMember.objects.filter(pk=to_member.pk, role=DelegationRole.EDITOR).update(
+        role=DelegationRole.FOCAL_POINT
+    )
+    if changed != 2:
+        # Either row moved under us: the exception rolls both back rather than leave
+        # zero or two focal points.
+        raise MembershipRefused(_("The delegation changed meanwhile. Reload and try again."))
+    User.objects.filter(pk=to_member.user_id).update(two_factor_required=True)
+    _record(
+        member_state=to_member.member_state,
+        action=MembershipAction.FOCAL_POINT_HANDED_OVER,
+        actor=handed_over_by,
+        subject=to_member.user.email or to_member.user.username,
+        role=DelegationRole.FOCAL_POINT,
+    )

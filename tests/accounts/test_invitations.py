@@ -1,0 +1,474 @@
+"""Delegation accounts by invitation: the secretariat invites focal points, focal points
+invite and remove editors and hand their role over, and every change is recorded."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import invitations
+from accounts.models import Invitation, MembershipAction, MembershipChange
+from assessments.models import DelegationMember, DelegationRole
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+PASSWORD = "a long pass phrase 7"
+DELEGATION = reverse("accounts:delegation")
+
+
+def link_token(message) -> str:
+    return re.search(r"/accounts/invitation/([A-Za-z0-9_-]+)/", message.body).group(1)
+
+
+def accept_url(token: str) -> str:
+    return reverse("accounts:invitation_accept", args=[token])
+
+
+def account_form(username="ingrid", **changes):
+    return {
+        "first_name": "Ingrid",
+        "last_name": "Berg",
+        "username": username,
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        **changes,
+    }
+
+
+def invite(*, email, member_state, role, invited_by, capture):
+    """Invite through the service, the e-mail sent as the transaction commits."""
+    with capture(execute=True):
+        invitation = invitations.invitation_create(
+            email=email,
+            member_state=member_state,
+            role=role,
+            invited_by=invited_by,
+            base_url="http://testserver/",
+        )
+    return invitation, link_token(mail.outbox[-1])
+
+
+@pytest.fixture
+def kenya_invitation(secretariat, kenya, django_capture_on_commit_callbacks):
+    """The secretariat invited Kenya's focal point; returns the invitation and its token."""
+    return invite(
+        email="amina@mfa.go.ke",
+        member_state=kenya,
+        role=DelegationRole.FOCAL_POINT,
+        invited_by=secretariat,
+        capture=django_capture_on_commit_callbacks,
+    )
+
+
+@pytest.fixture
+def editor_invitation(delegate_norway, norway, django_capture_on_commit_callbacks):
+    """Nora, Norway's focal point, invited an editor."""
+    return invite(
+        email="ola@mfa.no",
+        member_state=norway,
+        role=DelegationRole.EDITOR,
+        invited_by=delegate_norway,
+        capture=django_capture_on_commit_callbacks,
+    )
+
+
+def actions(member_state):
+    return list(
+        MembershipChange.objects.filter(member_state=member_state)
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+
+
+# The secretariat invites a focal point
+
+
+def test_secretariat_invites_a_focal_point_from_the_admin_by_e_mail(
+    client, secretariat, kenya, django_capture_on_commit_callbacks
+):
+    client.force_login(secretariat)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:accounts_invitation_add"),
+            {"email": "amina@mfa.go.ke", "member_state": kenya.pk},
+        )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get()
+    assert (invitation.email, invitation.member_state, invitation.role) == (
+        "amina@mfa.go.ke",
+        kenya,
+        DelegationRole.FOCAL_POINT,
+    )
+    assert invitation.invited_by == secretariat
+    assert invitation.expires_at - invitation.created_at == timedelta(days=7)
+    [message] = mail.outbox
+    assert message.to == ["amina@mfa.go.ke"]
+    assert "Kenya" in message.subject
+    token = link_token(message)
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html" and accept_url(token) in html
+    change = MembershipChange.objects.get()
+    assert (change.action, change.actor, change.subject) == (
+        MembershipAction.INVITED,
+        secretariat,
+        "amina@mfa.go.ke",
+    )
+
+
+def test_the_database_holds_only_the_hash_of_the_links_token(kenya_invitation):
+    invitation, token = kenya_invitation
+    assert len(token) >= 43
+    assert token not in str(list(Invitation.objects.values()))
+    assert invitation.token_hash == invitations.token_hash(token)
+
+
+def test_the_e_mail_is_sent_only_once_the_invitation_is_committed(
+    secretariat, kenya, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        invitations.invitation_create(
+            email="amina@mfa.go.ke",
+            member_state=kenya,
+            role=DelegationRole.FOCAL_POINT,
+            invited_by=secretariat,
+            base_url="http://testserver/",
+        )
+        assert mail.outbox == []
+    assert len(callbacks) == 1
+
+
+def test_secretariat_cannot_invite_a_second_focal_point_for_a_state(
+    client, secretariat, delegate_norway, norway
+):
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("admin:accounts_invitation_add"),
+        {"email": "other@mfa.no", "member_state": norway.pk},
+    )
+    assert response.status_code == 200
+    assert "This State has a focal point already" in response.content.decode()
+    assert not Invitation.objects.exists()
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("persona", ["secretariat", "delegate_norway"])
+def test_an_address_that_has_an_account_is_never_invited(
+    request, client, persona, norway, django_user_model
+):
+    """Not a staff account (which may never be a delegate), nor any other."""
+    django_user_model.objects.create_user("staffer", email="Staff@un.org", is_staff=True)
+    inviter = request.getfixturevalue(persona)
+    with pytest.raises(invitations.MembershipRefused, match="exists already"):
+        invitations.invitation_create(
+            email="staff@UN.org",
+            member_state=norway,
+            role=DelegationRole.EDITOR if persona == "delegate_norway" else "focal_point",
+            invited_by=inviter,
+            base_url="http://testserver/",
+        )
+    assert not Invitation.objects.exists()
+
+
+def test_secretariat_revokes_an_invitation_from_the_admin(client, secretariat, kenya_invitation):
+    invitation, token = kenya_invitation
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("admin:accounts_invitation_changelist"),
+        {"action": "revoke", "_selected_action": [invitation.pk]},
+    )
+    assert response.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+    assert actions(invitation.member_state) == ["invited", "invitation_revoked"]
+    assert client.logout() is None
+    assert client.get(accept_url(token)).status_code == 404
+
+
+def test_secretariat_reads_the_membership_log_in_the_admin(client, secretariat, kenya_invitation):
+    client.force_login(secretariat)
+    page = client.get(reverse("admin:accounts_membershipchange_changelist"))
+    assert page.status_code == 200
+    assert "amina@mfa.go.ke" in page.content.decode()
+    change = MembershipChange.objects.get()
+    url = reverse("admin:accounts_membershipchange_change", args=[change.pk])
+    assert 'name="_save"' not in client.get(url).content.decode()
+    invitation_page = client.get(
+        reverse("admin:accounts_invitation_change", args=[change.invitation_id])
+    ).content.decode()
+    assert "amina@mfa.go.ke" in invitation_page and 'name="_save"' not in invitation_page
+    assert change.invitation.token_hash not in invitation_page
+
+
+# The link
+
+
+def test_accepting_creates_the_account_and_membership_and_asks_for_two_factor(
+    client, kenya_invitation, kenya
+):
+    invitation, token = kenya_invitation
+    page = client.get(accept_url(token))
+    assert page.status_code == 200
+    assert "amina@mfa.go.ke" in page.content.decode()
+
+    response = client.post(accept_url(token), account_form(username="amina"))
+    assert response.status_code == 302
+    assert (
+        response.url == reverse("accounts:two_factor_enrol") + "?next=%2Faccounts%2Fdelegation%2F"
+    )
+    user = User.objects.get(username="amina")
+    assert (user.email, user.get_full_name(), user.is_staff) == (
+        "amina@mfa.go.ke",
+        "Ingrid Berg",
+        False,
+    )
+    assert user.check_password(PASSWORD)
+    assert (user.delegation_membership.member_state, user.delegation_membership.role) == (
+        kenya,
+        DelegationRole.FOCAL_POINT,
+    )
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is not None and invitation.accepted_user == user
+    assert actions(kenya) == ["invited", "invitation_accepted"]
+    # Signed in, but a focal point's account is usable only with an authenticator app.
+    assert client.get(DELEGATION).url.startswith(reverse("accounts:two_factor_enrol"))
+    enrol = client.get(response.url).content.decode()
+    assert "Focal points must use two-factor sign-in" in enrol and "Not now" not in enrol
+
+
+def test_an_invited_editor_is_offered_two_factor_sign_in_but_may_skip_it(
+    client, editor_invitation, norway
+):
+    _invitation, token = editor_invitation
+    response = client.post(accept_url(token), account_form(username="ola"))
+    assert response.url.startswith(reverse("accounts:two_factor_enrol"))
+    assert "Not now" in client.get(response.url).content.decode()
+    assert client.get(DELEGATION).status_code == 200
+    assert User.objects.get(username="ola").delegation_membership.role == DelegationRole.EDITOR
+
+
+def test_the_link_works_once(client, kenya_invitation):
+    _invitation, token = kenya_invitation
+    client.post(accept_url(token), account_form(username="amina"))
+    other = client.__class__()
+    again = other.post(accept_url(token), account_form(username="mallory"))
+    assert again.status_code == 404
+    assert "This invitation is not valid" in again.content.decode()
+    assert not User.objects.filter(username="mallory").exists()
+
+
+def test_the_link_expires(client, kenya_invitation, monkeypatch, settings):
+    invitation, token = kenya_invitation
+    later = invitation.created_at + timedelta(days=settings.INVITATION_VALID_DAYS, seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    response = client.post(accept_url(token), account_form(username="amina"))
+    assert response.status_code == 404
+    assert "This invitation is not valid" in response.content.decode()
+    assert not User.objects.filter(username="amina").exists()
+
+
+def test_opening_an_unusable_link_is_recorded_once(client, kenya_invitation, secretariat, kenya):
+    invitation, token = kenya_invitation
+    invitations.invitation_revoke(invitation=invitation, revoked_by=secretariat)
+    client.get(accept_url(token))
+    client.post(accept_url(token), account_form())
+    assert actions(kenya) == ["invited", "invitation_revoked", "unusable_link_opened"]
+
+
+def test_a_made_up_or_mangled_token_gives_the_same_clear_page(client, kenya_invitation):
+    _invitation, token = kenya_invitation
+    for bad in ["x" * 43, token[:-1], "a"]:
+        response = client.get(accept_url(bad))
+        assert response.status_code == 404
+        assert "This invitation is not valid" in response.content.decode()
+
+
+def test_a_weak_password_or_taken_username_is_refused_with_the_field_named(
+    client, kenya_invitation, delegate_norway
+):
+    _invitation, token = kenya_invitation
+    response = client.post(
+        accept_url(token), account_form(username="nora", password1="short", password2="short")
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "username" in errors and "password1" in errors
+    assert not User.objects.filter(email="amina@mfa.go.ke").exists()
+
+
+def test_an_account_made_meanwhile_with_the_address_stops_the_link(
+    client, kenya_invitation, django_user_model
+):
+    _invitation, token = kenya_invitation
+    django_user_model.objects.create_user("amina-old", email="AMINA@mfa.go.ke")
+    response = client.post(accept_url(token), account_form(username="amina"))
+    assert response.status_code == 409
+    assert not User.objects.filter(username="amina").exists()
+
+
+def test_a_signed_in_person_is_asked_to_sign_out_before_accepting(
+    client, kenya_invitation, delegate_norway
+):
+    _invitation, token = kenya_invitation
+    client.force_login(delegate_norway)
+    response = client.post(accept_url(token), account_form(username="amina"))
+    assert "Sign out to accept the invitation" in response.content.decode()
+    assert not User.objects.filter(username="amina").exists()
+
+
+def test_a_focal_point_arriving_after_another_joins_as_editor(
+    client, kenya_invitation, delegate_kenya, kenya
+):
+    """The secretariat added a focal point in its members page while the link was out."""
+    _invitation, token = kenya_invitation
+    client.post(accept_url(token), account_form(username="amina"))
+    roles = DelegationMember.objects.filter(member_state=kenya).values_list("role", flat=True)
+    assert sorted(roles) == ["editor", "focal_point"]
+
+
+# The delegation page
+
+
+def test_a_focal_point_invites_an_editor_from_the_delegation_page(
+    client, delegate_norway, norway, django_capture_on_commit_callbacks
+):
+    client.force_login(delegate_norway)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:delegation_invite"), {"email": "ola@mfa.no"})
+    assert response.status_code == 302
+    invitation = Invitation.objects.get()
+    assert (invitation.member_state, invitation.role, invitation.invited_by) == (
+        norway,
+        DelegationRole.EDITOR,
+        delegate_norway,
+    )
+    assert mail.outbox[0].to == ["ola@mfa.no"]
+    page = client.get(DELEGATION).content.decode()
+    assert "ola@mfa.no" in page  # among the invitations waiting, and in the log
+    assert "Invited" in page
+
+
+def test_a_focal_point_never_invites_a_focal_point(delegate_norway, norway):
+    with pytest.raises(invitations.MembershipRefused):
+        invitations.invitation_create(
+            email="two@mfa.no",
+            member_state=norway,
+            role=DelegationRole.FOCAL_POINT,
+            invited_by=delegate_norway,
+            base_url="http://testserver/",
+        )
+
+
+def test_an_editor_sees_the_members_but_may_not_invite_remove_or_hand_over(
+    client, editor_norway, delegate_norway, editor_invitation
+):
+    invitation, _token = editor_invitation
+    client.force_login(editor_norway)
+    page = client.get(DELEGATION)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "nora" in html and reverse("accounts:delegation_invite") not in html
+    assert "ola@mfa.no" not in html  # the invitations and the log are the focal point's
+    own = editor_norway.delegation_membership.pk
+    focal = delegate_norway.delegation_membership.pk
+    for url in [
+        reverse("accounts:delegation_invite"),
+        reverse("accounts:delegation_member_remove", args=[own]),
+        reverse("accounts:delegation_hand_over", args=[focal]),
+        reverse("accounts:delegation_invitation_revoke", args=[invitation.pk]),
+    ]:
+        assert client.post(url, {"email": "x@mfa.no"}).status_code == 403, url
+    assert DelegationMember.objects.get(pk=focal).role == DelegationRole.FOCAL_POINT
+    assert Invitation.objects.count() == 1
+
+
+def test_another_states_focal_point_gets_404_for_norways_members_and_invitations(
+    client, delegate_kenya, editor_norway, editor_invitation
+):
+    invitation, _token = editor_invitation
+    member = editor_norway.delegation_membership.pk
+    client.force_login(delegate_kenya)
+    for url in [
+        reverse("accounts:delegation_member_remove", args=[member]),
+        reverse("accounts:delegation_hand_over", args=[member]),
+        reverse("accounts:delegation_invitation_revoke", args=[invitation.pk]),
+    ]:
+        assert client.post(url).status_code == 404, url
+    assert DelegationMember.objects.filter(pk=member, role="editor").exists()
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None
+
+
+@pytest.mark.parametrize("persona", ["secretariat", None])
+def test_the_delegation_page_is_for_delegation_members(request, client, persona):
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+        assert client.get(DELEGATION).status_code == 404
+    else:
+        assert client.get(DELEGATION).url.startswith(reverse("accounts:login"))
+
+
+def test_a_focal_point_removes_an_editor_and_the_change_is_recorded(
+    client, delegate_norway, editor_norway, norway
+):
+    client.force_login(delegate_norway)
+    member = editor_norway.delegation_membership
+    response = client.post(reverse("accounts:delegation_member_remove", args=[member.pk]))
+    assert response.status_code == 302
+    assert not DelegationMember.objects.filter(pk=member.pk).exists()
+    change = MembershipChange.objects.get()
+    assert (change.action, change.actor, change.subject) == (
+        MembershipAction.MEMBER_REMOVED,
+        delegate_norway,
+        "erik",
+    )
+
+
+def test_a_focal_point_cannot_remove_itself(client, delegate_norway):
+    client.force_login(delegate_norway)
+    member = delegate_norway.delegation_membership
+    client.post(reverse("accounts:delegation_member_remove", args=[member.pk]))
+    assert DelegationMember.objects.filter(pk=member.pk, role="focal_point").exists()
+    assert not MembershipChange.objects.exists()
+
+
+def test_handing_over_keeps_exactly_one_focal_point(client, delegate_norway, editor_norway, norway):
+    client.force_login(delegate_norway)
+    response = client.post(
+        reverse("accounts:delegation_hand_over", args=[editor_norway.delegation_membership.pk])
+    )
+    assert response.status_code == 302
+    roles = dict(
+        DelegationMember.objects.filter(member_state=norway).values_list("user__username", "role")
+    )
+    assert roles == {"nora": "editor", "erik": "focal_point"}
+    editor_norway.refresh_from_db()
+    assert editor_norway.two_factor_required
+    assert actions(norway) == ["focal_point_handed_over"]
+    # The former focal point is an editor now: no more invitations from her.
+    assert (
+        client.post(reverse("accounts:delegation_invite"), {"email": "x@mfa.no"}).status_code == 403
+    )
+
+
+def test_the_focal_point_role_cannot_be_handed_to_oneself(client, delegate_norway, norway):
+    client.force_login(delegate_norway)
+    client.post(
+        reverse("accounts:delegation_hand_over", args=[delegate_norway.delegation_membership.pk])
+    )
+    assert DelegationMember.objects.get(member_state=norway).role == DelegationRole.FOCAL_POINT
+
+
+def test_a_focal_point_revokes_an_editors_invitation(
+    client, delegate_norway, editor_invitation, norway
+):
+    invitation, _token = editor_invitation
+    client.force_login(delegate_norway)
+    client.post(reverse("accounts:delegation_invitation_revoke", args=[invitation.pk]))
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+    assert actions(norway) == ["invited", "invitation_revoked"]
