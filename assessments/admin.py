@@ -15,9 +15,10 @@ from catalogue.models import Recommendation, Section
 
 from .counts import StatusCounts
 from .exports import csv_response, pdf_zip_response, xlsx_response
+from .extensions import extension_grant
 from .forms import ReviewForm
 from .lifecycle import TransitionRefused
-from .models import Assessment, Cycle, DelegationMember, MemberState, Submission
+from .models import Assessment, Cycle, DelegationMember, Extension, MemberState, Submission
 from .overview import SCOPES, cycle_overview
 from .pdf import render_pdf
 from .review import assessment_accept, assessment_return, review_comment_add
@@ -57,6 +58,35 @@ class CycleAdmin(SyncsAnswers, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Assessments and their submissions belong to a cycle for good.
         return False
+
+
+@admin.register(Extension)
+class ExtensionAdmin(admin.ModelAdmin):
+    """The secretariat grants a State more time to submit; every grant stays on record."""
+
+    list_display = ["member_state", "cycle", "until", "granted_at", "granted_by", "reason"]
+    list_filter = ["cycle", "member_state__regional_group"]
+    list_select_related = ["member_state", "cycle", "granted_by"]
+    search_fields = ["member_state__name", "member_state__iso3"]
+    autocomplete_fields = ["member_state"]
+    fields = ["member_state", "cycle", "until", "reason", "granted_at", "granted_by"]
+    readonly_fields = ["granted_at", "granted_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a new grant replaces an extension; the old one stays on record
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        granted = extension_grant(
+            member_state=obj.member_state,
+            cycle=obj.cycle,
+            until=obj.until,
+            reason=obj.reason,
+            granted_by=request.user,
+        )
+        obj.pk = granted.pk
 
 
 @admin.register(MemberState)

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -78,6 +79,8 @@ def assessment_detail(request, pk: int):
             "submissions": assessment.submissions.select_related("submitted_by"),
             "editable": may_edit(request.user, assessment),
             "read_only": assessment.read_only_reason(),
+            "deadline_refusal": assessment.deadline_refusal(),
+            "now": timezone.now(),
             "review_comments": assessment.review_comments.select_related(
                 "written_by", "answer__recommendation__section__report"
             ),

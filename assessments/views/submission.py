@@ -26,7 +26,16 @@ def assessment_submit_view(request, pk: int):
     if assessment.read_only_reason():
         messages.info(request, assessment.read_only_reason())
         return redirect(assessment)
-    form = SubmitForm(request.POST if request.method == "POST" else None)
+    answers = assessment.answers.with_catalogue().with_files().in_catalogue_order()
+    unanswered, without_evidence = [], []
+    for answer in answers:
+        if answer.status == AnswerStatus.NOT_ANSWERED:
+            unanswered.append(answer)
+        elif not answer.has_evidence and not answer.attachments.all():
+            without_evidence.append(answer)
+    form = SubmitForm(
+        request.POST if request.method == "POST" else None, unanswered=len(unanswered)
+    )
     if request.method == "POST":
         try:
             assessment = get_submittable_assessment(request, pk)
@@ -45,14 +54,6 @@ def assessment_submit_view(request, pk: int):
                     % {"number": submission.number},
                 )
             return redirect(assessment)
-
-    answers = assessment.answers.with_catalogue().with_files().in_catalogue_order()
-    unanswered, without_evidence = [], []
-    for answer in answers:
-        if answer.status == AnswerStatus.NOT_ANSWERED:
-            unanswered.append(answer)
-        elif not answer.has_evidence and not answer.attachments.all():
-            without_evidence.append(answer)
     return render(
         request,
         "assessments/assessment_submit.html",
@@ -61,7 +62,7 @@ def assessment_submit_view(request, pk: int):
             "form": form,
             "unanswered": unanswered,
             "without_evidence": without_evidence,
-            "may_submit": not submit_refusal(request.user, assessment),
+            "submit_refusal": submit_refusal(request.user, assessment),
         },
         status=400 if form.errors else 200,
     )
