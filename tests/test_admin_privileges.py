@@ -36,6 +36,7 @@ SECRETARIAT_MAY = {
     "assessments.delegationmember": {"add", "change", "delete", "view"},
     "assessments.assessment": {"view"},
     "assessments.submission": {"view"},
+    "assessments.extension": {"add", "view"},
     "catalogue.target": {"view"},
     "catalogue.report": {"add", "change", "view"},
     "catalogue.report/catalogue.section": {"add", "change", "view"},
@@ -55,6 +56,7 @@ SUPERUSER_MAY = {
     "assessments.memberstate": {"change", "view"},
     "assessments.assessment": {"view"},
     "assessments.submission": {"view"},
+    "assessments.extension": {"add", "view"},
     "catalogue.target": {"add", "change", "view"},
     # Attempts and logs are records: read-only pages, deletable to lift a lockout.
     "axes.accessattempt": {"change", "delete", "view"},
