@@ -26,17 +26,10 @@ def assessment_submit_view(request, pk: int):
     if assessment.read_only_reason():
         messages.info(request, assessment.read_only_reason())
         return redirect(assessment)
-    answers = assessment.answers.with_catalogue().with_files().in_catalogue_order()
-    unanswered, without_evidence = [], []
-    for answer in answers:
-        if answer.status == AnswerStatus.NOT_ANSWERED:
-            unanswered.append(answer)
-        elif not answer.has_evidence and not answer.attachments.all():
-            without_evidence.append(answer)
-    form = SubmitForm(
-        request.POST if request.method == "POST" else None, unanswered=len(unanswered)
-    )
     if request.method == "POST":
+        # The box's label counts the missing answers; the page lists them only if shown.
+        missing = assessment.answers.filter(status=AnswerStatus.NOT_ANSWERED).count()
+        form = SubmitForm(request.POST, unanswered=missing)
         try:
             assessment = get_submittable_assessment(request, pk)
         except PermissionDenied as error:
@@ -54,6 +47,16 @@ def assessment_submit_view(request, pk: int):
                     % {"number": submission.number},
                 )
             return redirect(assessment)
+
+    answers = assessment.answers.with_catalogue().with_files().in_catalogue_order()
+    unanswered, without_evidence = [], []
+    for answer in answers:
+        if answer.status == AnswerStatus.NOT_ANSWERED:
+            unanswered.append(answer)
+        elif not answer.has_evidence and not answer.attachments.all():
+            without_evidence.append(answer)
+    if request.method != "POST":
+        form = SubmitForm(unanswered=len(unanswered))
     return render(
         request,
         "assessments/assessment_submit.html",
