@@ -69,6 +69,7 @@ def assessment_start_view(request, cycle_code: str):
 def assessment_detail(request, pk: int):
     assessment = get_assessment_for_user(request, pk)
     per_report, overall = assessment_progress(assessment)
+    read_only = assessment.read_only_reason()
     return render(
         request,
         "assessments/assessment_detail.html",
@@ -78,8 +79,9 @@ def assessment_detail(request, pk: int):
             "overall": overall,
             "submissions": assessment.submissions.select_related("submitted_by"),
             "editable": may_edit(request.user, assessment),
-            "read_only": assessment.read_only_reason(),
-            "deadline_refusal": assessment.deadline_refusal(),
+            "read_only": read_only,
+            # Once the cycle is closed, an extension would not help: that is all it says.
+            "deadline_refusal": "" if read_only else assessment.deadline_refusal(),
             "now": timezone.now(),
             "review_comments": assessment.review_comments.select_related(
                 "written_by", "answer__recommendation__section__report"

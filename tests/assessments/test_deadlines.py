@@ -204,6 +204,20 @@ def test_the_overview_shows_an_overdue_banner_after_the_deadline(
     assert "left)" not in html
 
 
+def test_once_the_cycle_is_closed_the_overview_no_longer_suggests_an_extension(
+    clock, client, norway_assessment, delegate_norway
+):
+    norway_assessment.cycle.is_open = False
+    norway_assessment.cycle.save()
+    clock(TOO_LATE)
+    client.force_login(delegate_norway)
+
+    html = client.get(norway_assessment.get_absolute_url()).content.decode()
+
+    assert "This reporting cycle is closed." in html
+    assert "ask the secretariat for an extension" not in html
+
+
 def test_the_overview_names_the_extension_in_force(
     clock, client, norway_assessment, delegate_norway, secretariat
 ):
