@@ -5,6 +5,8 @@ the `assessments.review_assessment` permission) read every State's. Editing is
 for the delegation only, and only while the assessment is a draft or returned.
 """
 
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -105,13 +107,25 @@ def get_editable_assessment(request, pk: int) -> Assessment:
     return assessment
 
 
-def submit_refusal(user, assessment: Assessment) -> str:
-    """Why `user` may not submit for the State of `assessment` ("" when they may)."""
-    refusal = delegation_refusal(user, assessment)
+def submit_refusal(user, assessment: Assessment, now: datetime | None = None) -> str:
+    """Why `user` may not submit `assessment` now ("" when they may).
+
+    The one rule behind the submit page, its button and `assessment_submit`: the
+    State's focal point, while the assessment is editable (cycle open, draft or
+    returned) and its deadline, or the extension in force, has not passed.
+    """
+    refusal = (
+        delegation_refusal(user, assessment)
+        or assessment.read_only_reason()
+        or assessment.deadline_refusal(now)
+    )
     if refusal:
         return refusal
     if not delegation_of(user).may_submit:
-        return _("Only the delegation's focal point may submit the assessment.")
+        return _(
+            "Only your delegation's focal point can submit the assessment. "
+            "Let them know it is ready."
+        )
     return ""
 
 

@@ -13,11 +13,23 @@ from django.utils.translation import gettext_lazy as _
 from catalogue import admin as catalogue_admins
 from catalogue.models import Recommendation, Section
 
+from .chasing import NOT_STARTED, ChasingFilters, chasing_states
 from .counts import StatusCounts
 from .exports import csv_response, pdf_zip_response, xlsx_response
+from .extensions import extension_grant
 from .forms import ReviewForm
 from .lifecycle import TransitionRefused
-from .models import Assessment, Cycle, DelegationMember, EmailRecord, MemberState, Submission
+from .models import (
+    Assessment,
+    AssessmentStatus,
+    Cycle,
+    DelegationMember,
+    EmailRecord,
+    Extension,
+    MemberState,
+    RegionalGroup,
+    Submission,
+)
 from .overview import SCOPES, cycle_overview
 from .pdf import render_pdf
 from .review import assessment_accept, assessment_return, clean_comment, review_comment_add
@@ -57,6 +69,35 @@ class CycleAdmin(SyncsAnswers, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Assessments and their submissions belong to a cycle for good.
         return False
+
+
+@admin.register(Extension)
+class ExtensionAdmin(admin.ModelAdmin):
+    """The secretariat grants a State more time to submit; every grant stays on record."""
+
+    list_display = ["member_state", "cycle", "until", "granted_at", "granted_by", "reason"]
+    list_filter = ["cycle", "member_state__regional_group"]
+    list_select_related = ["member_state", "cycle", "granted_by"]
+    search_fields = ["member_state__name", "member_state__iso3"]
+    autocomplete_fields = ["member_state"]
+    fields = ["member_state", "cycle", "until", "reason", "granted_at", "granted_by"]
+    readonly_fields = ["granted_at", "granted_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a new grant replaces an extension; the old one stays on record
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        granted = extension_grant(
+            member_state=obj.member_state,
+            cycle=obj.cycle,
+            until=obj.until,
+            reason=obj.reason,
+            granted_by=request.user,
+        )
+        obj.pk = granted.pk
 
 
 @admin.register(MemberState)
@@ -373,6 +414,7 @@ class AssessmentAdmin(admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("overview/", wrap(self.overview_view), name="assessments_overview"),
+            path("chasing/", wrap(self.chasing_view), name="assessments_chasing"),
             path("overview.pdf", wrap(self.overview_pdf_view), name="assessments_overview_pdf"),
             *super().get_urls(),
         ]
@@ -487,13 +529,9 @@ class AssessmentAdmin(admin.ModelAdmin):
 
     def _overview_context(self, request):
         self._require_review(request)
-        cycles = list(Cycle.objects.order_by("-deadline"))
-        if not cycles:
-            raise Http404
-        code = request.GET.get("cycle") or cycles[0].code
-        cycle = next((item for item in cycles if item.code == code), None)
+        cycles, cycle = self._chosen_cycle(request)
         scope = request.GET.get("scope", "submitted")
-        if cycle is None or scope not in SCOPES:
+        if scope not in SCOPES:
             raise Http404
         return {**cycle_overview(cycle, scope), "cycles": cycles}
 
@@ -506,6 +544,44 @@ class AssessmentAdmin(admin.ModelAdmin):
                 **self._overview_context(request),
                 "opts": self.model._meta,
                 "title": _("Global overview"),
+            },
+        )
+
+    def _chosen_cycle(self, request):
+        """The cycles to choose from, and the one asked for (the latest by default)."""
+        cycles = list(Cycle.objects.order_by("-deadline"))
+        if not cycles:
+            raise Http404
+        code = request.GET.get("cycle") or cycles[0].code
+        cycle = next((item for item in cycles if item.code == code), None)
+        if cycle is None:
+            raise Http404
+        return cycles, cycle
+
+    def chasing_view(self, request):
+        """Every Member State in a cycle, those that never started included: who to chase."""
+        self._require_review(request)
+        cycles, cycle = self._chosen_cycle(request)
+        filters = ChasingFilters.from_query(request.GET)
+        states = list(chasing_states(cycle, filters))
+        statuses = [*AssessmentStatus.choices, (NOT_STARTED, _("Not started"))]
+        for state in states:
+            state.progress = StatusCounts.of_annotated(state)
+            state.status_label = dict(statuses)[state.status or NOT_STARTED]
+        return render(
+            request,
+            "admin/assessments/assessment/chasing.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Chasing desk"),
+                "cycles": cycles,
+                "cycle": cycle,
+                "filters": filters,
+                "states": states,
+                "statuses": statuses,
+                "regional_groups": RegionalGroup.choices,
+                "may_grant": request.user.has_perm("assessments.add_extension"),
             },
         )
 

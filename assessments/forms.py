@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import limits
 from .models import AnswerStatus
@@ -181,12 +182,28 @@ class StartAssessmentForm(forms.Form):
 
 class SubmitForm(forms.Form):
     confirm = forms.BooleanField(
-        label=_(
-            "I confirm that this assessment is complete and may be submitted on behalf of my "
-            "State. It becomes read-only until the secretariat returns it."
-        ),
         error_messages={"required": _("Tick the box to confirm the submission.")},
     )
+
+    def __init__(self, *args, unanswered: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The box never claims "complete" while answers are missing: it says how many.
+        if unanswered:
+            label = ngettext(
+                "I confirm that this assessment may be submitted on behalf of my State with "
+                "%(count)s recommendation not answered. It becomes read-only until the "
+                "secretariat returns it.",
+                "I confirm that this assessment may be submitted on behalf of my State with "
+                "%(count)s recommendations not answered. It becomes read-only until the "
+                "secretariat returns it.",
+                unanswered,
+            ) % {"count": unanswered}
+        else:
+            label = _(
+                "I confirm that this assessment is complete and may be submitted on behalf of "
+                "my State. It becomes read-only until the secretariat returns it."
+            )
+        self.fields["confirm"].label = label
 
 
 class VerifyForm(forms.Form):

@@ -1,9 +1,13 @@
 import uuid
+from datetime import UTC, date, datetime, time
+from functools import cached_property
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import CATALOGUE_ORDER
@@ -97,6 +101,27 @@ class DelegationMember(models.Model):
         return self.role == DelegationRole.FOCAL_POINT
 
 
+def end_of_day(day: date) -> datetime:
+    """A deadline day ends at 23:59:59 UTC: one instant for every delegation, wherever it is."""
+    return datetime.combine(day, time.max, tzinfo=UTC)
+
+
+def deadline_passed(day: date, now: datetime | None = None) -> bool:
+    """Whether the deadline day `day` is over; the SQL form of it is `day < utc_today()`."""
+    return (now or timezone.now()) > end_of_day(day)
+
+
+def utc_today(now: datetime | None = None) -> date:
+    return (now or timezone.now()).astimezone(UTC).date()
+
+
+def utc_display(moment: datetime) -> str:
+    """For example "25 June 2025, 23:59 UTC": dates are shown in UTC, the zone named."""
+    return gettext("%(datetime)s UTC") % {
+        "datetime": formats.date_format(moment.astimezone(UTC), "j F Y, H:i")
+    }
+
+
 class CycleManager(models.Manager):
     def get_by_natural_key(self, code):
         return self.get(code=code)
@@ -128,6 +153,66 @@ class Cycle(models.Model):
 
     def natural_key(self):
         return (self.code,)
+
+    @property
+    def closes_at(self) -> datetime:
+        return end_of_day(self.deadline)
+
+
+class Extension(models.Model):
+    """More time to submit, granted by the secretariat to one State in one cycle.
+
+    Extensions are a record: a new grant is a new row, and the latest one granted is in
+    force (it may shorten an earlier one, never end before the cycle's deadline).
+    """
+
+    member_state = models.ForeignKey(
+        MemberState,
+        on_delete=models.PROTECT,
+        related_name="extensions",
+        verbose_name=_("Member State"),
+    )
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="extensions", verbose_name=_("cycle")
+    )
+    until = models.DateField(
+        _("new deadline"),
+        help_text=_("Submitting stays open until the end of this day, 23:59 UTC."),
+    )
+    reason = models.TextField(_("reason"), max_length=2000)
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+
+    class Meta:
+        ordering = ["-granted_at", "-pk"]
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        indexes = [models.Index(fields=["member_state", "cycle", "-granted_at"])]
+
+    def __str__(self):
+        return _("%(state)s, %(cycle)s: until %(until)s") % {
+            "state": self.member_state,
+            "cycle": self.cycle,
+            "until": formats.date_format(self.until, "j F Y"),
+        }
+
+    def clean(self):
+        if self.cycle_id and self.until and self.until < self.cycle.deadline:
+            raise ValidationError(
+                {
+                    "until": _("An extension cannot end before the cycle's deadline, %(deadline)s.")
+                    % {"deadline": formats.date_format(self.cycle.deadline, "j F Y")}
+                }
+            )
+
+    @property
+    def closes_at(self) -> datetime:
+        return end_of_day(self.until)
 
 
 class AssessmentStatus(models.TextChoices):
@@ -202,9 +287,24 @@ class Assessment(models.Model):
         return reverse("assessments:assessment_detail", args=[self.pk])
 
     def read_only_reason(self) -> str:
-        """Why its delegation may not edit it now ("" when it may)."""
+        """Why its delegation may not edit it now ("" when it may).
+
+        The deadline does not stop editing: answers can be saved until the cycle is closed.
+        """
         if not self.cycle.is_open:
             return _("This reporting cycle is closed.")
+        if self.status == AssessmentStatus.ACCEPTED:
+            accepted_at = (
+                self.status_changes.filter(to_status=AssessmentStatus.ACCEPTED)
+                .order_by("-changed_at", "-pk")
+                .values_list("changed_at", flat=True)
+                .first()
+            )
+            if accepted_at is None:
+                return _("The secretariat has accepted this assessment; it is final.")
+            return gettext("The secretariat accepted this assessment on %(date)s; it is final.") % {
+                "date": utc_display(accepted_at)
+            }
         if self.status not in self.EDITABLE_STATUSES:
             return _(
                 "This assessment has been submitted and is read-only until the secretariat "
@@ -215,6 +315,38 @@ class Assessment(models.Model):
     @property
     def is_editable(self) -> bool:
         return not self.read_only_reason()
+
+    @cached_property
+    def extension(self) -> Extension | None:
+        """The extension in force for its State in its cycle: the latest one granted."""
+        return Extension.objects.filter(
+            member_state_id=self.member_state_id, cycle_id=self.cycle_id
+        ).first()
+
+    @property
+    def submission_deadline(self) -> date:
+        """The last day its State may submit it for the first time."""
+        return self.extension.until if self.extension else self.cycle.deadline
+
+    @property
+    def closes_at(self) -> datetime:
+        return end_of_day(self.submission_deadline)
+
+    def deadline_refusal(self, now: datetime | None = None) -> str:
+        """Why its State may no longer submit it ("" while it may), as far as time goes.
+
+        The deadline (or the extension in force) closes the first submission. A returned
+        assessment may be submitted again while the cycle is open: the secretariat asked
+        for that revision.
+        """
+        if self.status != AssessmentStatus.DRAFT or not deadline_passed(
+            self.submission_deadline, now
+        ):
+            return ""
+        return gettext(
+            "The deadline for submitting passed on %(deadline)s. Answers can still be saved; "
+            "to submit, ask the secretariat for an extension."
+        ) % {"deadline": utc_display(self.closes_at)}
 
 
 class AnswerStatus(models.TextChoices):

@@ -25,6 +25,7 @@ from .models import (
     DelegationRole,
     EmailKind,
     EmailRecord,
+    Extension,
     MemberState,
     ReviewComment,
     StatusChange,
@@ -199,30 +200,34 @@ def notify_comment(comment: ReviewComment) -> EmailRecord | None:
 
 
 def deadline_reminders(*, today: date) -> int:
-    """Remind every State of an open cycle that has not submitted: some days before the
-    deadline (settings.REMINDER_DAYS_BEFORE), then once it has passed. Run daily; a
-    second run the same day prepares nothing new. Returns the notices prepared."""
+    """Remind every State of an open cycle that has not submitted: some days before its
+    deadline (the cycle's, or the extension in force; settings.REMINDER_DAYS_BEFORE),
+    then once it has passed. Run daily; a second run the same day prepares nothing new.
+    Returns the notices prepared."""
     prepared = 0
     for cycle in Cycle.objects.filter(is_open=True):
-        days_left = (cycle.deadline - today).days
-        if days_left in settings.REMINDER_DAYS_BEFORE:
-            kind, key = EmailKind.REMINDER, f"{days_left}-days"
-        elif days_left < 0:
-            kind, key = EmailKind.OVERDUE, "overdue"
-        else:
-            continue
-        done = set(
-            Assessment.objects.filter(
-                cycle=cycle, status__in=["submitted", "accepted"]
-            ).values_list("member_state_id", flat=True)
-        )
+        # Extensions are ordered latest first: the first one seen per State is in force.
+        extended = {}
+        for state_id, until in Extension.objects.filter(cycle=cycle).values_list(
+            "member_state_id", "until"
+        ):
+            extended.setdefault(state_id, until)
         assessments = {
             assessment.member_state_id: assessment
             for assessment in Assessment.objects.filter(cycle=cycle)
         }
-        # A State with nobody on record gets a record saying so: the chasing desk shows it.
-        for state in MemberState.objects.exclude(pk__in=done):
+        for state in MemberState.objects.all():
             assessment = assessments.get(state.pk)
+            if assessment is not None and assessment.status != "draft":
+                continue  # submitted at least once: nothing to chase
+            days_left = (extended.get(state.pk, cycle.deadline) - today).days
+            if days_left in settings.REMINDER_DAYS_BEFORE:
+                kind, key = EmailKind.REMINDER, f"{days_left}-days"
+            elif days_left < 0:
+                kind, key = EmailKind.OVERDUE, "overdue"
+            else:
+                continue
+            # A State with nobody on record gets a record saying so: the desk shows it.
             record = email_prepare(
                 kind=kind,
                 member_state=state,
@@ -230,6 +235,7 @@ def deadline_reminders(*, today: date) -> int:
                 key=key,
                 context={
                     "days_left": days_left,
+                    "deadline": extended.get(state.pk, cycle.deadline),
                     "url": _assessment_url(assessment)
                     if assessment
                     else _site_url(reverse("assessments:home")),

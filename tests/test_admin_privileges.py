@@ -41,6 +41,7 @@ SECRETARIAT_MAY = {
     "assessments.assessment": {"view"},
     "assessments.submission": {"view"},
     "assessments.emailrecord": {"view"},
+    "assessments.extension": {"add", "view"},
     "catalogue.target": {"view"},
     "catalogue.report": {"add", "change", "view"},
     "catalogue.report/catalogue.section": {"add", "change", "view"},
@@ -63,6 +64,7 @@ SUPERUSER_MAY = {
     "assessments.assessment": {"view"},
     "assessments.submission": {"view"},
     "assessments.emailrecord": {"view"},
+    "assessments.extension": {"add", "view"},
     "catalogue.target": {"add", "change", "view"},
     # Attempts and logs are records: read-only pages, deletable to lift a lockout.
     "axes.accessattempt": {"change", "delete", "view"},

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -69,6 +70,7 @@ def assessment_start_view(request, cycle_code: str):
 def assessment_detail(request, pk: int):
     assessment = get_assessment_for_user(request, pk)
     per_report, overall = assessment_progress(assessment)
+    read_only = assessment.read_only_reason()
     return render(
         request,
         "assessments/assessment_detail.html",
@@ -78,7 +80,10 @@ def assessment_detail(request, pk: int):
             "overall": overall,
             "submissions": assessment.submissions.select_related("submitted_by"),
             "editable": may_edit(request.user, assessment),
-            "read_only": assessment.read_only_reason(),
+            "read_only": read_only,
+            # Once the cycle is closed, an extension would not help: that is all it says.
+            "deadline_refusal": "" if read_only else assessment.deadline_refusal(),
+            "now": timezone.now(),
             "review_comments": assessment.review_comments.select_related(
                 "written_by", "addressed_by", "answer__recommendation__section__report"
             ).prefetch_related(

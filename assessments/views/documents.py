@@ -23,6 +23,7 @@ from ..models import Submission
 from ..pdf import render_country_report
 from ..services import PDF_RETRY_AFTER, PdfNotReady, submission_store_pdf
 from ..snapshot import build_snapshot
+from ..verification import submission_standing
 
 
 @require_safe
@@ -95,6 +96,11 @@ def verify(request):
     return render(
         request,
         "assessments/verify.html",
-        {"form": form, "checked": checked, "match": match},
+        {
+            "form": form,
+            "checked": checked,
+            "match": match,
+            "standing": submission_standing(match) if match else None,
+        },
         status=400 if form.errors else 200,
     )

@@ -26,8 +26,10 @@ def assessment_submit_view(request, pk: int):
     if assessment.read_only_reason():
         messages.info(request, assessment.read_only_reason())
         return redirect(assessment)
-    form = SubmitForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
+        # The box's label counts the missing answers; the page lists them only if shown.
+        missing = assessment.answers.filter(status=AnswerStatus.NOT_ANSWERED).count()
+        form = SubmitForm(request.POST, unanswered=missing)
         try:
             assessment = get_submittable_assessment(request, pk)
         except PermissionDenied as error:
@@ -53,6 +55,8 @@ def assessment_submit_view(request, pk: int):
             unanswered.append(answer)
         elif not answer.has_evidence and not answer.attachments.all():
             without_evidence.append(answer)
+    if request.method != "POST":
+        form = SubmitForm(unanswered=len(unanswered))
     return render(
         request,
         "assessments/assessment_submit.html",
@@ -61,7 +65,7 @@ def assessment_submit_view(request, pk: int):
             "form": form,
             "unanswered": unanswered,
             "without_evidence": without_evidence,
-            "may_submit": not submit_refusal(request.user, assessment),
+            "submit_refusal": submit_refusal(request.user, assessment),
         },
         status=400 if form.errors else 200,
     )

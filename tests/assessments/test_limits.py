@@ -231,7 +231,9 @@ def test_the_assessments_evidence_totals_follow_every_save_refusal_and_copy(
 
     previous = norway_assessment.cycle
     cycle = Cycle.objects.create(
-        code="2027", name="2027", deadline=previous.deadline.replace(year=2027)
+        code="2027",
+        name="2027",
+        deadline=previous.deadline.replace(year=previous.deadline.year + 2),
     )
     cycle.reports.set(previous.reports.all())
     copy = assessment_start(

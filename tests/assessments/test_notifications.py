@@ -171,3 +171,28 @@ def test_the_secretariat_reads_every_notice_in_the_admin(client, secretariat, su
     page = client.get(reverse("admin:assessments_emailrecord_changelist")).content.decode()
     assert "Submission received" in page
     assert "Norway" in page
+
+
+def test_an_extension_moves_the_states_reminders_and_overdue_notice(
+    cycle, norway_assessment, norway, secretariat, settings
+):
+    from assessments.extensions import extension_grant
+
+    settings.REMINDER_DAYS_BEFORE = [7]
+    extension_grant(
+        member_state=norway,
+        cycle=cycle,
+        until=cycle.deadline + datetime.timedelta(days=30),
+        reason="Elections.",
+        granted_by=secretariat,
+    )
+
+    deadline_reminders(today=cycle.deadline + datetime.timedelta(days=1))
+    assert not EmailRecord.objects.filter(member_state=norway).exists()
+
+    deadline_reminders(today=cycle.deadline + datetime.timedelta(days=23))
+    reminder = EmailRecord.objects.get(member_state=norway)
+    assert reminder.kind == EmailKind.REMINDER
+    assert (cycle.deadline + datetime.timedelta(days=30)).strftime(
+        "%-d %B %Y"
+    ) in reminder.body_text

@@ -131,7 +131,11 @@ def test_a_new_cycle_can_start_from_the_previous_answers(
     norway_assessment, first_answer, delegate_norway, norway, catalogue
 ):
     answer_save(answer=first_answer, content=ANSWER, base_version=0, user=delegate_norway)
-    new_cycle = Cycle.objects.create(code="2027", name="2027", deadline=datetime.date(2027, 6, 1))
+    new_cycle = Cycle.objects.create(
+        code="2027",
+        name="2027",
+        deadline=norway_assessment.cycle.deadline + datetime.timedelta(days=700),
+    )
     new_cycle.reports.set(catalogue)
 
     copied = assessment_start(

@@ -53,7 +53,7 @@ def test_overview_shows_progress_per_report_and_the_deadline(
         (2013, 1, 3),
         (2014, 0, 2),
     ]
-    assert "25 June 2025" in page.content.decode()
+    assert "25 June 2099, 23:59 UTC" in page.content.decode()
 
 
 def test_report_page_lists_member_state_recommendations_with_paragraphs(

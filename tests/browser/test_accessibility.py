@@ -197,6 +197,8 @@ ADMIN_PAGES = {
     "assessments": lambda a: reverse("admin:assessments_assessment_changelist"),
     "review": lambda a: reverse("admin:assessments_assessment_change", args=[a.pk]),
     "overview": lambda a: reverse("admin:assessments_overview"),
+    "chasing": lambda a: reverse("admin:assessments_chasing"),
+    "extension": lambda a: reverse("admin:assessments_extension_add"),
     "submissions": lambda a: reverse("admin:assessments_submission_changelist"),
     "delegation-members": lambda a: reverse("admin:assessments_delegationmember_add"),
     "cycle": lambda a: reverse("admin:assessments_cycle_change", args=[a.cycle.pk]),

@@ -36,6 +36,8 @@ def test_the_admin_runs_under_the_policy_without_a_violation(request, browser_se
         reverse("admin:assessments_assessment_changelist"),
         reverse("admin:assessments_assessment_change", args=[assessment.pk]),
         reverse("admin:assessments_overview"),
+        reverse("admin:assessments_chasing"),
+        reverse("admin:assessments_extension_add"),
         # A list without any action (deletion is off), and a form with date widgets.
         reverse("admin:assessments_memberstate_changelist"),
         reverse("admin:assessments_cycle_change", args=[assessment.cycle.pk]),
