@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from catalogue import admin as catalogue_admins
 from catalogue.models import Recommendation, Section
@@ -30,6 +31,7 @@ from .models import (
     RegionalGroup,
     Submission,
 )
+from .notifications import reminders_send
 from .overview import SCOPES, cycle_overview
 from .pdf import render_pdf
 from .review import assessment_accept, assessment_return, clean_comment, review_comment_add
@@ -559,9 +561,12 @@ class AssessmentAdmin(admin.ModelAdmin):
         return cycles, cycle
 
     def chasing_view(self, request):
-        """Every Member State in a cycle, those that never started included: who to chase."""
+        """Every Member State in a cycle, those that never started included: who to chase,
+        and a reminder to the States selected."""
         self._require_review(request)
         cycles, cycle = self._chosen_cycle(request)
+        if request.method == "POST":
+            return self._send_reminders(request, cycle)
         filters = ChasingFilters.from_query(request.GET)
         states = list(chasing_states(cycle, filters))
         statuses = [*AssessmentStatus.choices, (NOT_STARTED, _("Not started"))]
@@ -584,6 +589,32 @@ class AssessmentAdmin(admin.ModelAdmin):
                 "may_grant": request.user.has_perm("assessments.add_extension"),
             },
         )
+
+    def _send_reminders(self, request, cycle):
+        selected = [value for value in request.POST.getlist("state") if value.isdigit()]
+        if not selected:
+            messages.warning(request, _("Select the States to remind first."))
+            return redirect(request.get_full_path())
+        records = reminders_send(
+            cycle=cycle, member_state_ids=[int(value) for value in selected], user=request.user
+        )
+        unreachable = [record for record in records if not record.recipients]
+        messages.success(
+            request,
+            ngettext(
+                "A reminder is on its way to %(count)s State.",
+                "A reminder is on its way to %(count)s States.",
+                len(records) - len(unreachable),
+            )
+            % {"count": len(records) - len(unreachable)},
+        )
+        if unreachable:
+            messages.warning(
+                request,
+                _("Nobody to write to in: %(states)s (no e-mail address on record).")
+                % {"states": ", ".join(str(record.member_state) for record in unreachable)},
+            )
+        return redirect(request.get_full_path())
 
     def overview_pdf_view(self, request):
         context = self._overview_context(request)

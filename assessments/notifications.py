@@ -199,47 +199,91 @@ def notify_comment(comment: ReviewComment) -> EmailRecord | None:
     )
 
 
+def _in_force(cycle: Cycle) -> dict[int, date]:
+    """The extension in force per State of a cycle (the latest granted)."""
+    extended = {}
+    for state_id, until in Extension.objects.filter(cycle=cycle).values_list(
+        "member_state_id", "until"
+    ):
+        extended.setdefault(state_id, until)  # ordered latest first
+    return extended
+
+
+def _remind(
+    *, state: MemberState, cycle: Cycle, assessment, deadline: date, today: date, key: str
+) -> EmailRecord | None:
+    days_left = (deadline - today).days
+    return email_prepare(
+        kind=EmailKind.OVERDUE if days_left < 0 else EmailKind.REMINDER,
+        member_state=state,
+        cycle=cycle,
+        key=key,
+        context={
+            "days_left": days_left,
+            "deadline": deadline,
+            "url": _assessment_url(assessment)
+            if assessment
+            else _site_url(reverse("assessments:home")),
+        },
+    )
+
+
 def deadline_reminders(*, today: date) -> int:
     """Remind every State of an open cycle that has not submitted: some days before its
     deadline (the cycle's, or the extension in force; settings.REMINDER_DAYS_BEFORE),
     then once it has passed. Run daily; a second run the same day prepares nothing new.
-    Returns the notices prepared."""
+    A State with nobody on record gets a record saying so. Returns the notices prepared."""
     prepared = 0
     for cycle in Cycle.objects.filter(is_open=True):
-        # Extensions are ordered latest first: the first one seen per State is in force.
-        extended = {}
-        for state_id, until in Extension.objects.filter(cycle=cycle).values_list(
-            "member_state_id", "until"
-        ):
-            extended.setdefault(state_id, until)
-        assessments = {
-            assessment.member_state_id: assessment
-            for assessment in Assessment.objects.filter(cycle=cycle)
-        }
+        extended = _in_force(cycle)
+        assessments = {a.member_state_id: a for a in Assessment.objects.filter(cycle=cycle)}
         for state in MemberState.objects.all():
             assessment = assessments.get(state.pk)
             if assessment is not None and assessment.status != "draft":
                 continue  # submitted at least once: nothing to chase
-            days_left = (extended.get(state.pk, cycle.deadline) - today).days
+            deadline = extended.get(state.pk, cycle.deadline)
+            days_left = (deadline - today).days
             if days_left in settings.REMINDER_DAYS_BEFORE:
-                kind, key = EmailKind.REMINDER, f"{days_left}-days"
+                key = f"{days_left}-days"
             elif days_left < 0:
-                kind, key = EmailKind.OVERDUE, "overdue"
+                key = "overdue"
             else:
                 continue
-            # A State with nobody on record gets a record saying so: the desk shows it.
-            record = email_prepare(
-                kind=kind,
-                member_state=state,
+            record = _remind(
+                state=state,
                 cycle=cycle,
+                assessment=assessment,
+                deadline=deadline,
+                today=today,
                 key=key,
-                context={
-                    "days_left": days_left,
-                    "deadline": extended.get(state.pk, cycle.deadline),
-                    "url": _assessment_url(assessment)
-                    if assessment
-                    else _site_url(reverse("assessments:home")),
-                },
             )
             prepared += record is not None
     return prepared
+
+
+def reminders_send(*, cycle: Cycle, member_state_ids: list[int], user) -> list[EmailRecord]:
+    """The secretariat's reminder to the States it selected on the chasing desk, now.
+
+    Recorded like every notice; the occasion names who sent it and when, so a double
+    click within the same second sends once.
+    """
+    today = timezone.now().date()
+    key = f"sent-by-{user.pk}-{timezone.now():%Y%m%d%H%M%S}"
+    extended = _in_force(cycle)
+    assessments = {
+        a.member_state_id: a
+        for a in Assessment.objects.filter(cycle=cycle, member_state_id__in=member_state_ids)
+    }
+    records = []
+    for state in MemberState.objects.filter(pk__in=member_state_ids):
+        record = _remind(
+            state=state,
+            cycle=cycle,
+            assessment=assessments.get(state.pk),
+            deadline=extended.get(state.pk, cycle.deadline),
+            today=today,
+            key=key,
+        )
+        if record is not None:
+            records.append(record)
+    return records

@@ -196,3 +196,37 @@ def test_an_extension_moves_the_states_reminders_and_overdue_notice(
     assert (cycle.deadline + datetime.timedelta(days=30)).strftime(
         "%-d %B %Y"
     ) in reminder.body_text
+
+
+def test_the_chasing_desk_sends_a_reminder_to_the_selected_states_and_names_the_unreachable(
+    client, secretariat, cycle, norway_assessment, norway, kenya, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    client.force_login(secretariat)
+    url = reverse("admin:assessments_chasing") + f"?cycle={cycle.code}"
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(url, {"state": [norway.pk, kenya.pk]}, follow=True)
+
+    text = page.content.decode()
+    assert "A reminder is on its way to 1 State." in text
+    assert "Nobody to write to in: Kenya" in text
+    assert [m.to for m in mail.outbox] == [["erik@mfa.example", "nora@mfa.example"]]
+    records = EmailRecord.objects.filter(kind=EmailKind.REMINDER)
+    assert {r.member_state.iso3 for r in records} == {"NOR", "KEN"}
+    assert all(r.key.startswith(f"sent-by-{secretariat.pk}-") for r in records)
+
+
+def test_a_reminder_needs_a_selection_and_the_review_permission(
+    client, secretariat, editor_norway, cycle, norway
+):
+    from django.urls import reverse
+
+    url = reverse("admin:assessments_chasing") + f"?cycle={cycle.code}"
+    client.force_login(secretariat)
+    assert (
+        "Select the States to remind first." in client.post(url, {}, follow=True).content.decode()
+    )
+    client.force_login(editor_norway)
+    client.post(url, {"state": [norway.pk]})
+    assert not EmailRecord.objects.exists()
