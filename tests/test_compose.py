@@ -11,8 +11,19 @@ def compose():
     return yaml.safe_load((REPO / "docker-compose.yml").read_text())
 
 
-def test_compose_has_a_database_and_a_web_service():
-    assert set(compose()["services"]) == {"db", "web"}
+def test_compose_has_a_database_a_web_service_and_a_worker():
+    assert set(compose()["services"]) == {"db", "web", "worker"}
+
+
+def test_the_worker_runs_the_task_queue_from_the_same_image_and_files_as_the_web_service():
+    services = compose()["services"]
+    worker, web = services["worker"], services["web"]
+    assert worker["build"] == web["build"] == "."
+    assert worker["environment"] == web["environment"]
+    assert worker["entrypoint"][-1] == "manage.py"
+    assert worker["command"][0] == "db_worker"
+    assert worker["depends_on"]["db"] == {"condition": "service_healthy"}
+    assert worker["volumes"] == web["volumes"]
 
 
 def test_database_is_postgresql_15_with_a_pg_isready_healthcheck():
