@@ -353,8 +353,9 @@ def assessment_submit(*, assessment: Assessment, submitted_by: AbstractBaseUser)
     submission.save()
     # The document is rendered by a worker from the snapshot once the submission is
     # committed: the request does not wait for it, and a failed rendering never undoes a
-    # submission.
-    transaction.on_commit(lambda: submission_pdf_enqueue(submission_pk=submission.pk))
+    # submission. Should queuing fail, the submission still stands and the retry after
+    # PDF_RETRY_AFTER queues it (robust: logged, not raised into a committed request).
+    transaction.on_commit(lambda: submission_pdf_enqueue(submission_pk=submission.pk), robust=True)
     return submission
 
 
@@ -457,8 +458,10 @@ def submissions_queue_missing_pdfs(*, retry_now: bool = False) -> int:
     `retry_now`); how many were queued."""
     queued = 0
     for submission in submissions_missing_pdf():
-        if retry_now or submission_pdf_retry_due(submission):
-            submission_pdf_enqueue(submission_pk=submission.pk, retry_now=retry_now)
+        if retry_now:
+            submission_pdf_enqueue(submission_pk=submission.pk, retry_now=True)
+            queued += 1
+        elif submission_pdf_retry(submission):  # not again while a retry is pending
             queued += 1
     return queued
 

@@ -229,10 +229,10 @@ _s3 = {option: os.environ.get(name, "") for option, name in S3_SETTINGS.items()}
 if any(_s3.values()):
     # A half-configured store would put files on the local disk of one machine,
     # where the other machines never find them.
-    missing = [name for name in S3_REQUIRED if not os.environ.get(name)]
-    if missing:
+    _missing = [name for name in S3_REQUIRED if not os.environ.get(name)]
+    if _missing:
         raise ImproperlyConfigured(
-            f"S3 storage is half-configured: set {', '.join(missing)} as well, or none of "
+            f"S3 storage is half-configured: set {', '.join(_missing)} as well, or none of "
             "the S3_ variables."
         )
     DEFAULT_STORAGE = {

@@ -22,22 +22,9 @@ def _fast_and_isolated(settings, tmp_path):
 @pytest.fixture
 def task_queue(settings):
     """Tasks are queued and not run, as with a worker that has not picked them up yet;
-    `run_queued(task_queue)` then runs them as the worker would."""
+    `tests.queue.run_queued(task_queue)` then runs them as the worker would."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     return task_backends["default"]
-
-
-def run_queued(queue) -> list[str]:
-    """Run the queued tasks in order, as `db_worker` does: a task that raises is
-    reported as failed, not raised; their outcomes."""
-    outcomes = []
-    for result in list(queue.results):
-        try:
-            outcomes.append(result.task.call(*result.args, **result.kwargs))
-        except Exception as error:
-            outcomes.append(f"failed: {type(error).__name__}")
-    queue.clear()
-    return outcomes
 
 
 @pytest.fixture

@@ -3,10 +3,12 @@ task, the task stores the PDF once, and a failed or dead rendering is retried.""
 
 import datetime
 import hashlib
+import io
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,7 +17,7 @@ from assessments.models import AssessmentStatus, Submission
 from assessments.services import PDF_RETRY_AFTER, assessment_submit, attachment_add
 from assessments.tasks import email_send, render_submission_pdf
 from assessments.uploads import check_upload
-from tests.conftest import run_queued
+from tests.queue import run_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +148,7 @@ def test_a_worker_that_died_mid_rendering_is_retried_after_the_delay(
     assert run_queued(task_queue) == ["stored"]
     served = client.get(pdf_url(submitted))
     assert served.status_code == 200
-    served.close()
+    b"".join(served.streaming_content)  # read to the end, which closes the file
     submitted.refresh_from_db()
     assert submitted.pdf_attempts == 2
 
@@ -232,3 +234,40 @@ def test_attachments_are_stored_through_the_configured_storage_and_downloaded_fr
     result = client.get(attachment.get_absolute_url())
     assert result.status_code == 200
     assert b"".join(result.streaming_content) == content
+
+
+def test_the_cron_command_queues_a_missing_pdf_once_while_its_retry_is_pending(
+    submitted, task_queue
+):
+    task_queue.clear()  # the queue lost the submit's task
+    Submission.objects.filter(pk=submitted.pk).update(
+        submitted_at=timezone.now() - PDF_RETRY_AFTER - datetime.timedelta(seconds=1)
+    )
+    for _ in range(3):
+        call_command("render_missing_pdfs", stdout=io.StringIO())
+
+    assert [queued.args for queued in task_queue.results] == [[submitted.pk]]
+
+
+def test_a_submit_whose_task_cannot_be_queued_still_stands(
+    client,
+    delegate_norway,
+    norway_assessment,
+    task_queue,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    class QueueDown:
+        def enqueue(self, *args, **kwargs):
+            raise ConnectionError("queue unreachable")
+
+    monkeypatch.setattr("assessments.tasks.render_submission_pdf", QueueDown())
+    client.force_login(delegate_norway)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = client.post(
+            reverse("assessments:assessment_submit", args=[norway_assessment.pk]),
+            {"confirm": "on"},
+        )
+
+    assert result.status_code == 302
+    assert norway_assessment.submissions.count() == 1

@@ -67,7 +67,7 @@ def test_an_export_is_downloaded_by_the_secretariat_only_and_only_once_ready(
     export_pdf_zip_build(export=export)
     served = client.get(download_url)
     assert served.status_code == 200
-    served.close()
+    b"".join(served.streaming_content)  # read to the end, which closes the file
 
     other_staff = django_user_model.objects.create_user("olga", is_staff=True)
     TOTPDevice.objects.create(user=other_staff, name="phone", confirmed=True)
