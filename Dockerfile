@@ -1,4 +1,5 @@
-# Production image: gunicorn serving the Django site, WhiteNoise serving static files.
+# Production image: gunicorn serving the Django site, WhiteNoise serving static files;
+# the same image runs the task worker (`manage.py db_worker`, docker-compose's `worker`).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

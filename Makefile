@@ -9,6 +9,7 @@ PORT ?= 8000
 
 help:
 	@echo "make run               install, migrate, load catalogue and demo accounts, serve on http://$(HOST):$(PORT)"
+	@echo "                       with a task worker beside it (PDFs are rendered there); Ctrl-C stops both"
 	@echo "make test              run the test suite (SQLite; set DATABASE_URL for PostgreSQL)"
 	@echo "make lint              ruff lint and format check"
 	@echo "make format            ruff format and fix"
@@ -42,7 +43,11 @@ seed: setup
 	$(BIN)/python manage.py load_reference_data
 	$(BIN)/python manage.py create_demo_accounts
 
+# The web server and a task worker (PDF rendering, exports) in one command: the worker
+# runs in the background and is stopped with the server, however the server ends.
 run: seed
+	@$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup

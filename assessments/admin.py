@@ -6,8 +6,9 @@ from django.db.models import F
 from django.forms.models import InlineForeignKeyField
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -16,7 +17,8 @@ from catalogue.models import Recommendation, Section
 
 from .chasing import NOT_STARTED, ChasingFilters, chasing_states
 from .counts import StatusCounts
-from .exports import csv_response, pdf_zip_response, xlsx_response
+from .downloads import private_download
+from .exports import csv_response, export_pdf_zip_request, xlsx_response
 from .extensions import extension_grant
 from .forms import ReviewForm
 from .lifecycle import TransitionRefused
@@ -26,6 +28,8 @@ from .models import (
     Cycle,
     DelegationMember,
     EmailRecord,
+    Export,
+    ExportState,
     Extension,
     MemberState,
     RegionalGroup,
@@ -37,7 +41,7 @@ from .pdf import render_pdf
 from .review import assessment_accept, assessment_return, clean_comment, review_comment_add
 from .roles import may_be_delegate
 from .selectors import review_context, with_progress
-from .services import PdfNotReady, answers_sync_open_cycles, submission_store_pdf
+from .services import answers_sync_open_cycles, submission_pdf_enqueue
 
 
 class SyncsAnswers:
@@ -274,23 +278,21 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Render the missing PDFs now"), permissions=["review"])
     def render_missing_pdfs(self, request, queryset):
-        rendered = failed = 0
-        for submission in queryset.filter(pdf=""):
-            try:
-                submission_store_pdf(submission, retry_now=True)
-            except PdfNotReady:
-                failed += 1
-            else:
-                rendered += 1
-        if rendered:
-            messages.success(request, _("PDFs rendered: %(count)s.") % {"count": rendered})
-        if failed:
-            messages.error(
+        # Queued for a worker, even a rendering that failed a moment ago: the request
+        # never renders, and the list shows the outcome once the worker is done.
+        missing = list(queryset.filter(pdf="").values_list("pk", flat=True))
+        for pk in missing:
+            submission_pdf_enqueue(submission_pk=pk, retry_now=True)
+        if missing:
+            messages.success(
                 request,
-                _("PDFs that could not be rendered: %(count)s; their error is listed.")
-                % {"count": failed},
+                _(
+                    "PDFs queued for rendering: %(count)s. Reload this list in a minute to "
+                    "see them, or their error."
+                )
+                % {"count": len(missing)},
             )
-        if not (rendered or failed):
+        else:
             messages.info(request, _("Every selected submission already has its PDF."))
 
 
@@ -402,7 +404,19 @@ class AssessmentAdmin(admin.ModelAdmin):
         if not Submission.objects.filter(assessment__in=queryset.order_by()).exists():
             messages.warning(request, _("None of the selected assessments has been submitted."))
             return None
-        return pdf_zip_response(queryset.order_by(), self._filename("zip"))
+        export_pdf_zip_request(
+            assessments=queryset.order_by(),
+            requested_by=request.user,
+            filename=self._filename("zip"),
+        )
+        messages.success(
+            request,
+            _(
+                "The ZIP of PDFs is being prepared. It is listed under Exports, where you "
+                "can download it once it is ready."
+            ),
+        )
+        return redirect("admin:assessments_export_changelist")
 
     @admin.action(description=_("Export the answers to CSV"), permissions=["review"])
     def export_csv(self, request, queryset):
@@ -624,3 +638,55 @@ class AssessmentAdmin(admin.ModelAdmin):
             f'attachment; filename="R2P-overview-{context["cycle"].code}-{context["scope"]}.pdf"'
         )
         return result
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    """Files built by a worker at the secretariat's request, downloaded from here when ready."""
+
+    list_display = ["filename", "requested_by", "requested_at", "state", "finished_at", "download"]
+    list_filter = ["state"]
+    list_select_related = ["requested_by"]
+    ordering = ["-requested_at", "-pk"]
+    fields = ["filename", "requested_by", "requested_at", "state", "finished_at", "error"]
+    readonly_fields = fields
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("assessments.review_assessment")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        download = self.admin_site.admin_view(self.download_view)
+        return [
+            path("<int:pk>/download/", download, name="assessments_export_download"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        if obj.state != ExportState.READY:
+            return obj.get_state_display()
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:assessments_export_download", args=[obj.pk]),
+            _("Download"),
+        )
+
+    def download_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        export = get_object_or_404(Export, pk=pk, state=ExportState.READY)
+        return private_download(
+            export.file, filename=export.filename, content_type="application/zip"
+        )

@@ -1,17 +1,31 @@
 """Exports for the secretariat: one row per State × recommendation (CSV, XLSX), and the
-submitted PDFs of several States as one ZIP."""
+submitted PDFs of several States as one ZIP, built by a worker (`Export`)."""
 
 import csv
 import io
+import shutil
+import tempfile
 import zipfile
 from collections import defaultdict
 
+from django.core.files import File
+from django.db import transaction
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from .models import ANSWER_ORDER, Answer, AnswerStatus, Attachment, Submission
-from .services import PdfNotReady, submission_store_pdf
+from .models import (
+    ANSWER_ORDER,
+    Answer,
+    AnswerStatus,
+    Assessment,
+    Attachment,
+    Export,
+    ExportState,
+    Submission,
+)
+from .services import submission_pdf_retry
 from .text import clean_text
 
 # A spreadsheet treats a cell starting with one of these as a formula.
@@ -110,30 +124,70 @@ def xlsx_response(assessments, filename: str) -> HttpResponse:
     return result
 
 
-def pdf_zip_response(assessments, filename: str) -> HttpResponse:
-    """Every submitted version of the selected assessments, as stored (rendered if missing)."""
+def write_pdf_zip(assessments, target) -> list[str]:
+    """Write every submitted version of the selected assessments, as stored, as a ZIP
+    into the file object `target`; the names of the PDFs still missing.
+
+    Only stored files are copied, one at a time; nothing is rendered. A missing PDF is
+    named in MISSING.txt and its rendering queued again if due.
+    """
     submissions = Submission.objects.filter(assessment__in=assessments).order_by(
         "assessment__member_state__name", "number"
     )
-    buffer = io.BytesIO()
     missing = []
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for submission in submissions:
-            try:
-                stored = submission_store_pdf(submission)
-            except PdfNotReady:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for submission in submissions.iterator():
+            if not submission.pdf:
+                submission_pdf_retry(submission)
                 missing.append(submission.pdf_filename())
                 continue
-            with stored.pdf.open("rb") as pdf:
-                archive.writestr(stored.pdf_filename(), pdf.read())
+            with (
+                submission.pdf.open("rb") as pdf,
+                archive.open(submission.pdf_filename(), "w") as member,
+            ):
+                shutil.copyfileobj(pdf, member)
         if missing:
             archive.writestr(
                 _("MISSING.txt"),
-                _("These country reports could not be produced yet; try again later:")
+                _("These country reports are still being prepared; try again later:")
                 + "\n"
                 + "\n".join(missing)
                 + "\n",
             )
-    result = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    result["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return result
+    return missing
+
+
+@transaction.atomic
+def export_pdf_zip_request(*, assessments, requested_by, filename: str) -> Export:
+    """Record the secretariat's request for a ZIP of PDFs and queue its building."""
+    export = Export.objects.create(
+        requested_by=requested_by,
+        assessment_ids=sorted(assessments.values_list("pk", flat=True)),
+        filename=filename,
+    )
+    # Imported here: the task module calls this one.
+    from .tasks import build_pdf_zip
+
+    transaction.on_commit(lambda: build_pdf_zip.enqueue(export.pk))
+    return export
+
+
+def export_pdf_zip_build(*, export: Export) -> Export:
+    """Build a requested ZIP into storage (spooled to disk beyond a few MiB, so that 193
+    States' reports need not fit in memory); a failure is recorded on the export."""
+    if export.state == ExportState.READY:
+        return export
+    try:
+        with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
+            assessments = Assessment.objects.filter(pk__in=export.assessment_ids)
+            write_pdf_zip(assessments, spool)
+            spool.seek(0)
+            export.file.save(export.filename, File(spool), save=False)
+    except Exception as error:
+        export.state, export.error = ExportState.FAILED, f"{type(error).__name__}: {error}"[:2000]
+        export.finished_at = timezone.now()
+        export.save(update_fields=["state", "error", "finished_at"])
+        raise
+    export.state, export.error, export.finished_at = ExportState.READY, "", timezone.now()
+    export.save(update_fields=["file", "state", "error", "finished_at"])
+    return export

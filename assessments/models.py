@@ -749,3 +749,49 @@ class EmailRecord(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.member_state} ({self.key})"
+
+
+def export_path(export, filename):
+    # Private, like the country reports: served only by the secretariat's download view.
+    return f"exports/{uuid.uuid4().hex}.zip"
+
+
+class ExportState(models.TextChoices):
+    QUEUED = "queued", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class Export(models.Model):
+    """A file built for the secretariat by a worker (the submitted PDFs as one ZIP):
+    who asked, when, and where it is once ready."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    # The selection as it was asked for; the file holds what was stored when it was built.
+    assessment_ids = models.JSONField(_("assessments"), default=list)
+    filename = models.CharField(_("file name"), max_length=100)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ExportState, default=ExportState.QUEUED
+    )
+    file = models.FileField(_("file"), upload_to=export_path, max_length=200, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=ExportState.values), name="export_state_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.filename

@@ -1,8 +1,9 @@
 """The e-mails a cycle needs: prepared once per occasion, recorded, then sent.
 
 A notice is rendered and recorded (`EmailRecord`) in the transaction of the act it
-reports, and sent once that transaction commits, so that a refused act sends nothing
-and a sent notice always has its record. Sending records its outcome: the
+reports, and sent by a worker (the task `send_email`) once that transaction commits,
+so that a refused act sends nothing, a request never waits for a mail server, and a
+sent notice always has its record. Sending records its outcome: the
 secretariat sees every notice, and any delivery error, in the admin. These notices are
 mandatory for a cycle, so none carries an unsubscribe link.
 """
@@ -17,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from .models import (
     Assessment,
@@ -96,7 +98,7 @@ def email_prepare(
             return None
         raise
     if recipients:
-        transaction.on_commit(lambda: email_send(record_pk=record.pk))
+        transaction.on_commit(lambda: send_email.enqueue(record.pk), robust=True)
     return record
 
 
@@ -128,6 +130,16 @@ def email_send(*, record_pk: int) -> EmailRecord:
             record.error = ""
         record.save(update_fields=["attempts", "sent_at", "error"])
     return record
+
+
+@task()
+def send_email(record_pk: int) -> str:
+    """The worker's side of a notice: send it, or record why it could not leave (which
+    fails the task too, so the queue shows it)."""
+    record = email_send(record_pk=record_pk)
+    if record.sent_at is None and record.recipients:
+        raise RuntimeError(record.error)
+    return "sent"
 
 
 def emails_send_unsent() -> tuple[int, int]:

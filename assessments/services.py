@@ -1,12 +1,12 @@
 """State changes of assessments, as keyword-only functions for views, admin and commands."""
 
-import contextlib
 import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -353,18 +353,21 @@ def assessment_submit(*, assessment: Assessment, submitted_by: AbstractBaseUser)
     submission.full_clean()
     submission.save()
     notify_submitted(submission)
-    # The document is rendered from the snapshot once the submission is committed, so a
-    # failed rendering never undoes a submission (the download renders it then).
-    transaction.on_commit(lambda: _store_pdf_after_commit(submission.pk))
+    # The document is rendered by a worker from the snapshot once the submission is
+    # committed: the request does not wait for it, and a failed rendering never undoes a
+    # submission. Should queuing fail, the submission still stands and the retry after
+    # PDF_RETRY_AFTER queues it (robust: logged, not raised into a committed request).
+    transaction.on_commit(lambda: submission_pdf_enqueue(submission_pk=submission.pk), robust=True)
     return submission
 
 
 class PdfNotReady(Exception):
-    """The submission's PDF is not stored: its rendering failed, or is under way."""
+    """The submission's PDF is not stored: its rendering failed (`failed`), or is under way."""
 
-    def __init__(self, submission: Submission):
+    def __init__(self, submission: Submission, *, failed: bool = False):
         super().__init__(_("The country report of this submission is not ready yet."))
         self.submission = submission
+        self.failed = failed
 
 
 # A rendering that neither stored a PDF nor recorded a failure within this time died
@@ -402,7 +405,7 @@ def submission_store_pdf(submission: Submission, *, retry_now: bool = False) -> 
             pdf_error=f"{type(error).__name__}: {error}"[:2000]
         )
         submission.refresh_from_db()
-        raise PdfNotReady(submission) from error
+        raise PdfNotReady(submission, failed=True) from error
     with transaction.atomic():
         stored = Submission.objects.select_for_update().get(pk=submission.pk)
         if stored.pdf:  # stored meanwhile by a rendering whose claim had expired
@@ -415,10 +418,60 @@ def submission_store_pdf(submission: Submission, *, retry_now: bool = False) -> 
     return stored
 
 
+def submission_pdf_enqueue(*, submission_pk: int, retry_now: bool = False) -> None:
+    """Queue the rendering of a submission's PDF; the worker runs submission_store_pdf."""
+    # Imported here: the task module calls the services.
+    from .tasks import render_submission_pdf
+
+    render_submission_pdf.enqueue(submission_pk, retry_now=retry_now)
+
+
+def submission_pdf_retry_due(submission: Submission) -> bool:
+    """Whether a missing PDF should be queued again: its last rendering failed or died
+    (or its task was lost) more than PDF_RETRY_AFTER ago."""
+    if submission.pdf:
+        return False
+    last = submission.pdf_attempted_at or submission.submitted_at
+    return last < timezone.now() - PDF_RETRY_AFTER
+
+
+def submission_pdf_retry(submission: Submission) -> bool:
+    """Queue a retry of a missing PDF if one is due and none was queued within
+    PDF_RETRY_AFTER (downloads call this on every visit); whether one was queued."""
+    if not submission_pdf_retry_due(submission):
+        return False
+    # One retry per attempt and period, across every web process (the cache is the
+    # database table that the rate limits share): the next attempt, or a retry whose
+    # task was lost with its worker, opens the way for the next one.
+    attempt = submission.pdf_attempted_at.isoformat() if submission.pdf_attempted_at else "none"
+    key = f"pdf-retry:{submission.pk}:{attempt}"
+    if not cache.add(key, True, PDF_RETRY_AFTER.total_seconds()):
+        return False
+    submission_pdf_enqueue(submission_pk=submission.pk)
+    return True
+
+
+def submissions_missing_pdf():
+    return Submission.objects.filter(pdf="").order_by("submitted_at")
+
+
+def submissions_queue_missing_pdfs(*, retry_now: bool = False) -> int:
+    """Queue the rendering of every missing PDF that is due (all of them with
+    `retry_now`); how many were queued."""
+    queued = 0
+    for submission in submissions_missing_pdf():
+        if retry_now:
+            submission_pdf_enqueue(submission_pk=submission.pk, retry_now=True)
+            queued += 1
+        elif submission_pdf_retry(submission):  # not again while a retry is pending
+            queued += 1
+    return queued
+
+
 def submissions_render_missing_pdfs(*, retry_now: bool = False) -> tuple[int, int]:
-    """Render every stored submission's missing PDF; (rendered, still missing)."""
+    """Render every stored submission's missing PDF in this process; (rendered, still missing)."""
     rendered = missing = 0
-    for submission in Submission.objects.filter(pdf="").order_by("submitted_at"):
+    for submission in submissions_missing_pdf():
         try:
             submission_store_pdf(submission, retry_now=retry_now)
         except PdfNotReady:
@@ -426,10 +479,3 @@ def submissions_render_missing_pdfs(*, retry_now: bool = False) -> tuple[int, in
         else:
             rendered += 1
     return rendered, missing
-
-
-def _store_pdf_after_commit(submission_pk: int) -> None:
-    # A failure is recorded on the submission; the download, the secretariat and
-    # `render_missing_pdfs` try again.
-    with contextlib.suppress(PdfNotReady):
-        submission_store_pdf(Submission.objects.get(pk=submission_pk))

@@ -6,12 +6,13 @@ language asked for (`readable`). Format 1 snapshots, made before, carried Englis
 labels and keep them, so that they render as they always did.
 """
 
+from collections import defaultdict
 from datetime import datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import get_language
 
-from .models import AnswerStatus, Assessment, RegionalGroup
+from .models import AnswerStatus, Assessment, Attachment, RegionalGroup
 
 SNAPSHOT_FORMAT = 2
 
@@ -24,12 +25,12 @@ def build_snapshot(
     number: int,
 ) -> dict:
     """Copy the catalogue text and the answers, so that later edits to either change nothing."""
-    answers = (
-        assessment.answers.with_catalogue()
-        .with_files()
-        .select_related("updated_by")
-        .in_catalogue_order()
-    )
+    answers = assessment.answers.with_catalogue().select_related("updated_by").in_catalogue_order()
+    # One query for every file, grouped here: a prefetch costs a queryset per answer,
+    # half the time of a submit.
+    files = defaultdict(list)
+    for attachment in Attachment.objects.filter(answer__assessment=assessment).order_by("pk"):
+        files[attachment.answer_id].append(attachment.describe())
     reports: dict[int, dict] = {}
     for answer in answers:
         recommendation = answer.recommendation
@@ -52,7 +53,7 @@ def build_snapshot(
                 "status": answer.status,
                 "evidence": answer.evidence,
                 "links": list(answer.links),
-                "attachments": [a.describe() for a in answer.attachments.all()],
+                "attachments": files[answer.pk],
                 "updated_at": answer.updated_at.isoformat() if answer.updated_at else None,
                 "updated_by": str(answer.updated_by) if answer.updated_by else None,
             }

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "catalogue",
     "assessments",
@@ -212,8 +214,42 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Evidence files are private: there is no MEDIA_URL route; they are served by a
 # permission-checked view only.
 MEDIA_URL = "/media-not-served/"
+
+# Uploaded evidence and country reports: MEDIA_ROOT by default; an S3-compatible object
+# store when S3_BUCKET is set, so that several web and worker machines share the files.
+S3_SETTINGS = {
+    "bucket_name": "S3_BUCKET",
+    "access_key": "S3_ACCESS_KEY_ID",
+    "secret_key": "S3_SECRET_ACCESS_KEY",
+    "endpoint_url": "S3_ENDPOINT_URL",
+    "region_name": "S3_REGION",
+}
+S3_REQUIRED = ("S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY")
+_s3 = {option: os.environ.get(name, "") for option, name in S3_SETTINGS.items()}
+if any(_s3.values()):
+    # A half-configured store would put files on the local disk of one machine,
+    # where the other machines never find them.
+    _missing = [name for name in S3_REQUIRED if not os.environ.get(name)]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"S3 storage is half-configured: set {', '.join(_missing)} as well, or none of "
+            "the S3_ variables."
+        )
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **{option: value for option, value in _s3.items() if value},
+            # Private files: no public ACL, never an overwritten name, no signed URL ever
+            # handed out (downloads go through the permission-checked views).
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -222,6 +258,11 @@ STORAGES = {
         )
     },
 }
+
+# Background work (PDF rendering, ZIP exports, later e-mails) goes to a queue in the
+# database, run by `manage.py db_worker` (`make run` starts one beside the web server;
+# docker-compose.yml has a `worker` service). The tests run tasks immediately.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

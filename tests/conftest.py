@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks import task_backends
 
 from assessments.models import DelegationMember, DelegationRole, MemberState
 from tests.clients import SignedInClient
@@ -14,6 +15,16 @@ def _fast_and_isolated(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Tasks run as they are queued (after the commit they wait for).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def task_queue(settings):
+    """Tasks are queued and not run, as with a worker that has not picked them up yet;
+    `tests.queue.run_queued(task_queue)` then runs them as the worker would."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    return task_backends["default"]
 
 
 @pytest.fixture

@@ -42,6 +42,8 @@ SECRETARIAT_MAY = {
     "assessments.submission": {"view"},
     "assessments.emailrecord": {"view"},
     "assessments.extension": {"add", "view"},
+    # ZIPs of PDFs built for the secretariat: read and downloaded, never edited.
+    "assessments.export": {"view"},
     "catalogue.target": {"view"},
     "catalogue.report": {"add", "change", "view"},
     "catalogue.report/catalogue.section": {"add", "change", "view"},
@@ -54,6 +56,8 @@ SECRETARIAT_MAY = {
     "axes.accesslog": set(),
     "otp_static.staticdevice": set(),
     "otp_totp.totpdevice": set(),
+    # The task queue (django-tasks-db): superusers only; a missing PDF shows on submissions.
+    "django_tasks_database.dbtaskresult": set(),
 }
 SUPERUSER_MAY = {
     **{key: set(ACTIONS) for key in SECRETARIAT_MAY},
@@ -65,12 +69,15 @@ SUPERUSER_MAY = {
     "assessments.submission": {"view"},
     "assessments.emailrecord": {"view"},
     "assessments.extension": {"add", "view"},
+    "assessments.export": {"view"},
     "catalogue.target": {"add", "change", "view"},
     # Attempts and logs are records: read-only pages, deletable to lift a lockout.
     "axes.accessattempt": {"change", "delete", "view"},
     "axes.accessfailurelog": {"change", "delete", "view"},
     "axes.accesslog": {"change", "delete", "view"},
     "otp_static.staticdevice/otp_static.statictoken": set(ACTIONS),
+    # Queued, running and finished tasks with their errors: read-only.
+    "django_tasks_database.dbtaskresult": {"view"},
 }
 
 

@@ -11,8 +11,29 @@ def compose():
     return yaml.safe_load((REPO / "docker-compose.yml").read_text())
 
 
-def test_compose_has_a_database_and_a_web_service():
-    assert set(compose()["services"]) == {"db", "web"}
+def test_compose_has_a_database_a_web_service_a_worker_and_the_daily_job():
+    assert set(compose()["services"]) == {"db", "web", "worker", "daily"}
+
+
+def test_the_daily_job_runs_the_reminders_from_the_same_image_every_day():
+    services = compose()["services"]
+    daily = services["daily"]
+    assert daily["build"] == services["web"]["build"]
+    assert daily["environment"] == services["web"]["environment"]
+    script = (REPO / daily["entrypoint"][0].removeprefix("/app/")).read_text()
+    assert "send_deadline_reminders" in script
+    assert "sleep 86400" in script
+
+
+def test_the_worker_runs_the_task_queue_from_the_same_image_and_files_as_the_web_service():
+    services = compose()["services"]
+    worker, web = services["worker"], services["web"]
+    assert worker["build"] == web["build"] == "."
+    assert worker["environment"] == web["environment"]
+    assert worker["entrypoint"][-1] == "manage.py"
+    assert worker["command"][0] == "db_worker"
+    assert worker["depends_on"]["db"] == {"condition": "service_healthy"}
+    assert worker["volumes"] == web["volumes"]
 
 
 def test_database_is_postgresql_15_with_a_pg_isready_healthcheck():

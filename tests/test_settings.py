@@ -26,6 +26,11 @@ OUR_VARIABLES = {
     "DATABASE_URL",
     "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS",
+    "S3_BUCKET",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+    "S3_ENDPOINT_URL",
+    "S3_REGION",
 }
 
 
@@ -128,3 +133,41 @@ def test_production_lists_no_benchmark_command_where_development_does():
     assert "benchmark_pages" in development.stdout
     assert "benchmark" not in production.stdout
     assert "[devtools]" not in production.stdout
+
+
+S3_ENV = {
+    "S3_BUCKET": "r2p-files",
+    "S3_ACCESS_KEY_ID": "access",
+    "S3_SECRET_ACCESS_KEY": "secret",
+    "S3_ENDPOINT_URL": "https://objects.example.org",
+}
+PRINT_STORAGE = (
+    "from django.core.files.storage import storages; s = storages['default']; "
+    "print(type(s).__name__, s.bucket_name, s.default_acl, s.file_overwrite)"
+)
+
+
+def test_files_are_stored_in_media_root_unless_s3_is_configured():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.STORAGES['default']['BACKEND'])",
+        **PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "django.core.files.storage.FileSystemStorage"
+
+
+def test_s3_settings_put_files_in_a_private_bucket():
+    result = manage("shell", "-c", PRINT_STORAGE, **PRODUCTION_ENV, **S3_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-4:] == ["S3Storage", "r2p-files", "None", "False"]
+
+
+@pytest.mark.parametrize("left_out", ["S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"])
+def test_half_configured_s3_refuses_to_start(left_out):
+    env = {key: value for key, value in S3_ENV.items() if key != left_out}
+    result = manage("check", **PRODUCTION_ENV, **env)
+    assert result.returncode != 0
+    assert "S3 storage is half-configured" in result.stderr
+    assert left_out in result.stderr

@@ -21,23 +21,35 @@ from ..downloads import private_download
 from ..forms import VerifyForm
 from ..models import Submission
 from ..pdf import render_country_report
-from ..services import PDF_RETRY_AFTER, PdfNotReady, submission_store_pdf
+from ..services import PDF_RETRY_AFTER, submission_pdf_retry
 from ..snapshot import build_snapshot
 from ..verification import submission_standing
+
+# How soon a page waiting for a PDF that is being rendered suggests asking again.
+PDF_PENDING_RETRY_AFTER = 15
 
 
 @require_safe
 def submission_pdf(request, pk: int, number: int):
-    try:
-        submission = submission_store_pdf(get_submission_for_user(request, pk, number))
-    except PdfNotReady as not_ready:
+    """The stored PDF; while it does not exist, a page saying it is being prepared.
+
+    Nothing is rendered here: a worker renders it after the submission, and a download
+    of a missing PDF queues a retry when the last attempt failed or died long enough ago.
+    """
+    submission = get_submission_for_user(request, pk, number)
+    if not submission.pdf:
+        submission_pdf_retry(submission)
+        failed = bool(submission.pdf_error)
         result = render(
             request,
             "assessments/pdf_not_ready.html",
-            {"submission": not_ready.submission, "assessment": not_ready.submission.assessment},
-            status=503,
+            {"submission": submission, "assessment": submission.assessment, "failed": failed},
+            # 202: accepted and being worked on; 503: the last attempt failed, a retry
+            # is queued.
+            status=503 if failed else 202,
         )
-        result["Retry-After"] = str(int(PDF_RETRY_AFTER.total_seconds()))
+        retry_after = PDF_RETRY_AFTER.total_seconds() if failed else PDF_PENDING_RETRY_AFTER
+        result["Retry-After"] = str(int(retry_after))
         return result
     return private_download(
         submission.pdf, filename=submission.pdf_filename(), content_type="application/pdf"

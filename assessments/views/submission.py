@@ -12,7 +12,7 @@ from ..access import (
 )
 from ..forms import SubmitForm
 from ..models import AnswerStatus
-from ..services import assessment_submit
+from ..services import assessment_submit, submission_pdf_retry
 from ..snapshot import readable
 
 
@@ -77,6 +77,9 @@ def submission_detail(request, pk: int, number: int):
     submission = get_object_or_404(
         assessment.submissions.select_related("submitted_by"), number=number
     )
+    # The page says the PDF is being prepared while it is missing; a long-failed one is
+    # queued again.
+    submission_pdf_retry(submission)
     return render(
         request,
         "assessments/submission_detail.html",

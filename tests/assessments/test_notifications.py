@@ -230,3 +230,22 @@ def test_a_reminder_needs_a_selection_and_the_review_permission(
     client.force_login(editor_norway)
     client.post(url, {"state": [norway.pk]})
     assert not EmailRecord.objects.exists()
+
+
+def test_a_notice_leaves_with_the_worker_not_in_the_request(
+    task_queue, norway_assessment, delegate_norway, django_capture_on_commit_callbacks
+):
+    from tests.queue import run_queued
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    assert mail.outbox == []
+    assert EmailRecord.objects.get().sent_at is None
+
+    outcomes = run_queued(task_queue)
+
+    assert "sent" in outcomes
+    assert [m.subject for m in mail.outbox] == [
+        "Received: the self-assessment of Norway, version 1"
+    ]
+    assert EmailRecord.objects.get().sent_at is not None

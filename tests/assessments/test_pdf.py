@@ -28,6 +28,7 @@ from assessments.services import (
     assessment_submit,
     attachment_add,
 )
+from assessments.tasks import render_submission_pdf
 from assessments.uploads import check_upload
 
 pytestmark = pytest.mark.django_db
@@ -184,11 +185,23 @@ def test_each_submission_keeps_its_own_pdf(
     assert "Second thoughts." not in text_of(stored(first))
 
 
-def test_a_missing_pdf_is_rendered_on_first_download(client, answered, delegate_norway):
+def test_a_missing_pdf_is_not_rendered_by_its_download_but_served_once_the_worker_stored_it(
+    client, answered, delegate_norway, task_queue
+):
     submission = assessment_submit(assessment=answered, submitted_by=delegate_norway)
-    assert not submission.pdf  # the on-commit rendering never ran in this test
+    assert not submission.pdf  # the on-commit queuing never ran in this test
     client.force_login(delegate_norway)
-    result = client.get(reverse("assessments:submission_pdf", args=[answered.pk, 1]))
+    url = reverse("assessments:submission_pdf", args=[answered.pk, 1])
+
+    waiting = client.get(url)
+    assert waiting.status_code == 202
+    assert int(waiting["Retry-After"]) > 0
+    assert "The country report is being prepared" in waiting.content.decode()
+    submission.refresh_from_db()
+    assert submission.pdf_attempts == 0
+
+    render_submission_pdf.call(submission.pk)
+    result = client.get(url)
     assert result["Content-Disposition"] == 'attachment; filename="R2P-NOR-2025-v1.pdf"'
     pdf = b"".join(result.streaming_content)
     submission.refresh_from_db()

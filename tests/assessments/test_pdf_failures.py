@@ -1,5 +1,6 @@
 """A country report that cannot be rendered: the submission stands, the download says so
-clearly, the rendering is retried, and the secretariat sees which PDFs are missing."""
+clearly, the rendering is retried by the worker, and the secretariat sees which PDFs are
+missing. (Tasks run as soon as they are queued in these tests.)"""
 
 import datetime
 import io
@@ -10,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from assessments import pdf as pdf_module
-from assessments.models import AssessmentStatus, Submission
+from assessments.models import AssessmentStatus, Export, Submission
 from assessments.services import PDF_RETRY_AFTER, assessment_submit
 
 pytestmark = pytest.mark.django_db
@@ -77,23 +78,30 @@ def test_the_download_of_a_missing_pdf_gets_a_clear_page_not_a_500(
     assert result.status_code == 503
     assert result["Retry-After"] == str(int(PDF_RETRY_AFTER.total_seconds()))
     page = result.content.decode()
-    assert "The country report is not ready yet" in page
+    assert "The country report is being prepared" in page
     assert "submitted and recorded as it was" in page
+    assert "The last attempt to produce it did not succeed" in page
     # A failure is not retried at every click: within the retry delay, nothing renders.
     assert broken_renderer.calls == [1]
 
 
-def test_the_download_retries_after_the_delay_and_serves_the_pdf_once_it_renders(
+def test_the_download_queues_a_retry_after_the_delay_and_serves_the_pdf_once_it_renders(
     client, submitted, delegate_norway, broken_renderer
 ):
     client.force_login(delegate_norway)
     make_retryable(submitted)
     assert client.get(pdf_url(submitted)).status_code == 503
     assert broken_renderer.calls == [1, 1]
+    # Queued once per attempt: the next click, still within the delay, queues nothing.
+    assert client.get(pdf_url(submitted)).status_code == 503
+    assert broken_renderer.calls == [1, 1]
 
     broken_renderer.repair()
     submitted.refresh_from_db()
     make_retryable(submitted)
+    # The retry this click queues renders the PDF (at once here, by a worker in
+    # production); the click itself only says it is being prepared.
+    assert client.get(pdf_url(submitted)).status_code == 503
     result = client.get(pdf_url(submitted))
 
     assert result.status_code == 200
@@ -112,37 +120,65 @@ def test_the_secretariat_lists_the_submissions_lacking_their_pdf_and_can_render_
     assert "No font for U+1F600" in listing.content.decode()
 
     broken_renderer.repair()
-    client.post(
+    queued = client.post(
         reverse("admin:assessments_submission_changelist"),
         {"action": "render_missing_pdfs", "_selected_action": [submitted.pk]},
+        follow=True,
     )
+    assert "PDFs queued for rendering: 1." in queued.content.decode()
     submitted.refresh_from_db()
     assert submitted.pdf_sha256
     listing = client.get(reverse("admin:assessments_submission_changelist"), {"pdf": "missing"})
     assert "No font for U+1F600" not in listing.content.decode()
 
 
-def test_the_retry_command_renders_what_is_missing_and_fails_while_something_still_is(
+def test_the_retry_command_queues_what_is_missing_and_fails_while_something_still_fails(
     submitted, broken_renderer
 ):
     with pytest.raises(CommandError, match="could not be rendered"):
         call_command("render_missing_pdfs", "--now", stdout=io.StringIO())
+    assert broken_renderer.calls == [1, 1]
 
     broken_renderer.repair()
     output = io.StringIO()
     call_command("render_missing_pdfs", "--now", stdout=output)
+    assert "queued 1, last rendering failed 0" in output.getvalue()
+    submitted.refresh_from_db()
+    assert submitted.pdf
+
+
+def test_the_retry_command_leaves_recent_attempts_to_their_worker(submitted, broken_renderer):
+    with pytest.raises(CommandError):
+        call_command("render_missing_pdfs", stdout=io.StringIO())
+    assert broken_renderer.calls == [1]
+
+    make_retryable(submitted)
+    with pytest.raises(CommandError):
+        call_command("render_missing_pdfs", stdout=io.StringIO())
+    assert broken_renderer.calls == [1, 1]
+
+
+def test_the_retry_command_renders_in_its_own_process_when_asked(submitted, broken_renderer):
+    broken_renderer.repair()
+    output = io.StringIO()
+    call_command("render_missing_pdfs", "--now", "--here", stdout=output)
     assert "rendered 1, still missing 0" in output.getvalue()
     submitted.refresh_from_db()
     assert submitted.pdf
 
 
-def test_the_zip_of_pdfs_names_the_ones_that_could_not_be_produced(client, submitted, secretariat):
+def test_the_zip_of_pdfs_names_the_ones_still_being_prepared(
+    client, submitted, secretariat, django_capture_on_commit_callbacks
+):
     client.force_login(secretariat)
-    result = client.post(
-        reverse("admin:assessments_assessment_changelist"),
-        {"action": "download_pdfs", "_selected_action": [submitted.assessment_id]},
-    )
-    archive = zipfile.ZipFile(io.BytesIO(result.content))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:assessments_assessment_changelist"),
+            {"action": "download_pdfs", "_selected_action": [submitted.assessment_id]},
+        )
+    export = Export.objects.get()
+    result = client.get(reverse("admin:assessments_export_download", args=[export.pk]))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(result.streaming_content)))
     assert archive.namelist() == ["MISSING.txt"]
     assert "R2P-NOR-2025-v1.pdf" in archive.read("MISSING.txt").decode()
 

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import zipfile
 
 import pytest
 from django.urls import reverse
@@ -334,16 +333,6 @@ def test_xlsx_export_matches_the_csv(client, secretariat, submitted):
     assert len(rows) == 1 + 5
     first = next(row for row in rows if row[6] == "2013-MS-01")
     assert first[9] == '\'=HYPERLINK("http://evil")'  # without the control character
-
-
-def test_the_pdfs_of_the_selected_submissions_download_as_one_zip(client, secretariat, submitted):
-    client.force_login(secretariat)
-    result = run_action(client, "download_pdfs", [submitted])
-    archive = zipfile.ZipFile(io.BytesIO(result.content))
-    assert archive.namelist() == ["R2P-NOR-2025-v1.pdf"]
-    submission = submitted.submissions.get()
-    with submission.pdf.open("rb") as stored:
-        assert archive.read("R2P-NOR-2025-v1.pdf") == stored.read()
 
 
 def test_a_zip_of_nothing_submitted_is_refused_with_a_message(

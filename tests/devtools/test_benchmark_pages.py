@@ -4,13 +4,14 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 
-from assessments.models import AnswerChange, DelegationMember
+from assessments.models import AnswerChange, DelegationMember, Submission
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_pages_benchmark_reports_wall_and_cpu_time_of_each_save_and_keeps_nothing(
+def test_the_pages_benchmark_reports_wall_and_cpu_time_of_saves_and_submits_and_keeps_nothing(
     cycle, norway, delegate_norway
 ):
     output = io.StringIO()
@@ -20,7 +21,11 @@ def test_the_pages_benchmark_reports_wall_and_cpu_time_of_each_save_and_keeps_no
     lines = output.getvalue().splitlines()
     autosave = next(line for line in lines if line.startswith("assessment: one autosave"))
     assert " cpu " in autosave and autosave.endswith("queries")
-    assert sum(" cpu " in line for line in lines) == 8  # two baselines and six pages
+    submit = next(line for line in lines if line.startswith("assessment: submit (PDF queued)"))
+    assert " cpu " in submit and submit.endswith("queries")
+    assert sum(" cpu " in line for line in lines) == 9  # two baselines and seven pages
     assert cycle.assessments.count() == 0
+    assert not Submission.objects.exists()
+    assert not DBTaskResult.objects.exists()
     assert not AnswerChange.objects.exists()
     assert list(DelegationMember.objects.values_list("user__username", flat=True)) == ["nora"]

@@ -1,12 +1,18 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.services import submissions_render_missing_pdfs
+from assessments.services import (
+    submissions_missing_pdf,
+    submissions_queue_missing_pdfs,
+    submissions_render_missing_pdfs,
+)
 
 
 class Command(BaseCommand):
     help = (
-        "Render the country report of every submission that lacks it (a failed or "
-        "interrupted rendering). Run it regularly, e.g. every few minutes from cron."
+        "Queue the rendering of every submission's missing country report (a failed or "
+        "interrupted rendering, or a lost task) for the worker; with --here, render them "
+        "in this process. Run it regularly, e.g. every few minutes from cron: it fails "
+        "while some rendering has failed."
     )
 
     def add_arguments(self, parser):
@@ -15,11 +21,22 @@ class Command(BaseCommand):
             action="store_true",
             help="Also retry renderings that failed or started less than two minutes ago.",
         )
+        parser.add_argument(
+            "--here",
+            action="store_true",
+            help="Render in this process instead of queuing for the worker.",
+        )
 
-    def handle(self, *args, now, **options):
-        rendered, missing = submissions_render_missing_pdfs(retry_now=now)
-        self.stdout.write(f"rendered {rendered}, still missing {missing}")
-        if missing:
+    def handle(self, *args, now, here, **options):
+        if here:
+            rendered, missing = submissions_render_missing_pdfs(retry_now=now)
+            self.stdout.write(f"rendered {rendered}, still missing {missing}")
+            failing = missing
+        else:
+            queued = submissions_queue_missing_pdfs(retry_now=now)
+            failing = submissions_missing_pdf().exclude(pdf_error="").count()
+            self.stdout.write(f"queued {queued}, last rendering failed {failing}")
+        if failing:
             raise CommandError(
                 "Some PDFs could not be rendered; the secretariat's submissions list shows why."
             )

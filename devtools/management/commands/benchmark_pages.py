@@ -7,11 +7,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.test import Client, override_settings
+from django.test import Client, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path, reverse
 
-from assessments.models import DelegationMember, DelegationRole, MemberState
+from assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    DelegationMember,
+    DelegationRole,
+    MemberState,
+)
 from assessments.services import assessment_count_evidence, assessment_start
 from devtools.benchmarking import open_cycle, refuse_in_production
 
@@ -34,9 +40,9 @@ urlpatterns = [
 
 class Command(BaseCommand):
     help = (
-        "Time the catalogue pages, a fully answered report page and one autosave against "
-        "a near-empty view, in this process, on the configured database. Everything the "
-        "benchmark creates is rolled back."
+        "Time the catalogue pages, a fully answered report page, one autosave and one "
+        "submit (its PDF queued, not rendered) against a near-empty view, in this process, "
+        "on the configured database. Everything the benchmark creates is rolled back."
     )
 
     def add_arguments(self, parser):
@@ -46,7 +52,10 @@ class Command(BaseCommand):
         refuse_in_production()
         cycle = open_cycle()
         state = MemberState.objects.order_by("name").first()
-        with transaction.atomic(), override_settings(ROOT_URLCONF=__name__):
+        # The submit's PDF is queued in the database as in production, whatever backend
+        # the caller configured (the tests run tasks at once), and never rendered here.
+        queue = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        with transaction.atomic(), override_settings(ROOT_URLCONF=__name__, TASKS=queue):
             self._run(cycle, state, runs)
             transaction.set_rollback(True)  # measured on real data, nothing kept
 
@@ -89,6 +98,25 @@ class Command(BaseCommand):
             saved["version"] += 1
             return result
 
+        submitted = {"count": assessment.submissions.count()}
+
+        def reopen():
+            # Untimed: check that the last submit was accepted, then return the assessment
+            # as the secretariat would, so that the next submit is allowed.
+            if assessment.submissions.count() != submitted["count"]:
+                raise CommandError("a submit was refused")
+            submitted["count"] += 1
+            Assessment.objects.filter(pk=assessment.pk).update(status=AssessmentStatus.RETURNED)
+
+        def submit():
+            # The task is queued on commit, as in a real request: the benchmark's outer
+            # transaction never commits, so the callbacks run here, inside the timing.
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                return client.post(
+                    reverse("assessments:assessment_submit", args=[assessment.pk]),
+                    {"confirm": "on"},
+                )
+
         pages = [
             ("empty view (HttpResponse)", lambda: client.get(reverse("benchmark_empty_view"))),
             ("empty page in the site layout", lambda: client.get(reverse("benchmark_empty_page"))),
@@ -112,6 +140,7 @@ class Command(BaseCommand):
                 ),
             ),
             ("assessment: one autosave", autosave),
+            ("assessment: submit (PDF queued)", submit, reopen),
         ]
         self.stdout.write(
             f"{connection.vendor}, {runs} runs each: median and 90th percentile in ms, "
@@ -119,8 +148,8 @@ class Command(BaseCommand):
             "and of the empty page, queries\n"
         )
         baselines = []
-        for label, request in pages:
-            timings, cpu, queries = self._measure(request, runs)
+        for label, request, *prepare in pages:
+            timings, cpu, queries = self._measure(request, runs, *prepare)
             median = statistics.median(timings)
             if len(baselines) < 2:
                 baselines.append(median)
@@ -131,11 +160,13 @@ class Command(BaseCommand):
                 f"{ratios:14} {queries} queries"
             )
 
-    def _measure(self, request, runs):
+    def _measure(self, request, runs, prepare=lambda: None):
         for _ in range(3):
+            prepare()
             self._check(request())
         timings, cpu = [], []
         for _ in range(runs):
+            prepare()
             reset_queries()
             with CaptureQueriesContext(connection) as captured:
                 start, start_cpu = time.perf_counter(), time.process_time()
@@ -146,6 +177,8 @@ class Command(BaseCommand):
         return timings, cpu, len(captured)
 
     def _check(self, result):
+        if result.status_code == 302 and result.request["PATH_INFO"].endswith("/submit/"):
+            return  # a submit answers with a redirect; reopen() checks it was accepted
         if result.status_code != 200:
             raise CommandError(f"{result.request['PATH_INFO']} answered {result.status_code}")
         if "HX-Retarget" in result.headers:
