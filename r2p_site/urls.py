@@ -13,6 +13,7 @@ admin.site.index_title = _("Secretariat desk")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("start/", views.start, name="start"),
     path("accounts/", include("accounts.urls")),
     path("catalogue/", include("catalogue.urls")),
     path("assessments/", include("assessments.urls")),

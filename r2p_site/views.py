@@ -1,10 +1,12 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from assessments.access import delegation_of, is_secretariat
 
 
 @require_safe
@@ -28,3 +30,14 @@ def healthz(request):
 def favicon(request):
     # Resolved per request: the static files' manifest may not exist when URLs load.
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+@require_safe
+def start(request):
+    """Where signing in lands: the secretariat on its desk, a delegation on its
+    assessments, anyone else on the home page."""
+    if is_secretariat(request.user):
+        return redirect("admin:index")
+    if delegation_of(request.user) is not None:
+        return redirect("assessments:home")
+    return redirect("home")

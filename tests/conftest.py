@@ -72,7 +72,7 @@ def delegate_kenya(django_user_model, kenya):
 
 
 @pytest.fixture
-def secretariat(django_user_model):
+def secretariat(db, django_user_model):
     """Secretariat staff, who must sign in with an authenticator app (two-factor)."""
     user = django_user_model.objects.create_user(username="sam", password="pw-sam", is_staff=True)
     user.groups.add(Group.objects.get(name="Secretariat"))

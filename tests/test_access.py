@@ -79,3 +79,22 @@ def test_navigation_shows_the_secretariat_desk_only_to_secretariat(
     assert admin_url not in client.get(reverse("home")).content.decode()
     client.force_login(secretariat)
     assert admin_url in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("persona", "lands_on"),
+    [
+        ("secretariat", "admin:index"),
+        ("delegate_norway", "assessments:home"),
+        ("editor_norway", "assessments:home"),
+    ],
+)
+def test_signing_in_lands_each_role_on_its_own_start_page(client, request, persona, lands_on):
+    from django.conf import settings
+    from django.shortcuts import resolve_url
+
+    client.force_login(request.getfixturevalue(persona))
+    result = client.get(resolve_url(settings.LOGIN_REDIRECT_URL))
+    assert result.status_code == 302
+    assert result.url == reverse(lands_on)

@@ -78,7 +78,7 @@ def assessment_detail(request, pk: int):
             "assessment": assessment,
             "per_report": per_report,
             "overall": overall,
-            "submissions": assessment.submissions.select_related("submitted_by"),
+            "submissions": list(assessment.submissions.select_related("submitted_by")),
             "editable": may_edit(request.user, assessment),
             "read_only": read_only,
             # Once the cycle is closed, an extension would not help: that is all it says.

@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from r2p_site.middleware import max_body
 
@@ -63,11 +63,18 @@ def attachment_download(request, pk: int):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def attachment_delete(request, pk: int):
+    """Ask first (a removed file cannot be restored), then remove on the POST."""
     attachment = get_attachment_for_user(request, pk)
     answer = attachment.answer
     get_editable_assessment(request, answer.assessment_id)
+    if request.method != "POST":
+        return render(
+            request,
+            "assessments/attachment_delete.html",
+            {"attachment": attachment, "answer": answer, "back": _back_to(answer).url},
+        )
     attachment_remove(attachment=attachment, user=request.user)
     messages.success(request, _("%(name)s has been removed.") % {"name": attachment})
     return _back_to(answer)

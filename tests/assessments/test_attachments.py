@@ -136,3 +136,24 @@ def test_files_cannot_be_added_to_a_submitted_assessment(
     )
     assert result.status_code == 403
     assert not first_answer.attachments.exists()
+
+
+def test_removing_a_file_asks_first_and_keeps_it_until_confirmed(
+    client, delegate_norway, first_answer
+):
+    client.force_login(delegate_norway)
+    upload(client, first_answer, "law.pdf", PDF)
+    attachment = first_answer.attachments.get()
+    url = reverse("assessments:attachment_delete", args=[attachment.pk])
+
+    card = client.get(
+        reverse("assessments:report_answers", args=[first_answer.assessment_id, 2013])
+    ).content.decode()
+    assert f'href="{url}"' in card
+    question = client.get(url).content.decode()
+    assert "Remove law.pdf from 2013-MS-01?" in question
+    assert "cannot be restored" in question
+    assert first_answer.attachments.exists()
+
+    client.post(url)
+    assert not first_answer.attachments.exists()

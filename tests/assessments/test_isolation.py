@@ -36,6 +36,7 @@ def norway_urls(assessment, response, attachment):
             reverse("assessments:submission_detail", args=[a, 1]),
             reverse("assessments:submission_pdf", args=[a, 1]),
             reverse("assessments:assessment_preview_pdf", args=[a]),
+            reverse("assessments:attachment_delete", args=[attachment.pk]),
         ],
         "post": [
             reverse("assessments:answer_save", args=[a, r]),

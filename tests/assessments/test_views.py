@@ -357,3 +357,16 @@ def test_card_urls_made_once_per_page_are_the_answers_own(first_answer):
     assert card.save_url == reverse("assessments:answer_save", args=args)
     assert card.history_url == reverse("assessments:answer_history", args=args)
     assert card.upload_url == reverse("assessments:attachment_upload", args=args)
+
+
+def test_after_submitting_the_official_pdf_is_the_main_action_with_what_happens_next(
+    client, delegate_norway, norway_assessment
+):
+    client.force_login(delegate_norway)
+    client.post(
+        reverse("assessments:assessment_submit", args=[norway_assessment.pk]), {"confirm": "on"}
+    )
+    page = client.get(norway_assessment.get_absolute_url()).content.decode()
+    assert "The official country report, version 1" in page
+    assert "What happens next" in page
+    assert "The secretariat reviews the submission." in page
