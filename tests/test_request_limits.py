@@ -62,7 +62,7 @@ def test_an_upload_of_the_largest_accepted_file_passes_the_size_check(
         parser.return_value.parse.return_value = ({}, {})
         result = post_claiming(client, upload_url(first_answer), length)
     assert parser.called
-    assert result.status_code == 302  # to the answer, with "no file" as the message
+    assert result.status_code == 400  # past the size check: the form says no file came
 
 
 @pytest.mark.django_db

@@ -57,6 +57,7 @@ class Card:
     conflict: Answer | None = None
     editable: bool = True
     urls: dict | None = None
+    upload_errors: list | None = None
 
     def __post_init__(self):
         # A string: the template engine localizes every number it prints, at a cost.
@@ -96,8 +97,11 @@ def _report_answers(assessment, report):
     )
 
 
-def render_report_page(request, assessment, report, *, bound=None, conflict=None, status=200):
-    """The report page; `bound` is a submitted form to show with its errors or conflict."""
+def render_report_page(
+    request, assessment, report, *, bound=None, conflict=None, upload_errors=None, status=200
+):
+    """The report page; `bound` is a submitted form to show with its errors or conflict,
+    `upload_errors` the reasons a file was refused, by answer."""
     answers = list(_report_answers(assessment, report))
     editable = may_edit(request.user, assessment)
     urls = card_urls(assessment.pk)
@@ -110,6 +114,7 @@ def render_report_page(request, assessment, report, *, bound=None, conflict=None
             conflict=conflict if conflict and conflict.pk == answer.pk else None,
             editable=editable,
             urls=urls,
+            upload_errors=(upload_errors or {}).get(answer.pk, []),
         )
         for answer in answers
     ]

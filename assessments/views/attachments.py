@@ -12,6 +12,7 @@ from ..downloads import private_download
 from ..forms import AttachmentForm
 from ..services import attachment_add, attachment_remove
 from ..uploads import sha256_of
+from .answers import render_report_page
 
 
 def _back_to(answer):
@@ -46,12 +47,14 @@ def attachment_upload(request, pk: int, answer_pk: int):
                 % {"name": upload.name, "code": answer.recommendation.code},
             )
     if form.errors:
-        for error in form.errors.get("file", []):
-            messages.error(
-                request,
-                _("Not attached to %(code)s: %(error)s")
-                % {"code": answer.recommendation.code, "error": error},
-            )
+        # Shown in the answer's own card, where the person chose the file.
+        return render_report_page(
+            request,
+            answer.assessment,
+            answer.recommendation.section.report,
+            upload_errors={answer.pk: form.errors.get("file", [])},
+            status=400,
+        )
     return _back_to(answer)
 
 

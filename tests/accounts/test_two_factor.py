@@ -206,4 +206,4 @@ def test_turning_off_is_a_post(client, delegate_norway):
 def test_the_second_step_returns_only_to_pages_of_this_site(client, delegate_norway, norway_phone):
     sign_in(client, "nora", "pw-nora")
     response = enter_code(client, current_code(norway_phone), next_url="https://evil.example/")
-    assert response.url == reverse("home")
+    assert response.url == reverse("start")  # the start page of the role, not elsewhere

@@ -157,3 +157,19 @@ def test_removing_a_file_asks_first_and_keeps_it_until_confirmed(
 
     client.post(url)
     assert not first_answer.attachments.exists()
+
+
+def test_a_refused_file_is_explained_inside_its_answers_card(client, delegate_norway, first_answer):
+    client.force_login(delegate_norway)
+    result = client.post(
+        reverse(
+            "assessments:attachment_upload", args=[first_answer.assessment_id, first_answer.pk]
+        ),
+        {f"a{first_answer.pk}-file": SimpleUploadedFile("law.pdf", b"not a pdf")},
+    )
+    assert result.status_code == 400
+    page = result.content.decode()
+    card = page[page.index(f'id="answer-{first_answer.pk}"') :]
+    card = card[: card.index("</article>")]
+    assert 'aria-invalid="true"' in card
+    assert "The content of law.pdf is not a PDF file." in card
