@@ -129,14 +129,6 @@ def submit_refusal(user, assessment: Assessment, now: datetime | None = None) ->
     return ""
 
 
-def get_submittable_assessment(request, pk: int) -> Assessment:
-    assessment = get_editable_assessment(request, pk)
-    refusal = submit_refusal(request.user, assessment)
-    if refusal:
-        raise PermissionDenied(refusal)
-    return assessment
-
-
 def get_answer_for_user(request, assessment: Assessment, pk: int) -> Answer:
     answer = get_object_or_404(
         Answer.objects.with_catalogue(),

@@ -350,7 +350,7 @@ def assessment_submit(*, assessment: Assessment, submitted_by: AbstractBaseUser)
             assessment=assessment, submitted_by=submitted_by, submitted_at=now, number=number
         ),
     )
-    submission.full_clean()
+    # Built here, not typed: the unique (assessment, number) constraint is the check.
     submission.save()
     notify_submitted(submission)
     # The document is rendered by a worker from the snapshot once the submission is

@@ -7,7 +7,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 from ..access import (
     delegation_refusal,
     get_assessment_for_user,
-    get_submittable_assessment,
     submit_refusal,
 )
 from ..forms import SubmitForm
@@ -27,14 +26,13 @@ def assessment_submit_view(request, pk: int):
         messages.info(request, assessment.read_only_reason())
         return redirect(assessment)
     if request.method == "POST":
-        # The box's label counts the missing answers; the page lists them only if shown.
-        missing = assessment.answers.filter(status=AnswerStatus.NOT_ANSWERED).count()
-        form = SubmitForm(request.POST, unanswered=missing)
-        try:
-            assessment = get_submittable_assessment(request, pk)
-        except PermissionDenied as error:
-            messages.error(request, str(error))
+        refusal = submit_refusal(request.user, assessment)
+        if refusal:
+            messages.error(request, refusal)
             return redirect(assessment)
+        # Counting the missing answers is for the box's label, needed only if it is shown
+        # again with an error: the submit itself does not wait for it.
+        form = SubmitForm(request.POST, unanswered=0)
         if form.is_valid():
             try:
                 submission = assessment_submit(assessment=assessment, submitted_by=request.user)
@@ -47,6 +45,11 @@ def assessment_submit_view(request, pk: int):
                     % {"number": submission.number},
                 )
             return redirect(assessment)
+        form = SubmitForm(
+            request.POST,
+            unanswered=assessment.answers.filter(status=AnswerStatus.NOT_ANSWERED).count(),
+        )
+        form.is_valid()
 
     answers = assessment.answers.with_catalogue().with_files().in_catalogue_order()
     unanswered, without_evidence = [], []
