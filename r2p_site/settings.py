@@ -371,9 +371,20 @@ TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's default logging gives "django" a console handler of its own, so each
+        # of its lines was printed twice (there and by the root); it only mails errors.
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint reports each rendering step at INFO; its warnings still show.
         "weasyprint.progress": {"level": "WARNING"},

@@ -171,3 +171,25 @@ def test_half_configured_s3_refuses_to_start(left_out):
     assert result.returncode != 0
     assert "S3 storage is half-configured" in result.stderr
     assert left_out in result.stderr
+
+
+def test_each_log_line_is_written_once(tmp_path):
+    """Django's own console handler and the site's root one once printed each twice."""
+    code = (
+        "import django; django.setup(); from django.test import Client; "
+        "Client(HTTP_HOST='localhost').get('/nowhere-at-all/')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={
+            **{key: value for key, value in os.environ.items() if key not in OUR_VARIABLES},
+            "DJANGO_SETTINGS_MODULE": "r2p_site.settings",
+            # A page that is not found reads no table; an empty database will do.
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        },
+        check=True,
+    )
+    assert result.stderr.count("Not Found: /nowhere-at-all/") == 1, result.stderr
