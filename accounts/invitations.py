@@ -46,7 +46,10 @@ def email_taken(email: str) -> bool:
     return User.objects.filter(email__iexact=email).exists()
 
 
-def _record(*, member_state, action, actor=None, subject, role="", invitation=None):
+def membership_change_record(
+    *, member_state, action, actor=None, subject, role="", invitation=None
+) -> None:
+    """Record one change to a delegation's membership, whoever made it and where."""
     MembershipChange.objects.create(
         member_state=member_state,
         action=action,
@@ -147,7 +150,7 @@ def invitation_create(
         created_at=now,
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    _record(
+    membership_change_record(
         member_state=member_state,
         action=MembershipAction.INVITED,
         actor=invited_by,
@@ -188,7 +191,7 @@ def invitation_revoke(*, invitation: Invitation, revoked_by) -> bool:
     if not revoked:
         return False
     invitation.revoked_at = now
-    _record(
+    membership_change_record(
         member_state=invitation.member_state,
         action=MembershipAction.INVITATION_REVOKED,
         actor=revoked_by,
@@ -203,7 +206,7 @@ def unusable_link_opened(*, invitation: Invitation) -> None:
     """Record that an expired, used or revoked link was opened (once per invitation:
     whoever holds the link cannot grow the log by reloading)."""
     if not invitation.changes.filter(action=MembershipAction.UNUSABLE_LINK_OPENED).exists():
-        _record(
+        membership_change_record(
             member_state=invitation.member_state,
             action=MembershipAction.UNUSABLE_LINK_OPENED,
             subject=invitation.email,
@@ -248,7 +251,7 @@ def invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user"])
-    _record(
+    membership_change_record(
         member_state=invitation.member_state,
         action=MembershipAction.INVITATION_ACCEPTED,
         actor=user,
@@ -283,7 +286,7 @@ def member_remove(*, member: DelegationMember, removed_by) -> None:
     ).delete()
     if not deleted:
         raise MembershipRefused(_("This person is no longer an editor of the delegation."))
-    _record(
+    membership_change_record(
         member_state=member.member_state,
         action=MembershipAction.MEMBER_REMOVED,
         actor=removed_by,
@@ -314,7 +317,7 @@ def focal_point_hand_over(*, to_member: DelegationMember, handed_over_by) -> Non
         # zero or two focal points.
         raise MembershipRefused(_("The delegation changed meanwhile. Reload and try again."))
     User.objects.filter(pk=to_member.user_id).update(two_factor_required=True)
-    _record(
+    membership_change_record(
         member_state=to_member.member_state,
         action=MembershipAction.FOCAL_POINT_HANDED_OVER,
         actor=handed_over_by,

@@ -117,6 +117,8 @@ class MembershipAction(models.TextChoices):
     UNUSABLE_LINK_OPENED = "unusable_link_opened", _("Expired or used link opened")
     MEMBER_REMOVED = "member_removed", _("Member removed")
     FOCAL_POINT_HANDED_OVER = "focal_point_handed_over", _("Focal point role handed over")
+    MEMBER_ADDED = "member_added", _("Member added by the secretariat")
+    MEMBER_CHANGED = "member_changed", _("Membership changed by the secretariat")
 
 
 class MembershipChange(models.Model):

@@ -549,3 +549,32 @@ def test_a_superuser_creates_a_group_and_changes_its_permissions(client, superus
     )
     assert response.status_code == 302
     assert list(group.permissions.all()) == [view_user]
+
+
+def test_the_secretariats_changes_to_a_delegation_are_recorded_like_the_delegations_own(
+    client, secretariat, norway, django_user_model
+):
+    from accounts.models import MembershipAction, MembershipChange
+
+    user = django_user_model.objects.create_user("olav", first_name="Olav", last_name="Dahl")
+    client.force_login(secretariat)
+    client.post(
+        reverse("admin:assessments_delegationmember_add"),
+        {"user": user.pk, "member_state": norway.pk, "role": DelegationRole.EDITOR},
+    )
+    membership = DelegationMember.objects.get(user=user)
+    client.post(
+        reverse("admin:assessments_delegationmember_delete", args=[membership.pk]),
+        {"post": "yes"},
+    )
+
+    assert not DelegationMember.objects.filter(user=user).exists()
+    recorded = list(
+        MembershipChange.objects.filter(member_state=norway)
+        .order_by("pk")
+        .values_list("action", "actor", "subject")
+    )
+    assert recorded == [
+        (MembershipAction.MEMBER_ADDED, secretariat.pk, "Olav Dahl"),
+        (MembershipAction.MEMBER_REMOVED, secretariat.pk, "Olav Dahl"),
+    ]
