@@ -108,14 +108,19 @@ def delegation_invitation_revoke(request, pk: int):
     )
 
 
-@require_POST
-def delegation_member_remove(request, pk: int):
+def _own_member(request, pk: int) -> DelegationMember:
+    """A member of the focal point's own delegation (404 for another State's)."""
     membership = _focal_point(request)
-    member = get_object_or_404(
+    return get_object_or_404(
         DelegationMember.objects.select_related("user", "member_state"),
         pk=pk,
         member_state_id=membership.member_state_id,
     )
+
+
+@require_POST
+def delegation_member_remove(request, pk: int):
+    member = _own_member(request, pk)
     return _refused_or_done(
         request,
         lambda: invitations.member_remove(member=member, removed_by=request.user),
@@ -125,12 +130,7 @@ def delegation_member_remove(request, pk: int):
 
 @require_POST
 def delegation_hand_over(request, pk: int):
-    membership = _focal_point(request)
-    member = get_object_or_404(
-        DelegationMember.objects.select_related("user", "member_state"),
-        pk=pk,
-        member_state_id=membership.member_state_id,
-    )
+    member = _own_member(request, pk)
     return _refused_or_done(
         request,
         lambda: invitations.focal_point_hand_over(to_member=member, handed_over_by=request.user),
