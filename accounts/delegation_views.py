@@ -144,6 +144,18 @@ def _invalid(request):
     return render(request, "accounts/invitation_invalid.html", status=404)
 
 
+def _welcome(request, user):
+    """The invited person's account exists: signed in, on to two-factor set-up."""
+    login(request, user, backend="accounts.backends.UserWithDelegationBackend")
+    next_url = reverse(
+        "accounts:delegation"
+        if user.delegation_membership.role == DelegationRole.FOCAL_POINT
+        else settings.LOGIN_REDIRECT_URL
+    )
+    messages.success(request, _("Your account is ready. Now set up two-factor sign-in."))
+    return redirect(reverse("accounts:two_factor_enrol") + "?" + urlencode({"next": next_url}))
+
+
 @login_not_required
 @never_cache
 @sensitive_variables("token")
@@ -172,15 +184,11 @@ def invitation_accept(request, token: str):
                 first_name=data["first_name"],
                 last_name=data["last_name"],
             )
+        except invitations.UsernameTaken as taken:
+            form.add_error("username", str(taken))
         except invitations.MembershipRefused:
             return _invalid(request)
-        login(request, user, backend="accounts.backends.UserWithDelegationBackend")
-        next_url = reverse(
-            "accounts:delegation"
-            if user.delegation_membership.role == DelegationRole.FOCAL_POINT
-            else settings.LOGIN_REDIRECT_URL
-        )
-        messages.success(request, _("Your account is ready. Now set up two-factor sign-in."))
-        return redirect(reverse("accounts:two_factor_enrol") + "?" + urlencode({"next": next_url}))
+        else:
+            return _welcome(request, user)
     context["form"] = form
     return render(request, "accounts/invitation_accept.html", context)

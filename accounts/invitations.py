@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,10 @@ from .models import Invitation, MembershipAction, MembershipChange, User
 
 class MembershipRefused(Exception):
     """A change the rules do not allow; the message says why, for the person who tried."""
+
+
+class UsernameTaken(MembershipRefused):
+    """The username chosen on the invitation's page was taken meanwhile."""
 
 
 def token_hash(raw_token: str) -> str:
@@ -239,14 +243,22 @@ def invitation_accept(
         # Someone became focal point since the invitation (the secretariat's members
         # page): the newcomer joins as editor rather than as a second focal point.
         role = DelegationRole.EDITOR
-    user = User.objects.create_user(
-        username=username,
-        email=invitation.email,
-        password=password,
-        first_name=first_name,
-        last_name=last_name,
-        two_factor_required=role == DelegationRole.FOCAL_POINT,
-    )
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=username,
+                email=invitation.email,
+                password=password,
+                first_name=first_name,
+                last_name=last_name,
+                two_factor_required=role == DelegationRole.FOCAL_POINT,
+            )
+    except IntegrityError:
+        # The form checked the name was free; someone took it in the meantime.
+        raise UsernameTaken(
+            _("The username %(username)s was taken a moment ago: choose another.")
+            % {"username": username}
+        ) from None
     DelegationMember.objects.create(user=user, member_state=invitation.member_state, role=role)
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user

@@ -472,3 +472,23 @@ def test_a_focal_point_revokes_an_editors_invitation(
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None
     assert actions(norway) == ["invited", "invitation_revoked"]
+
+
+def test_a_username_taken_while_the_form_was_open_is_asked_again_not_a_500(
+    client, kenya_invitation, monkeypatch, django_user_model
+):
+    """Someone took the name between the form's check and the account's creation."""
+    invitation, token = kenya_invitation
+    monkeypatch.setattr(
+        "accounts.forms.InvitationAcceptForm.clean_username",
+        lambda form: form.cleaned_data["username"],
+    )
+    django_user_model.objects.create_user("ingrid")
+
+    result = client.post(accept_url(token), account_form())
+
+    assert result.status_code == 200
+    assert "The username ingrid was taken a moment ago" in result.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+    assert not DelegationMember.objects.filter(member_state=invitation.member_state).exists()
