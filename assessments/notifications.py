@@ -13,7 +13,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django_tasks import task
 
 from .models import (
     Assessment,
+    AssessmentStatus,
     Cycle,
     DelegationMember,
     DelegationRole,
@@ -91,12 +92,8 @@ def email_prepare(
     try:
         with transaction.atomic():
             record.save()
-    except Exception:  # the same occasion, recorded meanwhile by a concurrent act
-        if EmailRecord.objects.filter(
-            member_state=member_state, cycle=cycle, kind=kind, key=key
-        ).exists():
-            return None
-        raise
+    except IntegrityError:  # the same occasion, recorded meanwhile by a concurrent act
+        return None
     if recipients:
         transaction.on_commit(lambda: send_email.enqueue(record.pk), robust=True)
     return record
@@ -251,7 +248,7 @@ def deadline_reminders(*, today: date) -> int:
         assessments = {a.member_state_id: a for a in Assessment.objects.filter(cycle=cycle)}
         for state in MemberState.objects.all():
             assessment = assessments.get(state.pk)
-            if assessment is not None and assessment.status != "draft":
+            if assessment is not None and assessment.status != AssessmentStatus.DRAFT:
                 continue  # submitted at least once: nothing to chase
             deadline = extended.get(state.pk, cycle.deadline)
             days_left = (deadline - today).days

@@ -163,12 +163,7 @@ def _copy_answers(*, source: Assessment, target: Assessment, user: AbstractBaseU
             update_fields=["status", "evidence", "links", "version", "updated_at", "updated_by"]
         )
     AnswerChange.objects.bulk_create(changes)
-    copied = [limits.Growth.of(before=change.before, after=change.after) for change in changes]
-    Assessment.objects.filter(pk=target.pk).update(
-        evidence_chars=sum(growth.chars for growth in copied),
-        evidence_lines=sum(growth.lines for growth in copied),
-        link_count=sum(growth.links for growth in copied),
-    )
+    assessment_count_evidence(assessment=target)  # written in bulk, not saved
 
 
 def _begin_edit(
