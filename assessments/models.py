@@ -450,6 +450,8 @@ class AnswerChange(models.Model):
         ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
         ATTACHMENT_REMOVED = "attachment_removed", _("Attachment removed")
         COPIED = "copied", _("Copied from the previous cycle")
+        WORKBOOK = "workbook", _("Edited in a workbook")
+        THEME = "theme", _("Copied from a theme")
 
     answer = models.ForeignKey(
         Answer, on_delete=models.CASCADE, related_name="changes", verbose_name=_("answer")
@@ -466,6 +468,8 @@ class AnswerChange(models.Model):
     )
     before = models.JSONField(_("before"), default=dict)
     after = models.JSONField(_("after"), default=dict)
+    # Where a change came from beyond its kind: the workbook's file name, the theme.
+    note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-changed_at", "-pk"]

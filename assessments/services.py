@@ -184,8 +184,13 @@ def answer_save(
     content: AnswerContent,
     base_version: int,
     user: AbstractBaseUser,
+    kind: str = AnswerChange.Kind.EDITED,
+    note: str = "",
 ) -> Answer:
     """Save an answer if nobody saved it since `base_version`; record the change.
+
+    `kind` and `note` say where the change came from when not from the web form (a
+    workbook, a theme); the rules are the same whatever the source.
 
     `answer` is the answer as the caller read it (read again only if its version is
     not `base_version`). The compare-and-set UPDATE on the version decides between two
@@ -220,12 +225,13 @@ def answer_save(
         raise AnswerConflict(current=Answer.objects.get(pk=answer.pk))
     AnswerChange.objects.create(
         answer=answer,
-        kind=AnswerChange.Kind.EDITED,
+        kind=kind,
         version=base_version + 1,
         changed_at=now,
         changed_by=user,
         before=answer.content(),
         after=content.as_dict(),
+        note=note[:200],
     )
     return Answer(
         pk=answer.pk,
