@@ -672,7 +672,7 @@ class AssessmentAdmin(admin.ModelAdmin):
 class ExportAdmin(admin.ModelAdmin):
     """Files built by a worker at the secretariat's request, downloaded from here when ready."""
 
-    list_display = ["filename", "requested_by", "requested_at", "state", "finished_at", "download"]
+    list_display = ["filename", "requested_by", "requested_at", "finished_at", "download"]
     list_filter = ["state"]
     list_select_related = ["requested_by"]
     ordering = ["-requested_at", "-pk"]
@@ -701,10 +701,10 @@ class ExportAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    @admin.display(description=_("file"))
+    @admin.display(description=_("file"), ordering="state")
     def download(self, obj):
         if obj.state != ExportState.READY:
-            return obj.get_state_display()
+            return obj.progress()
         return format_html(
             '<a href="{}">{}</a>',
             reverse("admin:assessments_export_download", args=[obj.pk]),

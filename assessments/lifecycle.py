@@ -90,6 +90,12 @@ def assessment_transition(
         to == AssessmentStatus.SUBMITTED and not current.cycle.is_open
     ):
         raise TransitionRefused(_refusal(current, to))
+    if to == AssessmentStatus.SUBMITTED:
+        # Checked again on the locked row: an extension replaced meanwhile by a shorter
+        # one, or a deadline passing during the request, is the rule in force now.
+        refusal = current.deadline_refusal()
+        if refusal:
+            raise TransitionRefused(refusal)
     if seen_submission is not None:
         latest = current.submissions.order_by("-number").values_list("number", flat=True).first()
         if latest != seen_submission:

@@ -1,5 +1,5 @@
 import uuid
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 
 from django.conf import settings
@@ -797,5 +797,17 @@ class Export(models.Model):
             ),
         ]
 
+    # The ZIP of every State's report builds in a minute or two; one still queued long
+    # after lost its worker (stopped mid-task) and will not come without a new request.
+    LOST_AFTER = timedelta(minutes=30)
+
     def __str__(self):
         return self.filename
+
+    def progress(self, now: datetime | None = None) -> str:
+        if (
+            self.state == ExportState.QUEUED
+            and self.requested_at < (now or timezone.now()) - self.LOST_AFTER
+        ):
+            return _("Not built: the worker stopped before finishing. Request it again.")
+        return self.get_state_display()

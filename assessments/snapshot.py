@@ -9,6 +9,7 @@ labels and keep them, so that they render as they always did.
 from collections import defaultdict
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import get_language
 
@@ -25,37 +26,58 @@ def build_snapshot(
     number: int,
 ) -> dict:
     """Copy the catalogue text and the answers, so that later edits to either change nothing."""
-    answers = assessment.answers.with_catalogue().select_related("updated_by").in_catalogue_order()
-    # One query for every file, grouped here: a prefetch costs a queryset per answer,
-    # half the time of a submit.
+    # Plain rows, not model instances: a submit copies every answer with its catalogue
+    # text, and building five objects per answer was most of its time.
+    answers = list(
+        assessment.answers.in_catalogue_order().values(
+            "pk",
+            "status",
+            "evidence",
+            "links",
+            "updated_at",
+            "updated_by",
+            "recommendation__code",
+            "recommendation__text",
+            "recommendation__section__paragraphs",
+            "recommendation__section__report__number",
+            "recommendation__section__report__year",
+            "recommendation__section__report__symbol",
+            "recommendation__section__report__title",
+        )
+    )
+    # One query for every file, grouped here: a prefetch costs a queryset per answer.
     files = defaultdict(list)
     for attachment in Attachment.objects.filter(answer__assessment=assessment).order_by("pk"):
         files[attachment.answer_id].append(attachment.describe())
+    editors = {
+        user.pk: str(user)
+        for user in get_user_model().objects.filter(
+            pk__in={row["updated_by"] for row in answers if row["updated_by"]}
+        )
+    }
     reports: dict[int, dict] = {}
-    for answer in answers:
-        recommendation = answer.recommendation
-        section = recommendation.section
+    for row in answers:
         report = reports.setdefault(
-            section.report.year,
+            row["recommendation__section__report__year"],
             {
-                "number": section.report.number,
-                "year": section.report.year,
-                "symbol": section.report.symbol,
-                "title": section.report.title,
+                "number": row["recommendation__section__report__number"],
+                "year": row["recommendation__section__report__year"],
+                "symbol": row["recommendation__section__report__symbol"],
+                "title": row["recommendation__section__report__title"],
                 "answers": [],
             },
         )
         report["answers"].append(
             {
-                "code": recommendation.code,
-                "text": recommendation.text,
-                "paragraphs": section.paragraphs,
-                "status": answer.status,
-                "evidence": answer.evidence,
-                "links": list(answer.links),
-                "attachments": files[answer.pk],
-                "updated_at": answer.updated_at.isoformat() if answer.updated_at else None,
-                "updated_by": str(answer.updated_by) if answer.updated_by else None,
+                "code": row["recommendation__code"],
+                "text": row["recommendation__text"],
+                "paragraphs": row["recommendation__section__paragraphs"],
+                "status": row["status"],
+                "evidence": row["evidence"],
+                "links": list(row["links"]),
+                "attachments": files[row["pk"]],
+                "updated_at": row["updated_at"].isoformat() if row["updated_at"] else None,
+                "updated_by": editors.get(row["updated_by"]),
             }
         )
     state = assessment.member_state

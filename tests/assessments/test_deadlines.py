@@ -128,6 +128,25 @@ def test_the_latest_extension_granted_is_in_force(
     assert "passed on 28 June 2099" in submit_refusal(delegate_norway, norway_assessment)
 
 
+def test_an_extension_shortened_while_the_submit_page_was_open_is_the_one_applied(
+    clock, norway_assessment, delegate_norway, secretariat
+):
+    clock(TOO_LATE + datetime.timedelta(days=5))
+    grant(norway_assessment, secretariat, DEADLINE + datetime.timedelta(days=10))
+    assert submit_refusal(delegate_norway, norway_assessment) == ""  # the page said yes
+    # The focal point's request has read the ten-day extension; the secretariat then
+    # replaces it by a three-day one, already over.
+    assert norway_assessment.extension.until == DEADLINE + datetime.timedelta(days=10)
+    grant(norway_assessment, secretariat, DEADLINE + datetime.timedelta(days=3), "Shortened.")
+
+    with pytest.raises(PermissionDenied, match="passed on 28 June 2099"):
+        assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+
+    norway_assessment.refresh_from_db()
+    assert norway_assessment.status == AssessmentStatus.DRAFT
+    assert not norway_assessment.submissions.exists()
+
+
 def test_an_extension_never_ends_before_the_cycles_deadline(norway_assessment, secretariat):
     with pytest.raises(ValidationError, match="cannot end before the cycle's deadline"):
         grant(norway_assessment, secretariat, DEADLINE - datetime.timedelta(days=1))

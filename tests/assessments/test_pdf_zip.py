@@ -3,6 +3,7 @@ worker into storage, downloaded by the secretariat from a permission-checked vie
 
 import io
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -92,3 +93,23 @@ def test_a_failed_export_records_its_error(secretariat, submitted, task_queue, m
     assert export.state == ExportState.FAILED
     assert export.error == "OSError: No space left on device"
     assert not export.file
+
+
+def test_an_export_whose_worker_stopped_says_so_instead_of_being_prepared_forever(
+    client, secretariat, submitted, task_queue
+):
+    export = export_pdf_zip_request(
+        assessments=Assessment.objects.filter(pk=submitted.pk),
+        requested_by=secretariat,
+        filename="R2P-PDFs.zip",
+    )
+    client.force_login(secretariat)
+    listing = reverse("admin:assessments_export_changelist")
+    row = '<td class="field-download">'
+    assert row + "Being prepared" in client.get(listing).content.decode()
+
+    Export.objects.filter(pk=export.pk).update(
+        requested_at=export.requested_at - Export.LOST_AFTER - timedelta(seconds=1)
+    )
+    page = client.get(listing).content.decode()
+    assert row + "Not built: the worker stopped before finishing. Request it again." in page
