@@ -674,8 +674,10 @@ class StatusChange(models.Model):
         related_name="status_changes",
         verbose_name=_("assessment"),
     )
-    from_status = models.CharField(_("from"), max_length=20, choices=AssessmentStatus.choices)
-    to_status = models.CharField(_("to"), max_length=20, choices=AssessmentStatus.choices)
+    from_status = models.CharField(
+        _("status before"), max_length=20, choices=AssessmentStatus.choices
+    )
+    to_status = models.CharField(_("status after"), max_length=20, choices=AssessmentStatus.choices)
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -728,7 +730,7 @@ class EmailRecord(models.Model):
         Cycle, on_delete=models.PROTECT, related_name="+", verbose_name=_("cycle")
     )
     key = models.CharField(_("occasion"), max_length=100)
-    recipients = models.JSONField(_("to"), default=list)
+    recipients = models.JSONField(_("recipients"), default=list)
     copy_to = models.JSONField(_("copy to"), default=list, blank=True)
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(_("text"))
