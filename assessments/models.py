@@ -716,8 +716,8 @@ class EmailRecord(models.Model):
     why it did not.
 
     `key` names the occasion (e.g. "v2" for the second submission, "7" for the reminder
-    seven days ahead), unique per State, cycle and kind, so that a notice prepared twice
-    (a task run twice, the daily job run twice) is sent once.
+    seven days ahead), unique per State, cycle, kind and language, so that a notice
+    prepared twice (a task run twice, the daily job run twice) is sent once.
     """
 
     kind = models.CharField(_("kind"), max_length=20, choices=EmailKind.choices)
@@ -728,6 +728,10 @@ class EmailRecord(models.Model):
         Cycle, on_delete=models.PROTECT, related_name="+", verbose_name=_("cycle")
     )
     key = models.CharField(_("occasion"), max_length=100)
+    # An occasion has one record per language its recipients read the site in.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     recipients = models.JSONField(_("to"), default=list)
     copy_to = models.JSONField(_("copy to"), default=list, blank=True)
     subject = models.CharField(_("subject"), max_length=300)
@@ -744,7 +748,8 @@ class EmailRecord(models.Model):
         verbose_name_plural = _("e-mails")
         constraints = [
             models.UniqueConstraint(
-                fields=["member_state", "cycle", "kind", "key"], name="one_email_per_occasion"
+                fields=["member_state", "cycle", "kind", "key", "language"],
+                name="one_email_per_occasion_and_language",
             ),
             models.CheckConstraint(
                 condition=models.Q(kind__in=EmailKind.values), name="email_kind_valid"
