@@ -9,8 +9,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import translation
 
-from assessments.models import EmailKind, EmailRecord
 from assessments import notifications
+from assessments.models import EmailKind, EmailRecord
 from assessments.notifications import (
     deadline_reminders,
     email_send,
