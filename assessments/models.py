@@ -118,7 +118,7 @@ def utc_today(now: datetime | None = None) -> date:
 def utc_display(moment: datetime) -> str:
     """For example "25 June 2025, 23:59 UTC": dates are shown in UTC, the zone named."""
     return gettext("%(datetime)s UTC") % {
-        "datetime": formats.date_format(moment.astimezone(UTC), "j F Y, H:i")
+        "datetime": formats.date_format(moment.astimezone(UTC), "DATETIME_FORMAT")
     }
 
 
@@ -198,7 +198,7 @@ class Extension(models.Model):
         return _("%(state)s, %(cycle)s: until %(until)s") % {
             "state": self.member_state,
             "cycle": self.cycle,
-            "until": formats.date_format(self.until, "j F Y"),
+            "until": formats.date_format(self.until, "DATE_FORMAT"),
         }
 
     def clean(self):
@@ -206,7 +206,7 @@ class Extension(models.Model):
             raise ValidationError(
                 {
                     "until": _("An extension cannot end before the cycle's deadline, %(deadline)s.")
-                    % {"deadline": formats.date_format(self.cycle.deadline, "j F Y")}
+                    % {"deadline": formats.date_format(self.cycle.deadline, "DATE_FORMAT")}
                 }
             )
 
