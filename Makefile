@@ -38,9 +38,14 @@ node_modules/.installed: package.json package-lock.json
 	fi
 
 # The compiled catalogues (.mo) are built here, not committed; Django skips any that is
-# newer than its .po.
+# newer than its .po. Without gettext the site still runs, in English only.
 setup: $(VENV)/.installed node_modules/.installed
-	@if [ -d locale ]; then $(BIN)/python manage.py compilemessages --ignore=node_modules --verbosity 0; fi
+	@if [ ! -d locale ]; then :; \
+	elif command -v msgfmt >/dev/null 2>&1; then \
+		$(BIN)/python manage.py compilemessages --ignore=node_modules --verbosity 0; \
+	else \
+		echo "gettext (msgfmt) not found: translations not compiled, the site shows English only"; \
+	fi
 
 seed: setup
 	$(BIN)/python manage.py migrate --no-input
