@@ -82,15 +82,15 @@ def email_prepare(
     }
     by_language = _addresses(member_state, focal_points_only=focal_points_only)
     copies = {settings.LANGUAGE_CODE: copy_to or []}
-    if copy_to and by_language and settings.LANGUAGE_CODE not in by_language:
+    if not by_language:
+        by_language = {settings.LANGUAGE_CODE: []}  # recorded, to say nobody was told
+    elif copy_to and settings.LANGUAGE_CODE not in by_language:
         # Nobody in the delegation reads the default language: the copy goes on its own.
         by_language[settings.LANGUAGE_CODE], copies = copy_to, {}
     records = []
     try:
         with transaction.atomic():
-            for language, recipients in sorted(by_language.items()) or [
-                (settings.LANGUAGE_CODE, [])
-            ]:
+            for language, recipients in sorted(by_language.items()):
                 with translation.override(language):
                     record = _rendered(kind, context)
                 record.member_state, record.cycle, record.key = member_state, cycle, key
