@@ -1,5 +1,17 @@
 # Production image: gunicorn serving the Django site, WhiteNoise serving static files;
 # the same image runs the task worker (`manage.py db_worker`, docker-compose's `worker`).
+
+# The translation catalogues compiled (.mo files are not committed), in a stage of their
+# own so that gettext stays out of the image.
+FROM debian:bookworm-slim AS messages
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN mkdir -p locale \
+    && find locale -name '*.po' -exec sh -c 'msgfmt --check -o "${1%.po}.mo" "$1"' sh {} \;
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -24,6 +36,7 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY --chown=r2p:r2p . .
+COPY --from=messages --chown=r2p:r2p /src/locale /app/locale
 RUN mkdir -p /app/media /app/staticfiles && chown r2p:r2p /app/media /app/staticfiles
 
 USER r2p

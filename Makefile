@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run setup seed test lint format migrations-check check-deploy ci clean
+.PHONY: help run setup seed test lint format migrations-check check-deploy i18n-check messages ci clean
 
 help:
 	@echo "make run               install, migrate, load catalogue and demo accounts, serve on http://$(HOST):$(PORT)"
@@ -15,7 +15,9 @@ help:
 	@echo "make format            ruff format and fix"
 	@echo "make migrations-check  fail if models and migrations disagree"
 	@echo "make check-deploy      manage.py check --deploy with production-like settings"
-	@echo "make ci                what CI runs: lint, migrations check, tests on SQLite and PostgreSQL"
+	@echo "make i18n-check        fail on an incomplete or out-of-date catalogue or unmarked template text"
+	@echo "make messages          update locale/*/LC_MESSAGES/django.po from the source"
+	@echo "make ci                what CI runs: lint, migrations check, translation check, tests on SQLite and PostgreSQL"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +37,15 @@ node_modules/.installed: package.json package-lock.json
 		echo "npm not found: axe-core not installed, the browser tests will be skipped"; \
 	fi
 
+# The compiled catalogues (.mo) are built here, not committed; Django skips any that is
+# newer than its .po. Without gettext the site still runs, in English only.
 setup: $(VENV)/.installed node_modules/.installed
+	@if [ ! -d locale ]; then :; \
+	elif command -v msgfmt >/dev/null 2>&1; then \
+		$(BIN)/python manage.py compilemessages --ignore=node_modules --verbosity 0; \
+	else \
+		echo "gettext (msgfmt) not found: translations not compiled, the site shows English only"; \
+	fi
 
 seed: setup
 	$(BIN)/python manage.py migrate --no-input
@@ -68,6 +78,17 @@ check-deploy: setup
 	DJANGO_ENV=production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') \
 	ALLOWED_HOSTS=r2p.example.org DATABASE_URL=postgres://r2p@localhost/r2p SITE_URL=https://r2p.example.org \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+i18n-check: setup
+	$(BIN)/python manage.py i18n_check
+
+# The languages other than English, as locale names; what makemessages leaves out is
+# devtools.translation_check.MAKEMESSAGES_IGNORE.
+MESSAGES_LOCALES := ar zh_Hans fr ru es
+MESSAGES_IGNORE := tests devtools node_modules static/vendor docs benchmarks
+
+messages: setup
+	$(BIN)/python manage.py makemessages --no-obsolete $(addprefix -l ,$(MESSAGES_LOCALES)) $(addprefix --ignore=,$(MESSAGES_IGNORE))
 
 ci:
 	bash .ci/run

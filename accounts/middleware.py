@@ -11,10 +11,12 @@ from django.contrib.auth.middleware import (
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from . import two_factor
+from .language import chosen_language, set_language_cookie
 
 # Session keys, all removed with the session at sign-out.
 SIGNED_IN_AT = "accounts.signed_in_at"
@@ -31,6 +33,7 @@ SECOND_STEP_VIEWS = {
     "accounts:two_factor_enrol",
     "accounts:logout",
     "accounts:keep_alive",
+    "set_language",
 }
 
 
@@ -138,3 +141,27 @@ class TwoFactorMiddleware:
                 query = "?" + urlencode({"next": next_url}) if next_url else ""
                 return redirect(reverse(step) + query)
         return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's chosen language wins over the cookie and Accept-Language.
+
+    After LocaleMiddleware, which has picked the language from those, and after the
+    user is known. The cookie follows the account's choice, so the page after signing
+    out stays in the same language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = chosen_language(request.user)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        # Read again: signing in or switching during this request changes it.
+        language = chosen_language(request.user)
+        if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            set_language_cookie(response, language)
+        return response

@@ -19,6 +19,11 @@ class User(AbstractUser):
     # Set for focal points who joined by invitation or took the role over: they
     # answer for a State, so their account needs a second factor like staff.
     two_factor_required = models.BooleanField(_("two-factor sign-in required"), default=False)
+    # Chosen with the language switcher; it wins over the browser's languages once
+    # signed in (accounts.middleware.UserLanguageMiddleware). Blank: never chosen.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

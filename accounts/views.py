@@ -2,12 +2,14 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.formats import time_format
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -15,6 +17,7 @@ from django_otp import login as otp_login
 
 from . import two_factor
 from .forms import CodeForm
+from .language import is_site_language, user_language_set
 from .middleware import DEVICE_CHECK, session_touch
 
 ENROL_KEY = "accounts.totp_enrol_key"
@@ -171,3 +174,14 @@ def keep_alive(request):
     """The "Stay signed in" button: counts as activity, so the idle clock starts again."""
     session_touch(request, force=True)
     return HttpResponse(status=204)
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    """The language switcher: Django's set_language (the cookie, back to the page), and
+    for a signed-in user the choice remembered on the account."""
+    language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER, "")
+    if request.user.is_authenticated and is_site_language(language):
+        user_language_set(user=request.user, language=language)
+    return i18n.set_language(request)

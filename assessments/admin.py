@@ -328,7 +328,16 @@ class SubmissionAdmin(admin.ModelAdmin):
 class EmailRecordAdmin(admin.ModelAdmin):
     """Every notice sent to a delegation, and any that could not leave, with the reason."""
 
-    list_display = ["created_at", "kind", "member_state", "key", "sent", "attempts", "error"]
+    list_display = [
+        "created_at",
+        "kind",
+        "member_state",
+        "key",
+        "language",
+        "sent",
+        "attempts",
+        "error",
+    ]
     list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter), "cycle"]
     list_select_related = ["member_state"]
     search_fields = ["member_state__name", "subject", "recipients"]
@@ -337,6 +346,7 @@ class EmailRecordAdmin(admin.ModelAdmin):
         "member_state",
         "cycle",
         "key",
+        "language",
         "recipients",
         "copy_to",
         "subject",
@@ -640,15 +650,18 @@ class AssessmentAdmin(admin.ModelAdmin):
         records = reminders_send(
             cycle=cycle, member_state_ids=[int(value) for value in selected], user=request.user
         )
+        # One record per language a delegation reads; one without recipients for a
+        # State with nobody on record.
+        reached = {record.member_state_id for record in records if record.recipients}
         unreachable = [record for record in records if not record.recipients]
         messages.success(
             request,
             ngettext(
                 "A reminder is on its way to %(count)s State.",
                 "A reminder is on its way to %(count)s States.",
-                len(records) - len(unreachable),
+                len(reached),
             )
-            % {"count": len(records) - len(unreachable)},
+            % {"count": len(reached)},
         )
         if unreachable:
             messages.warning(

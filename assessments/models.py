@@ -118,7 +118,7 @@ def utc_today(now: datetime | None = None) -> date:
 def utc_display(moment: datetime) -> str:
     """For example "25 June 2025, 23:59 UTC": dates are shown in UTC, the zone named."""
     return gettext("%(datetime)s UTC") % {
-        "datetime": formats.date_format(moment.astimezone(UTC), "j F Y, H:i")
+        "datetime": formats.date_format(moment.astimezone(UTC), "DATETIME_FORMAT")
     }
 
 
@@ -198,7 +198,7 @@ class Extension(models.Model):
         return _("%(state)s, %(cycle)s: until %(until)s") % {
             "state": self.member_state,
             "cycle": self.cycle,
-            "until": formats.date_format(self.until, "j F Y"),
+            "until": formats.date_format(self.until, "DATE_FORMAT"),
         }
 
     def clean(self):
@@ -206,7 +206,7 @@ class Extension(models.Model):
             raise ValidationError(
                 {
                     "until": _("An extension cannot end before the cycle's deadline, %(deadline)s.")
-                    % {"deadline": formats.date_format(self.cycle.deadline, "j F Y")}
+                    % {"deadline": formats.date_format(self.cycle.deadline, "DATE_FORMAT")}
                 }
             )
 
@@ -718,8 +718,8 @@ class EmailRecord(models.Model):
     why it did not.
 
     `key` names the occasion (e.g. "v2" for the second submission, "7" for the reminder
-    seven days ahead), unique per State, cycle and kind, so that a notice prepared twice
-    (a task run twice, the daily job run twice) is sent once.
+    seven days ahead), unique per State, cycle, kind and language, so that a notice
+    prepared twice (a task run twice, the daily job run twice) is sent once.
     """
 
     kind = models.CharField(_("kind"), max_length=20, choices=EmailKind.choices)
@@ -730,6 +730,10 @@ class EmailRecord(models.Model):
         Cycle, on_delete=models.PROTECT, related_name="+", verbose_name=_("cycle")
     )
     key = models.CharField(_("occasion"), max_length=100)
+    # An occasion has one record per language its recipients read the site in.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     recipients = models.JSONField(_("recipients"), default=list)
     copy_to = models.JSONField(_("copy to"), default=list, blank=True)
     subject = models.CharField(_("subject"), max_length=300)
@@ -746,7 +750,8 @@ class EmailRecord(models.Model):
         verbose_name_plural = _("e-mails")
         constraints = [
             models.UniqueConstraint(
-                fields=["member_state", "cycle", "kind", "key"], name="one_email_per_occasion"
+                fields=["member_state", "cycle", "kind", "key", "language"],
+                name="one_email_per_occasion_and_language",
             ),
             models.CheckConstraint(
                 condition=models.Q(kind__in=EmailKind.values), name="email_kind_valid"

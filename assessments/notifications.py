@@ -16,7 +16,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -38,13 +38,19 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 
-def _addresses(member_state: MemberState, *, focal_points_only: bool = False) -> list[str]:
+def _addresses(
+    member_state: MemberState, *, focal_points_only: bool = False
+) -> dict[str, list[str]]:
+    """The delegation's addresses by the language each member reads the site in."""
     members = DelegationMember.objects.filter(
         member_state=member_state, user__is_active=True
     ).exclude(user__email="")
     if focal_points_only:
         members = members.filter(role=DelegationRole.FOCAL_POINT)
-    return sorted(members.values_list("user__email", flat=True))
+    by_language: dict[str, list[str]] = {}
+    for email, language in sorted(members.values_list("user__email", "user__language")):
+        by_language.setdefault(language or settings.LANGUAGE_CODE, []).append(email)
+    return by_language
 
 
 def _site_url(path: str) -> str:
@@ -60,43 +66,59 @@ def email_prepare(
     context: dict,
     focal_points_only: bool = False,
     copy_to: list[str] | None = None,
-) -> EmailRecord | None:
-    """Record the notice for this occasion and send it after commit; None if it was
-    prepared before (the occasion already has its notice)."""
+) -> list[EmailRecord]:
+    """Record the notice for this occasion and send it after commit: one message per
+    language the recipients read, the secretariat's copy in the site's default language.
+    Nothing (an empty list) if the occasion already has its notice."""
     if EmailRecord.objects.filter(
         member_state=member_state, cycle=cycle, kind=kind, key=key
     ).exists():
-        return None
+        return []
     context = {
         **context,
         "member_state": member_state,
         "cycle": cycle,
         "site_url": settings.SITE_URL.rstrip("/"),
     }
-    recipients = _addresses(member_state, focal_points_only=focal_points_only)
-    record = EmailRecord(
+    by_language = _addresses(member_state, focal_points_only=focal_points_only)
+    copies = {settings.LANGUAGE_CODE: copy_to or []}
+    if not by_language:
+        by_language = {settings.LANGUAGE_CODE: []}  # recorded, to say nobody was told
+    elif copy_to and settings.LANGUAGE_CODE not in by_language:
+        # Nobody in the delegation reads the default language: the copy goes on its own.
+        by_language[settings.LANGUAGE_CODE], copies = copy_to, {}
+    records = []
+    try:
+        with transaction.atomic():
+            for language, recipients in sorted(by_language.items()):
+                with translation.override(language):
+                    record = _rendered(kind, context)
+                record.member_state, record.cycle, record.key = member_state, cycle, key
+                record.language, record.recipients = language, recipients
+                record.copy_to = copies.get(language, [])
+                if not recipients:
+                    record.error = _(
+                        "Not sent: no member of the delegation of %(state)s has an e-mail "
+                        "address on record."
+                    ) % {"state": member_state}
+                record.save()
+                records.append(record)
+    except IntegrityError:  # the same occasion, recorded meanwhile by a concurrent act
+        return []
+    for record in records:
+        if record.recipients:
+            transaction.on_commit(lambda pk=record.pk: send_email.enqueue(pk), robust=True)
+    return records
+
+
+def _rendered(kind: str, context: dict) -> EmailRecord:
+    """The notice's subject and bodies, in the active language."""
+    return EmailRecord(
         kind=kind,
-        member_state=member_state,
-        cycle=cycle,
-        key=key,
-        recipients=recipients,
-        copy_to=copy_to or [],
         subject=" ".join(render_to_string(f"emails/{kind}_subject.txt", context).split()),
         body_text=render_to_string(f"emails/{kind}.txt", context),
         body_html=render_to_string(f"emails/{kind}.html", context),
     )
-    if not recipients:
-        record.error = _(
-            "Not sent: no member of the delegation of %(state)s has an e-mail address on record."
-        ) % {"state": member_state}
-    try:
-        with transaction.atomic():
-            record.save()
-    except IntegrityError:  # the same occasion, recorded meanwhile by a concurrent act
-        return None
-    if recipients:
-        transaction.on_commit(lambda: send_email.enqueue(record.pk), robust=True)
-    return record
 
 
 def email_send(*, record_pk: int) -> EmailRecord:
@@ -156,7 +178,7 @@ def _assessment_url(assessment: Assessment) -> str:
     return _site_url(assessment.get_absolute_url())
 
 
-def notify_submitted(submission: Submission) -> EmailRecord | None:
+def notify_submitted(submission: Submission) -> list[EmailRecord]:
     """To the focal point, a copy to the secretariat: the submission is received."""
     assessment = submission.assessment
     copy = [settings.SECRETARIAT_EMAIL] if settings.SECRETARIAT_EMAIL else []
@@ -176,7 +198,7 @@ def notify_submitted(submission: Submission) -> EmailRecord | None:
     )
 
 
-def notify_transition(change: StatusChange) -> EmailRecord | None:
+def notify_transition(change: StatusChange) -> list[EmailRecord]:
     """To the delegation: its assessment was returned (with the comment) or accepted."""
     assessment = change.assessment
     kind = EmailKind.RETURNED if change.to_status == "returned" else EmailKind.ACCEPTED
@@ -192,7 +214,7 @@ def notify_transition(change: StatusChange) -> EmailRecord | None:
     )
 
 
-def notify_comment(comment: ReviewComment) -> EmailRecord | None:
+def notify_comment(comment: ReviewComment) -> list[EmailRecord]:
     """To the delegation: the secretariat commented on the assessment or an answer."""
     assessment = comment.assessment
     return email_prepare(
@@ -220,7 +242,7 @@ def _in_force(cycle: Cycle) -> dict[int, date]:
 
 def _remind(
     *, state: MemberState, cycle: Cycle, assessment, deadline: date, today: date, key: str
-) -> EmailRecord | None:
+) -> list[EmailRecord]:
     days_left = (deadline - today).days
     return email_prepare(
         kind=EmailKind.OVERDUE if days_left < 0 else EmailKind.REMINDER,
@@ -241,7 +263,8 @@ def deadline_reminders(*, today: date) -> int:
     """Remind every State of an open cycle that has not submitted: some days before its
     deadline (the cycle's, or the extension in force; settings.REMINDER_DAYS_BEFORE),
     then once it has passed. Run daily; a second run the same day prepares nothing new.
-    A State with nobody on record gets a record saying so. Returns the notices prepared."""
+    A State with nobody on record gets a record saying so. Returns how many States'
+    notices were prepared."""
     prepared = 0
     for cycle in Cycle.objects.filter(is_open=True):
         extended = _in_force(cycle)
@@ -258,7 +281,7 @@ def deadline_reminders(*, today: date) -> int:
                 key = "overdue"
             else:
                 continue
-            record = _remind(
+            records = _remind(
                 state=state,
                 cycle=cycle,
                 assessment=assessment,
@@ -266,15 +289,15 @@ def deadline_reminders(*, today: date) -> int:
                 today=today,
                 key=key,
             )
-            prepared += record is not None
+            prepared += bool(records)
     return prepared
 
 
 def reminders_send(*, cycle: Cycle, member_state_ids: list[int], user) -> list[EmailRecord]:
     """The secretariat's reminder to the States it selected on the chasing desk, now.
 
-    Recorded like every notice; the occasion names who sent it and when, so a double
-    click within the same second sends once.
+    Recorded like every notice (one record per language); the occasion names who sent
+    it and when, so a double click within the same second sends once.
     """
     today = timezone.now().date()
     key = f"sent-by-{user.pk}-{timezone.now():%Y%m%d%H%M%S}"
@@ -285,7 +308,7 @@ def reminders_send(*, cycle: Cycle, member_state_ids: list[int], user) -> list[E
     }
     records = []
     for state in MemberState.objects.filter(pk__in=member_state_ids):
-        record = _remind(
+        records += _remind(
             state=state,
             cycle=cycle,
             assessment=assessments.get(state.pk),
@@ -293,6 +316,4 @@ def reminders_send(*, cycle: Cycle, member_state_ids: list[int], user) -> list[E
             today=today,
             key=key,
         )
-        if record is not None:
-            records.append(record)
     return records

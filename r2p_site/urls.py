@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from accounts import views as accounts_views
+
 from . import views
 
 admin.site.site_header = _("R2P implementation self-assessment")
@@ -15,6 +17,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("start/", views.start, name="start"),
     path("accounts/", include("accounts.urls")),
+    # Django's set_language, remembering a signed-in user's choice.
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("catalogue/", include("catalogue.urls")),
     path("assessments/", include("assessments.urls")),
     # The admin login shows a "forgotten your password" link when this name exists.

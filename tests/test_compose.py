@@ -84,3 +84,9 @@ def test_entrypoint_migrates_and_collects_static_before_starting():
     entrypoint = (REPO / "docker" / "entrypoint.sh").read_text()
     assert entrypoint.index("migrate") < entrypoint.index('exec "$@"')
     assert entrypoint.index("collectstatic") < entrypoint.index('exec "$@"')
+
+
+def test_the_image_compiles_the_translation_catalogues():
+    dockerfile = (REPO / "Dockerfile").read_text()
+    assert "msgfmt --check" in dockerfile
+    assert "COPY --from=messages --chown=r2p:r2p /src/locale /app/locale" in dockerfile

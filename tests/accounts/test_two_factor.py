@@ -207,3 +207,14 @@ def test_the_second_step_returns_only_to_pages_of_this_site(client, delegate_nor
     sign_in(client, "nora", "pw-nora")
     response = enter_code(client, current_code(norway_phone), next_url="https://evil.example/")
     assert response.url == reverse("start")  # the start page of the role, not elsewhere
+
+
+def test_the_language_can_be_switched_on_the_code_step(client, delegate_norway, norway_phone):
+    """The code page shows the language switcher like every page: it must work there."""
+    sign_in(client, "nora", "pw-nora")
+    response = client.post(reverse("set_language"), {"language": "fr", "next": VERIFY})
+    assert response.status_code == 302
+    assert response.url == VERIFY
+    delegate_norway.refresh_from_db()
+    assert delegate_norway.language == "fr"
+    assert '<html lang="fr"' in client.get(VERIFY).content.decode()

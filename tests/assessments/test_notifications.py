@@ -7,9 +7,16 @@ from smtplib import SMTPRecipientsRefused
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import translation
 
+from assessments import notifications
 from assessments.models import EmailKind, EmailRecord
-from assessments.notifications import deadline_reminders, email_send, emails_send_unsent
+from assessments.notifications import (
+    deadline_reminders,
+    email_send,
+    emails_send_unsent,
+    notify_submitted,
+)
 from assessments.review import assessment_accept, assessment_return, review_comment_add
 from assessments.services import assessment_submit
 
@@ -249,3 +256,56 @@ def test_a_notice_leaves_with_the_worker_not_in_the_request(
         "Received: the self-assessment of Norway, version 1"
     ]
     assert EmailRecord.objects.get().sent_at is not None
+
+
+def test_each_member_gets_the_notice_in_the_language_they_chose(
+    submitted, secretariat, delegate_norway, django_capture_on_commit_callbacks, monkeypatch
+):
+    delegate_norway.language = "fr"
+    delegate_norway.save()
+    mail.outbox.clear()
+    rendered_in = []
+    render = notifications.render_to_string
+
+    def spy(template_name, context):
+        rendered_in.append((template_name, translation.get_language()))
+        return render(template_name, context)
+
+    monkeypatch.setattr(notifications, "render_to_string", spy)
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_return(assessment=submitted, user=secretariat, seen_submission=1, text="Why?")
+
+    by_recipient = {tuple(message.to): message for message in mail.outbox}
+    assert set(by_recipient) == {("erik@mfa.example",), ("nora@mfa.example",)}
+    assert 'lang="fr"' in by_recipient[("nora@mfa.example",)].alternatives[0][0]
+    assert 'lang="en"' in by_recipient[("erik@mfa.example",)].alternatives[0][0]
+    assert sorted(rendered_in) == sorted(
+        (f"emails/returned{part}", language)
+        for part in ("_subject.txt", ".txt", ".html")
+        for language in ("en", "fr")
+    )
+    records = EmailRecord.objects.filter(kind=EmailKind.RETURNED).order_by("language")
+    assert [(r.language, r.recipients) for r in records] == [
+        ("en", ["erik@mfa.example"]),
+        ("fr", ["nora@mfa.example"]),
+    ]
+
+
+def test_the_secretariat_copy_stays_in_the_default_language(
+    norway_assessment, delegate_norway, django_capture_on_commit_callbacks
+):
+    delegate_norway.language = "ar"
+    delegate_norway.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+
+    by_recipient = {tuple(message.to + message.cc): message for message in mail.outbox}
+    assert set(by_recipient) == {("nora@mfa.example",), ("desk@un.example",)}
+    assert 'lang="ar" dir="rtl"' in by_recipient[("nora@mfa.example",)].alternatives[0][0]
+    assert 'lang="en" dir="ltr"' in by_recipient[("desk@un.example",)].alternatives[0][0]
+    assert by_recipient[("desk@un.example",)].subject == (
+        "Received: the self-assessment of Norway, version 1"
+    )
+    # Prepared twice (a task run twice), the occasion is not sent again in any language.
+    assert notify_submitted(norway_assessment.submissions.get()) == []
+    assert EmailRecord.objects.count() == 2

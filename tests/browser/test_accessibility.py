@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -149,6 +150,45 @@ def test_page_has_no_accessibility_violations(request, browser_session, axe_avai
     assert_accessible(page)
 
 
+# The main pages again in a right-to-left language and in one with another script.
+MAIN_PAGES = [
+    "login",
+    "home",
+    "home-signed-in",
+    "catalogue-report-list",
+    "catalogue-report",
+    "recommendation-list",
+    "assessment-overview",
+    "assessment-report",
+    "review-and-submit",
+    "submission",
+    "delegation",
+]
+
+
+def in_language(session, language, base_url):
+    """The session asks for `language` as the language switcher would have set it."""
+    session.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base_url}]
+    )
+    return session.page
+
+
+@pytest.mark.parametrize("language", ["ar", "zh-hans"])
+@pytest.mark.parametrize("name", MAIN_PAGES)
+def test_main_page_has_no_accessibility_violations_in_arabic_and_chinese(
+    request, browser_session, axe_available, live_server, name, language
+):
+    url, user = PAGES[name](request)
+    page = in_language(browser_session(user), language, live_server.url)
+    response = page.goto(url)
+    assert response.status == 200, f"{url} answered {response.status}"
+    direction = "rtl" if language == "ar" else "ltr"
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.locator("html")).to_have_attribute("dir", direction)
+    assert_accessible(page)
+
+
 def test_form_errors_are_accessible(
     browser_session, axe_available, norway_assessment, delegate_norway, editor_norway
 ):
@@ -205,18 +245,23 @@ ADMIN_PAGES = {
 }
 
 
-@pytest.mark.parametrize("name", ADMIN_PAGES)
+@pytest.mark.parametrize(
+    ("name", "language"),
+    [(name, "en") for name in ADMIN_PAGES]
+    + [(name, language) for name in ("index", "review") for language in ("ar", "zh-hans")],
+)
 def test_secretariat_desk_page_has_no_accessibility_violations(
-    request, browser_session, axe_available, admin_user, name
+    request, browser_session, axe_available, admin_user, live_server, name, language
 ):
-    """The secretariat works in the admin: it is held to the same bar as the site.
+    """The secretariat works in the admin: it is held to the same bar as the site, the
+    desk's main pages in Arabic and Chinese too.
 
     A superuser sees every link of it (live-server tests empty the migrations' groups).
     """
     assessment, _first, _user = _submitted(request)
     url = ADMIN_PAGES[name](assessment)
     TOTPDevice.objects.create(user=admin_user, name="phone", confirmed=True)
-    page = browser_session(admin_user).page
+    page = in_language(browser_session(admin_user), language, live_server.url)
     response = page.goto(url)
     assert response.status == 200, f"{url} answered {response.status}"
     assert page.url.endswith(url), f"{url} led to {page.url}"

@@ -44,7 +44,7 @@ def test_the_second_save_shows_the_first_and_keeps_the_typed_text(
     alert = erik_card.get_by_role("alert")
     expect(alert).to_contain_text(
         re.compile(
-            r"nora saved this answer at \d+ \w+ \d{4}, \d\d:\d\d, after you started editing\. "
+            r"nora saved this answer at \d+ \w+ \d{4}, \d\d:\d\d UTC, after you started editing\. "
             r"Your text has not been saved\."
         )
     )
