@@ -11,7 +11,9 @@ from datetime import datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
+from .fonts import code_points, unprintable
 from .models import AnswerStatus, Assessment, Attachment, RegionalGroup
 
 SNAPSHOT_FORMAT = 2
@@ -105,3 +107,40 @@ def readable(snapshot: dict) -> dict:
             for report in snapshot["reports"]
         ],
     }
+
+
+def unprintable_parts(snapshot: dict) -> list[str]:
+    """What in a snapshot its country report could not print: one message per text with
+    a character no shipped font has (fonts.py), naming where it is and which ones."""
+    problems = []
+
+    def check(text: str, where, **params) -> None:
+        characters = unprintable(text)
+        if characters:
+            # Worded only when needed: a snapshot holds hundreds of texts.
+            problems.append(
+                _("%(where)s contains characters the report cannot print: %(characters)s.")
+                % {"where": str(where) % params, "characters": code_points(characters)}
+            )
+
+    check(snapshot["member_state"]["name"], _("The name of the Member State"))
+    check(snapshot["cycle"]["name"], _("The name of the cycle"))
+    check(snapshot["submission"]["submitted_by"], _("The name of the person submitting"))
+    for report in snapshot["reports"]:
+        for title in (report["title"], report.get("title_translated", "")):
+            check(title, _("The title of report %(year)s"), year=report["year"])
+        for answer in report["answers"]:
+            code = answer["code"]
+            check(answer["text"], _("The text of %(code)s"), code=code)
+            check(answer.get("text_translated", ""), _("The text of %(code)s"), code=code)
+            check(answer["evidence"], _("The evidence for %(code)s"), code=code)
+            check("\n".join(answer["links"]), _("The evidence links for %(code)s"), code=code)
+            check(answer["updated_by"] or "", _("The person who last changed %(code)s"), code=code)
+            for file in answer["attachments"]:
+                check(
+                    file["name"],
+                    _("The name of the file “%(name)s” attached to %(code)s"),
+                    name=file["name"],
+                    code=code,
+                )
+    return problems
