@@ -13,6 +13,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from catalogue.models import SOURCE_LANGUAGE, ReportTranslation, is_source_language, shown_in
+
 from .fonts import code_points, unprintable
 from .models import AnswerStatus, Assessment, Attachment, RegionalGroup
 
@@ -26,8 +28,29 @@ def build_snapshot(
     submitted_at: datetime,
     number: int,
 ) -> dict:
-    """Copy the catalogue text and the answers, so that later edits to either change nothing."""
-    answers = assessment.answers.with_catalogue().select_related("updated_by").in_catalogue_order()
+    """Copy the catalogue text and the answers, so that later edits to either change nothing.
+
+    The official translations of the titles and recommendations into the submission's
+    language, where the secretariat has entered them, are frozen beside the English
+    (`title_translated`, `text_translated`): the PDF prints them from here, never from
+    the live catalogue.
+    """
+    language = get_language()
+    answers = (
+        assessment.answers.with_catalogue()
+        .with_translations(language, through="recommendation__")
+        .select_related("updated_by")
+        .in_catalogue_order()
+    )
+    report_titles = (
+        dict(
+            ReportTranslation.objects.filter(
+                language=language, report__cycles=assessment.cycle
+            ).values_list("report__year", "title")
+        )
+        if not is_source_language(language)
+        else {}
+    )
     # One query for every file, grouped here: a prefetch costs a queryset per answer,
     # half the time of a submit.
     files = defaultdict(list)
@@ -44,13 +67,16 @@ def build_snapshot(
                 "year": section.report.year,
                 "symbol": section.report.symbol,
                 "title": section.report.title,
+                **_translated("title", report_titles.get(section.report.year)),
                 "answers": [],
             },
         )
+        translated = shown_in(recommendation, "text", language)
         report["answers"].append(
             {
                 "code": recommendation.code,
                 "text": recommendation.text,
+                **_translated("text", None if translated.original else translated.text),
                 "paragraphs": section.paragraphs,
                 "status": answer.status,
                 "evidence": answer.evidence,
@@ -63,7 +89,7 @@ def build_snapshot(
     state = assessment.member_state
     return {
         "format": SNAPSHOT_FORMAT,
-        "language": get_language(),
+        "language": language,
         "member_state": {
             "name": state.name,
             "iso3": state.iso3,
@@ -83,12 +109,38 @@ def build_snapshot(
     }
 
 
+def _translated(field: str, text: str | None) -> dict:
+    # Only where a translation exists: snapshots without one read as they always did.
+    return {f"{field}_translated": text} if text else {}
+
+
 def readable(snapshot: dict) -> dict:
-    """The snapshot with its labels, in the active language, for pages and documents."""
+    """The snapshot with its labels, in the active language, for pages and documents.
+
+    Titles and recommendations come as `title_shown` and `text_shown`: the translation
+    frozen with the snapshot when the active language is the submission's, else the
+    English, with `title_original` / `text_original` set when that is not the language
+    asked for.
+    """
     if snapshot["format"] == 1:
         # Labels were frozen in English then; the answers were called responses.
-        reports = [{**report, "answers": report["responses"]} for report in snapshot["reports"]]
-        return {**snapshot, "reports": reports}
+        return {
+            **snapshot,
+            "reports": [
+                {
+                    **report,
+                    **_shown(report, "title", None),
+                    "answers": [{**a, **_shown(a, "text", None)} for a in report["responses"]],
+                }
+                for report in snapshot["reports"]
+            ],
+        }
+    language = get_language()
+    # Frozen translations are in the submission's language only.
+    if is_source_language(language):
+        frozen = SOURCE_LANGUAGE
+    else:
+        frozen = language if language == snapshot["language"] else ""
     state = snapshot["member_state"]
     return {
         **snapshot,
@@ -99,14 +151,31 @@ def readable(snapshot: dict) -> dict:
         "reports": [
             {
                 **report,
+                **_shown(report, "title", frozen),
                 "answers": [
-                    {**answer, "status_label": str(AnswerStatus(answer["status"]).label)}
+                    {
+                        **answer,
+                        **_shown(answer, "text", frozen),
+                        "status_label": str(AnswerStatus(answer["status"]).label),
+                    }
                     for answer in report["answers"]
                 ],
             }
             for report in snapshot["reports"]
         ],
     }
+
+
+def _shown(item: dict, field: str, frozen: str | None) -> dict:
+    """`field` of a snapshot item as shown: None for labels frozen in English (format 1),
+    SOURCE_LANGUAGE for English, the active language if the snapshot's translations
+    are in it, else "" (the English original, marked)."""
+    translated = item.get(f"{field}_translated")
+    if frozen is None or frozen == SOURCE_LANGUAGE:
+        return {f"{field}_shown": item[field], f"{field}_original": False}
+    if frozen and translated:
+        return {f"{field}_shown": translated, f"{field}_original": False}
+    return {f"{field}_shown": item[field], f"{field}_original": True}
 
 
 def unprintable_parts(snapshot: dict) -> list[str]:
