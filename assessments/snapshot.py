@@ -13,7 +13,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.models import SOURCE_LANGUAGE, ReportTranslation, is_source_language, shown_in
+from catalogue.models import SOURCE_LANGUAGE, is_source_language, shown_in
 
 from .fonts import code_points, unprintable
 from .models import AnswerStatus, Assessment, Attachment, RegionalGroup
@@ -39,17 +39,9 @@ def build_snapshot(
     answers = (
         assessment.answers.with_catalogue()
         .with_translations(language, through="recommendation__")
+        .with_translations(language, through="recommendation__section__report__")
         .select_related("updated_by")
         .in_catalogue_order()
-    )
-    report_titles = (
-        dict(
-            ReportTranslation.objects.filter(
-                language=language, report__cycles=assessment.cycle
-            ).values_list("report__year", "title")
-        )
-        if not is_source_language(language)
-        else {}
     )
     # One query for every file, grouped here: a prefetch costs a queryset per answer,
     # half the time of a submit.
@@ -67,16 +59,15 @@ def build_snapshot(
                 "year": section.report.year,
                 "symbol": section.report.symbol,
                 "title": section.report.title,
-                **_translated("title", report_titles.get(section.report.year)),
+                **_translated("title", _translation(section.report, "title", language)),
                 "answers": [],
             },
         )
-        translated = shown_in(recommendation, "text", language)
         report["answers"].append(
             {
                 "code": recommendation.code,
                 "text": recommendation.text,
-                **_translated("text", None if translated.original else translated.text),
+                **_translated("text", _translation(recommendation, "text", language)),
                 "paragraphs": section.paragraphs,
                 "status": answer.status,
                 "evidence": answer.evidence,
@@ -107,6 +98,13 @@ def build_snapshot(
         },
         "reports": list(reports.values()),
     }
+
+
+def _translation(obj, field: str, language: str) -> str | None:
+    if is_source_language(language):
+        return None
+    shown = shown_in(obj, field, language)
+    return None if shown.original else shown.text
 
 
 def _translated(field: str, text: str | None) -> dict:
