@@ -7,6 +7,7 @@ these fonts only (static/fonts/README.md says where each comes from).
 """
 
 import functools
+import re
 import unicodedata
 from pathlib import Path
 
@@ -82,17 +83,34 @@ def printable() -> frozenset[str]:
     )
 
 
-# ASCII that prints: the common case, checked without building a set.
-_PRINTABLE_ASCII = frozenset(chr(point) for point in range(0x20, 0x7F)) | {"\t", "\n", "\r"}
+@functools.cache
+def _unprintable_re() -> re.Pattern:
+    """One character outside `printable()`: the regular expression scans a text in C, a
+    dozen times faster than building the set of its characters."""
+    points = sorted(ord(character) for character in printable())
+    ranges, first, last = [], points[0], points[0]
+    for point in points[1:]:
+        if point != last + 1:
+            ranges.append((first, last))
+            first = point
+        last = point
+    ranges.append((first, last))
+    return re.compile(
+        "[^"
+        + "".join(
+            re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+            for a, b in ranges
+        )
+        + "]"
+    )
 
 
 def unprintable(text: str) -> list[str]:
     """The characters of `text` that the report cannot print, each once, in code order."""
-    if text.isascii():
-        if text.isprintable():
-            return []
-        return sorted(set(text) - _PRINTABLE_ASCII)
-    return sorted(set(text) - printable())
+    pattern = _unprintable_re()
+    if pattern.search(text) is None:
+        return []
+    return sorted(set(pattern.findall(text)))
 
 
 def code_points(characters: list[str]) -> str:
