@@ -11,6 +11,7 @@ WeasyPrint is imported here only, when a PDF is made: importing it costs every p
 import functools
 import mimetypes
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -95,9 +96,25 @@ def css_counter_text(template: str) -> str:
     return " ".join(parts)
 
 
+def text_direction(text: str) -> str:
+    """ "rtl" or "ltr" after the first letter with a direction, as HTML's dir="auto" (which
+    WeasyPrint lacks) would decide: evidence in Arabic reads right to left in a French
+    report, evidence in English left to right in an Arabic one."""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
 def report_context(snapshot: dict, *, draft: bool) -> dict:
     snapshot = readable(snapshot)
     reports = snapshot["reports"]
+    for report in reports:
+        for answer in report["answers"]:
+            answer["evidence_dir"] = text_direction(answer["evidence"])
     summaries = [
         StatusCounts.of_statuses((r["status"] for r in report["answers"]), str(report["year"]))
         for report in reports
