@@ -274,26 +274,18 @@ def translation_languages() -> list[tuple[str, str]]:
     return [(code, name) for code, name in settings.LANGUAGES if code != SOURCE_LANGUAGE]
 
 
-class ReportTranslation(models.Model):
-    """The official title of a report in another UN language, as the secretariat enters it."""
+class Translation(models.Model):
+    """An official translation of a catalogue text into one of the other UN languages."""
 
-    report = models.ForeignKey(
-        Report, on_delete=models.CASCADE, related_name="translations", verbose_name=_("report")
-    )
     language = models.CharField(_("language"), max_length=10, choices=translation_languages)
-    title = models.CharField(_("title"), max_length=300)
 
     class Meta:
+        abstract = True
         ordering = ["language"]
-        verbose_name = _("report title translation")
-        verbose_name_plural = _("report title translations")
         constraints = [
-            models.UniqueConstraint(
-                fields=["report", "language"], name="one_report_translation_per_language"
-            ),
             models.CheckConstraint(
                 condition=~models.Q(language=SOURCE_LANGUAGE),
-                name="report_translation_not_source_language",
+                name="%(class)s_not_source_language",
             ),
         ]
 
@@ -301,7 +293,26 @@ class ReportTranslation(models.Model):
         return self.get_language_display()
 
 
-class RecommendationTranslation(models.Model):
+class ReportTranslation(Translation):
+    """The official title of a report in another UN language, as the secretariat enters it."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="translations", verbose_name=_("report")
+    )
+    title = models.CharField(_("title"), max_length=300)
+
+    class Meta(Translation.Meta):
+        verbose_name = _("report title translation")
+        verbose_name_plural = _("report title translations")
+        constraints = [
+            *Translation.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["report", "language"], name="one_report_translation_per_language"
+            ),
+        ]
+
+
+class RecommendationTranslation(Translation):
     """The official text of a recommendation in another UN language."""
 
     recommendation = models.ForeignKey(
@@ -310,23 +321,15 @@ class RecommendationTranslation(models.Model):
         related_name="translations",
         verbose_name=_("recommendation"),
     )
-    language = models.CharField(_("language"), max_length=10, choices=translation_languages)
     text = models.TextField(_("text"))
 
-    class Meta:
-        ordering = ["language"]
+    class Meta(Translation.Meta):
         verbose_name = _("recommendation translation")
         verbose_name_plural = _("recommendation translations")
         constraints = [
+            *Translation.Meta.constraints,
             models.UniqueConstraint(
                 fields=["recommendation", "language"],
                 name="one_recommendation_translation_per_language",
             ),
-            models.CheckConstraint(
-                condition=~models.Q(language=SOURCE_LANGUAGE),
-                name="recommendation_translation_not_source_language",
-            ),
         ]
-
-    def __str__(self):
-        return self.get_language_display()

@@ -298,3 +298,36 @@ def test_the_secretariat_pages_offer_the_languages_with_a_labelled_control(
     assert 'value="ar"' in page and 'value="zh-hans"' in page
     client.force_login(delegate_norway)
     assert 'id="translation-1"' not in client.get(detail).content.decode()
+
+
+def test_the_stored_official_pdf_is_rendered_in_the_language_of_the_submission(
+    in_every_script, delegate_norway, django_capture_on_commit_callbacks
+):
+    with translation.override("ar"), django_capture_on_commit_callbacks(execute=True):
+        submission = assessment_submit(assessment=in_every_script, submitted_by=delegate_norway)
+    submission.refresh_from_db()
+    assert submission.snapshot["language"] == "ar"
+    # The worker's task renders it outside any request, in whatever language is active.
+    assert PdfReader(io.BytesIO(stored(submission))).trailer["/Root"]["/Lang"] == "ar"
+
+
+def test_a_translation_waits_for_the_official_pdf_whose_fingerprint_it_names(
+    client, in_every_script, delegate_norway, secretariat, task_queue
+):
+    submission = assessment_submit(assessment=in_every_script, submitted_by=delegate_norway)
+    assert not submission.pdf  # the on-commit rendering never ran in this test
+    client.force_login(secretariat)
+    result = client.get(translated_url(submission, "fr"))
+    assert result.status_code == 202
+    assert "being prepared" in result.content.decode()
+
+
+def test_the_review_page_offers_the_translated_download(client, official, secretariat):
+    client.force_login(secretariat)
+    page = client.get(
+        reverse("admin:assessments_assessment_change", args=[official.assessment_id])
+    ).content.decode()
+    assert 'for="translation-1"' in page
+    assert (
+        reverse("assessments:submission_translated_pdf", args=[official.assessment_id, 1]) in page
+    )
