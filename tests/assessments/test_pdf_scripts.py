@@ -10,6 +10,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -255,6 +256,12 @@ def test_the_secretariat_downloads_the_report_with_its_labels_in_another_languag
     assert normalised(SCRIPTS["2013-MS-03"]) in normalised(text_of(pdf))  # the same snapshot
     official.refresh_from_db()
     assert hashlib.sha256(stored(official)).hexdigest() == official.pdf_sha256
+    # The translation is no submission: the verification page says where to look.
+    verified = client.post(
+        reverse("assessments:verify"), {"file": SimpleUploadedFile("fr.pdf", pdf)}
+    ).content.decode()
+    assert "Not found." in verified
+    assert "a translation of a report" in verified
     assert Submission.objects.count() == 1  # nothing stored
 
 
