@@ -199,6 +199,8 @@ class AttachmentForm(forms.Form):
         upload = self.cleaned_data["file"]
         self.file_type = check_upload(upload)
         upload.name = clean_filename(upload.name)
+        # The name is printed in the country report, so it must be printable too.
+        _printable(upload.name)
         return upload
 
 

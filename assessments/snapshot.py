@@ -201,7 +201,9 @@ def unprintable_parts(snapshot: dict) -> list[str]:
             check(answer["text"], _("The text of %(code)s"), code=code)
             check(answer.get("text_translated", ""), _("The text of %(code)s"), code=code)
             check(answer["evidence"], _("The evidence for %(code)s"), code=code)
-            check("\n".join(answer["links"]), _("The evidence links for %(code)s"), code=code)
+            check(
+                "\n".join(answer["links"]), _("The list of evidence links for %(code)s"), code=code
+            )
             check(answer["updated_by"] or "", _("The person who last changed %(code)s"), code=code)
             for file in answer["attachments"]:
                 check(

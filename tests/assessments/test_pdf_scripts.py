@@ -26,6 +26,7 @@ from assessments.services import (
     answer_save,
     assessment_submit,
 )
+from assessments.snapshot import unprintable_parts
 
 from .test_pdf import fonts_of, stored, text_of
 
@@ -329,3 +330,26 @@ def test_the_review_page_offers_the_translated_download(client, official, secret
     assert (
         reverse("assessments:submission_translated_pdf", args=[official.assessment_id, 1]) in page
     )
+
+
+def test_the_refusal_names_each_place_of_the_snapshot_that_cannot_be_printed():
+    answer = {
+        "code": "2013-MS-04",
+        "text": "Adopt a strategy.",
+        "evidence": "Fine.",
+        "links": ["https://example.org/\ue001"],
+        "attachments": [{"name": "law\U00010000.pdf"}],
+        "updated_by": "focal",
+    }
+    snapshot = {
+        "member_state": {"name": "Norway"},
+        "cycle": {"name": "2025 debate"},
+        "submission": {"submitted_by": "focal"},
+        "reports": [{"year": 2013, "title": "Report", "answers": [answer]}],
+    }
+    assert unprintable_parts(snapshot) == [
+        "The list of evidence links for 2013-MS-04 contains characters the report cannot "
+        "print: U+E001.",
+        "The name of the file “law\U00010000.pdf” attached to 2013-MS-04 contains characters "
+        "the report cannot print: U+10000.",
+    ]
