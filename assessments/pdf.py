@@ -97,9 +97,9 @@ def css_counter_text(template: str) -> str:
 
 
 def text_direction(text: str) -> str:
-    """ "rtl" or "ltr" after the first letter with a direction, as HTML's dir="auto" (which
-    WeasyPrint lacks) would decide: evidence in Arabic reads right to left in a French
-    report, evidence in English left to right in an Arabic one."""
+    """The direction of a text, as HTML's dir="auto" (which WeasyPrint lacks) would set
+    it from its first letter with one: evidence in Arabic reads right to left in a
+    French report, evidence in English left to right in an Arabic one."""
     for character in text:
         kind = unicodedata.bidirectional(character)
         if kind in ("R", "AL"):

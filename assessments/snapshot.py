@@ -13,7 +13,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.models import SOURCE_LANGUAGE, is_source_language, shown_in
+from catalogue.models import is_source_language, shown_in
 
 from .fonts import code_points, unprintable
 from .models import AnswerStatus, Assessment, Attachment, RegionalGroup
@@ -122,23 +122,28 @@ def readable(snapshot: dict) -> dict:
     """
     if snapshot["format"] == 1:
         # Labels were frozen in English then; the answers were called responses.
+        unmarked = {"translated": False, "marked": False}
         return {
             **snapshot,
             "reports": [
                 {
                     **report,
-                    **_shown(report, "title", None),
-                    "answers": [{**a, **_shown(a, "text", None)} for a in report["responses"]],
+                    **_shown(report, "title", **unmarked),
+                    "answers": [
+                        {**a, **_shown(a, "text", **unmarked)} for a in report["responses"]
+                    ],
                 }
                 for report in snapshot["reports"]
             ],
         }
     language = get_language()
-    # Frozen translations are in the submission's language only.
-    if is_source_language(language):
-        frozen = SOURCE_LANGUAGE
-    else:
-        frozen = language if language == snapshot["language"] else ""
+    in_english = is_source_language(language)
+    how = {
+        # The translations frozen with a snapshot are in the submission's language only.
+        "translated": not in_english and language == snapshot["language"],
+        # Any English text in another language's page is said to be the original.
+        "marked": not in_english,
+    }
     state = snapshot["member_state"]
     return {
         **snapshot,
@@ -149,11 +154,11 @@ def readable(snapshot: dict) -> dict:
         "reports": [
             {
                 **report,
-                **_shown(report, "title", frozen),
+                **_shown(report, "title", **how),
                 "answers": [
                     {
                         **answer,
-                        **_shown(answer, "text", frozen),
+                        **_shown(answer, "text", **how),
                         "status_label": str(AnswerStatus(answer["status"]).label),
                     }
                     for answer in report["answers"]
@@ -164,16 +169,14 @@ def readable(snapshot: dict) -> dict:
     }
 
 
-def _shown(item: dict, field: str, frozen: str | None) -> dict:
-    """`field` of a snapshot item as shown: None for labels frozen in English (format 1),
-    SOURCE_LANGUAGE for English, the active language if the snapshot's translations
-    are in it, else "" (the English original, marked)."""
-    translated = item.get(f"{field}_translated")
-    if frozen is None or frozen == SOURCE_LANGUAGE:
-        return {f"{field}_shown": item[field], f"{field}_original": False}
-    if frozen and translated:
-        return {f"{field}_shown": translated, f"{field}_original": False}
-    return {f"{field}_shown": item[field], f"{field}_original": True}
+def _shown(item: dict, field: str, *, translated: bool, marked: bool) -> dict:
+    """`field` of a snapshot item as shown (`<field>_shown`): its frozen translation if
+    `translated` and there is one, else the English, flagged `<field>_original` if
+    `marked`."""
+    text = item.get(f"{field}_translated") if translated else None
+    if text:
+        return {f"{field}_shown": text, f"{field}_original": False}
+    return {f"{field}_shown": item[field], f"{field}_original": marked}
 
 
 def unprintable_parts(snapshot: dict) -> list[str]:

@@ -19,7 +19,13 @@ from pypdf import PdfReader
 from assessments.fonts import cjk_font_path, printable, unprintable
 from assessments.forms import AnswerForm
 from assessments.models import Answer, AnswerStatus, AssessmentStatus, Submission
-from assessments.pdf import pdf_html, render_country_report, report_context
+from assessments.pdf import (
+    AssetRefused,
+    pdf_html,
+    render_country_report,
+    report_context,
+    static_asset_fetcher,
+)
 from assessments.services import (
     AnswerContent,
     ReportUnprintable,
@@ -353,3 +359,11 @@ def test_the_refusal_names_each_place_of_the_snapshot_that_cannot_be_printed():
         "The name of the file “law\U00010000.pdf” attached to 2013-MS-04 contains characters "
         "the report cannot print: U+10000.",
     ]
+
+
+def test_the_fetcher_serves_the_cjk_font_and_nothing_else_beside_it():
+    font = cjk_font_path()
+    fetcher = static_asset_fetcher()
+    assert fetcher.fetch(font.as_uri()).read(4) == b"ttcf"
+    with pytest.raises(AssetRefused):
+        fetcher.fetch((font.parent / "__init__.py").as_uri())
