@@ -105,9 +105,13 @@ def _unprintable_re() -> re.Pattern:
     )
 
 
+# Every shipped font prints ASCII: an ASCII text needs no font read, only this.
+_UNPRINTABLE_ASCII_RE = re.compile("[^\t\n\r\x20-\x7e]")
+
+
 def unprintable(text: str) -> list[str]:
     """The characters of `text` that the report cannot print, each once, in code order."""
-    pattern = _unprintable_re()
+    pattern = _UNPRINTABLE_ASCII_RE if text.isascii() else _unprintable_re()
     if pattern.search(text) is None:
         return []
     return sorted(set(pattern.findall(text)))

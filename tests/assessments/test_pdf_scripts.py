@@ -209,6 +209,7 @@ def test_text_in_every_script_passes_the_form(first_answer):
 def test_invisible_shaping_characters_are_printable_and_controls_are_not():
     assert unprintable("می\u200cخواهم \u200f ok\n\ttab 葛\U000e0100") == []
     assert unprintable("bell\x07 next\x85 private\ue000") == ["\x07", "\x85", "\ue000"]
+    assert unprintable("tab\there\r\n bell\x07 delete\x7f") == ["\x07", "\x7f"]  # ASCII only
 
 
 def test_checking_a_full_assessment_of_long_evidence_is_fast():
