@@ -21,12 +21,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_ROOT=/app/staticfiles \
     MEDIA_ROOT=/app/media
 
-# WeasyPrint's system libraries (Pango, HarfBuzz) and fonts covering Latin with
-# diacritics, Cyrillic, Greek, Arabic and CJK for names and evidence States type.
+# WeasyPrint's system libraries (Pango, HarfBuzz) and fontconfig. The country report's
+# fonts come with the project, as on any machine (static/fonts/README.md): static/fonts
+# and Noto Sans CJK from requirements.txt; DejaVu only as fontconfig's default.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libharfbuzz0b \
-        fonts-noto-core fonts-noto-cjk fonts-dejavu-core fontconfig \
+        fonts-dejavu-core fontconfig \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system r2p && useradd --system --gid r2p --home-dir /app --shell /usr/sbin/nologin r2p

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import limits
+from .fonts import code_points, unprintable
 from .models import AnswerStatus
 from .review import MAX_COMMENT_LENGTH
 from .services import AnswerContent
@@ -68,6 +69,25 @@ class LinksField(TextField):
 
     def prepare_value(self, value):
         return "\n".join(value) if isinstance(value, list) else value
+
+
+def _printable(text: str) -> str:
+    """`text` if the country report can print every character of it.
+
+    Submitting checks it too (services.assessment_submit); here the user hears of it
+    while typing, not at the deadline.
+    """
+    characters = unprintable(text)
+    if characters:
+        raise ValidationError(
+            _(
+                "This text contains characters the country report cannot print: "
+                "%(characters)s. Remove them or replace them with ordinary text."
+            ),
+            params={"characters": code_points(characters)},
+            code="unprintable",
+        )
+    return text
 
 
 class AnswerForm(forms.Form):
@@ -136,6 +156,14 @@ class AnswerForm(forms.Form):
             "version": {"name": version.html_name, "id": version.auto_id, "value": version.value()},
         }
 
+    def clean_evidence(self):
+        return _printable(self.cleaned_data["evidence"])
+
+    def clean_links(self):
+        links = self.cleaned_data["links"]
+        _printable("\n".join(links))
+        return links
+
     def clean(self):
         data = super().clean()
         if "evidence" in data and "links" in data:
@@ -171,6 +199,8 @@ class AttachmentForm(forms.Form):
         upload = self.cleaned_data["file"]
         self.file_type = check_upload(upload)
         upload.name = clean_filename(upload.name)
+        # The name is printed in the country report, so it must be printable too.
+        _printable(upload.name)
         return upload
 
 
@@ -204,6 +234,12 @@ class SubmitForm(forms.Form):
                 "my State. It becomes read-only until the secretariat returns it."
             )
         self.fields["confirm"].label = label
+
+
+class ReportLanguageForm(forms.Form):
+    """The language of a country report rendered for the secretariat from a submission."""
+
+    language = forms.ChoiceField(label=_("Labels in"), choices=settings.LANGUAGES)
 
 
 class VerifyForm(forms.Form):

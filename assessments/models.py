@@ -10,7 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.models import CATALOGUE_ORDER
+from catalogue.models import CATALOGUE_ORDER, TranslatedQuerySet
 
 
 class RegionalGroup(models.TextChoices):
@@ -360,7 +360,7 @@ class AnswerStatus(models.TextChoices):
 ANSWER_ORDER = tuple(f"recommendation__{field}" for field in CATALOGUE_ORDER)
 
 
-class AnswerQuerySet(models.QuerySet):
+class AnswerQuerySet(TranslatedQuerySet):
     def in_catalogue_order(self):
         return self.order_by(*ANSWER_ORDER)
 

@@ -11,6 +11,8 @@ WeasyPrint is imported here only, when a PDF is made: importing it costs every p
 import functools
 import mimetypes
 import re
+import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,11 +21,12 @@ from urllib.request import url2pathname
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_bidi, get_language_info
 from django.utils.translation import gettext as _
 
 from .charts import stacked_bars
 from .counts import StatusCounts
+from .fonts import cjk_font_path
 from .snapshot import readable
 
 ASSETS_DIR = Path(settings.BASE_DIR) / "static"
@@ -45,15 +48,17 @@ def _fetcher_class():
         nothing else, so any other URL is a bug or an injection, never something to skip.
         """
 
-        def __init__(self, root: Path):
+        def __init__(self, root: Path, fonts: tuple[Path, ...] = ()):
             super().__init__(allowed_protocols=["file"], allow_redirects=False, fail_on_errors=True)
             self.root = root.resolve()
+            self.fonts = {font.resolve() for font in fonts}
 
         def fetch(self, url, headers=None):
             if not url.startswith("file:"):
                 raise AssetRefused(f"Only the project's static files may be used, not {url!r}.")
             path = Path(url2pathname(urlsplit(url).path)).resolve()
-            if not path.is_relative_to(self.root) or not path.is_file():
+            allowed = path.is_relative_to(self.root) or path in self.fonts
+            if not allowed or not path.is_file():
                 raise AssetRefused(f"Only the project's static files may be used, not {url!r}.")
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(
@@ -64,8 +69,18 @@ def _fetcher_class():
 
 
 def static_asset_fetcher(root: Path = ASSETS_DIR):
-    """WeasyPrint's only way out: the project's static files, from disk."""
-    return _fetcher_class()(root)
+    """WeasyPrint's only way out: the project's static files, from disk, and the CJK
+    font installed with the requirements (fonts.py)."""
+    cjk = cjk_font_path()
+    return _fetcher_class()(root, (cjk,) if cjk else ())
+
+
+def font_faces() -> str:
+    """@font-face rules for the fonts outside static/, whose place only Python knows."""
+    cjk = cjk_font_path()
+    if cjk is None:
+        return ""
+    return f'@font-face {{ font-family: "Noto Sans CJK"; src: url("{cjk.as_uri()}"); }}'
 
 
 def css_counter_text(template: str) -> str:
@@ -81,9 +96,25 @@ def css_counter_text(template: str) -> str:
     return " ".join(parts)
 
 
+def text_direction(text: str) -> str:
+    """The direction of a text, as HTML's dir="auto" (which WeasyPrint lacks) would set
+    it from its first letter with one: evidence in Arabic reads right to left in a
+    French report, evidence in English left to right in an Arabic one."""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
 def report_context(snapshot: dict, *, draft: bool) -> dict:
     snapshot = readable(snapshot)
     reports = snapshot["reports"]
+    for report in reports:
+        for answer in report["answers"]:
+            answer["evidence_dir"] = text_direction(answer["evidence"])
     summaries = [
         StatusCounts.of_statuses((r["status"] for r in report["answers"]), str(report["year"]))
         for report in reports
@@ -109,29 +140,52 @@ def report_context(snapshot: dict, *, draft: bool) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class OfficialReport:
+    """What a rendering in another language says of the official PDF it translates."""
+
+    number: int
+    language: str
+    sha256: str
+    verify_url: str
+
+    def note(self) -> str:
+        """The notice on the cover and at the foot of every page, in the active language."""
+        return _(
+            "A translation of the interface labels of submission %(number)s, not the "
+            "official report, which is in %(language)s. SHA-256 of the official PDF: "
+            "%(sha256)s. Verify it at %(url)s"
+        ) % {
+            "number": self.number,
+            "language": get_language_info(self.language)["name_translated"],
+            "sha256": self.sha256,
+            "url": self.verify_url,
+        }
+
+
 def render_country_report(
-    snapshot: dict, *, language: str | None = None, draft: bool = False
+    snapshot: dict,
+    *,
+    language: str | None = None,
+    draft: bool = False,
+    translating: OfficialReport | None = None,
 ) -> bytes:
     """The country report of a snapshot as tagged PDF (PDF/UA-1) bytes.
 
     In `language`, by default the one the submission was made in (format 1 snapshots
-    hold English labels, whatever the language).
+    hold English labels, whatever the language). `translating`: the official report
+    that this rendering in another language translates, named on every page.
     """
     language = language or snapshot.get("language") or settings.LANGUAGE_CODE
     with translation.override(language):
-        return render_pdf(
-            "assessments/pdf/country_report.html", report_context(snapshot, draft=draft)
-        )
+        context = report_context(snapshot, draft=draft)
+        context["translation_note"] = translating.note() if translating else ""
+        return render_pdf("assessments/pdf/country_report.html", context)
 
 
 def render_pdf(template: str, context: dict) -> bytes:
     """A template as tagged PDF (PDF/UA-1), with static files as its only resources."""
-    context = {
-        "language": get_language() or settings.LANGUAGE_CODE,
-        "page_counter": css_counter_text(_("Page {page} of {pages}")),
-        **context,
-    }
-    html = render_to_string(template, context)
+    html = pdf_html(template, context)
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -139,3 +193,19 @@ def render_pdf(template: str, context: dict) -> bytes:
         string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=static_asset_fetcher()
     )
     return document.write_pdf(font_config=FontConfiguration(), pdf_variant="pdf/ua-1")
+
+
+def pdf_html(template: str, context: dict) -> str:
+    """The HTML of a PDF document, in the active language and its direction."""
+    rtl = get_language_bidi()
+    context = {
+        "language": get_language() or settings.LANGUAGE_CODE,
+        "direction": "rtl" if rtl else "ltr",
+        # Page margin boxes do not follow the text's direction: mirrored by hand.
+        "start": "right" if rtl else "left",
+        "end": "left" if rtl else "right",
+        "page_counter": css_counter_text(_("Page {page} of {pages}")),
+        "font_faces": font_faces(),
+        **context,
+    }
+    return render_to_string(template, context)

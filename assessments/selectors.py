@@ -101,6 +101,8 @@ def review_context(assessment: Assessment, *, show: str = "") -> dict:
     """
     answers = list(
         assessment.answers.with_catalogue()
+        .with_translations(through="recommendation__")
+        .with_translations(through="recommendation__section__report__")
         .with_files()
         .select_related("updated_by")
         .prefetch_related(

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
@@ -31,7 +31,7 @@ from .models import (
     Submission,
 )
 from .notifications import notify_submitted
-from .snapshot import build_snapshot
+from .snapshot import build_snapshot, unprintable_parts
 
 logger = logging.getLogger(__name__)
 
@@ -326,6 +326,10 @@ def attachment_remove(*, attachment: Attachment, user: AbstractBaseUser) -> None
     transaction.on_commit(lambda: file.storage.delete(file.name))
 
 
+class ReportUnprintable(ValidationError):
+    """The country report would hold characters that no shipped font can print."""
+
+
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, submitted_by: AbstractBaseUser) -> Submission:
     """Freeze the assessment as submitted and keep a snapshot of what was submitted.
@@ -342,14 +346,21 @@ def assessment_submit(*, assessment: Assessment, submitted_by: AbstractBaseUser)
     assessment_sync_answers(assessment=assessment)
     number = assessment.submissions.count() + 1
     now = timezone.now()
+    snapshot = build_snapshot(
+        assessment=assessment, submitted_by=submitted_by, submitted_at=now, number=number
+    )
+    # The snapshot is what the PDF prints, so it is the snapshot that is checked (live
+    # answers read before the transition could still change): a character no shipped
+    # font has would be frozen as an empty box. Raising here rolls the transition back.
+    problems = unprintable_parts(snapshot)
+    if problems:
+        raise ReportUnprintable(problems)
     submission = Submission(
         assessment=assessment,
         number=number,
         submitted_at=now,
         submitted_by=submitted_by,
-        snapshot=build_snapshot(
-            assessment=assessment, submitted_by=submitted_by, submitted_at=now, number=number
-        ),
+        snapshot=snapshot,
     )
     # Built here, not typed: the unique (assessment, number) constraint is the check.
     submission.save()

@@ -12,7 +12,11 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
+from catalogue.models import RecommendationTranslation, ReportTranslation, is_source_language
+
+from .fonts import code_points, unprintable
 from .models import AnswerStatus, Assessment, Attachment, RegionalGroup
 
 SNAPSHOT_FORMAT = 2
@@ -25,7 +29,14 @@ def build_snapshot(
     submitted_at: datetime,
     number: int,
 ) -> dict:
-    """Copy the catalogue text and the answers, so that later edits to either change nothing."""
+    """Copy the catalogue text and the answers, so that later edits to either change nothing.
+
+    The official translations of the titles and recommendations into the submission's
+    language, where the secretariat has entered them, are frozen beside the English
+    (`title_translated`, `text_translated`): the PDF prints them from here, never from
+    the live catalogue.
+    """
+    language = get_language()
     # Plain rows, not model instances: a submit copies every answer with its catalogue
     # text, and building five objects per answer was most of its time.
     answers = list(
@@ -36,15 +47,18 @@ def build_snapshot(
             "links",
             "updated_at",
             "updated_by",
+            "recommendation_id",
             "recommendation__code",
             "recommendation__text",
             "recommendation__section__paragraphs",
+            "recommendation__section__report_id",
             "recommendation__section__report__number",
             "recommendation__section__report__year",
             "recommendation__section__report__symbol",
             "recommendation__section__report__title",
         )
     )
+    titles, texts = _translations(language)
     # One query for every file, grouped here: a prefetch costs a queryset per answer.
     files = defaultdict(list)
     for attachment in Attachment.objects.filter(answer__assessment=assessment).order_by("pk"):
@@ -64,6 +78,7 @@ def build_snapshot(
                 "year": row["recommendation__section__report__year"],
                 "symbol": row["recommendation__section__report__symbol"],
                 "title": row["recommendation__section__report__title"],
+                **_translated("title", titles.get(row["recommendation__section__report_id"])),
                 "answers": [],
             },
         )
@@ -71,6 +86,7 @@ def build_snapshot(
             {
                 "code": row["recommendation__code"],
                 "text": row["recommendation__text"],
+                **_translated("text", texts.get(row["recommendation_id"])),
                 "paragraphs": row["recommendation__section__paragraphs"],
                 "status": row["status"],
                 "evidence": row["evidence"],
@@ -83,7 +99,7 @@ def build_snapshot(
     state = assessment.member_state
     return {
         "format": SNAPSHOT_FORMAT,
-        "language": get_language(),
+        "language": language,
         "member_state": {
             "name": state.name,
             "iso3": state.iso3,
@@ -103,12 +119,59 @@ def build_snapshot(
     }
 
 
+def _translations(language: str) -> tuple[dict[int, str], dict[int, str]]:
+    """The official report titles and recommendation texts in `language`, by id."""
+    if is_source_language(language):
+        return {}, {}
+    return (
+        dict(
+            ReportTranslation.objects.filter(language=language).values_list("report_id", "title")
+        ),
+        dict(
+            RecommendationTranslation.objects.filter(language=language).values_list(
+                "recommendation_id", "text"
+            )
+        ),
+    )
+
+
+def _translated(field: str, text: str | None) -> dict:
+    # Only where a translation exists: snapshots without one read as they always did.
+    return {f"{field}_translated": text} if text else {}
+
+
 def readable(snapshot: dict) -> dict:
-    """The snapshot with its labels, in the active language, for pages and documents."""
+    """The snapshot with its labels, in the active language, for pages and documents.
+
+    Titles and recommendations come as `title_shown` and `text_shown`: the translation
+    frozen with the snapshot when the active language is the submission's, else the
+    English, with `title_original` / `text_original` set when that is not the language
+    asked for.
+    """
     if snapshot["format"] == 1:
         # Labels were frozen in English then; the answers were called responses.
-        reports = [{**report, "answers": report["responses"]} for report in snapshot["reports"]]
-        return {**snapshot, "reports": reports}
+        unmarked = {"translated": False, "marked": False}
+        return {
+            **snapshot,
+            "reports": [
+                {
+                    **report,
+                    **_shown(report, "title", **unmarked),
+                    "answers": [
+                        {**a, **_shown(a, "text", **unmarked)} for a in report["responses"]
+                    ],
+                }
+                for report in snapshot["reports"]
+            ],
+        }
+    language = get_language()
+    in_english = is_source_language(language)
+    how = {
+        # The translations frozen with a snapshot are in the submission's language only.
+        "translated": not in_english and language == snapshot["language"],
+        # Any English text in another language's page is said to be the original.
+        "marked": not in_english,
+    }
     state = snapshot["member_state"]
     return {
         **snapshot,
@@ -119,11 +182,65 @@ def readable(snapshot: dict) -> dict:
         "reports": [
             {
                 **report,
+                **_shown(report, "title", **how),
                 "answers": [
-                    {**answer, "status_label": str(AnswerStatus(answer["status"]).label)}
+                    {
+                        **answer,
+                        **_shown(answer, "text", **how),
+                        "status_label": str(AnswerStatus(answer["status"]).label),
+                    }
                     for answer in report["answers"]
                 ],
             }
             for report in snapshot["reports"]
         ],
     }
+
+
+def _shown(item: dict, field: str, *, translated: bool, marked: bool) -> dict:
+    """`field` of a snapshot item as shown (`<field>_shown`): its frozen translation if
+    `translated` and there is one, else the English, flagged `<field>_original` if
+    `marked`."""
+    text = item.get(f"{field}_translated") if translated else None
+    if text:
+        return {f"{field}_shown": text, f"{field}_original": False}
+    return {f"{field}_shown": item[field], f"{field}_original": marked}
+
+
+def unprintable_parts(snapshot: dict) -> list[str]:
+    """What in a snapshot its country report could not print: one message per text with
+    a character no shipped font has (fonts.py), naming where it is and which ones."""
+    problems = []
+
+    def check(text: str, where, **params) -> None:
+        characters = unprintable(text)
+        if characters:
+            # Worded only when needed: a snapshot holds hundreds of texts.
+            problems.append(
+                _("%(where)s contains characters the report cannot print: %(characters)s.")
+                % {"where": str(where) % params, "characters": code_points(characters)}
+            )
+
+    check(snapshot["member_state"]["name"], _("The name of the Member State"))
+    check(snapshot["cycle"]["name"], _("The name of the cycle"))
+    check(snapshot["submission"]["submitted_by"], _("The name of the person submitting"))
+    for report in snapshot["reports"]:
+        for title in (report["title"], report.get("title_translated", "")):
+            check(title, _("The title of report %(year)s"), year=report["year"])
+        for answer in report["answers"]:
+            code = answer["code"]
+            check(answer["text"], _("The text of %(code)s"), code=code)
+            check(answer.get("text_translated", ""), _("The text of %(code)s"), code=code)
+            check(answer["evidence"], _("The evidence for %(code)s"), code=code)
+            check(
+                "\n".join(answer["links"]), _("The list of evidence links for %(code)s"), code=code
+            )
+            check(answer["updated_by"] or "", _("The person who last changed %(code)s"), code=code)
+            for file in answer["attachments"]:
+                check(
+                    file["name"],
+                    _("The name of the file “%(name)s” attached to %(code)s"),
+                    name=file["name"],
+                    code=code,
+                )
+    return problems

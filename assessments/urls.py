@@ -51,6 +51,11 @@ urlpatterns = [
         documents.submission_pdf,
         name="submission_pdf",
     ),
+    path(
+        "<int:pk>/submissions/<int:number>/translated.pdf",
+        documents.submission_translated_pdf,
+        name="submission_translated_pdf",
+    ),
     path("<int:pk>/preview.pdf", documents.assessment_preview_pdf, name="assessment_preview_pdf"),
     path("verify/", documents.verify, name="verify"),
 ]

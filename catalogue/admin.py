@@ -4,7 +4,15 @@ from django.db.models import Count
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from .models import Recommendation, Report, Section, Target, recommendation_code
+from .models import (
+    Recommendation,
+    RecommendationTranslation,
+    Report,
+    ReportTranslation,
+    Section,
+    Target,
+    recommendation_code,
+)
 
 
 class RecommendationForm(forms.ModelForm):
@@ -51,13 +59,28 @@ class SectionInline(admin.TabularInline):
     show_change_link = True
 
 
+class ReportTranslationInline(admin.TabularInline):
+    """The official title in the other UN languages; pages and PDFs in a language
+    without one show the English title, marked as the original."""
+
+    model = ReportTranslation
+    fields = ["language", "title"]
+    extra = 0
+
+
+class RecommendationTranslationInline(admin.TabularInline):
+    model = RecommendationTranslation
+    fields = ["language", "text"]
+    extra = 0
+
+
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     list_display = ["year", "number", "symbol", "title", "recommendation_count"]
     list_display_links = ["year", "title"]
     search_fields = ["title", "symbol", "focus"]
     ordering = ["-year"]
-    inlines = [SectionInline]
+    inlines = [SectionInline, ReportTranslationInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_recommendation_counts()
@@ -108,6 +131,7 @@ class RecommendationAdmin(admin.ModelAdmin):
     readonly_fields = ["code"]
     autocomplete_fields = ["section"]
     list_per_page = 50
+    inlines = [RecommendationTranslationInline]
 
     def get_fields(self, request, obj=None):
         return ["code", "section", "position", "text"] if obj else ["section", "position", "text"]

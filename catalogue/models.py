@@ -1,10 +1,15 @@
 import re
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 OFFICIAL_DOCUMENT_URL = "https://undocs.org/{symbol}"
+# The language the catalogue is written in; translations are of it.
+SOURCE_LANGUAGE = "en"
 
 
 class TargetManager(models.Manager):
@@ -46,7 +51,57 @@ class Target(models.Model):
         return (self.code,)
 
 
-class ReportQuerySet(models.QuerySet):
+def is_source_language(language: str | None) -> bool:
+    return not language or language.split("-")[0] == SOURCE_LANGUAGE
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A catalogue text as a page shows it in one language."""
+
+    text: str
+    # The English source, shown for want of a translation: marked lang="en" and said.
+    original: bool
+
+
+def shown_in(obj, field: str, language: str | None = None) -> Shown:
+    """The text of `field` of a report ("title") or recommendation ("text") in
+    `language` (the active one by default): its official translation, or the English
+    original.
+
+    Reads `obj.translations.all()`, so lists prefetch them with `with_translations()`;
+    in English nothing is read.
+    """
+    language = language or get_language()
+    source = getattr(obj, field)
+    if is_source_language(language):
+        return Shown(source, original=False)
+    for translation in obj.translations.all():
+        if translation.language == language:
+            return Shown(getattr(translation, field), original=False)
+    return Shown(source, original=True)
+
+
+class TranslatedQuerySet(models.QuerySet):
+    def with_translations(self, language: str | None = None, *, through: str = ""):
+        """Prefetch the translations into `language` (the active one): one query, none in
+        English. `through`: the path to the translated objects ("recommendation__")."""
+        language = language or get_language()
+        if is_source_language(language):
+            return self
+        model = self.model
+        for name in filter(None, through.split("__")):
+            model = model._meta.get_field(name).related_model
+        translations = model._meta.get_field("translations").related_model
+        return self.prefetch_related(
+            models.Prefetch(
+                f"{through}translations",
+                queryset=translations.objects.filter(language=language),
+            )
+        )
+
+
+class ReportQuerySet(TranslatedQuerySet):
     def with_recommendation_counts(self):
         return self.annotate(recommendation_count=models.Count("sections__recommendations"))
 
@@ -146,7 +201,7 @@ class Section(models.Model):
 CATALOGUE_ORDER = ("section__report__year", "section__target__position", "position")
 
 
-class RecommendationQuerySet(models.QuerySet):
+class RecommendationQuerySet(TranslatedQuerySet):
     def for_target(self, code: str):
         return self.filter(section__target__code=code)
 
@@ -211,3 +266,70 @@ class Recommendation(models.Model):
 
 def recommendation_code(*, year: int, target_code: str, position: int) -> str:
     return f"{year}-{target_code}-{position:02d}"
+
+
+def translation_languages() -> list[tuple[str, str]]:
+    """The languages a catalogue text is translated into: the site's, English aside
+    (the source)."""
+    return [(code, name) for code, name in settings.LANGUAGES if code != SOURCE_LANGUAGE]
+
+
+class Translation(models.Model):
+    """An official translation of a catalogue text into one of the other UN languages."""
+
+    language = models.CharField(_("language"), max_length=10, choices=translation_languages)
+
+    class Meta:
+        abstract = True
+        ordering = ["language"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(language=SOURCE_LANGUAGE),
+                name="%(class)s_not_source_language",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_language_display()
+
+
+class ReportTranslation(Translation):
+    """The official title of a report in another UN language, as the secretariat enters it."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="translations", verbose_name=_("report")
+    )
+    title = models.CharField(_("title"), max_length=300)
+
+    class Meta(Translation.Meta):
+        verbose_name = _("report title translation")
+        verbose_name_plural = _("report title translations")
+        constraints = [
+            *Translation.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["report", "language"], name="one_report_translation_per_language"
+            ),
+        ]
+
+
+class RecommendationTranslation(Translation):
+    """The official text of a recommendation in another UN language."""
+
+    recommendation = models.ForeignKey(
+        Recommendation,
+        on_delete=models.CASCADE,
+        related_name="translations",
+        verbose_name=_("recommendation"),
+    )
+    text = models.TextField(_("text"))
+
+    class Meta(Translation.Meta):
+        verbose_name = _("recommendation translation")
+        verbose_name_plural = _("recommendation translations")
+        constraints = [
+            *Translation.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["recommendation", "language"],
+                name="one_recommendation_translation_per_language",
+            ),
+        ]

@@ -15,7 +15,7 @@ RECOMMENDATIONS_PER_PAGE = 50
 @require_safe
 @login_not_required
 def report_list(request):
-    reports = list(Report.objects.all())
+    reports = list(Report.objects.with_translations())
     targets = list(Target.objects.all())
     counts = defaultdict(dict)
     for row in Section.objects.values("report_id", "target_id").annotate(
@@ -41,9 +41,12 @@ def report_list(request):
 @require_safe
 @login_not_required
 def report_detail(request, year: int):
-    report = get_object_or_404(Report, year=year)
+    report = get_object_or_404(Report.objects.with_translations(), year=year)
     sections = report.sections.select_related("target").prefetch_related(
-        Prefetch("recommendations", queryset=Recommendation.objects.order_by("position"))
+        Prefetch(
+            "recommendations",
+            queryset=Recommendation.objects.with_translations().order_by("position"),
+        )
     )
     return render(request, "catalogue/report_detail.html", {"report": report, "sections": sections})
 
@@ -54,7 +57,7 @@ def recommendation_list(request):
     reports = list(Report.objects.all())
     targets = list(Target.objects.all())
     form = RecommendationFilterForm(request.GET or None, reports=reports, targets=targets)
-    recommendations = Recommendation.objects.with_catalogue()
+    recommendations = Recommendation.objects.with_catalogue().with_translations()
     terms = []
     if form.is_valid():
         if form.cleaned_data["year"]:

@@ -47,9 +47,12 @@ SECRETARIAT_MAY = {
     "catalogue.target": {"view"},
     "catalogue.report": {"add", "change", "view"},
     "catalogue.report/catalogue.section": {"add", "change", "view"},
+    # Official translations of titles and recommendations: the secretariat's to keep.
+    "catalogue.report/catalogue.reporttranslation": set(ACTIONS),
     "catalogue.section": {"add", "change", "view"},
     "catalogue.section/catalogue.recommendation": {"add", "change", "view"},
     "catalogue.recommendation": {"add", "change", "view"},
+    "catalogue.recommendation/catalogue.recommendationtranslation": set(ACTIONS),
     # Sign-in records and two-factor devices: superusers only (unlocking, a lost phone).
     "axes.accessattempt": set(),
     "axes.accessfailurelog": set(),

@@ -90,6 +90,7 @@ def _report_answers(assessment, report):
     return (
         assessment.answers.filter(recommendation__section__report=report)
         .with_catalogue()
+        .with_translations(through="recommendation__")
         .with_files()
         .select_related("updated_by")
         .prefetch_related("review_comments")
@@ -140,7 +141,7 @@ def render_report_page(
 @require_safe
 def report_answers(request, pk: int, year: int):
     assessment = get_assessment_for_user(request, pk)
-    report = get_object_or_404(assessment.cycle.reports, year=year)
+    report = get_object_or_404(assessment.cycle.reports.with_translations(), year=year)
     return render_report_page(request, assessment, report)
 
 

@@ -1,10 +1,14 @@
 """The country report as PDF: submitted versions, the draft preview, and verification."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from r2p_site.middleware import max_body
@@ -16,11 +20,11 @@ from r2p_site.throttle import (
     too_many_requests,
 )
 
-from ..access import get_assessment_for_user, get_submission_for_user
+from ..access import get_assessment_for_user, get_submission_for_user, is_secretariat
 from ..downloads import private_download
-from ..forms import VerifyForm
+from ..forms import ReportLanguageForm, VerifyForm
 from ..models import Submission
-from ..pdf import render_country_report
+from ..pdf import OfficialReport, render_country_report
 from ..services import PDF_RETRY_AFTER, submission_pdf_retry
 from ..snapshot import build_snapshot
 from ..verification import submission_standing
@@ -38,21 +42,64 @@ def submission_pdf(request, pk: int, number: int):
     """
     submission = get_submission_for_user(request, pk, number)
     if not submission.pdf:
-        submission_pdf_retry(submission)
-        failed = bool(submission.pdf_error)
-        result = render(
-            request,
-            "assessments/pdf_not_ready.html",
-            {"submission": submission, "assessment": submission.assessment, "failed": failed},
-            # 202: accepted and being worked on; 503: the last attempt failed, a retry
-            # is queued.
-            status=503 if failed else 202,
-        )
-        retry_after = PDF_RETRY_AFTER.total_seconds() if failed else PDF_PENDING_RETRY_AFTER
-        result["Retry-After"] = str(int(retry_after))
-        return result
+        return _pdf_not_ready(request, submission)
     return private_download(
         submission.pdf, filename=submission.pdf_filename(), content_type="application/pdf"
+    )
+
+
+def _pdf_not_ready(request, submission: Submission):
+    """The page for a stored PDF that does not exist yet; queues a retry if one is due."""
+    submission_pdf_retry(submission)
+    failed = bool(submission.pdf_error)
+    result = render(
+        request,
+        "assessments/pdf_not_ready.html",
+        {"submission": submission, "assessment": submission.assessment, "failed": failed},
+        # 202: accepted and being worked on; 503: the last attempt failed, a retry
+        # is queued.
+        status=503 if failed else 202,
+    )
+    retry_after = PDF_RETRY_AFTER.total_seconds() if failed else PDF_PENDING_RETRY_AFTER
+    result["Retry-After"] = str(int(retry_after))
+    return result
+
+
+@require_safe
+def submission_translated_pdf(request, pk: int, number: int):
+    """A submission's country report with its labels in another language, for the
+    secretariat: rendered from the submission's snapshot, never stored, and saying on
+    its cover and every page which official PDF it translates and how to verify that.
+
+    Rendered here, like the draft preview, under the same brakes: it is an occasional
+    download of one report by one reviewer, which a queued task would only make wait
+    (and would have to store somewhere and clean up), for the same seconds of work.
+    """
+    submission = get_submission_for_user(request, pk, number)
+    if not is_secretariat(request.user):
+        raise PermissionDenied(_("Only the secretariat downloads reports in other languages."))
+    form = ReportLanguageForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the languages offered."))
+        return redirect("assessments:submission_detail", pk, number)
+    language = form.cleaned_data["language"]
+    official = submission.snapshot.get("language") or settings.LANGUAGE_CODE
+    if language == official:
+        return redirect("assessments:submission_pdf", pk, number)
+    if not submission.pdf:  # its fingerprint is what the translation points to
+        return _pdf_not_ready(request, submission)
+    translating = OfficialReport(
+        number=submission.number,
+        language=official,
+        sha256=submission.pdf_sha256,
+        verify_url=settings.SITE_URL + reverse("assessments:verify"),
+    )
+    return _rendered_download(
+        request,
+        lambda: render_country_report(
+            submission.snapshot, language=language, translating=translating
+        ),
+        filename=f"{submission.pdf_filename().removesuffix('.pdf')}-{language}.pdf",
     )
 
 
@@ -60,16 +107,26 @@ def submission_pdf(request, pk: int, number: int):
 def assessment_preview_pdf(request, pk: int):
     """The live answers as a PDF watermarked as a draft; nothing is stored."""
     assessment = get_assessment_for_user(request, pk)
-    # Rendering takes a worker for seconds: one rendering at a time per user, a few a
-    # minute, so that repeated clicks cannot occupy every worker.
+    return _rendered_download(
+        request,
+        lambda: _render_preview(assessment, request.user),
+        filename=f"R2P-{assessment.member_state.iso3}-{assessment.cycle.code}-draft.pdf",
+    )
+
+
+def _rendered_download(request, render_pdf, *, filename: str):
+    """A PDF rendered in the request, as a download, under the user's rendering brakes.
+
+    Rendering takes a worker for seconds: one rendering at a time per user, a few a
+    minute, so that repeated clicks cannot occupy every worker.
+    """
     key = f"preview-pdf:{request.user.pk}"
     try:
         count_request(key, limit=settings.PREVIEW_RATE_LIMIT, period=60)
         with one_at_a_time(key, timeout=120, retry_after=10):
-            pdf = _render_preview(assessment, request.user)
+            pdf = render_pdf()
     except Throttled as throttled:
         return too_many_requests(request, throttled)
-    filename = f"R2P-{assessment.member_state.iso3}-{assessment.cycle.code}-draft.pdf"
     return private_download(ContentFile(pdf), filename=filename, content_type="application/pdf")
 
 

@@ -7,11 +7,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 from ..access import (
     delegation_refusal,
     get_assessment_for_user,
+    is_secretariat,
     submit_refusal,
 )
 from ..forms import SubmitForm
 from ..models import AnswerStatus
-from ..services import assessment_submit, submission_pdf_retry
+from ..services import ReportUnprintable, assessment_submit, submission_pdf_retry
 from ..snapshot import readable
 
 
@@ -38,6 +39,9 @@ def assessment_submit_view(request, pk: int):
                 submission = assessment_submit(assessment=assessment, submitted_by=request.user)
             except PermissionDenied as error:
                 messages.error(request, str(error))
+            except ReportUnprintable as error:
+                for message in error.messages:
+                    messages.error(request, message)
             else:
                 messages.success(
                     request,
@@ -90,5 +94,6 @@ def submission_detail(request, pk: int, number: int):
             "assessment": assessment,
             "submission": submission,
             "snapshot": readable(submission.snapshot),
+            "may_translate": is_secretariat(request.user),
         },
     )

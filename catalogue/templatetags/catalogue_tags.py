@@ -3,6 +3,9 @@ import re
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+from ..models import shown_in
 
 register = template.Library()
 
@@ -27,3 +30,19 @@ def highlight(text: str, terms: list[str]):
         last = match.end()
     pieces.append(escape(text[last:]))
     return mark_safe("".join(pieces))  # noqa: S308 (every piece is escaped above)
+
+
+@register.simple_tag
+def in_language(obj, field: str, terms: list[str] | None = None):
+    """A report's title or a recommendation's text in the active language (`shown_in`),
+    or the English original marked `lang="en"` and said to be so, for screen readers
+    and for readers. `terms`: search terms to highlight."""
+    shown = shown_in(obj, field)
+    text = highlight(shown.text, terms or [])
+    if not shown.original:
+        return text
+    return format_html(
+        '<span lang="en">{}</span> <small class="original-note text-body-secondary">({})</small>',
+        text,
+        gettext("English original"),
+    )

@@ -76,7 +76,13 @@ def test_a_recommendation_the_secretariat_adds_reaches_the_open_cycles_assessmen
 
     result = client.post(
         reverse("admin:catalogue_recommendation_add"),
-        {"section": section.pk, "position": 3, "text": "Adopt a national action plan."},
+        {
+            "section": section.pk,
+            "position": 3,
+            "text": "Adopt a national action plan.",
+            "translations-TOTAL_FORMS": "0",
+            "translations-INITIAL_FORMS": "0",
+        },
     )
 
     assert result.status_code == 302

@@ -63,6 +63,8 @@ def test_accepted_files_are_stored_with_their_hash_and_recorded(
         ("script.exe", b"MZ\x90\x00", "is not an accepted type"),
         ("page.html", b"<html><script>alert(1)</script>", "is not an accepted type"),
         ("empty.pdf", b"", "empty"),
+        # Its name is printed in the country report: no character the report lacks.
+        ("loi-\U0001f600.pdf", PDF, "cannot print: U+1F600"),
     ],
 )
 def test_disguised_unsupported_or_empty_files_are_refused(

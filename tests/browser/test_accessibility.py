@@ -236,6 +236,8 @@ ADMIN_PAGES = {
     "index": lambda a: reverse("admin:index"),
     "assessments": lambda a: reverse("admin:assessments_assessment_changelist"),
     "review": lambda a: reverse("admin:assessments_assessment_change", args=[a.pk]),
+    # A submission's page as the secretariat sees it: with the choice of a language.
+    "submission": lambda a: reverse("assessments:submission_detail", args=[a.pk, 1]),
     "overview": lambda a: reverse("admin:assessments_overview"),
     "chasing": lambda a: reverse("admin:assessments_chasing"),
     "extension": lambda a: reverse("admin:assessments_extension_add"),

@@ -26,6 +26,7 @@ def test_secretariat_adds_a_2025_report_with_its_sections(client, secretariat, t
         "title": "A new report",
         "focus": "What comes next.",
         **inline_management("sections"),
+        **inline_management("translations", total=0),
         "sections-0-target": targets["MS"].pk,
         "sections-0-paragraphs": "10–12",
     }
@@ -72,7 +73,12 @@ def test_a_taken_code_is_refused_with_a_message_and_nothing_saved(client, secret
 
     response = client.post(
         reverse("admin:catalogue_recommendation_add"),
-        {"section": report.sections.get().pk, "position": "2", "text": "Another one."},
+        {
+            "section": report.sections.get().pk,
+            "position": "2",
+            "text": "Another one.",
+            **inline_management("translations", total=0),
+        },
     )
 
     assert response.status_code == 200
@@ -87,7 +93,12 @@ def test_codes_never_change_when_a_recommendation_moves(client, secretariat, mak
 
     client.post(
         reverse("admin:catalogue_recommendation_change", args=[recommendation.pk]),
-        {"section": recommendation.section_id, "position": "4", "text": recommendation.text},
+        {
+            "section": recommendation.section_id,
+            "position": "4",
+            "text": recommendation.text,
+            **inline_management("translations", total=0),
+        },
     )
 
     recommendation.refresh_from_db()

@@ -11,6 +11,7 @@ COMMANDS = [
     "benchmark_autosave_load",
     "benchmark_pages",
     "benchmark_pdf",
+    "benchmark_printable",
     "benchmark_secretariat",
     "benchmark_worst_case",
     "seed_benchmark_assessments",

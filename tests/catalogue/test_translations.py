@@ -1,0 +1,153 @@
+"""Official translations of report titles and recommendations: kept by the secretariat
+in the admin, shown by pages in the active language (the English original marked where
+none exists), frozen into a submission's snapshot in its language."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from catalogue.models import Recommendation, RecommendationTranslation, ReportTranslation
+
+from .test_admin import inline_management
+
+pytestmark = pytest.mark.django_db
+
+FRENCH_TITLE = "Rapport de 2013 sur la responsabilité de protéger"
+FRENCH_TEXT = "Adopter une stratégie nationale de prévention."
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    # LocaleMiddleware leaves the request's language active in the thread: the next
+    # test would run in French.
+    with translation.override("en"):
+        yield
+
+
+def in_french(client, url, **params):
+    return client.get(url, params, headers={"accept-language": "fr"})
+
+
+@pytest.fixture
+def translated(make_report):
+    report = make_report(2013, per_target=2, codes=("MS",))
+    ReportTranslation.objects.create(report=report, language="fr", title=FRENCH_TITLE)
+    RecommendationTranslation.objects.create(
+        recommendation=Recommendation.objects.get(code="2013-MS-01"),
+        language="fr",
+        text=FRENCH_TEXT,
+    )
+    return report
+
+
+def test_the_secretariat_adds_an_official_title_translation_in_the_report_admin(
+    client, secretariat, make_report
+):
+    report = make_report(2013, per_target=1, codes=("MS",))
+    client.force_login(secretariat)
+    url = reverse("admin:catalogue_report_change", args=[report.pk])
+    page = client.get(url).content.decode()
+    assert '<option value="fr">' in page
+    assert '<option value="en">' not in page  # English is the source, not a translation
+    data = {
+        "number": report.number,
+        "year": report.year,
+        "symbol": report.symbol,
+        "title": report.title,
+        "focus": report.focus,
+        **inline_management("sections", total=0),
+        **inline_management("translations", total=1),
+        "translations-0-language": "fr",
+        "translations-0-title": FRENCH_TITLE,
+    }
+
+    assert client.post(url, data).status_code == 302
+    existing = report.translations.get()
+    assert existing.title == FRENCH_TITLE
+
+    # A second French title beside the first: refused with a message, nothing changed.
+    data.update(inline_management("translations", total=2, initial=1))
+    data.update(
+        {
+            "translations-0-id": existing.pk,
+            "translations-0-report": report.pk,
+            "translations-1-language": "fr",
+            "translations-1-title": "Un autre titre",
+        }
+    )
+    again = client.post(url, data)
+    assert again.status_code == 200
+    assert "duplicate" in again.content.decode()
+    assert list(report.translations.values_list("title", flat=True)) == [FRENCH_TITLE]
+
+
+def test_the_secretariat_adds_a_recommendation_translation(client, secretariat, make_report):
+    make_report(2013, per_target=1, codes=("MS",))
+    recommendation = Recommendation.objects.get(code="2013-MS-01")
+    client.force_login(secretariat)
+    url = reverse("admin:catalogue_recommendation_change", args=[recommendation.pk])
+    result = client.post(
+        url,
+        {
+            "section": recommendation.section_id,
+            "position": recommendation.position,
+            "text": recommendation.text,
+            **inline_management("translations", total=1),
+            "translations-0-language": "ar",
+            "translations-0-text": "اعتماد استراتيجية وطنية",
+        },
+    )
+    assert result.status_code == 302
+    assert recommendation.translations.get().language == "ar"
+
+
+def test_pages_show_the_translation_and_mark_the_english_original(client, translated):
+    listing = in_french(client, reverse("catalogue:report_list")).content.decode()
+    assert FRENCH_TITLE in listing
+    detail = in_french(client, reverse("catalogue:report_detail", args=[2013])).content.decode()
+    assert FRENCH_TITLE in detail
+    assert FRENCH_TEXT in detail
+    assert "Recommendation 1 of 2013" not in detail
+    # The untranslated one: English, said and tagged so screen readers read it in English.
+    assert '<span lang="en">Recommendation 2 of 2013 to MS.</span>' in detail
+    search = in_french(client, reverse("catalogue:recommendation_list")).content.decode()
+    assert FRENCH_TEXT in search
+    assert '<span lang="en">Recommendation 2 of 2013 to MS.</span>' in search
+
+
+def test_english_pages_show_the_source_without_notes(client, translated):
+    detail = client.get(reverse("catalogue:report_detail", args=[2013])).content.decode()
+    assert "Recommendation 1 of 2013 to MS." in detail
+    assert FRENCH_TEXT not in detail
+    assert 'lang="en">Recommendation' not in detail
+
+
+def test_a_language_without_translations_shows_every_text_as_the_english_original(
+    client, translated
+):
+    detail = client.get(
+        reverse("catalogue:report_detail", args=[2013]), headers={"accept-language": "es"}
+    ).content.decode()
+    assert FRENCH_TEXT not in detail
+    assert detail.count('<span lang="en">Recommendation') == 2
+
+
+@pytest.mark.parametrize("n_reports", [1, 8])
+def test_translated_pages_run_a_constant_number_of_queries(
+    client, make_report, django_assert_num_queries, n_reports
+):
+    for year in range(2009, 2009 + n_reports):
+        report = make_report(year, per_target=12, codes=("MS", "UN"))
+        ReportTranslation.objects.create(report=report, language="fr", title=f"Rapport {year}")
+        RecommendationTranslation.objects.bulk_create(
+            RecommendationTranslation(recommendation=r, language="fr", text="Texte.")
+            for r in Recommendation.objects.filter(section__report=report)[:5]
+        )
+
+    # One query more than in English per list of translated objects.
+    with django_assert_num_queries(4):
+        in_french(client, reverse("catalogue:report_list"))
+    with django_assert_num_queries(5):
+        in_french(client, reverse("catalogue:report_detail", args=[2009]))
+    with django_assert_num_queries(5):
+        in_french(client, reverse("catalogue:recommendation_list"))
