@@ -72,7 +72,7 @@ class CellError:
             where.append(_("row %(row)s") % {"row": self.row})
         if self.column:
             where.append(_("column “%(column)s”") % {"column": self.column})
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+        return f"{', '.join(where)}: {self.message}" if where else str(self.message)
 
 
 class WorkbookRefused(Exception):
@@ -88,7 +88,7 @@ class WorkbookStale(Exception):
 
 
 def _refuse(message: str) -> WorkbookRefused:
-    return WorkbookRefused([CellError("", None, None, message)])
+    return WorkbookRefused([CellError("", None, None, str(message))])
 
 
 def check_archive(data: bytes) -> None:
@@ -323,6 +323,20 @@ def _read_answer_rows(sheet, meta: dict, versions: dict, answers: dict) -> list[
             )
         else:
             columns[key] = index
+    if not columns:
+        raise WorkbookRefused(
+            [
+                CellError(
+                    title,
+                    KEY_ROW,
+                    None,
+                    _(
+                        "The hidden first row, which names the columns, was removed or "
+                        "changed: download the workbook again and copy your answers into it."
+                    ),
+                )
+            ]
+        )
     for key in COLUMN_KEYS:
         if key not in columns:
             errors.append(

@@ -71,6 +71,8 @@ def workbook_upload(request, pk: int):
                 )
             except WorkbookRefused as refused:
                 errors = refused.errors
+                # A refused upload replaces any earlier one still waiting for its preview.
+                request.session.pop(_plan_key(assessment), None)
             else:
                 request.session[_plan_key(assessment)] = plan
                 return redirect("assessments:workbook_preview", assessment.pk)
