@@ -5,6 +5,7 @@ Nothing in the file is trusted, its protection and hidden sheet included: every 
 is checked against the database and by the same rules as the web form.
 """
 
+import html
 import io
 import json
 import re
@@ -125,6 +126,68 @@ def check_archive(data: bytes) -> None:
         content_types = archive.read("[Content_Types].xml")
         if any(marker in content_types for marker in MACRO_MARKERS):
             raise _refuse(_("The workbook contains macros; save it as a plain .xlsx workbook."))
+        _check_row_counts(archive, entries)
+
+
+# A sheet's rows in its XML, with or without a namespace prefix.
+ROW_TAGS = (b"<row ", b"<x:row ")
+MAX_SHEET_ROWS = META_ANSWERS_ROW + MAX_ANSWER_ROWS
+
+
+def _check_row_counts(archive: zipfile.ZipFile, entries) -> None:
+    """Refuse a sheet of more rows than any sheet of the workbook has, counted in its raw
+    XML before openpyxl parses it: the size a sheet declares may be missing or lie, and
+    without it openpyxl reads the whole sheet just to open the workbook."""
+    for entry in entries:
+        if not entry.filename.startswith("xl/worksheets/") or entry.filename.count("/") != 2:
+            continue
+        count, tail = 0, b""
+        with archive.open(entry) as part:
+            while chunk := part.read(256 * 1024):
+                # The tail is shorter than a tag, so no tag is counted twice.
+                data = tail + chunk
+                count += sum(data.count(tag) for tag in ROW_TAGS)
+                tail = data[-6:]
+                if count > MAX_SHEET_ROWS:
+                    raise WorkbookRefused(
+                        [
+                            CellError(
+                                _sheet_names(archive).get(entry.filename, entry.filename),
+                                None,
+                                None,
+                                _(
+                                    "The sheet has more than %(max)s rows; a workbook of an "
+                                    "assessment has far fewer."
+                                )
+                                % {"max": MAX_SHEET_ROWS},
+                            )
+                        ]
+                    )
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """The part of each sheet and its name, for messages (a best effort: the message
+    names the part when the workbook's own list cannot be read)."""
+    try:
+        book = archive.read("xl/workbook.xml").decode()
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode()
+    except (KeyError, UnicodeDecodeError):
+        return {}
+    targets = {
+        match["id"]: "xl/" + match["target"].removeprefix("/xl/")
+        for match in re.finditer(
+            r'<Relationship\b(?=[^>]*\bId="(?P<id>[^"]+)")'
+            r'(?=[^>]*\bTarget="(?P<target>[^"]+)")',
+            rels,
+        )
+    }
+    return {
+        targets[match["id"]]: html.unescape(match["name"])
+        for match in re.finditer(
+            r'<sheet\b(?=[^>]*\bname="(?P<name>[^"]*)")(?=[^>]*\br:id="(?P<id>[^"]+)")', book
+        )
+        if match["id"] in targets
+    }
 
 
 # How a spreadsheet writes a character XML cannot hold (a vertical tab: _x000B_).
