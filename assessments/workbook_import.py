@@ -295,9 +295,14 @@ def _read(book, filename: str, assessment: Assessment) -> dict:
         "rows": rows,
     }
     _check_totals(assessment, answers, rows, sheet.title)
-    if len(json.dumps(plan)) > MAX_PLAN_BYTES:
+    if len(json.dumps(plan, ensure_ascii=False).encode()) > MAX_PLAN_BYTES:
         raise _refuse(_("The workbook changes more than one upload can hold."))
     return plan
+
+
+def _whole(value):
+    # A spreadsheet that saves the file again may write a whole number as 3.0.
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _read_meta(sheet, assessment: Assessment) -> tuple[dict, dict]:
@@ -306,7 +311,7 @@ def _read_meta(sheet, assessment: Assessment) -> tuple[dict, dict]:
         sheet.iter_rows(max_row=META_ANSWERS_ROW + MAX_ANSWER_ROWS, max_col=3, values_only=True),
         start=1,
     ):
-        values = (*values, None, None, None)[:3]
+        values = tuple(_whole(value) for value in (*values, None, None, None)[:3])
         if row < META_ANSWERS_ROW:
             if isinstance(values[0], str):
                 meta[values[0]] = values[1]

@@ -161,6 +161,18 @@ def test_a_tampered_version(client, norway_assessment, downloaded):
     ]
 
 
+def test_versions_saved_again_as_decimals_still_read(client, norway_assessment, downloaded):
+    book = open_book(downloaded)
+    meta = book["r2p_meta"]
+    meta["B1"], meta["B2"], meta["B10"] = 1.0, float(norway_assessment.pk), 0.0
+    edited = edit(save(book), {"2013-MS-01": {"evidence": "Saved by another spreadsheet."}})
+    assert upload(client, norway_assessment, edited).status_code == 302
+    meta["B10"] = "zero"
+    assert refused(client, norway_assessment, save(book)) == [
+        "sheet “r2p_meta”, row 10, column “B”: The recorded version is not a number."
+    ]
+
+
 def test_a_file_that_is_not_a_workbook(client, norway_assessment):
     client.force_login(norway_assessment.created_by)
     assert refused(client, norway_assessment, b"%PDF-1.7 not a workbook") == [
