@@ -274,7 +274,7 @@ def _read(book, filename: str, assessment: Assessment) -> dict:
             )
         )
     meta_sheet = book[META_SHEET]
-    sheet = next(ws for ws in book.worksheets if ws.title != META_SHEET)
+    sheet = _answers_sheet(book)
     for candidate, bound in (
         (meta_sheet, META_ANSWERS_ROW + MAX_ANSWER_ROWS),
         (sheet, FIRST_ANSWER_ROW - 1 + MAX_ANSWER_ROWS),
@@ -303,6 +303,17 @@ def _read(book, filename: str, assessment: Assessment) -> dict:
 def _whole(value):
     # A spreadsheet that saves the file again may write a whole number as 3.0.
     return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _answers_sheet(book):
+    """The sheet whose hidden first row names the columns (the first one, as downloaded;
+    found by its keys should its sheets have been moved), else the first sheet."""
+    sheets = [sheet for sheet in book.worksheets if sheet.title != META_SHEET]
+    for sheet in sheets:
+        first = next(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True), ())
+        if "code" in first:
+            return sheet
+    return sheets[0]
 
 
 def _read_meta(sheet, assessment: Assessment) -> tuple[dict, dict]:

@@ -137,6 +137,14 @@ def test_reordered_columns_are_read_by_their_keys(client, norway_assessment, dow
     ]
 
 
+def test_moved_sheets_are_found_by_their_keys(client, norway_assessment, downloaded):
+    book = open_book(downloaded)
+    book.move_sheet("Answers", offset=1)
+    assert book.sheetnames[0] == "Instructions"
+    book["Answers"]["F3"] = "Found on the second sheet."
+    assert upload(client, norway_assessment, save(book)).status_code == 302
+
+
 def test_another_states_workbook(client, delegate_kenya, kenya_assessment, downloaded):
     client.force_login(delegate_kenya)
     assert refused(client, kenya_assessment, downloaded) == [
