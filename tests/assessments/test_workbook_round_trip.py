@@ -113,7 +113,9 @@ def test_a_whole_assessment_round_trips_with_history_from_the_workbook(
     # Downloaded again, nothing to change.
     again = download(client, norway_assessment)
     assert upload(client, norway_assessment, again).status_code == 302
-    assert preview(client, norway_assessment).context["changes"] == []
+    page = preview(client, norway_assessment)
+    assert page.context["changes"] == [] and page.context["conflicts"] == []
+    assert "No answer would change" in page.content.decode()
 
 
 def test_a_formula_is_exported_as_text_and_imported_as_typed(
