@@ -17,6 +17,7 @@ def test_the_workbook_benchmark_validates_every_row_and_refuses_the_big_sheet(cy
 
     report = output.getvalue()
     assert "full workbook: 5 rows changed" in report
+    assert "apply: 5 answers saved" in report
     assert "2,000-row sheet, declared size" in report
     assert "2,000-row sheet, no declared size" in report
     assert report.count("The sheet has more than 1010 rows") == 2

@@ -13,7 +13,12 @@ from openpyxl import load_workbook
 from assessments.models import AnswerStatus, DelegationMember, DelegationRole, MemberState
 from assessments.services import assessment_count_evidence, assessment_start
 from assessments.workbook_export import build_workbook
-from assessments.workbook_import import WorkbookRefused, plan_changes, read_workbook
+from assessments.workbook_import import (
+    WorkbookRefused,
+    plan_changes,
+    read_workbook,
+    workbook_apply,
+)
 from assessments.workbook_layout import FIRST_ANSWER_ROW
 from devtools.benchmarking import open_cycle, refuse_in_production
 
@@ -70,6 +75,18 @@ class Command(BaseCommand):
                 f"download built in {export_time * 1000:.0f} ms; validation and preview, "
                 f"{runs} runs: median {statistics.median(timings) * 1000:.0f} ms, "
                 f"max {max(timings) * 1000:.0f} ms"
+            )
+            start = time.perf_counter()
+            saved = workbook_apply(
+                assessment=assessment,
+                plan=plan,
+                seen_versions={change.code: change.current_version for change in changes},
+                take_workbook=set(),
+                user=user,
+            )
+            self.stdout.write(
+                f"apply: {saved} answers saved with their history in "
+                f"{(time.perf_counter() - start) * 1000:.0f} ms"
             )
             big = self._big(downloaded, big_rows)
             for label, data in (
