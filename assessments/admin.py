@@ -20,7 +20,7 @@ from catalogue.models import Recommendation, Section
 from .chasing import NOT_STARTED, ChasingFilters, chasing_states
 from .counts import StatusCounts
 from .downloads import private_download
-from .exports import csv_response, export_pdf_zip_request, xlsx_response
+from .exports import csv_response, export_filename, export_pdf_zip_request, xlsx_response
 from .extensions import extension_grant
 from .forms import ReviewForm
 from .lifecycle import TransitionRefused
@@ -391,7 +391,13 @@ class AssessmentAdmin(admin.ModelAdmin):
     search_fields = ["member_state__name", "member_state__iso3"]
     ordering = ["-cycle__deadline", "member_state__name"]
     list_per_page = 50
-    actions = ["download_pdfs", "export_csv", "export_xlsx"]
+    actions = [
+        "download_pdfs",
+        "export_csv",
+        "export_xlsx",
+        "export_csv_with_drafts",
+        "export_xlsx_with_drafts",
+    ]
 
     def get_queryset(self, request):
         return with_progress(super().get_queryset(request))
@@ -456,13 +462,33 @@ class AssessmentAdmin(admin.ModelAdmin):
         )
         return redirect("admin:assessments_export_changelist")
 
-    @admin.action(description=_("Export the answers to CSV"), permissions=["review"])
+    # Submitted versions by default; live drafts only when asked for by name.
+    @admin.action(description=_("Export the submitted answers to CSV"), permissions=["review"])
     def export_csv(self, request, queryset):
-        return csv_response(queryset.order_by(), self._filename("csv"))
+        return csv_response(queryset.order_by(), export_filename("csv", include_drafts=False))
 
-    @admin.action(description=_("Export the answers to Excel (XLSX)"), permissions=["review"])
+    @admin.action(
+        description=_("Export the submitted answers to Excel (XLSX)"), permissions=["review"]
+    )
     def export_xlsx(self, request, queryset):
-        return xlsx_response(queryset.order_by(), self._filename("xlsx"))
+        return xlsx_response(queryset.order_by(), export_filename("xlsx", include_drafts=False))
+
+    @admin.action(
+        description=_("Export the answers to CSV, live drafts included"), permissions=["review"]
+    )
+    def export_csv_with_drafts(self, request, queryset):
+        return csv_response(
+            queryset.order_by(), export_filename("csv", include_drafts=True), include_drafts=True
+        )
+
+    @admin.action(
+        description=_("Export the answers to Excel (XLSX), live drafts included"),
+        permissions=["review"],
+    )
+    def export_xlsx_with_drafts(self, request, queryset):
+        return xlsx_response(
+            queryset.order_by(), export_filename("xlsx", include_drafts=True), include_drafts=True
+        )
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -14,10 +14,11 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from catalogue.models import Recommendation
 
 from .models import (
-    ANSWER_ORDER,
-    Answer,
     AnswerStatus,
     Assessment,
     Attachment,
@@ -26,6 +27,7 @@ from .models import (
     Submission,
 )
 from .services import submission_pdf_retry
+from .snapshot import readable
 from .text import clean_text
 
 # A spreadsheet treats a cell starting with one of these as a formula.
@@ -53,8 +55,12 @@ def export_header() -> list[str]:
         _("Regional group"),
         _("Cycle"),
         _("Assessment status"),
+        _("Source"),
         _("Report"),
+        _("Report symbol"),
+        _("Target"),
         _("Recommendation"),
+        _("Recommendation text"),
         _("Paragraphs"),
         _("Status"),
         _("Evidence"),
@@ -64,56 +70,144 @@ def export_header() -> list[str]:
     ]
 
 
-def export_rows(assessments):
-    """The rows of the selected assessments, in State, report and catalogue order."""
-    answers = (
-        Answer.objects.filter(assessment__in=assessments)
-        .with_catalogue()
-        .select_related("assessment__member_state", "assessment__cycle")
-        .order_by("assessment__member_state__name", "assessment__cycle__deadline", *ANSWER_ORDER)
+# Widths of the XLSX columns, in characters, in the order of the header.
+XLSX_WIDTHS = (22, 8, 22, 8, 14, 24, 8, 22, 18, 14, 60, 12, 20, 60, 40, 30, 16)
+
+
+def _latest_submissions(assessments) -> dict[int, Submission]:
+    latest = {}
+    for submission in Submission.objects.filter(assessment__in=assessments).order_by("number"):
+        latest[submission.assessment_id] = submission
+    return latest
+
+
+def export_rows(assessments, *, include_drafts: bool = False):
+    """The rows of the selected assessments, in State and catalogue order.
+
+    By default only what States submitted: the latest submitted version of each
+    assessment, from its frozen snapshot (an assessment never submitted has no rows).
+    With `include_drafts`, an assessment being edited (a draft, or returned) gives its
+    live answers instead, marked as such in the Source column.
+    """
+    selected = (
+        Assessment.objects.filter(pk__in=assessments.values("pk"))
+        .select_related("member_state", "cycle")
+        .order_by("member_state__name", "cycle__deadline")
     )
-    files = defaultdict(list)
-    for answer_id, name in Attachment.objects.filter(
-        answer__assessment__in=assessments
-    ).values_list("answer_id", "original_name"):
-        files[answer_id].append(name)
-    for answer in answers.iterator(chunk_size=2000):
-        assessment, recommendation = answer.assessment, answer.recommendation
+    latest = _latest_submissions(assessments)
+    targets = dict(Recommendation.objects.values_list("code", "section__target__name"))
+    for assessment in selected:
+        live = include_drafts and assessment.status in Assessment.EDITABLE_STATUSES
+        if live:
+            rows = _live_rows(assessment)
+            source = _("Live draft, not submitted")
+        elif assessment.pk in latest:
+            submission = latest[assessment.pk]
+            rows = _snapshot_rows(submission.snapshot)
+            source = _("Submitted version %(number)s, %(date)s") % {
+                "number": submission.number,
+                "date": submission.submitted_at.strftime("%Y-%m-%d"),
+            }
+        else:
+            continue
         state = assessment.member_state
-        yield [
-            state.name,
-            state.iso3,
-            state.get_regional_group_display(),
-            assessment.cycle.code,
-            assessment.get_status_display(),
-            recommendation.section.report.year,
-            recommendation.code,
-            recommendation.section.paragraphs,
-            str(AnswerStatus(answer.status).label),
-            answer.evidence,
-            "\n".join(answer.links),
-            "\n".join(files[answer.pk]),
-            answer.updated_at.strftime("%Y-%m-%d %H:%M") if answer.updated_at else "",
-        ]
+        for row in rows:
+            yield [
+                state.name,
+                state.iso3,
+                state.get_regional_group_display(),
+                assessment.cycle.code,
+                assessment.get_status_display(),
+                source,
+                row["year"],
+                row["symbol"],
+                targets.get(row["code"], ""),
+                row["code"],
+                row["text"],
+                row["paragraphs"],
+                row["status"],
+                row["evidence"],
+                "\n".join(row["links"]),
+                "\n".join(row["files"]),
+                row["updated_at"],
+            ]
 
 
-def csv_response(assessments, filename: str) -> HttpResponse:
+def _live_rows(assessment):
+    files = defaultdict(list)
+    for answer_id, name in Attachment.objects.filter(answer__assessment=assessment).values_list(
+        "answer_id", "original_name"
+    ):
+        files[answer_id].append(name)
+    answers = assessment.answers.with_catalogue().in_catalogue_order()
+    for answer in answers.iterator(chunk_size=2000):
+        recommendation = answer.recommendation
+        yield {
+            "year": recommendation.section.report.year,
+            "symbol": recommendation.section.report.symbol,
+            "code": recommendation.code,
+            "text": recommendation.text,
+            "paragraphs": recommendation.section.paragraphs,
+            "status": str(AnswerStatus(answer.status).label),
+            "evidence": answer.evidence,
+            "links": answer.links,
+            "files": files[answer.pk],
+            "updated_at": answer.updated_at.strftime("%Y-%m-%d %H:%M") if answer.updated_at else "",
+        }
+
+
+def _snapshot_rows(snapshot: dict):
+    for report in readable(snapshot)["reports"]:
+        for answer in report["answers"]:
+            updated = answer.get("updated_at")
+            yield {
+                "year": report["year"],
+                "symbol": report.get("symbol", ""),
+                "code": answer["code"],
+                "text": answer["text"],
+                "paragraphs": answer["paragraphs"],
+                # Format 1 snapshots hold the English label itself.
+                "status": answer.get("status_label") or answer["status"],
+                "evidence": answer["evidence"],
+                "links": answer["links"],
+                "files": [item["name"] for item in answer.get("attachments", [])],
+                "updated_at": updated[:16].replace("T", " ") if updated else "",
+            }
+
+
+def export_filename(extension: str, *, include_drafts: bool) -> str:
+    kind = "with-drafts" if include_drafts else "submitted"
+    return f"r2p-assessments-{kind}-{timezone.now():%Y%m%d-%H%M}.{extension}"
+
+
+def csv_response(assessments, filename: str, *, include_drafts: bool = False) -> HttpResponse:
     result = HttpResponse(content_type="text/csv; charset=utf-8")
     result["Content-Disposition"] = f'attachment; filename="{filename}"'
     result.write("\ufeff")  # so that Excel reads the file as UTF-8
     writer = csv.writer(result)
     writer.writerow(export_header())
-    for row in export_rows(assessments):
+    for row in export_rows(assessments, include_drafts=include_drafts):
         writer.writerow([safe_cell(value) for value in row])
     return result
 
 
-def xlsx_response(assessments, filename: str) -> HttpResponse:
+def xlsx_response(assessments, filename: str, *, include_drafts: bool = False) -> HttpResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Responses"))
-    sheet.append(export_header())
-    for row in export_rows(assessments):
+    # Set before the first row, as a write-only sheet requires.
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(XLSX_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    header = export_header()
+    sheet.append(header)
+    count = 0
+    for row in export_rows(assessments, include_drafts=include_drafts):
         sheet.append([safe_cell(value) for value in row])
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+    about = workbook.create_sheet(_("About this export"))
+    for line in _about(include_drafts):
+        about.append([line])
     buffer = io.BytesIO()
     workbook.save(buffer)
     result = HttpResponse(
@@ -122,6 +216,26 @@ def xlsx_response(assessments, filename: str) -> HttpResponse:
     )
     result["Content-Disposition"] = f'attachment; filename="{filename}"'
     return result
+
+
+def _about(include_drafts: bool) -> list[str]:
+    lines = [_("Exported %(date)s UTC.") % {"date": timezone.now().strftime("%Y-%m-%d %H:%M")}]
+    if include_drafts:
+        lines.append(
+            _(
+                "Live drafts included: assessments being edited (draft or returned) give their "
+                "current, unsubmitted answers; the others their latest submitted version. The "
+                "Source column says which each row is."
+            )
+        )
+    else:
+        lines.append(
+            _(
+                "Submitted versions only: each assessment's latest submitted version, as it was "
+                "frozen when submitted. Assessments never submitted are not included."
+            )
+        )
+    return lines
 
 
 def write_pdf_zip(assessments, target) -> list[str]:

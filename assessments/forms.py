@@ -204,6 +204,24 @@ class AttachmentForm(forms.Form):
         return upload
 
 
+class WorkbookUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Workbook"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+        help_text=_("The .xlsx workbook downloaded from this assessment, filled in."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.WORKBOOK_MAX_BYTES:
+            raise ValidationError(_("The file is too large for a workbook of an assessment."))
+        return upload
+
+
 class StartAssessmentForm(forms.Form):
     copy_previous = forms.BooleanField(
         label=_("Start from our answers in the previous cycle"), required=False

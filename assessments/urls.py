@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import answers, assessment, attachments, comments, documents, submission
+from .views import answers, assessment, attachments, comments, documents, submission, workbook
 
 app_name = "assessments"
 
@@ -58,4 +58,7 @@ urlpatterns = [
     ),
     path("<int:pk>/preview.pdf", documents.assessment_preview_pdf, name="assessment_preview_pdf"),
     path("verify/", documents.verify, name="verify"),
+    path("<int:pk>/workbook.xlsx", workbook.workbook_download, name="workbook_download"),
+    path("<int:pk>/workbook/upload/", workbook.workbook_upload, name="workbook_upload"),
+    path("<int:pk>/workbook/preview/", workbook.workbook_preview, name="workbook_preview"),
 ]

@@ -366,6 +366,12 @@ ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 ATTACHMENT_REQUEST_MAX_BYTES = ATTACHMENT_MAX_BYTES + 64 * 1024
 # The largest country report is a few MiB; the verification page accepts any PDF up to this.
 VERIFY_MAX_BYTES = envint("VERIFY_MAX_BYTES", 30 * 1024 * 1024)
+# An offline workbook of an assessment (docs/workbooks.md) is about 30 KB; evidence
+# typed at every limit makes it a few MiB.
+WORKBOOK_MAX_BYTES = envint("WORKBOOK_MAX_BYTES", 5 * 1024 * 1024)
+WORKBOOK_REQUEST_MAX_BYTES = WORKBOOK_MAX_BYTES + 64 * 1024
+# Workbook uploads per user per 10 minutes.
+WORKBOOK_RATE_LIMIT = envint("WORKBOOK_RATE_LIMIT", 20)
 REQUEST_MAX_BYTES = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

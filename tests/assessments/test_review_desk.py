@@ -310,31 +310,92 @@ def run_action(client, action, assessments):
     )
 
 
-def test_csv_export_has_a_row_per_state_and_recommendation_with_formulas_escaped(
+def test_csv_export_has_a_row_per_submitted_state_and_recommendation_with_formulas_escaped(
     client, secretariat, submitted, kenya_assessment
 ):
     client.force_login(secretariat)
     result = run_action(client, "export_csv", [submitted, kenya_assessment])
+    assert "r2p-assessments-submitted-" in result["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(result.content.decode("utf-8-sig"))))
     header, body = rows[0], rows[1:]
     assert header[:3] == ["Member State", "ISO code", "Regional group"]
-    assert len(body) == 2 * 5
-    codes = {(row[1], row[6]) for row in body}
-    assert ("NOR", "2013-MS-01") in codes
-    assert ("KEN", "2014-MS-02") in codes
-    norway_first = next(row for row in body if row[1] == "NOR" and row[6] == "2013-MS-01")
-    assert norway_first[8] == "Implemented"
-    assert norway_first[9] == '\'=HYPERLINK("http://evil")'  # cleaned as the XLSX is
+    assert header[5:12] == [
+        "Source",
+        "Report",
+        "Report symbol",
+        "Target",
+        "Recommendation",
+        "Recommendation text",
+        "Paragraphs",
+    ]
+    # Kenya has not submitted: its draft is not in an export of submitted answers.
+    assert len(body) == 5
+    assert {row[1] for row in body} == {"NOR"}
+    norway_first = next(row for row in body if row[9] == "2013-MS-01")
+    assert (
+        norway_first[5]
+        == f"Submitted version 1, {submitted.submissions.get().submitted_at:%Y-%m-%d}"
+    )
+    assert norway_first[6:9] == ["2013", "A/67/1", "Member States"]
+    assert norway_first[10] == "Recommendation 1 of 2013 to MS."
+    assert norway_first[12] == "Implemented"
+    assert norway_first[13] == '\'=HYPERLINK("http://evil")'  # cleaned as the XLSX is
 
 
-def test_xlsx_export_matches_the_csv(client, secretariat, submitted):
+def test_an_export_holds_the_submitted_version_not_later_edits(
+    client, secretariat, delegate_norway, submitted
+):
+    submitted.status = "returned"
+    submitted.save()
+    answer = submitted.answers.get(recommendation__code="2013-MS-02")
+    answer.assessment = submitted
+    answer_save(
+        answer=answer,
+        content=AnswerContent(status="not_started", evidence="Revised draft.", links=[]),
+        base_version=0,
+        user=delegate_norway,
+    )
+    client.force_login(secretariat)
+    body = list(
+        csv.reader(
+            io.StringIO(run_action(client, "export_csv", [submitted]).content.decode("utf-8-sig"))
+        )
+    )[1:]
+    row = next(row for row in body if row[9] == "2013-MS-02")
+    assert row[5].startswith("Submitted version 1") and row[13] == ""
+    result = run_action(client, "export_csv_with_drafts", [submitted])
+    assert "r2p-assessments-with-drafts-" in result["Content-Disposition"]
+    body = list(csv.reader(io.StringIO(result.content.decode("utf-8-sig"))))[1:]
+    row = next(row for row in body if row[9] == "2013-MS-02")
+    assert row[5] == "Live draft, not submitted" and row[13] == "Revised draft."
+
+
+def test_drafts_are_included_only_when_asked_for(client, secretariat, submitted, kenya_assessment):
+    client.force_login(secretariat)
+    result = run_action(client, "export_xlsx_with_drafts", [submitted, kenya_assessment])
+    book = load_workbook(io.BytesIO(result.content))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert len(rows) == 1 + 2 * 5
+    sources = {(row[1], row[5].split(",")[0]) for row in rows[1:]}
+    assert sources == {("NOR", "Submitted version 1"), ("KEN", "Live draft")}
+    assert "Live drafts included" in book.worksheets[1]["A2"].value
+
+
+def test_xlsx_export_matches_the_csv_with_frozen_header_filters_and_widths(
+    client, secretariat, submitted
+):
     client.force_login(secretariat)
     result = run_action(client, "export_xlsx", [submitted])
-    sheet = load_workbook(io.BytesIO(result.content)).active
+    book = load_workbook(io.BytesIO(result.content))
+    sheet = book.worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 1 + 5
-    first = next(row for row in rows if row[6] == "2013-MS-01")
-    assert first[9] == '\'=HYPERLINK("http://evil")'  # without the control character
+    first = next(row for row in rows if row[9] == "2013-MS-01")
+    assert first[13] == '\'=HYPERLINK("http://evil")'  # without the control character
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:Q6"
+    assert sheet.column_dimensions["K"].width == 60
+    assert "Submitted versions only" in book.worksheets[1]["A2"].value
 
 
 def test_a_zip_of_nothing_submitted_is_refused_with_a_message(

@@ -1,0 +1,149 @@
+import io
+import re
+import statistics
+import time
+import tracemalloc
+import zipfile
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from openpyxl import load_workbook
+
+from assessments.models import AnswerStatus, DelegationMember, DelegationRole, MemberState
+from assessments.services import assessment_count_evidence, assessment_start
+from assessments.workbook_export import build_workbook
+from assessments.workbook_import import (
+    WorkbookRefused,
+    plan_changes,
+    read_workbook,
+    workbook_apply,
+)
+from assessments.workbook_layout import FIRST_ANSWER_ROW
+from devtools.benchmarking import open_cycle, refuse_in_production
+
+EVIDENCE = (
+    "The Government adopted a national action plan in 2021 that assigns the prevention of "
+    "atrocity crimes to an inter-ministerial committee chaired by the Ministry of Justice."
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Time the validation of an uploaded workbook of a fully answered assessment (every "
+        "Member State recommendation of the open cycle, each row edited as a ministry "
+        "would), and the refusal of a sheet of 50,000 rows, with its peak memory. "
+        "Nothing is kept."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--runs", type=int, default=5)
+        parser.add_argument("--big-rows", type=int, default=50_000)
+
+    def handle(self, *args, runs, big_rows, **options):
+        refuse_in_production()
+        cycle = open_cycle()
+        state = MemberState.objects.order_by("name").first()
+        with transaction.atomic():
+            user = get_user_model().objects.create_user("benchmark-workbook")
+            DelegationMember.objects.create(
+                user=user, member_state=state, role=DelegationRole.FOCAL_POINT
+            )
+            assessment = state.assessments.filter(cycle=cycle).first() or assessment_start(
+                member_state=state, cycle=cycle, started_by=user
+            )
+            assessment.answers.update(
+                status=AnswerStatus.PARTIALLY_IMPLEMENTED,
+                evidence=EVIDENCE,
+                links=["https://example.org/plan"],
+                version=1,
+            )
+            assessment_count_evidence(assessment=assessment)
+            assessment.refresh_from_db()
+            start = time.perf_counter()
+            downloaded = build_workbook(assessment=assessment)
+            export_time = time.perf_counter() - start
+            edited = self._edit_every_row(downloaded)
+            timings, plan = [], None
+            for _ in range(runs):
+                start = time.perf_counter()
+                plan = read_workbook(data=edited, filename="b.xlsx", assessment=assessment)
+                changes = plan_changes(assessment=assessment, plan=plan)
+                timings.append(time.perf_counter() - start)
+            self.stdout.write(
+                f"full workbook: {len(changes)} rows changed, {len(edited) / 1024:.0f} KiB; "
+                f"download built in {export_time * 1000:.0f} ms; validation and preview, "
+                f"{runs} runs: median {statistics.median(timings) * 1000:.0f} ms, "
+                f"max {max(timings) * 1000:.0f} ms"
+            )
+            start = time.perf_counter()
+            saved = workbook_apply(
+                assessment=assessment,
+                plan=plan,
+                seen_versions={change.code: change.current_version for change in changes},
+                take_workbook=set(),
+                user=user,
+            )
+            self.stdout.write(
+                f"apply: {saved} answers saved with their history in "
+                f"{(time.perf_counter() - start) * 1000:.0f} ms"
+            )
+            big = self._big(downloaded, big_rows)
+            for label, data in (
+                ("declared size", big),
+                # A sheet that hides its size is read row by row up to the bound.
+                ("no declared size", _without_dimension(big)),
+            ):
+                self._refusal(f"{big_rows:,}-row sheet, {label}", data, assessment)
+            transaction.set_rollback(True)
+
+    def _refusal(self, label, data, assessment):
+        tracemalloc.start()
+        start = time.perf_counter()
+        try:
+            read_workbook(data=data, filename="big.xlsx", assessment=assessment)
+        except WorkbookRefused as refused:
+            message = str(refused.errors[0])
+        else:
+            message = "NOT REFUSED"
+        elapsed = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        self.stdout.write(
+            f"{label} ({len(data) / 1024:.0f} KiB): refused in {elapsed * 1000:.0f} ms, "
+            f"peak Python memory {peak / 1024 / 1024:.1f} MiB: {message}"
+        )
+
+    def _edit_every_row(self, data: bytes) -> bytes:
+        book = load_workbook(io.BytesIO(data))
+        sheet = book.worksheets[0]
+        for row in range(FIRST_ANSWER_ROW, sheet.max_row + 1):
+            sheet.cell(row, 5).value = str(AnswerStatus.IMPLEMENTED.label)
+            sheet.cell(row, 6).value = f"{EVIDENCE} Updated by the ministry, row {row}."
+        return _save(book)
+
+    def _big(self, data: bytes, rows: int) -> bytes:
+        book = load_workbook(io.BytesIO(data))
+        sheet = book.worksheets[0]
+        for row in range(sheet.max_row + 1, rows + FIRST_ANSWER_ROW):
+            sheet.cell(row, 1, f"X-{row}")
+            sheet.cell(row, 6, EVIDENCE)
+        return _save(book)
+
+
+def _without_dimension(data: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            content = source.read(name)
+            if name.startswith("xl/worksheets/"):
+                content = re.sub(rb"<dimension [^>]*/>", b"", content)
+            target.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _save(book) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

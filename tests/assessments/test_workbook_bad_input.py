@@ -1,0 +1,314 @@
+"""Every bad workbook is refused with the sheet, row and column named, and nothing saved."""
+
+import io
+import re
+import time
+import tracemalloc
+import zipfile
+
+import pytest
+from openpyxl import Workbook
+
+from assessments.models import Answer, AnswerChange, AssessmentStatus
+from assessments.workbook_import import MAX_ANSWER_ROWS, WorkbookRefused, read_workbook
+from tests.assessments.workbook_files import (
+    column_of,
+    download,
+    edit,
+    open_book,
+    rezip,
+    rezip_replacing,
+    save,
+    upload,
+)
+
+
+@pytest.fixture
+def downloaded(client, delegate_norway, norway_assessment):
+    client.force_login(delegate_norway)
+    return download(client, norway_assessment)
+
+
+def refused(client, assessment, data, name="answers.xlsx") -> list[str]:
+    before = list(
+        Answer.objects.order_by("pk").values_list("status", "evidence", "links", "version")
+    )
+    result = upload(client, assessment, data, name=name)
+    assert result.status_code == 400
+    assert "Nothing has been saved." in result.content.decode()
+    assert (
+        list(Answer.objects.order_by("pk").values_list("status", "evidence", "links", "version"))
+        == before
+    )
+    assert not AnswerChange.objects.exists()
+    assert f"workbook-plan-{assessment.pk}" not in client.session
+    return [str(error) for error in result.context["errors"]]
+
+
+def test_unknown_and_duplicated_codes(client, norway_assessment, downloaded):
+    edited = edit(
+        downloaded, {"2013-MS-02": {"code": "2099-MS-01"}, "2014-MS-01": {"code": "2013-MS-01"}}
+    )
+    errors = refused(client, norway_assessment, edited)
+    assert errors == [
+        "sheet “Answers”, row 4, column “Code”: 2099-MS-01 is not a recommendation of this "
+        "assessment.",
+        "sheet “Answers”, row 6, column “Code”: 2013-MS-01 is also in row 3: keep one row per "
+        "recommendation.",
+    ]
+
+
+def test_a_row_without_a_code(client, norway_assessment, downloaded):
+    edited = edit(downloaded, {"2013-MS-03": {"code": None, "evidence": "Orphan."}})
+    assert refused(client, norway_assessment, edited) == [
+        "sheet “Answers”, row 5, column “Code”: The code is missing."
+    ]
+
+
+def test_an_invalid_status(client, norway_assessment, downloaded):
+    edited = edit(downloaded, {"2013-MS-02": {"status": "Mostly done"}})
+    assert refused(client, norway_assessment, edited) == [
+        "sheet “Answers”, row 4, column “Status”: “Mostly done” is not a status: choose one "
+        "from the list."
+    ]
+
+
+def test_over_long_evidence_and_too_many_links(client, norway_assessment, downloaded):
+    links = "\n".join(f"https://example.org/{n}" for n in range(11))
+    edited = edit(
+        downloaded,
+        {"2013-MS-01": {"evidence": "x" * 10_001}, "2013-MS-02": {"links": links}},
+    )
+    errors = refused(client, norway_assessment, edited)
+    assert errors[0].startswith("sheet “Answers”, row 3, column “Evidence”: Ensure this value")
+    assert (
+        errors[1] == "sheet “Answers”, row 4, column “Links (one per line)”: Give at most 10 links."
+    )
+
+
+def test_too_many_lines_of_evidence(client, norway_assessment, downloaded):
+    edited = edit(downloaded, {"2013-MS-01": {"evidence": "line\n" * 101}})
+    assert refused(client, norway_assessment, edited) == [
+        "sheet “Answers”, row 3, column “Evidence”: Evidence may have at most 100 lines."
+    ]
+
+
+def test_bad_links_are_refused_as_the_form_refuses_them(client, norway_assessment, downloaded):
+    edited = edit(
+        downloaded, {"2014-MS-02": {"links": "https://ok.example.org\njavascript:alert(1)"}}
+    )
+    assert refused(client, norway_assessment, edited) == [
+        "sheet “Answers”, row 7, column “Links (one per line)”: “javascript:alert(1)” is not a "
+        "web address starting with http:// or https://."
+    ]
+
+
+def test_missing_and_extra_columns(client, norway_assessment, downloaded):
+    book = open_book(downloaded)
+    sheet = book.worksheets[0]
+    sheet.delete_cols(column_of(sheet, "links"))
+    sheet.cell(1, 9, "comments")
+    sheet.cell(4, 10, "A note in the margin")
+    errors = refused(client, norway_assessment, save(book))
+    assert errors == [
+        "sheet “Answers”, row 2, column “I”: This column is not part of the workbook: remove it.",
+        "sheet “Answers”, row 2, column “Links (one per line)”: This column is missing: download "
+        "the workbook again and copy your answers into it.",
+    ]
+    book = open_book(downloaded)
+    book.worksheets[0].cell(4, 10, "A note in the margin")
+    assert refused(client, norway_assessment, save(book)) == [
+        "sheet “Answers”, row 4, column “J”: This cell is outside the workbook's columns: empty it."
+    ]
+
+
+def test_reordered_columns_are_read_by_their_keys(client, norway_assessment, downloaded):
+    book = open_book(downloaded)
+    sheet = book.worksheets[0]
+    # The evidence column moved to the far right, as cutting and inserting it would.
+    sheet.move_range("F1:F7", cols=4)
+    sheet.cell(4, 10).value = "Moved but read."
+    assert upload(client, norway_assessment, save(book)).status_code == 302
+    # Without its hidden keys row, a reordered sheet cannot be read.
+    sheet.delete_rows(1)
+    assert refused(client, norway_assessment, save(book)) == [
+        "sheet “Answers”, row 1: The hidden first row, which names the columns, was removed or "
+        "changed: download the workbook again and copy your answers into it."
+    ]
+
+
+def test_moved_sheets_are_found_by_their_keys(client, norway_assessment, downloaded):
+    book = open_book(downloaded)
+    book.move_sheet("Answers", offset=1)
+    assert book.sheetnames[0] == "Instructions"
+    book["Answers"]["F3"] = "Found on the second sheet."
+    assert upload(client, norway_assessment, save(book)).status_code == 302
+
+
+def test_another_states_workbook(client, delegate_kenya, kenya_assessment, downloaded):
+    client.force_login(delegate_kenya)
+    assert refused(client, kenya_assessment, downloaded) == [
+        "sheet “r2p_meta”, row 2, column “B”: This workbook belongs to another assessment (NOR, "
+        "cycle 2025), not to KEN, cycle 2025."
+    ]
+
+
+def test_another_cycles_workbook(client, norway_assessment, downloaded):
+    book = open_book(downloaded)
+    book["r2p_meta"]["B4"] = "2024"
+    assert "cycle 2024" in refused(client, norway_assessment, save(book))[0]
+
+
+def test_a_tampered_version(client, norway_assessment, downloaded):
+    book = open_book(downloaded)
+    book["r2p_meta"]["B10"] = 7
+    edited = edit(save(book), {"2013-MS-01": {"evidence": "Changed."}})
+    assert refused(client, norway_assessment, edited) == [
+        "sheet “r2p_meta”, column “B”: The version recorded for 2013-MS-01 is not one this "
+        "answer has had."
+    ]
+
+
+def test_versions_saved_again_as_decimals_still_read(client, norway_assessment, downloaded):
+    book = open_book(downloaded)
+    meta = book["r2p_meta"]
+    meta["B1"], meta["B2"], meta["B10"] = 1.0, float(norway_assessment.pk), 0.0
+    edited = edit(save(book), {"2013-MS-01": {"evidence": "Saved by another spreadsheet."}})
+    assert upload(client, norway_assessment, edited).status_code == 302
+    meta["B10"] = "zero"
+    assert refused(client, norway_assessment, save(book)) == [
+        "sheet “r2p_meta”, row 10, column “B”: The recorded version is not a number."
+    ]
+
+
+def test_a_file_that_is_not_a_workbook(client, norway_assessment):
+    client.force_login(norway_assessment.created_by)
+    assert refused(client, norway_assessment, b"%PDF-1.7 not a workbook") == [
+        "The file is not an Excel workbook (.xlsx), or it is incomplete: download it again."
+    ]
+    assert refused(client, norway_assessment, _zip({"hello.txt": b"hi"})) == [
+        "The file is not an Excel workbook (.xlsx)."
+    ]
+    empty = upload(client, norway_assessment, b"")
+    assert empty.status_code == 400
+    assert "The submitted file is empty." in empty.content.decode()
+
+
+def _zip(parts: dict) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_a_workbook_not_from_this_site(client, norway_assessment, downloaded):
+    book = Workbook()
+    book.active["A1"] = "Code"
+    assert refused(client, norway_assessment, save(book)) == [
+        "This workbook was not downloaded from this site: download the assessment's workbook."
+    ]
+
+
+def test_a_truncated_file(client, norway_assessment, downloaded):
+    for cut in (len(downloaded) // 2, len(downloaded) - 30):
+        errors = refused(client, norway_assessment, downloaded[:cut])
+        assert errors == [
+            "The file is not an Excel workbook (.xlsx), or it is incomplete: download it again."
+        ]
+
+
+def test_a_damaged_part(client, norway_assessment, downloaded):
+    damaged = rezip_replacing(downloaded, b"<sheetData>", b"<sheetData><row")
+    assert refused(client, norway_assessment, damaged) == [
+        "The workbook cannot be read: it may be damaged or incomplete. Download it again."
+    ]
+
+
+def test_a_zip_bomb_is_refused_from_its_directory(client, norway_assessment, downloaded):
+    bomb = rezip(downloaded, add={"xl/media/padding.bin": b"\0" * (40 * 1024 * 1024)})
+    assert len(bomb) < 200_000
+    assert refused(client, norway_assessment, bomb) == [
+        "The workbook unpacks to far more data than an assessment holds."
+    ]
+
+
+def test_a_macro_enabled_workbook_renamed_xlsx(client, norway_assessment, downloaded):
+    with_macros = rezip(downloaded, add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 macro"})
+    message = "The workbook contains macros; save it as a plain .xlsx workbook."
+    assert refused(client, norway_assessment, with_macros) == [message]
+    content_type = rezip_replacing(
+        downloaded,
+        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    )
+    assert refused(client, norway_assessment, content_type) == [message]
+
+
+def _refusal_cost(data, assessment):
+    tracemalloc.start()
+    start = time.perf_counter()
+    with pytest.raises(WorkbookRefused) as refusal:
+        read_workbook(data=data, filename="big.xlsx", assessment=assessment)
+    elapsed = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return str(refusal.value.errors[0]), elapsed, peak
+
+
+def test_a_50000_row_sheet_is_refused_quickly_in_bounded_memory(
+    client, norway_assessment, downloaded
+):
+    book = open_book(downloaded)
+    sheet = book.worksheets[0]
+    for row in range(8, 50_003):
+        sheet.cell(row, 1, f"2013-MS-{row:05}")
+    data = save(book)
+    # Whether the sheet declares its size or hides it, its rows are counted in the
+    # raw XML before any parser reads it.
+    hidden = re.sub(rb'<dimension ref="[^"]*" */>', b"", data_part(data))
+    for variant in (data, rezip(data, {"xl/worksheets/sheet1.xml": hidden})):
+        message, elapsed, peak = _refusal_cost(variant, norway_assessment)
+        assert message == (
+            f"sheet “Answers”: The sheet has more than {MAX_ANSWER_ROWS + 10} rows; a workbook "
+            "of an assessment has far fewer."
+        )
+        assert elapsed < 0.5
+        assert peak < 20 * 1024 * 1024
+
+
+def data_part(data: bytes) -> bytes:
+    return zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+
+
+def test_a_sheet_declaring_50000_rows_is_refused_from_its_declared_size(
+    client, norway_assessment, downloaded
+):
+    book = open_book(downloaded)
+    book.worksheets[0].cell(50_002, 1, "far below")
+    message, elapsed, _peak = _refusal_cost(save(book), norway_assessment)
+    assert message == (
+        f"sheet “Answers”, row 50002: The sheet has 50002 rows; a workbook of an assessment "
+        f"has at most {MAX_ANSWER_ROWS + 2}."
+    )
+    assert elapsed < 0.5
+
+
+def test_a_submitted_assessment_takes_no_workbook(client, norway_assessment, downloaded):
+    edited = edit(downloaded, {"2013-MS-01": {"evidence": "Late."}})
+    norway_assessment.status = AssessmentStatus.SUBMITTED
+    norway_assessment.save()
+    with pytest.raises(WorkbookRefused) as refusal:
+        read_workbook(data=edited, filename="late.xlsx", assessment=norway_assessment)
+    assert "has been submitted and is read-only" in str(refusal.value.errors[0])
+    result = upload(client, norway_assessment, edited)
+    assert result.status_code == 403
+    assert "has been submitted and is read-only" in result.content.decode()
+    assert norway_assessment.answers.get(recommendation__code="2013-MS-01").evidence == ""
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(client, norway_assessment, settings):
+    settings.WORKBOOK_REQUEST_MAX_BYTES = 1000
+    client.force_login(norway_assessment.created_by)
+    result = upload(client, norway_assessment, b"x" * 5000)
+    assert result.status_code == 413

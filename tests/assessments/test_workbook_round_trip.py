@@ -1,0 +1,256 @@
+"""The offline round-trip: download, edit as a ministry would, upload, preview, apply."""
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Answer, AnswerChange, AnswerStatus
+from assessments.services import AnswerContent, answer_save
+from tests.assessments.workbook_files import (
+    column_of,
+    download,
+    edit,
+    open_book,
+    rezip_replacing,
+    row_of,
+    upload,
+)
+
+PREVIEW = "assessments:workbook_preview"
+
+
+def preview(client, assessment):
+    return client.get(reverse(PREVIEW, args=[assessment.pk]))
+
+
+def apply(client, assessment, **choices):
+    page = preview(client, assessment)
+    token = page.context["plan"]["preview"]
+    return client.post(
+        reverse(PREVIEW, args=[assessment.pk]),
+        {
+            "preview": token,
+            "apply": "",
+            **{f"keep-{code}": value for code, value in choices.items()},
+        },
+    )
+
+
+def test_the_workbook_opens_ready_to_work_in(client, delegate_norway, norway_assessment):
+    client.force_login(delegate_norway)
+    book = open_book(download(client, norway_assessment))
+    sheet = book.worksheets[0]
+    assert sheet.title == "Answers"
+    assert [sheet.cell(2, column).value for column in range(1, 8)] == [
+        "Code",
+        "Report",
+        "Recommendation",
+        "Paragraphs",
+        "Status",
+        "Evidence",
+        "Links (one per line)",
+    ]
+    codes = [sheet.cell(row, 1).value for row in range(3, sheet.max_row + 1)]
+    assert codes == ["2013-MS-01", "2013-MS-02", "2013-MS-03", "2014-MS-01", "2014-MS-02"]
+    assert sheet.freeze_panes == "B3"
+    assert sheet.row_dimensions[1].hidden
+    assert sheet.protection.sheet
+    assert sheet.cell(3, column_of(sheet, "code")).protection.locked
+    assert not sheet.cell(3, column_of(sheet, "evidence")).protection.locked
+    assert sheet.cell(3, column_of(sheet, "text")).alignment.wrap_text
+    assert sheet.column_dimensions["C"].width == 60
+    (validation,) = sheet.data_validations.dataValidation
+    assert validation.type == "list" and "E3:E7" in str(validation.sqref)
+    assert book.sheetnames[1] == "Instructions"
+    meta = book["r2p_meta"]
+    assert meta.sheet_state == "veryHidden" and meta.protection.sheet
+    assert [meta["E1"].value, meta["E2"].value, meta["E3"].value] == [
+        "Implemented",
+        "Partially implemented",
+        "Not started",
+    ]
+
+
+def test_a_whole_assessment_round_trips_with_history_from_the_workbook(
+    client, delegate_norway, norway_assessment
+):
+    client.force_login(delegate_norway)
+    data = download(client, norway_assessment)
+    codes = ["2013-MS-01", "2013-MS-02", "2013-MS-03", "2014-MS-01", "2014-MS-02"]
+    statuses = ["Implemented", "partially_implemented", "Not started", "IMPLEMENTED", "Implemented"]
+    edited = edit(
+        data,
+        {
+            code: {
+                "status": status,
+                "evidence": f"Ministry of Justice, {code}.",
+                "links": f"https://example.org/{code}\nhttps://example.org/law",
+            }
+            for code, status in zip(codes, statuses, strict=True)
+        },
+    )
+    result = upload(client, norway_assessment, edited, name="NOR answers.xlsx")
+    assert result.status_code == 302, result.context and result.context["errors"]
+    page = preview(client, norway_assessment)
+    assert len(page.context["changes"]) == 5 and not page.context["conflicts"]
+    assert "Ministry of Justice, 2013-MS-01." in page.content.decode()
+    assert Answer.objects.filter(assessment=norway_assessment, version=0).count() == 5
+    result = apply(client, norway_assessment)
+    assert result.status_code == 302
+    answers = norway_assessment.answers.in_catalogue_order()
+    assert [answer.status for answer in answers] == [
+        "implemented",
+        "partially_implemented",
+        "not_started",
+        "implemented",
+        "implemented",
+    ]
+    assert answers[0].links == ["https://example.org/2013-MS-01", "https://example.org/law"]
+    changes = AnswerChange.objects.filter(answer__assessment=norway_assessment)
+    assert changes.count() == 5
+    assert set(changes.values_list("kind", "note")) == {
+        (AnswerChange.Kind.WORKBOOK, "NOR answers.xlsx")
+    }
+    # Downloaded again, nothing to change.
+    again = download(client, norway_assessment)
+    assert upload(client, norway_assessment, again).status_code == 302
+    page = preview(client, norway_assessment)
+    assert page.context["changes"] == [] and page.context["conflicts"] == []
+    assert "No answer would change" in page.content.decode()
+
+
+def test_a_formula_is_exported_as_text_and_imported_as_typed(
+    client, delegate_norway, norway_assessment, first_answer
+):
+    answer_save(
+        answer=first_answer,
+        content=AnswerContent(status="implemented", evidence="=1+1", links=[]),
+        base_version=0,
+        user=delegate_norway,
+    )
+    client.force_login(delegate_norway)
+    book = open_book(download(client, norway_assessment))
+    sheet = book.worksheets[0]
+    cell = sheet.cell(row_of(sheet, "2013-MS-01"), column_of(sheet, "evidence"))
+    assert cell.data_type == "s" and cell.value == "=1+1" and cell.quotePrefix
+    # A ministry types formulas: they are stored as the text typed, never calculated.
+    edited = edit(
+        download(client, norway_assessment),
+        {"2013-MS-02": {"evidence": '=HYPERLINK("http://evil","x")', "status": "=1+1"}},
+    )
+    assert upload(client, norway_assessment, edited).context["errors"]  # not a status
+    edited = edit(
+        download(client, norway_assessment),
+        {"2013-MS-02": {"evidence": '=HYPERLINK("http://evil","x")'}},
+    )
+    assert upload(client, norway_assessment, edited).status_code == 302
+    apply(client, norway_assessment)
+    saved = norway_assessment.answers.get(recommendation__code="2013-MS-02")
+    assert saved.evidence == '=HYPERLINK("http://evil","x")'
+    assert norway_assessment.answers.get(recommendation__code="2013-MS-01").evidence == "=1+1"
+
+
+def test_control_characters_are_cleaned(client, delegate_norway, norway_assessment):
+    client.force_login(delegate_norway)
+    edited = edit(download(client, norway_assessment), {"2013-MS-01": {"evidence": "CTRLMARK"}})
+    # As a spreadsheet writes a pasted vertical tab and a Windows line end.
+    edited = rezip_replacing(edited, b"CTRLMARK", b"Plan_x000B_ of&#13;\naction_x0007_")
+    assert upload(client, norway_assessment, edited).status_code == 302
+    apply(client, norway_assessment)
+    saved = norway_assessment.answers.get(recommendation__code="2013-MS-01")
+    assert saved.evidence == "Plan of\naction"
+
+
+@pytest.fixture
+def downloaded(client, delegate_norway, editor_norway, norway_assessment):
+    client.force_login(delegate_norway)
+    return download(client, norway_assessment)
+
+
+def _save_online(assessment, code, user, evidence):
+    answer = assessment.answers.get(recommendation__code=code)
+    answer.assessment = assessment
+    return answer_save(
+        answer=answer,
+        content=AnswerContent(status="implemented", evidence=evidence, links=[]),
+        base_version=answer.version,
+        user=user,
+    )
+
+
+def test_a_conflict_shows_both_versions_and_the_choice_is_applied(
+    client, delegate_norway, editor_norway, norway_assessment, downloaded
+):
+    _save_online(norway_assessment, "2013-MS-01", editor_norway, "Typed online.")
+    _save_online(norway_assessment, "2013-MS-02", editor_norway, "Also online.")
+    # Saved online after the download but untouched in the workbook: no conflict.
+    _save_online(norway_assessment, "2013-MS-03", editor_norway, "Only online.")
+    edited = edit(
+        downloaded,
+        {
+            "2013-MS-01": {"evidence": "From the ministry."},
+            "2013-MS-02": {"evidence": "From the capital."},
+            "2014-MS-01": {"status": "Not started"},
+        },
+    )
+    assert upload(client, norway_assessment, edited).status_code == 302
+    page = preview(client, norway_assessment)
+    assert [change.code for change in page.context["conflicts"]] == ["2013-MS-01", "2013-MS-02"]
+    assert [change.code for change in page.context["changes"]] == ["2014-MS-01"]
+    html = page.content.decode()
+    assert "Typed online." in html and "From the ministry." in html
+    assert 'name="keep-2013-MS-01"' in html
+    # Without a choice, nothing is saved.
+    token = page.context["plan"]["preview"]
+    refused = client.post(reverse(PREVIEW, args=[norway_assessment.pk]), {"preview": token})
+    assert refused.status_code == 400
+    assert "Choose which version to keep." in refused.content.decode()
+    assert norway_assessment.answers.get(recommendation__code="2014-MS-01").status == ""
+    result = apply(client, norway_assessment, **{"2013-MS-01": "workbook", "2013-MS-02": "online"})
+    assert result.status_code == 302
+    answers = {a.recommendation.code: a for a in norway_assessment.answers.with_catalogue()}
+    assert answers["2013-MS-01"].evidence == "From the ministry."
+    assert answers["2013-MS-02"].evidence == "Also online."
+    assert answers["2013-MS-03"].evidence == "Only online."
+    assert answers["2014-MS-01"].status == AnswerStatus.NOT_STARTED
+    assert answers["2013-MS-01"].changes.first().kind == AnswerChange.Kind.WORKBOOK
+
+
+def test_an_answer_changed_again_after_the_preview_refuses_the_whole_apply(
+    client, delegate_norway, editor_norway, norway_assessment, downloaded
+):
+    edited = edit(
+        downloaded,
+        {"2013-MS-01": {"evidence": "From the ministry."}, "2014-MS-02": {"status": "Implemented"}},
+    )
+    upload(client, norway_assessment, edited)
+    page = preview(client, norway_assessment)
+    token = page.context["plan"]["preview"]
+    _save_online(norway_assessment, "2013-MS-01", editor_norway, "Meanwhile online.")
+    result = client.post(reverse(PREVIEW, args=[norway_assessment.pk]), {"preview": token})
+    assert result.status_code == 302 and result.url.endswith("/workbook/preview/")
+    answers = {a.recommendation.code: a for a in norway_assessment.answers.with_catalogue()}
+    assert answers["2013-MS-01"].evidence == "Meanwhile online."
+    assert answers["2014-MS-02"].status == ""  # nothing applied
+    assert not AnswerChange.objects.filter(kind=AnswerChange.Kind.WORKBOOK).exists()
+    # Looked at again, it is a conflict to decide.
+    page = preview(client, norway_assessment)
+    assert [change.code for change in page.context["conflicts"]] == ["2013-MS-01"]
+
+
+def test_a_refusal_while_applying_rolls_every_answer_back(
+    client, delegate_norway, norway_assessment, downloaded, settings, monkeypatch
+):
+    from assessments import limits
+
+    edited = edit(
+        downloaded,
+        {"2013-MS-01": {"evidence": "a" * 50}, "2013-MS-02": {"evidence": "b" * 50}},
+    )
+    upload(client, norway_assessment, edited)
+    # The limit shrinks between the preview and the apply: the second save is refused.
+    monkeypatch.setattr(limits, "ASSESSMENT_EVIDENCE_MAX_CHARS", 60)
+    result = apply(client, norway_assessment)
+    assert result.status_code == 302
+    assert not norway_assessment.answers.exclude(evidence="").exists()
+    page = client.get(result.url)
+    assert "Nothing was saved" in page.content.decode()
