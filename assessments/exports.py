@@ -98,21 +98,31 @@ def export_rows(assessments):
 
 
 def csv_response(assessments, filename: str) -> HttpResponse:
+    return table_csv_response(export_header(), export_rows(assessments), filename)
+
+
+def xlsx_response(assessments, filename: str) -> HttpResponse:
+    return table_xlsx_response(export_header(), export_rows(assessments), filename)
+
+
+def table_csv_response(header: list[str], rows, filename: str) -> HttpResponse:
+    """A CSV download of `rows` under `header`, every cell made safe for spreadsheets."""
     result = HttpResponse(content_type="text/csv; charset=utf-8")
     result["Content-Disposition"] = f'attachment; filename="{filename}"'
     result.write("\ufeff")  # so that Excel reads the file as UTF-8
     writer = csv.writer(result)
-    writer.writerow(export_header())
-    for row in export_rows(assessments):
+    writer.writerow(header)
+    for row in rows:
         writer.writerow([safe_cell(value) for value in row])
     return result
 
 
-def xlsx_response(assessments, filename: str) -> HttpResponse:
+def table_xlsx_response(header: list[str], rows, filename: str) -> HttpResponse:
+    """An XLSX download of `rows` under `header`, every cell made safe for spreadsheets."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Responses"))
-    sheet.append(export_header())
-    for row in export_rows(assessments):
+    sheet.append(header)
+    for row in rows:
         sheet.append([safe_cell(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
