@@ -90,8 +90,14 @@ def _sql_fold_map() -> tuple[str, str]:
         if len(folded) == 1 and folded.isascii() and folded.isalpha():
             accented.append(chr(code))
             plain.append(folded)
+    # PostgreSQL's parser reads "genocide/atrocity" as a path and "<girls>" as a tag
+    # (neither indexed as words): those characters become spaces, as FTS5 reads them.
     # Characters of the first string without a counterpart in the second are removed.
-    return "".join(accented) + APOSTROPHES, "".join(plain)
+    spaced = "/<>@"
+    return (
+        "".join(accented) + spaced + APOSTROPHES,
+        "".join(plain) + " " * len(spaced),
+    )
 
 
 class Fold(Func):
