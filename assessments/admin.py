@@ -19,10 +19,11 @@ from catalogue.models import Recommendation, Section, Theme
 
 from .chasing import NOT_STARTED, ChasingFilters, chasing_states
 from .counts import StatusCounts
-from .cross_state import cross_state_answers, cross_state_header, cross_state_rows
+from .cross_state import cross_state_answers, cross_state_rows
 from .downloads import private_download
 from .exports import (
     csv_response,
+    export_header,
     export_pdf_zip_request,
     table_csv_response,
     table_xlsx_response,
@@ -637,7 +638,7 @@ class AssessmentAdmin(StateNameSearch, admin.ModelAdmin):
         if export in ("csv", "xlsx"):
             name = f"R2P-{slug or code}-{cycle.code}-{scope}{'-' + group if group else ''}"
             respond = table_csv_response if export == "csv" else table_xlsx_response
-            return respond(cross_state_header(), cross_state_rows(view), f"{name}.{export}")
+            return respond(export_header(), cross_state_rows(view), f"{name}.{export}")
         query = request.GET.copy()
         query.pop("format", None)
         return render(

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from catalogue.models import Recommendation
 
 from .counts import StatusCounts
-from .models import ANSWER_ORDER, Answer, AnswerStatus, Attachment, Cycle, RegionalGroup
+from .exports import export_row
+from .models import ANSWER_ORDER, Answer, Attachment, Cycle
 from .overview import SCOPES
 from .selectors import status_view
 
@@ -63,7 +64,7 @@ def cross_state_answers(
         answers = answers.filter(assessment__member_state__regional_group=group)
     answers = list(
         answers.with_catalogue()
-        .select_related("assessment__member_state")
+        .select_related("assessment__member_state", "assessment__cycle")
         .order_by("assessment__member_state__name", *ANSWER_ORDER)
     )
     files = defaultdict(list)
@@ -93,34 +94,7 @@ def cross_state_answers(
     )
 
 
-def cross_state_header() -> list[str]:
-    return [
-        _("Member State"),
-        _("ISO code"),
-        _("Regional group"),
-        _("Assessment status"),
-        _("Recommendation"),
-        _("Status"),
-        _("Evidence"),
-        _("Links"),
-        _("Attached files"),
-        _("Last saved"),
-    ]
-
-
 def cross_state_rows(view: CrossState):
-    groups = dict(RegionalGroup.choices)
+    """The rows of the view, as the answers export writes them (`exports.export_header`)."""
     for row in view.rows:
-        answer, state = row.answer, row.state
-        yield [
-            state.name,
-            state.iso3,
-            str(groups.get(state.regional_group, state.regional_group)),
-            answer.assessment.get_status_display(),
-            answer.recommendation.code,
-            str(AnswerStatus(answer.status).label),
-            answer.evidence,
-            "\n".join(answer.links),
-            "\n".join(row.files),
-            answer.updated_at.strftime("%Y-%m-%d %H:%M") if answer.updated_at else "",
-        ]
+        yield export_row(row.answer, row.files)

@@ -78,23 +78,29 @@ def export_rows(assessments):
     ).values_list("answer_id", "original_name"):
         files[answer_id].append(name)
     for answer in answers.iterator(chunk_size=2000):
-        assessment, recommendation = answer.assessment, answer.recommendation
-        state = assessment.member_state
-        yield [
-            state.name,
-            state.iso3,
-            state.get_regional_group_display(),
-            assessment.cycle.code,
-            assessment.get_status_display(),
-            recommendation.section.report.year,
-            recommendation.code,
-            recommendation.section.paragraphs,
-            str(AnswerStatus(answer.status).label),
-            answer.evidence,
-            "\n".join(answer.links),
-            "\n".join(files[answer.pk]),
-            answer.updated_at.strftime("%Y-%m-%d %H:%M") if answer.updated_at else "",
-        ]
+        yield export_row(answer, files[answer.pk])
+
+
+def export_row(answer: Answer, files: list[str]) -> list:
+    """One answer's row under `export_header()`; the answer comes with its assessment's
+    State and cycle and its recommendation's report and section."""
+    assessment, recommendation = answer.assessment, answer.recommendation
+    state = assessment.member_state
+    return [
+        state.name,
+        state.iso3,
+        state.get_regional_group_display(),
+        assessment.cycle.code,
+        assessment.get_status_display(),
+        recommendation.section.report.year,
+        recommendation.code,
+        recommendation.section.paragraphs,
+        str(AnswerStatus(answer.status).label),
+        answer.evidence,
+        "\n".join(answer.links),
+        "\n".join(files),
+        answer.updated_at.strftime("%Y-%m-%d %H:%M") if answer.updated_at else "",
+    ]
 
 
 def csv_response(assessments, filename: str) -> HttpResponse:
