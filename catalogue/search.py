@@ -204,9 +204,14 @@ def search_recommendations(
 def _text_matches(recommendations: QuerySet, parsed: ParsedQuery) -> QuerySet:
     if connection.vendor == "postgresql":
         terms = [*parsed.words, *(f'"{" ".join(phrase)}"' for phrase in parsed.phrases)]
-        return recommendations.annotate(search=SearchVector(Fold("text"), config="english")).filter(
-            search=SearchQuery(" ".join(terms), search_type="websearch", config="english")
+        # In a subquery of its own: the text of each recommendation is parsed once, not
+        # once per row of the joins the outer query makes (report, addressee, filters).
+        matching = (
+            Recommendation.objects.annotate(search=SearchVector(Fold("text"), config="english"))
+            .filter(search=SearchQuery(" ".join(terms), search_type="websearch", config="english"))
+            .values("pk")
         )
+        return recommendations.filter(pk__in=matching)
     return recommendations.filter(pk__in=_fts5_matches(recommendations, parsed))
 
 
