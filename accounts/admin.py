@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from assessments.admin import DelegationMemberInline
 from assessments.models import DelegationRole
 from assessments.roles import DELEGATE_CANDIDATES
+from assessments.state_search import StateNameSearch
 
 from . import invitations
 from .models import Invitation, MembershipChange, User
@@ -112,7 +113,7 @@ class InvitationForm(forms.ModelForm):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(StateNameSearch, admin.ModelAdmin):
     """The secretariat invites focal points and revokes invitations; nothing else changes.
 
     The link's token is never shown: only its hash is stored, and the e-mail carries it.
@@ -185,7 +186,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(MembershipChange)
-class MembershipChangeAdmin(admin.ModelAdmin):
+class MembershipChangeAdmin(StateNameSearch, admin.ModelAdmin):
     """The log of delegation membership changes: read-only, for everyone."""
 
     list_display = ["created_at", "member_state", "action", "role", "subject", "actor_name"]

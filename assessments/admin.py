@@ -15,12 +15,21 @@ from django.utils.translation import ngettext
 from accounts.invitations import membership_change_record
 from accounts.models import MembershipAction
 from catalogue import admin as catalogue_admins
-from catalogue.models import Recommendation, Section
+from catalogue.models import Recommendation, Section, Theme
 
 from .chasing import NOT_STARTED, ChasingFilters, chasing_states
 from .counts import StatusCounts
+from .cross_state import cross_state_answers, cross_state_rows
 from .downloads import private_download
-from .exports import csv_response, export_filename, export_pdf_zip_request, xlsx_response
+from .exports import (
+    csv_response,
+    export_filename,
+    export_header,
+    export_pdf_zip_request,
+    table_csv_response,
+    table_xlsx_response,
+    xlsx_response,
+)
 from .extensions import extension_grant
 from .forms import ReviewForm
 from .lifecycle import TransitionRefused
@@ -44,6 +53,7 @@ from .review import assessment_accept, assessment_return, clean_comment, review_
 from .roles import may_be_delegate
 from .selectors import review_context, with_progress
 from .services import answers_sync_open_cycles, submission_pdf_enqueue
+from .state_search import StateNameSearch
 
 
 class SyncsAnswers:
@@ -80,7 +90,7 @@ class CycleAdmin(SyncsAnswers, admin.ModelAdmin):
 
 
 @admin.register(Extension)
-class ExtensionAdmin(admin.ModelAdmin):
+class ExtensionAdmin(StateNameSearch, admin.ModelAdmin):
     """The secretariat grants a State more time to submit; every grant stays on record."""
 
     list_display = ["member_state", "cycle", "until", "granted_at", "granted_by", "reason"]
@@ -109,7 +119,8 @@ class ExtensionAdmin(admin.ModelAdmin):
 
 
 @admin.register(MemberState)
-class MemberStateAdmin(admin.ModelAdmin):
+class MemberStateAdmin(StateNameSearch, admin.ModelAdmin):
+    state_path = "pk"
     list_display = ["name", "iso3", "regional_group"]
     list_filter = ["regional_group"]
     search_fields = ["name", "iso3"]
@@ -156,7 +167,7 @@ class DelegationMemberForm(forms.ModelForm):
 
 
 @admin.register(DelegationMember)
-class DelegationMemberAdmin(admin.ModelAdmin):
+class DelegationMemberAdmin(StateNameSearch, admin.ModelAdmin):
     """The secretariat adds, moves and removes delegation members; accounts are not its to edit."""
 
     form = DelegationMemberForm
@@ -250,9 +261,10 @@ class PdfStoredFilter(admin.SimpleListFilter):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(StateNameSearch, admin.ModelAdmin):
     """Every submitted version; the secretariat sees here which lack their PDF, and why."""
 
+    state_path = "assessment__member_state"
     list_display = [
         "member_state",
         "number",
@@ -325,7 +337,7 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(EmailRecord)
-class EmailRecordAdmin(admin.ModelAdmin):
+class EmailRecordAdmin(StateNameSearch, admin.ModelAdmin):
     """Every notice sent to a delegation, and any that could not leave, with the reason."""
 
     list_display = [
@@ -373,7 +385,7 @@ class EmailRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(StateNameSearch, admin.ModelAdmin):
     """The secretariat's review desk: progress of every State, review, exports, overview."""
 
     list_display = [
@@ -496,6 +508,16 @@ class AssessmentAdmin(admin.ModelAdmin):
             path("overview/", wrap(self.overview_view), name="assessments_overview"),
             path("chasing/", wrap(self.chasing_view), name="assessments_chasing"),
             path("overview.pdf", wrap(self.overview_pdf_view), name="assessments_overview_pdf"),
+            path(
+                "across-states/recommendation/<str:code>/",
+                wrap(self.cross_state_view),
+                name="assessments_cross_state_recommendation",
+            ),
+            path(
+                "across-states/theme/<slug:slug>/",
+                wrap(self.cross_state_view),
+                name="assessments_cross_state_theme",
+            ),
             *super().get_urls(),
         ]
 
@@ -624,6 +646,53 @@ class AssessmentAdmin(admin.ModelAdmin):
                 **self._overview_context(request),
                 "opts": self.model._meta,
                 "title": _("Global overview"),
+                # Each recommendation and theme leads to how every State answered it.
+                "link_across_states": True,
+                "themes": Theme.objects.all(),
+            },
+        )
+
+    def cross_state_view(self, request, code=None, slug=None):
+        """How every State answered one recommendation or the recommendations of a theme;
+        as a page, or a CSV or XLSX file (`?format=`)."""
+        self._require_review(request)
+        cycles, cycle = self._chosen_cycle(request)
+        scope = request.GET.get("scope", "submitted")
+        group = request.GET.get("group", "")
+        if scope not in SCOPES or group not in ("", *RegionalGroup.values):
+            raise Http404
+        recommendations = Recommendation.objects.for_member_states().with_catalogue()
+        if slug is not None:
+            subject = get_object_or_404(Theme, slug=slug)
+            recommendations = list(recommendations.filter(theme_links__theme=subject))
+        else:
+            subject = get_object_or_404(recommendations, code=code)
+            recommendations = [subject]
+        view = cross_state_answers(
+            cycle=cycle, recommendations=recommendations, scope=scope, group=group
+        )
+        export = request.GET.get("format")
+        if export in ("csv", "xlsx"):
+            name = f"R2P-{slug or code}-{cycle.code}-{scope}{'-' + group if group else ''}"
+            rows, filename = cross_state_rows(view), f"{name}.{export}"
+            if export == "csv":
+                return table_csv_response(export_header(), rows, filename)
+            return table_xlsx_response(export_header(), rows, filename, about=view.about(subject))
+        query = request.GET.copy()
+        query.pop("format", None)
+        return render(
+            request,
+            "admin/assessments/assessment/cross_state.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Across States: %(subject)s") % {"subject": subject},
+                "subject": subject,
+                "theme": subject if slug is not None else None,
+                "view": view,
+                "cycles": cycles,
+                "groups": RegionalGroup.choices,
+                "query": query.urlencode(),
             },
         )
 

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from catalogue.models import Recommendation
 
 from .models import (
+    Answer,
     AnswerStatus,
     Assessment,
     Attachment,
@@ -81,6 +82,17 @@ def _latest_submissions(assessments) -> dict[int, Submission]:
     return latest
 
 
+# Widths of the XLSX columns, in characters, in the order of the header.
+XLSX_WIDTHS = (22, 8, 22, 8, 14, 24, 8, 22, 18, 14, 60, 12, 20, 60, 40, 30, 16)
+
+
+def _latest_submissions(assessments) -> dict[int, Submission]:
+    latest = {}
+    for submission in Submission.objects.filter(assessment__in=assessments).order_by("number"):
+        latest[submission.assessment_id] = submission
+    return latest
+
+
 def export_rows(assessments, *, include_drafts: bool = False):
     """The rows of the selected assessments, in State and catalogue order.
 
@@ -97,10 +109,8 @@ def export_rows(assessments, *, include_drafts: bool = False):
     latest = _latest_submissions(assessments)
     targets = dict(Recommendation.objects.values_list("code", "section__target__name"))
     for assessment in selected:
-        live = include_drafts and assessment.status in Assessment.EDITABLE_STATUSES
-        if live:
-            rows = _live_rows(assessment)
-            source = _("Live draft, not submitted")
+        if include_drafts and assessment.status in Assessment.EDITABLE_STATUSES:
+            rows, source = _live_rows(assessment), _live_source(assessment)
         elif assessment.pk in latest:
             submission = latest[assessment.pk]
             rows = _snapshot_rows(submission.snapshot)
@@ -110,27 +120,50 @@ def export_rows(assessments, *, include_drafts: bool = False):
             }
         else:
             continue
-        state = assessment.member_state
         for row in rows:
-            yield [
-                state.name,
-                state.iso3,
-                state.get_regional_group_display(),
-                assessment.cycle.code,
-                assessment.get_status_display(),
-                source,
-                row["year"],
-                row["symbol"],
-                targets.get(row["code"], ""),
-                row["code"],
-                row["text"],
-                row["paragraphs"],
-                row["status"],
-                row["evidence"],
-                "\n".join(row["links"]),
-                "\n".join(row["files"]),
-                row["updated_at"],
-            ]
+            yield _table_row(assessment, source, row, targets.get(row["code"], ""))
+
+
+def export_row(answer: Answer, files: list[str]) -> list:
+    """One live answer's row under `export_header()`; the answer comes with its
+    assessment's State and cycle and its recommendation's report, section and target."""
+    assessment = answer.assessment
+    return _table_row(
+        assessment,
+        _live_source(assessment),
+        _live_row(answer, files),
+        answer.recommendation.section.target.name,
+    )
+
+
+def _live_source(assessment: Assessment) -> str:
+    if assessment.status in Assessment.EDITABLE_STATUSES:
+        return _("Live draft, not submitted")
+    # Read-only while submitted and final once accepted: the latest submitted version.
+    return _("Submitted answers")
+
+
+def _table_row(assessment: Assessment, source: str, row: dict, target: str) -> list:
+    state = assessment.member_state
+    return [
+        state.name,
+        state.iso3,
+        state.get_regional_group_display(),
+        assessment.cycle.code,
+        assessment.get_status_display(),
+        source,
+        row["year"],
+        row["symbol"],
+        target,
+        row["code"],
+        row["text"],
+        row["paragraphs"],
+        row["status"],
+        row["evidence"],
+        "\n".join(row["links"]),
+        "\n".join(row["files"]),
+        row["updated_at"],
+    ]
 
 
 def _live_rows(assessment):
@@ -141,19 +174,23 @@ def _live_rows(assessment):
         files[answer_id].append(name)
     answers = assessment.answers.with_catalogue().in_catalogue_order()
     for answer in answers.iterator(chunk_size=2000):
-        recommendation = answer.recommendation
-        yield {
-            "year": recommendation.section.report.year,
-            "symbol": recommendation.section.report.symbol,
-            "code": recommendation.code,
-            "text": recommendation.text,
-            "paragraphs": recommendation.section.paragraphs,
-            "status": str(AnswerStatus(answer.status).label),
-            "evidence": answer.evidence,
-            "links": answer.links,
-            "files": files[answer.pk],
-            "updated_at": answer.updated_at.strftime("%Y-%m-%d %H:%M") if answer.updated_at else "",
-        }
+        yield _live_row(answer, files[answer.pk])
+
+
+def _live_row(answer: Answer, files: list[str]) -> dict:
+    recommendation = answer.recommendation
+    return {
+        "year": recommendation.section.report.year,
+        "symbol": recommendation.section.report.symbol,
+        "code": recommendation.code,
+        "text": recommendation.text,
+        "paragraphs": recommendation.section.paragraphs,
+        "status": str(AnswerStatus(answer.status).label),
+        "evidence": answer.evidence,
+        "links": answer.links,
+        "files": files,
+        "updated_at": answer.updated_at.strftime("%Y-%m-%d %H:%M") if answer.updated_at else "",
+    }
 
 
 def _snapshot_rows(snapshot: dict):
@@ -181,33 +218,47 @@ def export_filename(extension: str, *, include_drafts: bool) -> str:
 
 
 def csv_response(assessments, filename: str, *, include_drafts: bool = False) -> HttpResponse:
+    rows = export_rows(assessments, include_drafts=include_drafts)
+    return table_csv_response(export_header(), rows, filename)
+
+
+def xlsx_response(assessments, filename: str, *, include_drafts: bool = False) -> HttpResponse:
+    rows = export_rows(assessments, include_drafts=include_drafts)
+    return table_xlsx_response(export_header(), rows, filename, about=_about(include_drafts))
+
+
+def table_csv_response(header: list[str], rows, filename: str) -> HttpResponse:
+    """A CSV download of `rows` under `header`, every cell made safe for spreadsheets."""
     result = HttpResponse(content_type="text/csv; charset=utf-8")
     result["Content-Disposition"] = f'attachment; filename="{filename}"'
     result.write("\ufeff")  # so that Excel reads the file as UTF-8
     writer = csv.writer(result)
-    writer.writerow(export_header())
-    for row in export_rows(assessments, include_drafts=include_drafts):
+    writer.writerow(header)
+    for row in rows:
         writer.writerow([safe_cell(value) for value in row])
     return result
 
 
-def xlsx_response(assessments, filename: str, *, include_drafts: bool = False) -> HttpResponse:
+def table_xlsx_response(
+    header: list[str], rows, filename: str, *, about: list[str]
+) -> HttpResponse:
+    """An XLSX download of `rows` under `header`, every cell made safe for spreadsheets,
+    ready to filter; `about` says on a second sheet what the rows are."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Responses"))
     # Set before the first row, as a write-only sheet requires.
     sheet.freeze_panes = "A2"
     for index, width in enumerate(XLSX_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    header = export_header()
     sheet.append(header)
     count = 0
-    for row in export_rows(assessments, include_drafts=include_drafts):
+    for row in rows:
         sheet.append([safe_cell(value) for value in row])
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
-    about = workbook.create_sheet(_("About this export"))
-    for line in _about(include_drafts):
-        about.append([line])
+    about_sheet = workbook.create_sheet(_("About this export"))
+    for line in about:
+        about_sheet.append([line])
     buffer = io.BytesIO()
     workbook.save(buffer)
     result = HttpResponse(

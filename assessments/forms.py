@@ -336,3 +336,56 @@ class CommentReplyForm(forms.Form):
         max_length=MAX_COMMENT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+def _parse_versions(value: str) -> dict[int, int]:
+    """ "12:3,14:0" -> {12: 3, 14: 0}: the answers a page showed, with their versions."""
+    versions = {}
+    for item in filter(None, (value or "").split(",")):
+        pk, sep, version = item.partition(":")
+        if not (sep and pk.isdigit() and version.isdigit()):
+            raise ValidationError(
+                _("Reload the page: it does not say which answers you saw."), code="versions"
+            )
+        versions[int(pk)] = int(version)
+    return versions
+
+
+def format_versions(answers) -> str:
+    return ",".join(f"{answer.pk}:{answer.version}" for answer in answers)
+
+
+class ThemeAnswerForm(AnswerForm):
+    """One answer for every recommendation of a theme: the answer's fields and limits, the
+    answers the page showed (with their versions), and the confirmation to replace those
+    already answered."""
+
+    version = None
+    unanswered = forms.CharField(required=False, widget=forms.HiddenInput)
+    answered = forms.CharField(required=False, widget=forms.HiddenInput)
+    overwrite = forms.BooleanField(required=False)
+
+    def clean_unanswered(self):
+        return _parse_versions(self.cleaned_data["unanswered"])
+
+    def clean_answered(self):
+        return _parse_versions(self.cleaned_data["answered"])
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not self.targets():
+            raise ValidationError(
+                _(
+                    "Every recommendation of this theme is answered already: tick the box to "
+                    "replace those answers, or edit them one by one."
+                ),
+                code="nothing_to_answer",
+            )
+        return data
+
+    def targets(self) -> dict[int, int]:
+        """The answers to apply the theme to, with the versions the person saw."""
+        targets = dict(self.cleaned_data.get("unanswered") or {})
+        if self.cleaned_data.get("overwrite"):
+            targets.update(self.cleaned_data.get("answered") or {})
+        return targets

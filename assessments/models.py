@@ -437,6 +437,12 @@ class Answer(models.Model):
     def has_evidence(self) -> bool:
         return bool(self.evidence.strip() or self.links)
 
+    @property
+    def is_blank(self) -> bool:
+        """Nothing given yet, neither status nor evidence: what answering a theme fills in
+        without asking (anything else is replaced only once the person confirms it)."""
+        return not self.is_answered and not self.evidence and not self.links
+
     def content(self) -> dict:
         """What a change records and a conflict shows: the typed content of the answer."""
         return {"status": self.status, "evidence": self.evidence, "links": list(self.links)}

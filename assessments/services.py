@@ -14,7 +14,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalogue.models import Recommendation
+from catalogue.models import Recommendation, Theme
 
 from . import limits, pdf
 from .access import delegation_refusal, submit_refusal
@@ -242,6 +242,73 @@ def answer_save(
         updated_at=now,
         updated_by=user,
     )
+
+
+class ThemeConflict(Exception):
+    """Answers a theme was to be applied to changed since the form was shown."""
+
+    def __init__(self, answers: list[Answer]):
+        codes = ", ".join(answer.recommendation.code for answer in answers)
+        super().__init__(
+            _(
+                "Nothing was applied: these answers were changed by someone else since you "
+                "opened the page: %(codes)s. Check them, then apply the theme again."
+            )
+            % {"codes": codes}
+        )
+        self.answers = answers
+
+
+@transaction.atomic
+def theme_answer(
+    *,
+    assessment: Assessment,
+    theme: Theme,
+    content: AnswerContent,
+    versions: dict[int, int],
+    user: AbstractBaseUser,
+) -> list[Answer]:
+    """Give the answers `versions` names (answer pk -> the version the person saw) the
+    theme's status and evidence, each as an ordinary save with its own history.
+
+    All or nothing: if any of them was saved by someone else since (its version is not
+    the one seen), none is changed and ThemeConflict names them. Answers outside the
+    theme or the assessment are refused. The caller decides which answers are offered
+    (those unanswered, or also those answered once the person confirmed it).
+    """
+    answers = list(
+        Answer.objects.filter(
+            assessment=assessment,
+            pk__in=versions,
+            recommendation__theme_links__theme=theme,
+        )
+        .select_related("recommendation", "updated_by")
+        .distinct()
+        .in_catalogue_order()
+    )
+    if len(answers) != len(versions):
+        raise ValidationError(_("Some of these answers are not in this theme: reload the page."))
+    changed = [answer for answer in answers if answer.version != versions[answer.pk]]
+    if changed:
+        raise ThemeConflict(changed)
+    saved = []
+    for answer in answers:
+        answer.assessment = assessment
+        try:
+            saved.append(
+                answer_save(
+                    answer=answer,
+                    content=content,
+                    base_version=versions[answer.pk],
+                    user=user,
+                    kind=AnswerChange.Kind.THEME,
+                    note=theme.name,
+                )
+            )
+        except AnswerConflict:
+            # Saved by a colleague between the check above and this save.
+            raise ThemeConflict([answer]) from None
+    return saved
 
 
 def _record_attachment_change(

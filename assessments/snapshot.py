@@ -124,9 +124,7 @@ def _translations(language: str) -> tuple[dict[int, str], dict[int, str]]:
     if is_source_language(language):
         return {}, {}
     return (
-        dict(
-            ReportTranslation.objects.filter(language=language).values_list("report_id", "title")
-        ),
+        dict(ReportTranslation.objects.filter(language=language).values_list("report_id", "title")),
         dict(
             RecommendationTranslation.objects.filter(language=language).values_list(
                 "recommendation_id", "text"

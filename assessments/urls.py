@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import answers, assessment, attachments, comments, documents, submission, workbook
+from .views import (
+    answers,
+    assessment,
+    attachments,
+    comments,
+    documents,
+    submission,
+    themes,
+    workbook,
+)
 
 app_name = "assessments"
 
@@ -9,6 +18,7 @@ urlpatterns = [
     path("start/<slug:cycle_code>/", assessment.assessment_start_view, name="assessment_start"),
     path("<int:pk>/", assessment.assessment_detail, name="assessment_detail"),
     path("<int:pk>/reports/<int:year>/", answers.report_answers, name="report_answers"),
+    path("<int:pk>/themes/<slug:slug>/", themes.theme_answers, name="theme_answers"),
     path(
         "<int:pk>/answers/<int:answer_pk>/",
         answers.answer_save_view,

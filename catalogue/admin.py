@@ -11,6 +11,8 @@ from .models import (
     ReportTranslation,
     Section,
     Target,
+    Theme,
+    ThemeLink,
     recommendation_code,
 )
 
@@ -147,3 +149,29 @@ class RecommendationAdmin(admin.ModelAdmin):
     @admin.display(description=_("year"), ordering="section__report__year")
     def year(self, recommendation):
         return recommendation.section.report.year
+
+
+class ThemeLinkInline(admin.TabularInline):
+    """Each link with the one-line reason it was made for."""
+
+    model = ThemeLink
+    fields = ["recommendation", "reason"]
+    autocomplete_fields = ["recommendation"]
+    extra = 1
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["position", "name", "link_count"]
+    list_display_links = ["name"]
+    search_fields = ["name", "description", "links__recommendation__code"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "position", "description"]
+    inlines = [ThemeLinkInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(link_count=Count("links"))
+
+    @admin.display(description=_("recommendations"), ordering="link_count")
+    def link_count(self, theme):
+        return theme.link_count

@@ -25,6 +25,3 @@ class RecommendationFilterForm(forms.Form):
         self.fields["target"].choices = [("", _("All addressees"))] + [
             (target.code, target.name) for target in targets
         ]
-
-    def search_terms(self) -> list[str]:
-        return self.cleaned_data["q"].split() if self.cleaned_data.get("q") else []

@@ -2,6 +2,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -333,3 +334,98 @@ class RecommendationTranslation(Translation):
                 name="one_recommendation_translation_per_language",
             ),
         ]
+
+
+class ThemeManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Theme(models.Model):
+    """Recommendations to Member States that ask for the same action, across reports."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    recommendations = models.ManyToManyField(
+        Recommendation,
+        through="ThemeLink",
+        related_name="themes",
+        verbose_name=_("recommendations"),
+    )
+
+    objects = ThemeManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalogue:theme_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class ThemeLinkManager(models.Manager):
+    def get_by_natural_key(self, slug, code):
+        return self.get(theme__slug=slug, recommendation__code=code)
+
+
+class ThemeLink(models.Model):
+    """A reviewed judgement that a recommendation belongs to a theme, with its reason."""
+
+    theme = models.ForeignKey(
+        Theme, on_delete=models.CASCADE, related_name="links", verbose_name=_("theme")
+    )
+    recommendation = models.ForeignKey(
+        Recommendation,
+        on_delete=models.CASCADE,
+        related_name="theme_links",
+        verbose_name=_("recommendation"),
+        limit_choices_to={"section__target__code": Target.MEMBER_STATES},
+    )
+    reason = models.CharField(
+        _("reason"),
+        max_length=300,
+        help_text=_("One line: why this recommendation asks for the theme's action."),
+    )
+
+    objects = ThemeLinkManager()
+
+    class Meta:
+        ordering = [f"recommendation__{field}" for field in CATALOGUE_ORDER]
+        verbose_name = _("theme link")
+        verbose_name_plural = _("theme links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["theme", "recommendation"], name="one_link_per_theme_recommendation"
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="theme_link_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.theme} – {self.recommendation}"
+
+    def natural_key(self):
+        return (self.theme.slug, self.recommendation.code)
+
+    natural_key.dependencies = ["catalogue.theme", "catalogue.recommendation"]
+
+    def clean(self):
+        if (
+            self.recommendation_id
+            and not Recommendation.objects.for_member_states()
+            .filter(pk=self.recommendation_id)
+            .exists()
+        ):
+            raise ValidationError(
+                {"recommendation": _("Themes group recommendations to Member States only.")}
+            )
+        if not (self.reason or "").strip():
+            raise ValidationError({"reason": _("Give the reason for this link.")})

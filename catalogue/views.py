@@ -2,12 +2,14 @@ from collections import defaultdict
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from .forms import RecommendationFilterForm
-from .models import Recommendation, Report, Section, Target
+from .models import Recommendation, Report, Section, Target, Theme
+from .search import search_recommendations
+from .themes import recommendation_siblings, themes_with_recommendations
 
 RECOMMENDATIONS_PER_PAGE = 50
 
@@ -45,7 +47,9 @@ def report_detail(request, year: int):
     sections = report.sections.select_related("target").prefetch_related(
         Prefetch(
             "recommendations",
-            queryset=Recommendation.objects.with_translations().order_by("position"),
+            queryset=Recommendation.objects.with_translations()
+            .order_by("position")
+            .prefetch_related("themes"),
         )
     )
     return render(request, "catalogue/report_detail.html", {"report": report, "sections": sections})
@@ -58,7 +62,7 @@ def recommendation_list(request):
     targets = list(Target.objects.all())
     form = RecommendationFilterForm(request.GET or None, reports=reports, targets=targets)
     recommendations = Recommendation.objects.with_catalogue().with_translations()
-    terms = []
+    terms, result = [], None
     if form.is_valid():
         if form.cleaned_data["year"]:
             recommendations = recommendations.filter(
@@ -66,13 +70,18 @@ def recommendation_list(request):
             )
         if form.cleaned_data["target"]:
             recommendations = recommendations.for_target(form.cleaned_data["target"])
-        terms = form.search_terms()
-        for term in terms:
-            recommendations = recommendations.filter(Q(text__icontains=term) | Q(code__iexact=term))
+        if form.cleaned_data["q"]:
+            result = search_recommendations(
+                form.cleaned_data["q"],
+                recommendations,
+                target_codes={target.code for target in targets},
+            )
+            recommendations, terms = result.recommendations, result.parsed.terms
     elif form.is_bound:
         recommendations = recommendations.none()
 
     page = Paginator(recommendations, RECOMMENDATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    suggestions = result.suggestions() if result and not page.object_list else []
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -82,6 +91,40 @@ def recommendation_list(request):
             "form": form,
             "page": page,
             "terms": terms,
+            "search": result,
+            "suggestions": suggestions,
             "query_string": query.urlencode(),
         },
     )
+
+
+@require_safe
+@login_not_required
+def recommendation_detail(request, code: str):
+    """One recommendation with its themes and, in each, the same action asked in other reports."""
+    recommendation = get_object_or_404(Recommendation.objects.with_catalogue(), code=code)
+    return render(
+        request,
+        "catalogue/recommendation_detail.html",
+        {
+            "recommendation": recommendation,
+            "themes": recommendation_siblings(recommendation),
+        },
+    )
+
+
+@require_safe
+@login_not_required
+def theme_list(request):
+    return render(request, "catalogue/theme_list.html", {"themes": themes_with_recommendations()})
+
+
+@require_safe
+@login_not_required
+def theme_detail(request, slug: str):
+    """A theme's recommendations in order across the years, each with its link's reason."""
+    theme = get_object_or_404(Theme, slug=slug)
+    links = theme.links.select_related(
+        "recommendation__section__report", "recommendation__section__target"
+    )
+    return render(request, "catalogue/theme_detail.html", {"theme": theme, "links": links})

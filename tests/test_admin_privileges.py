@@ -53,6 +53,9 @@ SECRETARIAT_MAY = {
     "catalogue.section/catalogue.recommendation": {"add", "change", "view"},
     "catalogue.recommendation": {"add", "change", "view"},
     "catalogue.recommendation/catalogue.recommendationtranslation": set(ACTIONS),
+    # Themes are the secretariat's curation, links and their reasons included.
+    "catalogue.theme": set(ACTIONS),
+    "catalogue.theme/catalogue.themelink": set(ACTIONS),
     # Sign-in records and two-factor devices: superusers only (unlocking, a lost phone).
     "axes.accessattempt": set(),
     "axes.accessfailurelog": set(),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from ..access import delegation_of, delegation_refusal, get_assessment_for_user, may_edit
 from ..forms import StartAssessmentForm
 from ..models import Assessment, CommentReply, Cycle
-from ..selectors import assessment_progress
+from ..selectors import assessment_progress, assessment_progress_by_theme
 from ..services import assessment_start, previous_assessment
 
 
@@ -70,6 +70,9 @@ def assessment_start_view(request, cycle_code: str):
 def assessment_detail(request, pk: int):
     assessment = get_assessment_for_user(request, pk)
     per_report, overall = assessment_progress(assessment)
+    # The overview read by theme as well as by report (a recommendation in several
+    # themes counts under each; those in none under "Other").
+    by_theme = request.GET.get("by") == "theme"
     read_only = assessment.read_only_reason()
     return render(
         request,
@@ -77,6 +80,8 @@ def assessment_detail(request, pk: int):
         {
             "assessment": assessment,
             "per_report": per_report,
+            "by_theme": by_theme,
+            "per_theme": assessment_progress_by_theme(assessment) if by_theme else [],
             "overall": overall,
             "submissions": list(assessment.submissions.select_related("submitted_by")),
             "editable": may_edit(request.user, assessment),

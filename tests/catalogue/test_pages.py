@@ -1,6 +1,7 @@
 """The public catalogue pages: reports, one report, recommendations with filters and search."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from catalogue.models import Recommendation
@@ -138,9 +139,10 @@ def test_catalogue_pages_run_a_constant_number_of_queries(
 
     with django_assert_num_queries(3):
         client.get(reverse("catalogue:report_list"))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get(reverse("catalogue:report_detail", args=[2009]))
     with django_assert_num_queries(4):
         client.get(reverse("catalogue:recommendation_list"))
-    with django_assert_num_queries(4):
+    # SQLite reads the texts to index them in memory; PostgreSQL searches in its query.
+    with django_assert_num_queries(4 + (connection.vendor == "sqlite")):
         client.get(reverse("catalogue:recommendation_list"), {"q": "recommendation", "year": 2009})

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Cycle, MemberState
 from catalogue.models import Report
+from catalogue.themes import themes_load_missing
 
 # Each fixture is loaded only into an empty table, so that the secretariat's later
 # edits in the admin (a corrected title, a 2025 report) survive a restart.
@@ -15,7 +16,10 @@ REFERENCE_FIXTURES = [
 
 
 class Command(BaseCommand):
-    help = "Load the catalogue, the Member States and the first cycle into an empty database."
+    help = (
+        "Load the catalogue, the Member States and the first cycle into an empty database, "
+        "and the themes the database does not have yet."
+    )
 
     def handle(self, *args, **options):
         for fixture, model in REFERENCE_FIXTURES:
@@ -25,3 +29,9 @@ class Command(BaseCommand):
                 )
             else:
                 call_command("loaddata", fixture, verbosity=options["verbosity"])
+        # Themes are curated further in the admin: only those missing are added.
+        result = themes_load_missing()
+        self.stdout.write(
+            _("themes: %(created)s added, %(kept)s already there and left as they are.")
+            % {"created": len(result.created), "kept": len(result.kept)}
+        )

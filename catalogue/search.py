@@ -1,0 +1,249 @@
+"""Catalogue search that finds what people mean: one entry point, `search_recommendations`.
+
+- Words are stemmed ("atrocities" finds "atrocity", "preventing" finds "prevention"),
+  accents and apostrophes are ignored, every word must be found, "quoted phrases"
+  are found as phrases, and very common words ("the", "of") are left out.
+- Codes may be written loosely: `2013-MS-04`, `2013 MS 04`, `2013ms4`, or `MS-04`
+  (the fourth recommendation to Member States of every report).
+
+PostgreSQL searches with its English full-text configuration over the text with
+accents and apostrophes removed in SQL (`translate`, no extension needed); SQLite
+with an FTS5 index and its Porter stemmer, built in memory for each search: the
+catalogue holds a few hundred recommendations, indexed in about a millisecond.
+The two stemmers differ on rare words, never on the cases the tests pin.
+"""
+
+import difflib
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Func, Q, QuerySet, TextField, Value
+from django.db.models.functions import Lower
+
+from .models import Recommendation, Target
+
+APOSTROPHES = "'’‘ʼ`´"
+
+# Left out of unquoted words, as PostgreSQL's English configuration leaves them out.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "was",
+        "were",
+        "which",
+        "will",
+        "with",
+    ]
+)
+
+_CODE = re.compile(
+    r"(?<![a-z0-9])(?:(?P<year>\d{4})\s*[-_/.\s]?\s*)?(?P<target>[a-z]{2,5})\s*[-_/.\s]?\s*"
+    r"(?P<position>\d{1,3})(?![a-z0-9])"
+)
+_PHRASE = re.compile(r'"([^"]*)"')
+_WORD = re.compile(r"[a-z0-9]+")
+
+# Closest catalogue words offered when nothing matches.
+MAX_SUGGESTIONS = 3
+
+
+def fold(text: str) -> str:
+    """Lower case, without accents and apostrophes: "Côte d’Ivoire" -> "cote divoire"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return plain.translate({ord(char): None for char in APOSTROPHES}).casefold()
+
+
+def _sql_fold_map() -> tuple[str, str]:
+    # Every accented Latin letter whose folded form is one ASCII letter, for `translate`.
+    accented, plain = [], []
+    for code in range(0xC0, 0x250):
+        folded = fold(chr(code))
+        if len(folded) == 1 and folded.isascii() and folded.isalpha():
+            accented.append(chr(code))
+            plain.append(folded)
+    # PostgreSQL's parser reads "genocide/atrocity" as a path and "<girls>" as a tag
+    # (neither indexed as words): those characters become spaces, as FTS5 reads them.
+    # Characters of the first string without a counterpart in the second are removed.
+    spaced = "/<>@"
+    return (
+        "".join(accented) + spaced + APOSTROPHES,
+        "".join(plain) + " " * len(spaced),
+    )
+
+
+class Fold(Func):
+    """`fold` in SQL (PostgreSQL): accents and apostrophes removed."""
+
+    function = "translate"
+    output_field = TextField()
+
+    def __init__(self, expression):
+        accented, plain = _sql_fold_map()
+        super().__init__(Lower(expression), Value(accented), Value(plain))
+
+
+@dataclass(frozen=True)
+class Code:
+    target: str
+    position: int
+    year: int | None = None
+
+    def q(self) -> Q:
+        query = Q(section__target__code=self.target, position=self.position)
+        if self.year is not None:
+            query &= Q(section__report__year=self.year)
+        return query
+
+    def __str__(self):
+        prefix = f"{self.year}-" if self.year else ""
+        return f"{prefix}{self.target}-{self.position:02d}"
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    codes: list[Code] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+    phrases: list[list[str]] = field(default_factory=list)
+    common: list[str] = field(default_factory=list)  # words left out as too common
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.codes or self.words or self.phrases)
+
+    @property
+    def terms(self) -> list[str]:
+        """What to highlight in the results."""
+        return [*self.words, *(" ".join(phrase) for phrase in self.phrases)]
+
+
+def parse_query(query: str, target_codes: set[str]) -> ParsedQuery:
+    text = fold(query).replace("“", '"').replace("”", '"')
+    codes = []
+
+    def take_code(match):
+        target = match["target"].upper()
+        if target not in target_codes:
+            return match.group()
+        year = int(match["year"]) if match["year"] else None
+        codes.append(Code(target=target, position=int(match["position"]), year=year))
+        return " "
+
+    phrases = [_WORD.findall(phrase) for phrase in _PHRASE.findall(text)]
+    rest = _CODE.sub(take_code, _PHRASE.sub(" ", text))
+    words = _WORD.findall(rest)
+    return ParsedQuery(
+        codes=codes,
+        words=[word for word in words if word not in STOPWORDS],
+        phrases=[phrase for phrase in phrases if phrase],
+        common=[word for word in words if word in STOPWORDS],
+    )
+
+
+@dataclass
+class SearchResult:
+    recommendations: QuerySet
+    parsed: ParsedQuery
+
+    def suggestions(self) -> list[str]:
+        """Catalogue words close to the words that found nothing ("atrocty" -> "atrocity");
+        for the page that says nothing matched (one more query)."""
+        return _suggestions(self.parsed.words)
+
+
+def search_recommendations(
+    query: str, recommendations: QuerySet | None = None, *, target_codes: set[str] | None = None
+) -> SearchResult:
+    """The recommendations of `recommendations` (all of them by default) matching `query`,
+    in their order. `target_codes` saves reading them when the caller has them."""
+    base = Recommendation.objects.all() if recommendations is None else recommendations
+    if target_codes is None:
+        target_codes = set(Target.objects.values_list("code", flat=True))
+    parsed = parse_query(query, target_codes)
+    if parsed.is_empty:
+        return SearchResult(recommendations=base.none() if query.strip() else base, parsed=parsed)
+    found = base
+    if parsed.codes:
+        codes = Q()
+        for code in parsed.codes:
+            codes |= code.q()
+        found = found.filter(codes)
+    if parsed.words or parsed.phrases:
+        found = _text_matches(found, parsed)
+    return SearchResult(recommendations=found, parsed=parsed)
+
+
+def _text_matches(recommendations: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    if connection.vendor == "postgresql":
+        terms = [*parsed.words, *(f'"{" ".join(phrase)}"' for phrase in parsed.phrases)]
+        # In a subquery of its own: the text of each recommendation is parsed once, not
+        # once per row of the joins the outer query makes (report, addressee, filters).
+        matching = (
+            Recommendation.objects.annotate(search=SearchVector(Fold("text"), config="english"))
+            .filter(search=SearchQuery(" ".join(terms), search_type="websearch", config="english"))
+            .values("pk")
+        )
+        return recommendations.filter(pk__in=matching)
+    return recommendations.filter(pk__in=_fts5_matches(recommendations, parsed))
+
+
+def _fts5_matches(recommendations: QuerySet, parsed: ParsedQuery) -> list[int]:
+    # A private in-memory database: the search never writes to the application's.
+    index = sqlite3.connect(":memory:")
+    try:
+        index.execute(
+            "CREATE VIRTUAL TABLE document USING fts5"
+            "(body, tokenize = 'porter unicode61 remove_diacritics 2')"
+        )
+        index.executemany(
+            "INSERT INTO document (rowid, body) VALUES (?, ?)",
+            ((pk, fold(text)) for pk, text in recommendations.values_list("pk", "text")),
+        )
+        # Each word and phrase quoted: FTS5 reads them as strings, never as operators.
+        terms = [*parsed.words, *(" ".join(phrase) for phrase in parsed.phrases)]
+        match = " AND ".join(f'"{term}"' for term in terms)
+        return [row[0] for row in index.execute("SELECT rowid FROM document(?)", (match,))]
+    finally:
+        index.close()
+
+
+def _suggestions(words: list[str]) -> list[str]:
+    if not words:
+        return []
+    vocabulary = set()
+    for text in Recommendation.objects.values_list("text", flat=True):
+        vocabulary.update(_WORD.findall(fold(text)))
+    suggestions = []
+    for word in words:
+        if word in vocabulary:
+            continue
+        suggestions += difflib.get_close_matches(word, vocabulary, n=MAX_SUGGESTIONS, cutoff=0.75)
+    return list(dict.fromkeys(suggestions))[:MAX_SUGGESTIONS]

@@ -1,0 +1,114 @@
+"""Catalogue search finds what people mean, the same on SQLite and PostgreSQL: word
+endings, accents and apostrophes aside, quoted phrases, codes written loosely."""
+
+import pytest
+from django.urls import reverse
+
+from catalogue.models import Recommendation
+from catalogue.search import search_recommendations
+
+pytestmark = pytest.mark.django_db
+
+
+def found(query) -> list[str]:
+    return [item.code for item in search_recommendations(query).recommendations]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # "atrocity" in the text, found by its plural, and the other way round.
+        ("atrocities", "2013-MS-03"),
+        ("atrocity", "2019-MS-05"),
+        # "prevention" found by "preventing", "prevent" by "prevention".
+        ("preventing", "2015-MS-06"),
+        ("prevention", "2009-MS-02"),
+        ("assessments risk", "2009-MS-08"),
+        # Apostrophes and their absence: "victims' associations", "women's groups".
+        ("victims associations", "2013-MS-10"),
+        ("victims’ associations", "2013-MS-10"),
+        ("womens groups", "2020-MS-10"),
+        ("women's groups", "2020-MS-10"),
+        # Accents typed where the text has none.
+        ("rôle Security Council", "2017-MS-13"),
+        ('"hate speech"', "2013-MS-07"),
+        ("“responsibility while protecting”", "2012-MS-07"),
+    ],
+)
+def test_words_are_found_whatever_their_ending_accents_or_apostrophes(
+    real_catalogue, query, expected
+):
+    assert expected in found(query)
+
+
+def test_every_word_must_be_found(real_catalogue):
+    assert found("genocide convention rome statute arms") == ["2017-MS-01"]
+
+
+def test_a_quoted_phrase_is_found_as_a_phrase(make_report):
+    report = make_report(2015, per_target=2, codes=("MS",))
+    first, second = Recommendation.objects.filter(section__report=report)
+    first.text, second.text = "Counter hate speech online.", "Speech that spreads hate."
+    Recommendation.objects.bulk_update([first, second], ["text"])
+
+    assert found("speech hate") == ["2015-MS-01", "2015-MS-02"]
+    assert found('"hate speech"') == ["2015-MS-01"]
+
+
+def test_accents_in_the_text_are_ignored_too(make_report):
+    report = make_report(2015, per_target=2, codes=("MS",))
+    first = Recommendation.objects.filter(section__report=report).first()
+    first.text = "Support the Commission Vérité et Réconciliation of Côte d’Ivoire."
+    first.save()
+
+    assert found("verite reconciliation") == ["2015-MS-01"]
+    assert found("cote divoire") == ["2015-MS-01"]
+    assert found("Côte d'Ivoire") == ["2015-MS-01"]
+
+
+@pytest.mark.parametrize(
+    "query", ["2013-MS-04", "2013 MS 04", "2013-ms-4", "2013MS04", "2013 ms-04", "2013/MS/4"]
+)
+def test_codes_may_be_written_loosely(real_catalogue, query):
+    assert found(query) == ["2013-MS-04"]
+
+
+def test_a_code_without_its_year_finds_it_in_every_report(real_catalogue):
+    codes = found("MS-04")
+    assert codes == [
+        code
+        for code in Recommendation.objects.values_list("code", flat=True)
+        if code.endswith("-MS-04")
+    ]
+    assert len(codes) == 15
+    assert found("ms 4 early warning") == ["2012-MS-04", "2013-MS-04", "2016-MS-04", "2018-MS-04"]
+
+
+@pytest.mark.parametrize(
+    "query", ['"unbalanced', "NEAR(a b)", "*", "AND OR NOT", "a:b", "-", "'); DROP TABLE x; --"]
+)
+def test_search_syntax_never_breaks_the_search(real_catalogue, query):
+    search_recommendations(query).recommendations.count()
+
+
+def test_a_search_that_finds_nothing_offers_help(client, real_catalogue):
+    response = client.get(reverse("catalogue:recommendation_list"), {"q": "atrocty"})
+
+    html = response.content.decode()
+    assert response.context["page"].paginator.count == 0
+    assert "Nothing matches your search" in html
+    assert "atrocity" in response.context["suggestions"]
+    assert reverse("catalogue:theme_list") in html
+    assert reverse("catalogue:report_list") in html
+
+
+def test_only_very_common_words_find_nothing(real_catalogue):
+    assert found("the of") == []
+
+
+def test_the_page_search_keeps_its_filters(client, real_catalogue):
+    response = client.get(
+        reverse("catalogue:recommendation_list"),
+        {"q": "focal points", "year": 2017, "target": "MS"},
+    )
+    assert [item.code for item in response.context["page"].object_list] == ["2017-MS-03"]
