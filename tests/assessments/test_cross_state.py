@@ -114,9 +114,16 @@ def test_the_csv_and_xlsx_exports_hold_the_rows_with_formulas_neutralised(
     assert 'filename="R2P-2013-MS-01-2025-all.csv"' in result["Content-Disposition"]
     assert rows[0][:3] == ["Member State", "ISO code", "Regional group"]
     assert len(rows) == 3
-    norway = next(row for row in rows if row[1] == "NOR")
-    assert norway[6] == "2013-MS-01"
-    assert norway[8:10] == ["Implemented", "'=HYPERLINK(1)"]
+    by_state = {row[1]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    norway = by_state["NOR"]
+    assert norway["Recommendation"] == "2013-MS-01"
+    assert norway["Target"] == "Member States"
+    assert (norway["Source"], by_state["KEN"]["Source"]) == (
+        "Submitted answers",
+        "Live draft, not submitted",
+    )
+    assert norway["Status"] == "Implemented"
+    assert norway["Evidence"] == "'=HYPERLINK(1)"
     assert [
         ["" if value is None else str(value) for value in row]
         for row in sheet.iter_rows(values_only=True)

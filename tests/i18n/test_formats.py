@@ -19,7 +19,7 @@ MOMENT = datetime.datetime(2025, 6, 25, 21, 5, tzinfo=datetime.UTC)
         ("es", "25 de junio de 2025 a las 21:05 UTC"),
         ("ru", "25 июня 2025 г. 21:05 UTC"),
         ("zh-hans", "2025年6月25日 21:05 UTC"),
-        ("ar", "25 يونيو، 2025، 21:05 UTC"),
+        ("ar", "25 يونيو، 2025، 21:05 بالتوقيت العالمي المنسق (UTC)"),
     ],
 )
 def test_a_moment_is_shown_in_the_languages_format_in_utc(language, shown):
