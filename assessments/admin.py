@@ -662,6 +662,7 @@ class AssessmentAdmin(StateNameSearch, admin.ModelAdmin):
         if scope not in SCOPES or group not in ("", *RegionalGroup.values):
             raise Http404
         recommendations = Recommendation.objects.for_member_states().with_catalogue()
+        recommendations = recommendations.with_translations()
         if slug is not None:
             subject = get_object_or_404(Theme, slug=slug)
             recommendations = list(recommendations.filter(theme_links__theme=subject))

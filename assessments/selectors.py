@@ -34,7 +34,7 @@ def assessment_progress(assessment: Assessment) -> tuple[list[ReportProgress], S
         .order_by()
     )
     by_report = {row["recommendation__section__report_id"]: row for row in rows}
-    reports = Report.objects.filter(pk__in=by_report).order_by("year")
+    reports = Report.objects.filter(pk__in=by_report).with_translations().order_by("year")
     per_report = [
         ReportProgress(report=report, progress=StatusCounts.of_row(by_report[report.pk]))
         for report in reports

@@ -372,7 +372,7 @@ class Theme(models.Model):
         return (self.slug,)
 
 
-class ThemeLinkManager(models.Manager):
+class ThemeLinkManager(models.Manager.from_queryset(TranslatedQuerySet)):
     def get_by_natural_key(self, slug, code):
         return self.get(theme__slug=slug, recommendation__code=code)
 

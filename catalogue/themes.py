@@ -88,6 +88,7 @@ def recommendation_siblings(recommendation: Recommendation) -> list[tuple[Theme,
         ThemeLink.objects.filter(theme__links__recommendation=recommendation)
         .exclude(recommendation=recommendation)
         .select_related("theme", "recommendation__section__report")
+        .with_translations(through="recommendation__")
     )
     themes = list(recommendation.themes.all())
     return [

@@ -102,7 +102,12 @@ def recommendation_list(request):
 @login_not_required
 def recommendation_detail(request, code: str):
     """One recommendation with its themes and, in each, the same action asked in other reports."""
-    recommendation = get_object_or_404(Recommendation.objects.with_catalogue(), code=code)
+    recommendation = get_object_or_404(
+        Recommendation.objects.with_catalogue()
+        .with_translations()
+        .with_translations(through="section__report__"),
+        code=code,
+    )
     return render(
         request,
         "catalogue/recommendation_detail.html",
@@ -126,5 +131,5 @@ def theme_detail(request, slug: str):
     theme = get_object_or_404(Theme, slug=slug)
     links = theme.links.select_related(
         "recommendation__section__report", "recommendation__section__target"
-    )
+    ).with_translations(through="recommendation__")
     return render(request, "catalogue/theme_detail.html", {"theme": theme, "links": links})

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks import task_backends
 
@@ -17,6 +18,10 @@ def _fast_and_isolated(settings, tmp_path):
     }
     # Tasks run as they are queued (after the commit they wait for).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # LocaleMiddleware leaves a request's language active in the thread: without this,
+    # the test after one in French would run in French.
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture

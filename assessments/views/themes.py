@@ -17,6 +17,7 @@ def _theme_answers(assessment, theme):
     return list(
         assessment.answers.filter(recommendation__theme_links__theme=theme)
         .with_catalogue()
+        .with_translations(through="recommendation__")
         .select_related("updated_by")
         .in_catalogue_order()
     )

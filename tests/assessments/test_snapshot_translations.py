@@ -79,13 +79,6 @@ def test_a_submission_in_english_freezes_no_translation(
     )
 
 
-@pytest.fixture(autouse=True)
-def _language_restored():
-    # LocaleMiddleware leaves the request's language active in the thread.
-    with translation.override("en"):
-        yield
-
-
 @pytest.mark.parametrize("per_target", [2, 12])
 def test_the_answer_page_in_french_shows_translations_in_constant_queries(
     client,

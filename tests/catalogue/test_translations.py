@@ -4,9 +4,14 @@ none exists), frozen into a submission's snapshot in its language."""
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
-from catalogue.models import Recommendation, RecommendationTranslation, ReportTranslation
+from catalogue.models import (
+    Recommendation,
+    RecommendationTranslation,
+    ReportTranslation,
+    Theme,
+    ThemeLink,
+)
 
 from .test_admin import inline_management
 
@@ -14,14 +19,6 @@ pytestmark = pytest.mark.django_db
 
 FRENCH_TITLE = "Rapport de 2013 sur la responsabilité de protéger"
 FRENCH_TEXT = "Adopter une stratégie nationale de prévention."
-
-
-@pytest.fixture(autouse=True)
-def _language_restored():
-    # LocaleMiddleware leaves the request's language active in the thread: the next
-    # test would run in French.
-    with translation.override("en"):
-        yield
 
 
 def in_french(client, url, **params):
@@ -113,6 +110,24 @@ def test_pages_show_the_translation_and_mark_the_english_original(client, transl
     search = in_french(client, reverse("catalogue:recommendation_list")).content.decode()
     assert FRENCH_TEXT in search
     assert '<span lang="en">Recommendation 2 of 2013 to MS.</span>' in search
+
+
+def test_theme_pages_show_the_translation_and_mark_the_english_original(client, translated):
+    theme = Theme.objects.create(name="Prevention", slug="prevention")
+    for code in ("2013-MS-01", "2013-MS-02"):
+        ThemeLink.objects.create(
+            theme=theme, recommendation=Recommendation.objects.get(code=code), reason="Same."
+        )
+    pages = [
+        in_french(client, reverse("catalogue:theme_detail", args=["prevention"])),
+        in_french(client, reverse("catalogue:recommendation_detail", args=["2013-MS-02"])),
+    ]
+    for page in pages:
+        html = page.content.decode()
+        assert FRENCH_TEXT in html
+        assert "Recommendation 1 of 2013" not in html
+        assert '<span lang="en">Recommendation 2 of 2013 to MS.</span>' in html
+    assert FRENCH_TITLE in pages[1].content.decode()
 
 
 def test_english_pages_show_the_source_without_notes(client, translated):
