@@ -246,8 +246,14 @@ def test_the_secretariat_downloads_the_report_with_its_labels_in_another_languag
     assert reader.trailer["/Root"]["/Lang"] == "fr"
     with translation.override("fr"):
         english = gettext("English")
+        note = gettext(
+            "A translation of the interface labels of submission %(number)s, not the "
+            "official report, which is in %(language)s. SHA-256 of the official PDF: "
+            "%(sha256)s. Verify it at %(url)s"
+        )
     pages = [normalised(page.extract_text()) for page in reader.pages]
-    note = normalised("translation of the interface labels of submission 1")
+    # The notice in French, up to the number of the submission it translates.
+    note = normalised(note.split("%(number)s")[0] + "1")
     # On the cover, and in the footer of every page.
     assert all(note in text for text in pages), pages[0]
     assert all(official.pdf_sha256 in text for text in pages)

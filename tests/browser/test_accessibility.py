@@ -13,6 +13,7 @@ from assessments.comments import comment_mark_addressed, comment_reply_add
 from assessments.models import AnswerStatus
 from assessments.review import assessment_return, review_comment_add
 from assessments.services import AnswerContent, answer_save, assessment_submit
+from catalogue.models import Recommendation, Theme, ThemeLink
 from tests.browser.support import assert_accessible, expect
 
 pytestmark = pytest.mark.browser
@@ -86,6 +87,30 @@ def _delegation_with_history(request):
     return reverse("accounts:delegation"), request.getfixturevalue("delegate_norway")
 
 
+def _theme(codes=("2013-MS-01", "2014-MS-02")) -> Theme:
+    theme = Theme.objects.create(
+        name="National focal points",
+        slug="focal-points",
+        description="A focal point for atrocity prevention.",
+    )
+    for code in codes:
+        ThemeLink.objects.create(
+            theme=theme, recommendation=Recommendation.objects.get(code=code), reason="Test."
+        )
+    return theme
+
+
+def _themed(prepare):
+    """A page of `prepare` with a theme linking two recommendations in the catalogue."""
+
+    def with_theme(request):
+        request.getfixturevalue("catalogue")
+        _theme()
+        return prepare(request)
+
+    return with_theme
+
+
 def _anonymous(url):
     def prepare(request):
         request.getfixturevalue("catalogue")
@@ -109,6 +134,22 @@ PAGES = {
     "catalogue-report-list": _anonymous(("catalogue:report_list",)),
     "catalogue-report": _anonymous(("catalogue:report_detail", 2013)),
     "recommendation-list": _anonymous(("catalogue:recommendation_list",)),
+    "search-without-results": lambda request: (
+        _anonymous(("catalogue:recommendation_list",))(request)[0] + "?q=zzyzx",
+        None,
+    ),
+    "recommendation": _themed(_anonymous(("catalogue:recommendation_detail", "2013-MS-01"))),
+    "theme-list": _themed(_anonymous(("catalogue:theme_list",))),
+    "theme": _themed(_anonymous(("catalogue:theme_detail", "focal-points"))),
+    "assessment-by-theme": _themed(
+        _signed_in(_draft, lambda a, r: a.get_absolute_url() + "?by=theme")
+    ),
+    "theme-answers": _themed(
+        _signed_in(
+            _draft,
+            lambda a, r: reverse("assessments:theme_answers", args=[a.pk, "focal-points"]),
+        )
+    ),
     "assessments-home": _signed_in(_draft, lambda a, r: reverse("assessments:home")),
     "assessment-overview": _signed_in(_draft, lambda a, r: a.get_absolute_url()),
     "assessment-report": _signed_in(
@@ -244,6 +285,12 @@ ADMIN_PAGES = {
     "submissions": lambda a: reverse("admin:assessments_submission_changelist"),
     "delegation-members": lambda a: reverse("admin:assessments_delegationmember_add"),
     "cycle": lambda a: reverse("admin:assessments_cycle_change", args=[a.cycle.pk]),
+    "across-states-recommendation": lambda a: reverse(
+        "admin:assessments_cross_state_recommendation", args=["2013-MS-01"]
+    ),
+    "across-states-theme": lambda a: reverse(
+        "admin:assessments_cross_state_theme", args=[_theme().slug]
+    ),
 }
 
 
