@@ -82,17 +82,6 @@ def _latest_submissions(assessments) -> dict[int, Submission]:
     return latest
 
 
-# Widths of the XLSX columns, in characters, in the order of the header.
-XLSX_WIDTHS = (22, 8, 22, 8, 14, 24, 8, 22, 18, 14, 60, 12, 20, 60, 40, 30, 16)
-
-
-def _latest_submissions(assessments) -> dict[int, Submission]:
-    latest = {}
-    for submission in Submission.objects.filter(assessment__in=assessments).order_by("number"):
-        latest[submission.assessment_id] = submission
-    return latest
-
-
 def export_rows(assessments, *, include_drafts: bool = False):
     """The rows of the selected assessments, in State and catalogue order.
 

@@ -12,6 +12,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import limits
+from .exports import FORMULA_STARTS
 from .models import AnswerStatus, Assessment
 from .text import clean_text
 from .workbook_layout import (
@@ -32,8 +33,6 @@ from .workbook_layout import (
 )
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A spreadsheet runs a typed cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@")
 WRAPPED = Alignment(wrap_text=True, vertical="top")
 EDITABLE = Protection(locked=False)
 
