@@ -2,6 +2,7 @@
 endings, accents and apostrophes aside, quoted phrases, codes written loosely."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from catalogue.models import Recommendation
@@ -112,3 +113,19 @@ def test_the_page_search_keeps_its_filters(client, real_catalogue):
         {"q": "focal points", "year": 2017, "target": "MS"},
     )
     assert [item.code for item in response.context["page"].object_list] == ["2017-MS-03"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the search index is PostgreSQL's (FTS5 on SQLite)"
+)
+def test_postgresql_searches_through_the_index_built_from_the_searchs_expression(
+    real_catalogue,
+):
+    queryset = search_recommendations("atrocities genocide").recommendations
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Small tables are scanned whatever the indexes: the planner is asked not to.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "recommendation_search" in plan, plan
