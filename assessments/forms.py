@@ -40,7 +40,7 @@ class TextField(forms.CharField):
 class LinksField(TextField):
     """Evidence links, one per line. They are stored and shown as text, never fetched."""
 
-    widget = forms.Textarea(attrs={"rows": 2, "spellcheck": "false"})
+    widget = forms.Textarea(attrs={"rows": 2, "spellcheck": "false", "dir": "ltr"})
 
     def to_python(self, value):
         text = super().to_python(value)
@@ -102,7 +102,7 @@ class AnswerForm(forms.Form):
         required=False,
         max_length=MAX_EVIDENCE_LENGTH,
         strip=True,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
         help_text=_("What your State has done: laws, policies, institutions, programmes."),
     )
     links = LinksField(
@@ -309,7 +309,7 @@ class ReviewForm(forms.Form):
         label=_("Comment"),
         required=False,
         max_length=MAX_COMMENT_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
     )
     action = forms.ChoiceField(choices=ACTIONS)
     answer = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -334,7 +334,7 @@ class CommentReplyForm(forms.Form):
     text = TextField(
         label=_("Your reply"),
         max_length=MAX_COMMENT_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
     )
 
 

@@ -42,7 +42,8 @@ def in_language(obj, field: str, terms: list[str] | None = None):
     if not shown.original:
         return text
     return format_html(
-        '<span lang="en">{}</span> <small class="original-note text-body-secondary">({})</small>',
+        '<span lang="en" dir="ltr">{}</span> '
+        '<small class="original-note text-body-secondary">({})</small>',
         text,
         gettext("English original"),
     )

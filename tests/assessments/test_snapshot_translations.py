@@ -113,7 +113,7 @@ def test_the_answer_page_in_french_shows_translations_in_constant_queries(
         page = client.get(url, headers={"accept-language": "fr"}).content.decode()
     assert FRENCH_TITLE in page
     assert FRENCH_TEXT in page
-    assert '<span lang="en">Recommendation 2 of 2013 to MS.</span>' in page
+    assert '<span lang="en" dir="ltr">Recommendation 2 of 2013 to MS.</span>' in page
 
 
 def test_the_review_page_in_french_shows_translations(
@@ -126,4 +126,4 @@ def test_the_review_page_in_french_shows_translations(
     page = client.get(url, headers={"accept-language": "fr"}).content.decode()
     assert FRENCH_TITLE in page
     assert FRENCH_TEXT in page
-    assert '<span lang="en">Recommendation 2 of 2013 to MS.</span>' in page
+    assert '<span lang="en" dir="ltr">Recommendation 2 of 2013 to MS.</span>' in page

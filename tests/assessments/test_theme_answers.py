@@ -107,7 +107,7 @@ def test_replacing_answers_already_given_needs_the_confirmation_that_names_them(
     client.force_login(delegate_norway)
     page = client.get(url(norway_assessment, theme)).content.decode()
     assert "Also replace the answer already given to 1 recommendation:" in page
-    assert "2013-MS-03</label>" in page
+    assert '"recommendation-code">2013-MS-03</span></label>' in page
     seen = shown_form(client, norway_assessment, theme)
 
     client.post(

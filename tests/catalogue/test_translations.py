@@ -106,10 +106,10 @@ def test_pages_show_the_translation_and_mark_the_english_original(client, transl
     assert FRENCH_TEXT in detail
     assert "Recommendation 1 of 2013" not in detail
     # The untranslated one: English, said and tagged so screen readers read it in English.
-    assert '<span lang="en">Recommendation 2 of 2013 to MS.</span>' in detail
+    assert '<span lang="en" dir="ltr">Recommendation 2 of 2013 to MS.</span>' in detail
     search = in_french(client, reverse("catalogue:recommendation_list")).content.decode()
     assert FRENCH_TEXT in search
-    assert '<span lang="en">Recommendation 2 of 2013 to MS.</span>' in search
+    assert '<span lang="en" dir="ltr">Recommendation 2 of 2013 to MS.</span>' in search
 
 
 def test_theme_pages_show_the_translation_and_mark_the_english_original(client, translated):
@@ -126,7 +126,7 @@ def test_theme_pages_show_the_translation_and_mark_the_english_original(client, 
         html = page.content.decode()
         assert FRENCH_TEXT in html
         assert "Recommendation 1 of 2013" not in html
-        assert '<span lang="en">Recommendation 2 of 2013 to MS.</span>' in html
+        assert '<span lang="en" dir="ltr">Recommendation 2 of 2013 to MS.</span>' in html
     assert FRENCH_TITLE in pages[1].content.decode()
 
 
@@ -134,7 +134,7 @@ def test_english_pages_show_the_source_without_notes(client, translated):
     detail = client.get(reverse("catalogue:report_detail", args=[2013])).content.decode()
     assert "Recommendation 1 of 2013 to MS." in detail
     assert FRENCH_TEXT not in detail
-    assert 'lang="en">Recommendation' not in detail
+    assert 'lang="en" dir="ltr">Recommendation' not in detail
 
 
 def test_a_language_without_translations_shows_every_text_as_the_english_original(
@@ -144,7 +144,7 @@ def test_a_language_without_translations_shows_every_text_as_the_english_origina
         reverse("catalogue:report_detail", args=[2013]), headers={"accept-language": "es"}
     ).content.decode()
     assert FRENCH_TEXT not in detail
-    assert detail.count('<span lang="en">Recommendation') == 2
+    assert detail.count('<span lang="en" dir="ltr">Recommendation') == 2
 
 
 @pytest.mark.parametrize("n_reports", [1, 8])

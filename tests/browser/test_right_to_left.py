@@ -1,0 +1,60 @@
+"""In Arabic the page runs right to left, but what is not Arabic keeps its own direction:
+a code reads "2009-MS-01", not "MS-01-2009"; an English original ends with its full
+stop on the right; evidence typed in French runs left to right in its field."""
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from assessments.services import AnswerContent, answer_save
+from tests.browser.support import expect
+
+pytestmark = pytest.mark.browser
+
+# The horizontal position of the character at `index` in the first text node of the
+# element: where it is drawn, after the browser has ordered the text.
+CHARACTER_X = """([element, index]) => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    let node = walker.nextNode();
+    while (node && !node.textContent.trim()) node = walker.nextNode();
+    const range = document.createRange();
+    range.setStart(node, index);
+    range.setEnd(node, index + 1);
+    return range.getBoundingClientRect().left;
+}"""
+
+
+def x_of(locator, index: int) -> float:
+    return locator.evaluate("(element, index) => (" + CHARACTER_X + ")([element, index])", index)
+
+
+def test_codes_english_originals_and_latin_evidence_keep_their_direction_in_arabic(
+    browser_session, live_server, norway_assessment, delegate_norway
+):
+    first = norway_assessment.answers.get(recommendation__code="2013-MS-01")
+    answer_save(
+        answer=first,
+        content=AnswerContent(status="implemented", evidence="Loi n° 12 du 3 mars.", links=[]),
+        base_version=first.version,
+        user=delegate_norway,
+    )
+    session = browser_session(delegate_norway)
+    session.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "ar", "url": live_server.url}]
+    )
+    page = session.page
+    page.goto(reverse("assessments:report_answers", args=[norway_assessment.pk, 2013]))
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+
+    code = page.locator(f"#answer-{first.pk} .recommendation-code")
+    expect(code).to_have_text("2013-MS-01")
+    assert x_of(code, 0) < x_of(code, 5)  # "2" left of "M"
+
+    original = page.locator(f'#answer-{first.pk} span[lang="en"]').first
+    text = original.inner_text()
+    assert text.endswith(".")
+    assert x_of(original, 0) < x_of(original, len(text) - 1)  # the full stop on the right
+
+    evidence = page.get_by_role("textbox", name="الأدلة", exact=True).first
+    expect(evidence).to_have_value("Loi n° 12 du 3 mars.")
+    assert evidence.evaluate("element => getComputedStyle(element).direction") == "ltr"
