@@ -32,6 +32,13 @@ def highlight(text: str, terms: list[str]):
     return mark_safe("".join(pieces))  # noqa: S308 (every piece is escaped above)
 
 
+@register.filter
+def ltr(value):
+    """`value` as a run of its own read left to right, whatever the page's direction:
+    in Arabic, paragraph numbers "13–27, 46–47" would otherwise show as "47–46 ,27–13"."""
+    return format_html('<span dir="ltr">{}</span>', value)
+
+
 @register.simple_tag
 def in_language(obj, field: str, terms: list[str] | None = None):
     """A report's title or a recommendation's text in the active language (`shown_in`),

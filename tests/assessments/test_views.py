@@ -64,7 +64,7 @@ def test_report_page_lists_member_state_recommendations_with_paragraphs(
     html = page.content.decode()
     assert "2013-MS-03" in html
     assert "2013-UN-01" not in html
-    assert "Relevant paragraphs: 1–5" in html
+    assert 'Relevant paragraphs: <span dir="ltr">1–5</span>' in html
     assert 'hx-post="' in html
 
 

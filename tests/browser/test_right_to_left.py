@@ -1,6 +1,7 @@
 """In Arabic the page runs right to left, but what is not Arabic keeps its own direction:
-a code reads "2009-MS-01", not "MS-01-2009"; an English original ends with its full
-stop on the right; evidence typed in French runs left to right in its field."""
+a code reads "2009-MS-01", not "MS-01-2009", paragraphs "1–5", not "5–1"; an English
+original ends with its full stop on the right; evidence typed in French runs left to
+right in its field."""
 
 import pytest
 from django.conf import settings
@@ -49,6 +50,10 @@ def test_codes_english_originals_and_latin_evidence_keep_their_direction_in_arab
     code = page.locator(f"#answer-{first.pk} .recommendation-code")
     expect(code).to_have_text("2013-MS-01")
     assert x_of(code, 0) < x_of(code, 5)  # "2" left of "M"
+
+    paragraphs = page.locator('span[dir="ltr"]', has_text="–").first
+    numbers = paragraphs.inner_text()
+    assert x_of(paragraphs, 0) < x_of(paragraphs, len(numbers) - 1), numbers  # "1–5", not "5–1"
 
     original = page.locator(f'#answer-{first.pk} span[lang="en"]').first
     text = original.inner_text()

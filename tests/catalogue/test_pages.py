@@ -40,7 +40,7 @@ def test_report_page_groups_recommendations_by_target_with_paragraphs(client, ma
 
     html = response.content.decode()
     assert html.index("Member States") < html.index("2013-MS-02") < html.index("Civil Society")
-    assert "Relevant paragraphs: 13–16" in html
+    assert 'Relevant paragraphs: <span dir="ltr">13–16</span>' in html
     assert 'id="2013-CS-01"' in html
 
 
