@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from accounts.invitations import membership_change_record
 from accounts.models import MembershipAction
 from catalogue import admin as catalogue_admins
-from catalogue.models import Recommendation, Section, Theme
+from catalogue.models import Recommendation, Section, Theme, shown_in
 
 from .chasing import NOT_STARTED, ChasingFilters, chasing_states
 from .counts import StatusCounts
@@ -648,7 +648,7 @@ class AssessmentAdmin(StateNameSearch, admin.ModelAdmin):
                 "title": _("Global overview"),
                 # Each recommendation and theme leads to how every State answered it.
                 "link_across_states": True,
-                "themes": Theme.objects.all(),
+                "themes": Theme.objects.with_translations(),
             },
         )
 
@@ -664,11 +664,13 @@ class AssessmentAdmin(StateNameSearch, admin.ModelAdmin):
         recommendations = Recommendation.objects.for_member_states().with_catalogue()
         recommendations = recommendations.with_translations()
         if slug is not None:
-            subject = get_object_or_404(Theme, slug=slug)
+            subject = get_object_or_404(Theme.objects.with_translations(), slug=slug)
             recommendations = list(recommendations.filter(theme_links__theme=subject))
         else:
             subject = get_object_or_404(recommendations, code=code)
             recommendations = [subject]
+        # A theme by its name in the active language, a recommendation by its code.
+        name = shown_in(subject, "name").text if slug is not None else str(subject)
         view = cross_state_answers(
             cycle=cycle, recommendations=recommendations, scope=scope, group=group
         )
@@ -678,7 +680,7 @@ class AssessmentAdmin(StateNameSearch, admin.ModelAdmin):
             rows, filename = cross_state_rows(view), f"{name}.{export}"
             if export == "csv":
                 return table_csv_response(export_header(), rows, filename)
-            return table_xlsx_response(export_header(), rows, filename, about=view.about(subject))
+            return table_xlsx_response(export_header(), rows, filename, about=view.about(name))
         query = request.GET.copy()
         query.pop("format", None)
         return render(
@@ -687,7 +689,7 @@ class AssessmentAdmin(StateNameSearch, admin.ModelAdmin):
             {
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
-                "title": _("Across States: %(subject)s") % {"subject": subject},
+                "title": _("Across States: %(subject)s") % {"subject": name},
                 "subject": subject,
                 "theme": subject if slug is not None else None,
                 "view": view,

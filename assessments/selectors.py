@@ -57,7 +57,9 @@ def assessment_progress_by_theme(assessment: Assessment) -> list[ThemeProgress]:
         .order_by()
     )
     by_theme = {row["recommendation__theme_links__theme_id"]: row for row in rows}
-    themes = Theme.objects.filter(pk__in=[pk for pk in by_theme if pk is not None])
+    themes = Theme.objects.filter(
+        pk__in=[pk for pk in by_theme if pk is not None]
+    ).with_translations()
     progress = [
         ThemeProgress(theme=theme, progress=StatusCounts.of_row(by_theme[theme.pk]))
         for theme in themes

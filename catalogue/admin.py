@@ -13,6 +13,7 @@ from .models import (
     Target,
     Theme,
     ThemeLink,
+    ThemeTranslation,
     recommendation_code,
 )
 
@@ -160,6 +161,15 @@ class ThemeLinkInline(admin.TabularInline):
     extra = 1
 
 
+class ThemeTranslationInline(admin.TabularInline):
+    """The theme's name and description in the other UN languages; where none is given
+    pages show the English, marked as the original."""
+
+    model = ThemeTranslation
+    fields = ["language", "name", "description"]
+    extra = 0
+
+
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
     list_display = ["position", "name", "link_count"]
@@ -167,7 +177,7 @@ class ThemeAdmin(admin.ModelAdmin):
     search_fields = ["name", "description", "links__recommendation__code"]
     prepopulated_fields = {"slug": ["name"]}
     fields = ["name", "slug", "position", "description"]
-    inlines = [ThemeLinkInline]
+    inlines = [ThemeLinkInline, ThemeTranslationInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(link_count=Count("links"))

@@ -66,9 +66,10 @@ class Shown:
 
 
 def shown_in(obj, field: str, language: str | None = None) -> Shown:
-    """The text of `field` of a report ("title") or recommendation ("text") in
-    `language` (the active one by default): its official translation, or the English
-    original.
+    """The text of `field` of a report ("title"), a recommendation ("text") or a theme
+    ("name", "description") in `language` (the active one by default): its official
+    translation, or the English original (also where the translation leaves that field
+    empty).
 
     Reads `obj.translations.all()`, so lists prefetch them with `with_translations()`;
     in English nothing is read.
@@ -78,7 +79,7 @@ def shown_in(obj, field: str, language: str | None = None) -> Shown:
     if is_source_language(language):
         return Shown(source, original=False)
     for translation in obj.translations.all():
-        if translation.language == language:
+        if translation.language == language and getattr(translation, field):
             return Shown(getattr(translation, field), original=False)
     return Shown(source, original=True)
 
@@ -336,7 +337,7 @@ class RecommendationTranslation(Translation):
         ]
 
 
-class ThemeManager(models.Manager):
+class ThemeManager(models.Manager.from_queryset(TranslatedQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -429,3 +430,23 @@ class ThemeLink(models.Model):
             )
         if not (self.reason or "").strip():
             raise ValidationError({"reason": _("Give the reason for this link.")})
+
+
+class ThemeTranslation(Translation):
+    """A theme's name and description in another UN language, as the secretariat enters them."""
+
+    theme = models.ForeignKey(
+        Theme, on_delete=models.CASCADE, related_name="translations", verbose_name=_("theme")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta(Translation.Meta):
+        verbose_name = _("theme translation")
+        verbose_name_plural = _("theme translations")
+        constraints = [
+            *Translation.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["theme", "language"], name="one_theme_translation_per_language"
+            ),
+        ]

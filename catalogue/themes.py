@@ -70,6 +70,7 @@ def themes_with_recommendations():
     """Every theme that has links, with its recommendations in catalogue order."""
     return (
         Theme.objects.filter(links__isnull=False)
+        .with_translations()
         .distinct()
         .prefetch_related(
             Prefetch(
@@ -90,7 +91,7 @@ def recommendation_siblings(recommendation: Recommendation) -> list[tuple[Theme,
         .select_related("theme", "recommendation__section__report")
         .with_translations(through="recommendation__")
     )
-    themes = list(recommendation.themes.all())
+    themes = list(recommendation.themes.with_translations())
     return [
         (theme, [link.recommendation for link in links if link.theme_id == theme.pk])
         for theme in themes

@@ -49,7 +49,7 @@ def report_detail(request, year: int):
             "recommendations",
             queryset=Recommendation.objects.with_translations()
             .order_by("position")
-            .prefetch_related("themes"),
+            .prefetch_related(Prefetch("themes", queryset=Theme.objects.with_translations())),
         )
     )
     return render(request, "catalogue/report_detail.html", {"report": report, "sections": sections})
@@ -128,7 +128,7 @@ def theme_list(request):
 @login_not_required
 def theme_detail(request, slug: str):
     """A theme's recommendations in order across the years, each with its link's reason."""
-    theme = get_object_or_404(Theme, slug=slug)
+    theme = get_object_or_404(Theme.objects.with_translations(), slug=slug)
     links = theme.links.select_related(
         "recommendation__section__report", "recommendation__section__target"
     ).with_translations(through="recommendation__")

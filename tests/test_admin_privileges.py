@@ -56,6 +56,7 @@ SECRETARIAT_MAY = {
     # Themes are the secretariat's curation, links and their reasons included.
     "catalogue.theme": set(ACTIONS),
     "catalogue.theme/catalogue.themelink": set(ACTIONS),
+    "catalogue.theme/catalogue.themetranslation": set(ACTIONS),
     # Sign-in records and two-factor devices: superusers only (unlocking, a lost phone).
     "axes.accessattempt": set(),
     "axes.accessfailurelog": set(),

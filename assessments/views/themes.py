@@ -36,7 +36,7 @@ def theme_answers(request, pk: int, slug: str):
     """A theme's answers in the State's assessment and, for its delegation while it may
     edit, the form that answers them all at once (those not answered yet by default)."""
     assessment = get_assessment_for_user(request, pk)
-    theme = get_object_or_404(Theme, slug=slug)
+    theme = get_object_or_404(Theme.objects.with_translations(), slug=slug)
     refusal = edit_refusal(request.user, assessment)
     answers = _theme_answers(assessment, theme)
     status = 200

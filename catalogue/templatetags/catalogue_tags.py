@@ -33,6 +33,12 @@ def highlight(text: str, terms: list[str]):
 
 
 @register.filter
+def shown(obj, field: str) -> str:
+    """The plain text `in_language` shows, for where no markup may go (a page's title)."""
+    return shown_in(obj, field).text
+
+
+@register.filter
 def ltr(value):
     """`value` as a run of its own read left to right, whatever the page's direction:
     in Arabic, paragraph numbers "13–27, 46–47" would otherwise show as "47–46 ,27–13"."""

@@ -11,6 +11,7 @@ from catalogue.models import (
     ReportTranslation,
     Theme,
     ThemeLink,
+    ThemeTranslation,
 )
 
 from .test_admin import inline_management
@@ -128,6 +129,43 @@ def test_theme_pages_show_the_translation_and_mark_the_english_original(client, 
         assert "Recommendation 1 of 2013" not in html
         assert '<span lang="en" dir="ltr">Recommendation 2 of 2013 to MS.</span>' in html
     assert FRENCH_TITLE in pages[1].content.decode()
+
+
+def test_theme_names_are_shown_in_their_official_translation(
+    client, translated, django_assert_num_queries
+):
+    theme = Theme.objects.create(name="Prevention", slug="prevention", description="Acting early.")
+    ThemeTranslation.objects.create(theme=theme, language="fr", name="Prévention")
+    ThemeLink.objects.create(
+        theme=theme, recommendation=Recommendation.objects.get(code="2013-MS-01"), reason="Same."
+    )
+    pages = {
+        name: in_french(client, url).content.decode()
+        for name, url in [
+            ("list", reverse("catalogue:theme_list")),
+            ("theme", reverse("catalogue:theme_detail", args=["prevention"])),
+            ("recommendation", reverse("catalogue:recommendation_detail", args=["2013-MS-01"])),
+            ("report", reverse("catalogue:report_detail", args=[2013])),
+        ]
+    }
+    for name, html in pages.items():
+        assert "Prévention" in html, name
+        assert ">Prevention<" not in html, name
+    # No description in French: the English one, marked as the original.
+    assert '<span lang="en" dir="ltr">Acting early.</span>' in pages["theme"]
+    assert "<title>Prévention" in pages["theme"]
+    # More themes, the same queries: their translations come in one.
+    for index in range(5):
+        other = Theme.objects.create(name=f"Theme {index}", slug=f"theme-{index}")
+        ThemeTranslation.objects.create(theme=other, language="fr", name=f"Thème {index}")
+        ThemeLink.objects.create(
+            theme=other,
+            recommendation=Recommendation.objects.get(code="2013-MS-02"),
+            reason="Same.",
+        )
+    with django_assert_num_queries(3):  # themes, their links, their translations
+        listing = in_french(client, reverse("catalogue:theme_list")).content.decode()
+    assert "Thème 4" in listing
 
 
 def test_english_pages_show_the_source_without_notes(client, translated):
