@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from catalogue.models import Recommendation
+from catalogue.models import Recommendation, target_label
 
 from .models import (
     Answer,
@@ -110,7 +110,7 @@ def export_rows(assessments, *, include_drafts: bool = False):
         else:
             continue
         for row in rows:
-            yield _table_row(assessment, source, row, targets.get(row["code"], ""))
+            yield _table_row(assessment, source, row, target_label(targets.get(row["code"], "")))
 
 
 def export_row(answer: Answer, files: list[str]) -> list:
@@ -121,7 +121,7 @@ def export_row(answer: Answer, files: list[str]) -> list:
         assessment,
         _live_source(assessment),
         _live_row(answer, files),
-        answer.recommendation.section.target.name,
+        answer.recommendation.section.target.label,
     )
 
 

@@ -23,5 +23,5 @@ class RecommendationFilterForm(forms.Form):
             (report.year, f"{report.year} – {report.title}") for report in reports
         ]
         self.fields["target"].choices = [("", _("All addressees"))] + [
-            (target.code, target.name) for target in targets
+            (target.code, target.label) for target in targets
         ]

@@ -5,12 +5,34 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 OFFICIAL_DOCUMENT_URL = "https://undocs.org/{symbol}"
 # The language the catalogue is written in; translations are of it.
 SOURCE_LANGUAGE = "en"
+
+
+# The addressees as the source document names them: the interface's vocabulary, so
+# translated like its other labels. A name the secretariat has changed is shown as entered.
+SOURCE_TARGET_NAMES = frozenset(
+    {
+        gettext_noop("Member States"),
+        gettext_noop("Regional and Subregional Organizations"),
+        gettext_noop("United Nations"),
+        gettext_noop("General Assembly"),
+        gettext_noop("Civil Society"),
+        gettext_noop(
+            "International Development Actors (including bilateral donors, multilateral "
+            "banks, private sector)"
+        ),
+    }
+)
+
+
+def target_label(name: str) -> str:
+    """A target's name in the active language, where it is one of the source's."""
+    return gettext(name) if name in SOURCE_TARGET_NAMES else name
 
 
 class TargetManager(models.Manager):
@@ -47,6 +69,10 @@ class Target(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self) -> str:
+        return target_label(self.name)
 
     def natural_key(self):
         return (self.code,)

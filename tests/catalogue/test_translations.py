@@ -205,3 +205,19 @@ def test_translated_pages_run_a_constant_number_of_queries(
         in_french(client, reverse("catalogue:report_detail", args=[2009]))
     with django_assert_num_queries(5):
         in_french(client, reverse("catalogue:recommendation_list"))
+
+
+def test_the_sources_addressees_are_named_in_the_language_of_the_page(client, make_report, targets):
+    make_report(2013, per_target=1, codes=("MS", "UN", "CS"))
+    renamed = targets["CS"]
+    renamed.name = "Civil society and academia"
+    renamed.save()
+
+    detail = in_french(client, reverse("catalogue:report_detail", args=[2013])).content.decode()
+    listing = in_french(client, reverse("catalogue:recommendation_list")).content.decode()
+    for html in (detail, listing):
+        assert "États Membres" in html
+        assert "Organisation des Nations Unies" in html
+        # A name the secretariat changed is its own: shown as entered.
+        assert "Civil society and academia" in html
+    assert ">Member States<" not in detail
