@@ -11,6 +11,10 @@ accents and apostrophes removed in SQL (`translate`, no extension needed); SQLit
 with an FTS5 index and its Porter stemmer, built in memory for each search: the
 catalogue holds a few hundred recommendations, indexed in about a millisecond.
 The two stemmers differ on rare words, never on the cases the tests pin.
+
+In another language than English, the official translations into it are searched too,
+by whole words (`simple` on PostgreSQL, FTS5 without stemmer on SQLite); Chinese,
+Japanese and Korean, written without spaces, as typed, anywhere in the text.
 """
 
 import difflib
@@ -23,8 +27,9 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Lower
+from django.utils.translation import get_language
 
-from .models import Recommendation, Target
+from .models import Recommendation, RecommendationTranslation, Target, is_source_language
 
 APOSTROPHES = "'’‘ʼ`´"
 
@@ -69,7 +74,9 @@ _CODE = re.compile(
     r"(?P<position>\d{1,3})(?![a-z0-9])"
 )
 _PHRASE = re.compile(r'"([^"]*)"')
-_WORD = re.compile(r"[a-z0-9]+")
+# Letters and digits of any script: the official translations are searched too.
+_WORD = re.compile(r"[^\W_]+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 # Closest catalogue words offered when nothing matches.
 MAX_SUGGESTIONS = 3
@@ -82,20 +89,32 @@ def fold(text: str) -> str:
     return plain.translate({ord(char): None for char in APOSTROPHES}).casefold()
 
 
+# Where `fold` changes a letter of the scripts searched (Latin, Greek, Cyrillic and
+# Arabic): `translate` does the same in SQL.
+FOLDED_RANGES = ((0xC0, 0x250), (0x370, 0x400), (0x400, 0x500), (0x600, 0x700))
+
+
 def _sql_fold_map() -> tuple[str, str]:
-    # Every accented Latin letter whose folded form is one ASCII letter, for `translate`.
-    accented, plain = [], []
-    for code in range(0xC0, 0x250):
-        folded = fold(chr(code))
-        if len(folded) == 1 and folded.isascii() and folded.isalpha():
-            accented.append(chr(code))
-            plain.append(folded)
+    # Each letter folded to another single letter ("é" -> "e", "й" -> "и"), then the
+    # marks folding removes (Arabic vowel signs), which `translate` deletes.
+    accented, plain, removed = [], [], []
+    for start, end in FOLDED_RANGES:
+        for code in range(start, end):
+            char = chr(code)
+            folded = fold(char)
+            if folded == char.lower():
+                continue
+            if not folded:
+                removed.append(char)
+            elif len(folded) == 1 and folded.isalpha():
+                accented.append(char)
+                plain.append(folded)
     # PostgreSQL's parser reads "genocide/atrocity" as a path and "<girls>" as a tag
     # (neither indexed as words): those characters become spaces, as FTS5 reads them.
     # Characters of the first string without a counterpart in the second are removed.
     spaced = "/<>@"
     return (
-        "".join(accented) + spaced + APOSTROPHES,
+        "".join(accented) + spaced + APOSTROPHES + "".join(removed),
         "".join(plain) + " " * len(spaced),
     )
 
@@ -202,6 +221,10 @@ def search_recommendations(
 
 
 def _text_matches(recommendations: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    """The recommendations whose English text matches, or, in another language, whose
+    official translation into it does."""
+    language = get_language()
+    translated = None if is_source_language(language) else language
     if connection.vendor == "postgresql":
         terms = [*parsed.words, *(f'"{" ".join(phrase)}"' for phrase in parsed.phrases)]
         # In a subquery of its own: the text of each recommendation is parsed once, not
@@ -211,25 +234,77 @@ def _text_matches(recommendations: QuerySet, parsed: ParsedQuery) -> QuerySet:
             .filter(search=SearchQuery(" ".join(terms), search_type="websearch", config="english"))
             .values("pk")
         )
-        return recommendations.filter(pk__in=matching)
-    return recommendations.filter(pk__in=_fts5_matches(recommendations, parsed))
+        found = Q(pk__in=matching)
+        if translated:
+            found |= Q(pk__in=_translation_matches(translated, parsed, terms))
+        return recommendations.filter(found)
+    return recommendations.filter(pk__in=_fts5_matches(recommendations, parsed, translated))
 
 
-def _fts5_matches(recommendations: QuerySet, parsed: ParsedQuery) -> list[int]:
+def _translation_matches(language: str, parsed: ParsedQuery, terms: list[str]) -> QuerySet:
+    """PostgreSQL: the ids of the recommendations whose translation into `language` holds
+    every word, whole (no stemmer serves all five languages), accents aside."""
+    translations = RecommendationTranslation.objects.filter(language=language)
+    if _has_cjk(parsed):
+        return _cjk_matches(translations, parsed)
+    return (
+        translations.annotate(search=SearchVector(Fold("text"), config="simple"))
+        .filter(search=SearchQuery(" ".join(terms), search_type="websearch", config="simple"))
+        .values("recommendation_id")
+    )
+
+
+def _has_cjk(parsed: ParsedQuery) -> bool:
+    return any(_CJK.search(term) for term in parsed.terms)
+
+
+def _cjk_matches(translations: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    # Chinese, Japanese and Korean are written without spaces between words: each word
+    # and phrase of the query is looked for as it is written, anywhere in the text.
+    for term in parsed.terms:
+        translations = translations.filter(text__icontains=term.replace(" ", ""))
+    return translations.values("recommendation_id")
+
+
+# FTS5 indexes for SQLite: the English text with the Porter stemmer; the translations
+# by whole words.
+ENGLISH_INDEX = (
+    "CREATE VIRTUAL TABLE document USING fts5"
+    "(body, tokenize = 'porter unicode61 remove_diacritics 2')"
+)
+WORDS_INDEX = (
+    "CREATE VIRTUAL TABLE document USING fts5(body, tokenize = 'unicode61 remove_diacritics 2')"
+)
+
+
+def _fts5_matches(
+    recommendations: QuerySet, parsed: ParsedQuery, language: str | None
+) -> list[int]:
+    # Each word and phrase quoted: FTS5 reads them as strings, never as operators.
+    terms = [*parsed.words, *(" ".join(phrase) for phrase in parsed.phrases)]
+    match = " AND ".join(f'"{term}"' for term in terms)
+    found = _fts5_search(ENGLISH_INDEX, recommendations.values_list("pk", "text"), match)
+    if language:
+        translations = RecommendationTranslation.objects.filter(
+            language=language, recommendation__in=recommendations.values("pk")
+        )
+        if _has_cjk(parsed):
+            found += list(_cjk_matches(translations, parsed).values_list(flat=True))
+        else:
+            texts = translations.values_list("recommendation_id", "text")
+            found += _fts5_search(WORDS_INDEX, texts, match)
+    return found
+
+
+def _fts5_search(create: str, texts, match: str) -> list[int]:
     # A private in-memory database: the search never writes to the application's.
     index = sqlite3.connect(":memory:")
     try:
-        index.execute(
-            "CREATE VIRTUAL TABLE document USING fts5"
-            "(body, tokenize = 'porter unicode61 remove_diacritics 2')"
-        )
+        index.execute(create)
         index.executemany(
             "INSERT INTO document (rowid, body) VALUES (?, ?)",
-            ((pk, fold(text)) for pk, text in recommendations.values_list("pk", "text")),
+            ((pk, fold(text)) for pk, text in texts),
         )
-        # Each word and phrase quoted: FTS5 reads them as strings, never as operators.
-        terms = [*parsed.words, *(" ".join(phrase) for phrase in parsed.phrases)]
-        match = " AND ".join(f'"{term}"' for term in terms)
         return [row[0] for row in index.execute("SELECT rowid FROM document(?)", (match,))]
     finally:
         index.close()

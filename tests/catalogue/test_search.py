@@ -4,8 +4,9 @@ endings, accents and apostrophes aside, quoted phrases, codes written loosely.""
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
-from catalogue.models import Recommendation
+from catalogue.models import Recommendation, RecommendationTranslation
 from catalogue.search import search_recommendations
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +130,36 @@ def test_postgresql_searches_through_the_index_built_from_the_searchs_expression
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "recommendation_search" in plan, plan
+
+
+TRANSLATIONS = {
+    # language: (the translation of 2013-MS-01, a query that finds it, one that does not)
+    "fr": ("Adopter une stratégie nationale de prévention.", "Strategie nationale", "adopter zzz"),
+    "es": (
+        "Adoptar una estrategia nacional de prevención.",
+        '"estrategia nacional"',
+        "nacional estrategia prevenir",
+    ),
+    # "военной" typed without its breve, as many keyboards leave it.
+    "ru": ("Укрепить потенциал военной юстиции.", "военнои юстиции", "военная юстиция"),
+    # Vowel signs in the text, none in the query.
+    "ar": ("تعزيزُ القضاءِ العسكريِّ.", "تعزيز القضاء", "تعزيز البرلمان"),
+    # No spaces between Chinese words: each is found where it is written.
+    "zh-hans": ("加强军事司法能力。", "军事 司法", "军事 议会"),
+}
+
+
+@pytest.mark.parametrize("language", TRANSLATIONS)
+def test_the_official_translations_are_searched_in_their_language(make_report, language):
+    make_report(2013, per_target=2, codes=("MS",))
+    text, finds, misses = TRANSLATIONS[language]
+    RecommendationTranslation.objects.create(
+        recommendation=Recommendation.objects.get(code="2013-MS-01"), language=language, text=text
+    )
+    with translation.override(language):
+        assert found(finds) == ["2013-MS-01"]
+        assert found(misses) == []
+        # The English text is searched as well, whatever the language.
+        assert found("Recommendation 2 of 2013") == ["2013-MS-02"]
+    # In English only the English text is.
+    assert found(finds) == []
