@@ -14,7 +14,7 @@ The two stemmers differ on rare words, never on the cases the tests pin.
 
 In another language than English, the official translations into it are searched too,
 by whole words (`simple` on PostgreSQL, FTS5 without stemmer on SQLite); Chinese,
-Japanese and Korean, written without spaces, as typed, anywhere in the text.
+written without spaces, as typed, anywhere in the text.
 """
 
 import difflib
@@ -76,7 +76,7 @@ _CODE = re.compile(
 _PHRASE = re.compile(r'"([^"]*)"')
 # Letters and digits of any script: the official translations are searched too.
 _WORD = re.compile(r"[^\W_]+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 # Closest catalogue words offered when nothing matches.
 MAX_SUGGESTIONS = 3
@@ -245,8 +245,8 @@ def _translation_matches(language: str, parsed: ParsedQuery, terms: list[str]) -
     """PostgreSQL: the ids of the recommendations whose translation into `language` holds
     every word, whole (no stemmer serves all five languages), accents aside."""
     translations = RecommendationTranslation.objects.filter(language=language)
-    if _has_cjk(parsed):
-        return _cjk_matches(translations, parsed)
+    if _has_chinese(parsed):
+        return _chinese_matches(translations, parsed)
     return (
         translations.annotate(search=SearchVector(Fold("text"), config="simple"))
         .filter(search=SearchQuery(" ".join(terms), search_type="websearch", config="simple"))
@@ -254,13 +254,13 @@ def _translation_matches(language: str, parsed: ParsedQuery, terms: list[str]) -
     )
 
 
-def _has_cjk(parsed: ParsedQuery) -> bool:
-    return any(_CJK.search(term) for term in parsed.terms)
+def _has_chinese(parsed: ParsedQuery) -> bool:
+    return any(_CHINESE.search(term) for term in parsed.terms)
 
 
-def _cjk_matches(translations: QuerySet, parsed: ParsedQuery) -> QuerySet:
-    # Chinese, Japanese and Korean are written without spaces between words: each word
-    # and phrase of the query is looked for as it is written, anywhere in the text.
+def _chinese_matches(translations: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    # Chinese is written without spaces between words: each word and phrase of the query
+    # is looked for as it is written, anywhere in the text.
     for term in parsed.terms:
         translations = translations.filter(text__icontains=term.replace(" ", ""))
     return translations.values("recommendation_id")
@@ -288,8 +288,8 @@ def _fts5_matches(
         translations = RecommendationTranslation.objects.filter(
             language=language, recommendation__in=recommendations.values("pk")
         )
-        if _has_cjk(parsed):
-            found += list(_cjk_matches(translations, parsed).values_list(flat=True))
+        if _has_chinese(parsed):
+            found += list(_chinese_matches(translations, parsed).values_list(flat=True))
         else:
             texts = translations.values_list("recommendation_id", "text")
             found += _fts5_search(WORDS_INDEX, texts, match)
