@@ -1,4 +1,5 @@
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,6 +9,8 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
+
+from catalogue.models import Theme, ThemeLink
 
 from ..access import (
     get_answer_for_user,
@@ -48,6 +51,32 @@ def card_urls(assessment_pk: int) -> dict:
     return {name: maker(name) for name in ("answer_save", "answer_history", "attachment_upload")}
 
 
+@dataclass(frozen=True)
+class CardTheme:
+    theme: Theme
+    url: str
+
+
+def card_themes(assessment_pk: int, answers) -> dict[int, list[CardTheme]]:
+    """The themes of each answer's recommendation, by recommendation id: one query (two
+    in a language with translations), whatever the number of answers."""
+    links = (
+        ThemeLink.objects.filter(
+            recommendation__in=[answer.recommendation_id for answer in answers]
+        )
+        .select_related("theme")
+        .with_translations(through="theme__")
+        .order_by("theme__position", "theme__name")
+    )
+    urls, themes = {}, defaultdict(list)
+    for link in links:
+        slug = link.theme.slug
+        if slug not in urls:
+            urls[slug] = reverse("assessments:theme_answers", args=[assessment_pk, slug])
+        themes[link.recommendation_id].append(CardTheme(link.theme, urls[slug]))
+    return themes
+
+
 @dataclass
 class Card:
     """What one answer card shows; texts and URLs are prepared because a page holds dozens."""
@@ -58,6 +87,8 @@ class Card:
     editable: bool = True
     urls: dict | None = None
     upload_errors: list | None = None
+    # The themes the recommendation belongs to, each with the page that answers it once.
+    themes: list[CardTheme] = field(default_factory=list)
 
     def __post_init__(self):
         # A string: the template engine localizes every number it prints, at a cost.
@@ -83,6 +114,7 @@ def card_texts() -> dict:
         "upload": _("Upload"),
         "history": _("History of changes"),
         "secretariat": _("Comment from the secretariat"),
+        "themes": _("Themes:"),
     }
 
 
@@ -106,6 +138,7 @@ def render_report_page(
     answers = list(_report_answers(assessment, report))
     editable = may_edit(request.user, assessment)
     urls = card_urls(assessment.pk)
+    themes = card_themes(assessment.pk, answers)
     cards = [
         Card(
             answer,
@@ -116,6 +149,7 @@ def render_report_page(
             editable=editable,
             urls=urls,
             upload_errors=(upload_errors or {}).get(answer.pk, []),
+            themes=themes[answer.recommendation_id],
         )
         for answer in answers
     ]
@@ -192,7 +226,8 @@ def _save(request, pk: int, answer_pk: int):
         else:
             if _is_htmx(request) and request.POST.get("resolve"):
                 # The conflict is resolved: show the card as it is now, autosaving again.
-                card = Card(saved, answer_form(saved))
+                themes = card_themes(assessment.pk, [saved])[saved.recommendation_id]
+                card = Card(saved, answer_form(saved), themes=themes)
                 return render(
                     request,
                     "assessments/includes/answer_card.html",
@@ -228,7 +263,14 @@ def _save(request, pk: int, answer_pk: int):
             request,
             template,
             {
-                "card": Card(answer, form, conflict=conflict),
+                "card": Card(
+                    answer,
+                    form,
+                    conflict=conflict,
+                    themes=card_themes(assessment.pk, [answer])[answer.recommendation_id]
+                    if conflict is not None
+                    else [],
+                ),
                 "texts": card_texts(),
                 "answer": answer,
                 "form": form,

@@ -299,3 +299,25 @@ def test_the_overview_reads_by_theme_with_the_others_apart(
     page = response.content.decode()
     assert url(norway_assessment, theme) in page
     assert "Other (in no theme)" in page
+
+
+def test_each_answer_card_leads_to_the_themes_of_its_recommendation(
+    client, norway_assessment, delegate_norway, theme, django_assert_num_queries
+):
+    other = Theme.objects.create(name="Early warning", slug="early-warning", position=2)
+    ThemeLink.objects.create(
+        theme=other, recommendation=Recommendation.objects.get(code="2013-MS-01"), reason="Test."
+    )
+    client.force_login(delegate_norway)
+    report = reverse("assessments:report_answers", args=[norway_assessment.pk, 2013])
+    client.get(report)
+
+    with django_assert_num_queries(10):  # as many with themes as without
+        page = client.get(report).content.decode()
+
+    card = page.split(f'id="answer-{answer_of(norway_assessment, "2013-MS-01").pk}"')[1]
+    card = card.split("</article>")[0]
+    assert f'<a href="{url(norway_assessment, theme)}">National focal points</a>' in card
+    assert f'<a href="{url(norway_assessment, other)}">Early warning</a>' in card
+    unthemed = page.split(f'id="answer-{answer_of(norway_assessment, "2013-MS-02").pk}"')[1]
+    assert "Themes:" not in unthemed.split("</article>")[0]
