@@ -21,27 +21,54 @@ def secretariat_translates_themes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0004_recommendation_search_index'),
+        ("catalogue", "0004_recommendation_search_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ThemeTranslation',
+            name="ThemeTranslation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(choices=catalogue.models.translation_languages, max_length=10, verbose_name='language')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('theme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='translations', to='catalogue.theme', verbose_name='theme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=catalogue.models.translation_languages,
+                        max_length=10,
+                        verbose_name="language",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="translations",
+                        to="catalogue.theme",
+                        verbose_name="theme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'theme translation',
-                'verbose_name_plural': 'theme translations',
-                'ordering': ['language'],
-                'abstract': False,
-                'constraints': [models.CheckConstraint(condition=models.Q(('language', 'en'), _negated=True), name='themetranslation_not_source_language'), models.UniqueConstraint(fields=('theme', 'language'), name='one_theme_translation_per_language')],
+                "verbose_name": "theme translation",
+                "verbose_name_plural": "theme translations",
+                "ordering": ["language"],
+                "abstract": False,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("language", "en"), _negated=True),
+                        name="themetranslation_not_source_language",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("theme", "language"), name="one_theme_translation_per_language"
+                    ),
+                ],
             },
         ),
         migrations.RunPython(secretariat_translates_themes, migrations.RunPython.noop),
