@@ -9,6 +9,10 @@ from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 OFFICIAL_DOCUMENT_URL = "https://undocs.org/{symbol}"
+# Bounds on what the secretariat may enter, far above the source's longest (a
+# recommendation of 383 characters): every State's country report prints these texts.
+MAX_RECOMMENDATION_LENGTH = 2000
+MAX_DESCRIPTION_LENGTH = 2000
 # The language the catalogue is written in; translations are of it.
 SOURCE_LANGUAGE = "en"
 
@@ -151,7 +155,7 @@ class Report(models.Model):
         help_text=_("For example A/65/877-S/2011/393."),
     )
     title = models.CharField(_("title"), max_length=300)
-    focus = models.TextField(_("focus"), blank=True)
+    focus = models.TextField(_("focus"), blank=True, max_length=MAX_DESCRIPTION_LENGTH)
 
     objects = ReportManager()
 
@@ -259,7 +263,7 @@ class Recommendation(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"))
     code = models.CharField(_("code"), max_length=20, unique=True, editable=False)
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), max_length=MAX_RECOMMENDATION_LENGTH)
 
     objects = RecommendationManager()
 
@@ -349,7 +353,7 @@ class RecommendationTranslation(Translation):
         related_name="translations",
         verbose_name=_("recommendation"),
     )
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), max_length=MAX_RECOMMENDATION_LENGTH)
 
     class Meta(Translation.Meta):
         verbose_name = _("recommendation translation")
@@ -373,7 +377,9 @@ class Theme(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, max_length=MAX_DESCRIPTION_LENGTH
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     recommendations = models.ManyToManyField(
         Recommendation,
@@ -465,7 +471,9 @@ class ThemeTranslation(Translation):
         Theme, on_delete=models.CASCADE, related_name="translations", verbose_name=_("theme")
     )
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, max_length=MAX_DESCRIPTION_LENGTH
+    )
 
     class Meta(Translation.Meta):
         verbose_name = _("theme translation")

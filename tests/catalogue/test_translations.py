@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from catalogue.models import (
+    MAX_RECOMMENDATION_LENGTH,
     Recommendation,
     RecommendationTranslation,
     ReportTranslation,
@@ -97,6 +98,33 @@ def test_the_secretariat_adds_a_recommendation_translation(client, secretariat, 
     )
     assert result.status_code == 302
     assert recommendation.translations.get().language == "ar"
+
+
+@pytest.mark.parametrize("field", ["text", "translations-0-text"])
+def test_a_recommendation_or_translation_longer_than_every_report_can_hold_is_refused(
+    client, secretariat, make_report, field
+):
+    make_report(2013, per_target=1, codes=("MS",))
+    recommendation = Recommendation.objects.get(code="2013-MS-01")
+    client.force_login(secretariat)
+    data = {
+        "section": recommendation.section_id,
+        "position": recommendation.position,
+        "text": recommendation.text,
+        **inline_management("translations", total=1),
+        "translations-0-language": "ar",
+        "translations-0-text": "اعتماد استراتيجية وطنية",
+    }
+    data[field] = "x" * (MAX_RECOMMENDATION_LENGTH + 1)
+    url = reverse("admin:catalogue_recommendation_change", args=[recommendation.pk])
+
+    result = client.post(url, data)
+
+    assert result.status_code == 200
+    assert "at most 2000 characters" in result.content.decode()
+    recommendation.refresh_from_db()
+    assert recommendation.text == "Recommendation 1 of 2013 to MS."
+    assert not recommendation.translations.exists()
 
 
 def test_pages_show_the_translation_and_mark_the_english_original(client, translated):
