@@ -1,6 +1,7 @@
 """The settings module: a local run needs nothing, production refuses unsafe values."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -193,3 +194,17 @@ def test_each_log_line_is_written_once(tmp_path):
         check=True,
     )
     assert result.stderr.count("Not Found: /nowhere-at-all/") == 1, result.stderr
+
+
+def test_env_example_names_every_variable_the_settings_read():
+    """`.env.example` is how a deployment learns what it may set: one it leaves out is a
+    setting nobody knows about."""
+    settings_source = (REPO / "r2p_site" / "settings.py").read_text()
+    read = set(
+        re.findall(r'(?:os\.environ\.get|env[a-z_]*)\(\s*"([A-Z][A-Z0-9_]+)"', settings_source)
+    )
+    s3 = re.search(r"S3_SETTINGS = \{(.*?)\}", settings_source, re.S).group(1)
+    read |= set(re.findall(r'"([A-Z][A-Z0-9_]+)"', s3))
+    listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (REPO / ".env.example").read_text(), re.M))
+    assert len(read) > 30  # the patterns still find what settings.py reads
+    assert read - listed == set()
