@@ -227,17 +227,21 @@ def _text_matches(recommendations: QuerySet, parsed: ParsedQuery) -> QuerySet:
     translated = None if is_source_language(language) else language
     if connection.vendor == "postgresql":
         terms = [*parsed.words, *(f'"{" ".join(phrase)}"' for phrase in parsed.phrases)]
-        # In a subquery of its own: the text of each recommendation is parsed once, not
-        # once per row of the joins the outer query makes (report, addressee, filters).
-        matching = (
+        # The matching ids are read first, in a query of their own, and the page's
+        # queries (its count, its rows, their joins) filter on the list: inside them the
+        # text search could be planned once per row of a join, thousands of parses per
+        # search whenever the table's statistics are off (an empty table just analysed).
+        # Unordered: the catalogue order would join the reports and addressees, and the
+        # planner may then parse each text once per joined row.
+        ids = set(
             Recommendation.objects.annotate(search=SearchVector(Fold("text"), config="english"))
             .filter(search=SearchQuery(" ".join(terms), search_type="websearch", config="english"))
-            .values("pk")
+            .order_by()
+            .values_list("pk", flat=True)
         )
-        found = Q(pk__in=matching)
         if translated:
-            found |= Q(pk__in=_translation_matches(translated, parsed, terms))
-        return recommendations.filter(found)
+            ids.update(_translation_matches(translated, parsed, terms))
+        return recommendations.filter(pk__in=ids)
     return recommendations.filter(pk__in=_fts5_matches(recommendations, parsed, translated))
 
 
@@ -250,7 +254,8 @@ def _translation_matches(language: str, parsed: ParsedQuery, terms: list[str]) -
     return (
         translations.annotate(search=SearchVector(Fold("text"), config="simple"))
         .filter(search=SearchQuery(" ".join(terms), search_type="websearch", config="simple"))
-        .values("recommendation_id")
+        .order_by()
+        .values_list("recommendation_id", flat=True)
     )
 
 
@@ -263,7 +268,7 @@ def _chinese_matches(translations: QuerySet, parsed: ParsedQuery) -> QuerySet:
     # is looked for as it is written, anywhere in the text.
     for term in parsed.terms:
         translations = translations.filter(text__icontains=term.replace(" ", ""))
-    return translations.values("recommendation_id")
+    return translations.order_by().values_list("recommendation_id", flat=True)
 
 
 # FTS5 indexes for SQLite: the English text with the Porter stemmer; the translations
@@ -289,7 +294,7 @@ def _fts5_matches(
             language=language, recommendation__in=recommendations.values("pk")
         )
         if _has_chinese(parsed):
-            found += list(_chinese_matches(translations, parsed).values_list(flat=True))
+            found += list(_chinese_matches(translations, parsed))
         else:
             texts = translations.values_list("recommendation_id", "text")
             found += _fts5_search(WORDS_INDEX, texts, match)
