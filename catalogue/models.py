@@ -377,9 +377,7 @@ class Theme(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    description = models.TextField(
-        _("description"), blank=True, max_length=MAX_DESCRIPTION_LENGTH
-    )
+    description = models.TextField(_("description"), blank=True, max_length=MAX_DESCRIPTION_LENGTH)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     recommendations = models.ManyToManyField(
         Recommendation,
@@ -471,9 +469,7 @@ class ThemeTranslation(Translation):
         Theme, on_delete=models.CASCADE, related_name="translations", verbose_name=_("theme")
     )
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(
-        _("description"), blank=True, max_length=MAX_DESCRIPTION_LENGTH
-    )
+    description = models.TextField(_("description"), blank=True, max_length=MAX_DESCRIPTION_LENGTH)
 
     class Meta(Translation.Meta):
         verbose_name = _("theme translation")
