@@ -204,6 +204,9 @@ MAIN_PAGES = [
     "review-and-submit",
     "submission",
     "delegation",
+    "theme",
+    "theme-answers",
+    "search-without-results",
 ]
 
 
