@@ -1,4 +1,5 @@
 import re
+import unicodedata
 
 from django import template
 from django.utils.html import escape, format_html
@@ -6,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from ..models import shown_in
+from ..search import fold
 
 register = template.Library()
 
@@ -14,20 +16,32 @@ register = template.Library()
 def highlight(text: str, terms: list[str]):
     """Wrap each search term found in `text` in <mark>, escaping everything else.
 
-    Matching runs on the raw text, and each piece is escaped on its own, so a
-    term can never match inside an HTML entity or a tag inserted earlier.
+    The terms are folded as the search folds them (accents, case and apostrophes aside:
+    "strategie" marks "stratégie"), and matched against the text folded character by
+    character, so each match maps back to the characters as written. Each piece is
+    escaped on its own, so a term can never match inside an HTML entity or a tag
+    inserted earlier.
     """
-    if not terms:
+    folded_terms = sorted({fold(term) for term in terms} - {""}, key=len, reverse=True)
+    if not folded_terms:
         return escape(text)
-    pattern = re.compile(
-        "|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)),
-        re.IGNORECASE,
-    )
+    folded, origin = [], []
+    for index, char in enumerate(text):
+        for folded_char in fold(char):
+            folded.append(folded_char)
+            origin.append(index)
+    pattern = re.compile("|".join(re.escape(term) for term in folded_terms))
     pieces, last = [], 0
-    for match in pattern.finditer(text):
-        pieces.append(escape(text[last : match.start()]))
-        pieces.append(format_html("<mark>{}</mark>", match.group()))
-        last = match.end()
+    for match in pattern.finditer("".join(folded)):
+        start, end = origin[match.start()], origin[match.end() - 1] + 1
+        # The marks on the last letter (an Arabic vowel sign) stay with it.
+        while end < len(text) and unicodedata.combining(text[end]):
+            end += 1
+        if start < last:
+            continue
+        pieces.append(escape(text[last:start]))
+        pieces.append(format_html("<mark>{}</mark>", text[start:end]))
+        last = end
     pieces.append(escape(text[last:]))
     return mark_safe("".join(pieces))  # noqa: S308 (every piece is escaped above)
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from catalogue.models import Recommendation
+from catalogue.templatetags.catalogue_tags import highlight
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +98,26 @@ def test_highlighting_never_breaks_escaping(client, make_report):
     assert list(response.context["page"].object_list) == []
     response = client.get(reverse("catalogue:recommendation_list"), {"q": "girls"})
     assert "Women &amp; &lt;<mark>girls</mark>&gt; first." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("text", "terms", "shown"),
+    [
+        # Accents, case and apostrophes aside, as the search reads them; the text as written.
+        ("Adopt a national stratégie.", ["strategie"], "Adopt a national <mark>stratégie</mark>."),
+        (
+            "Women’s groups, WOMENS.",
+            ["womens"],
+            "<mark>Women’s</mark> groups, <mark>WOMENS</mark>.",
+        ),
+        ("Укрепить военной юстиции", ["военнои"], "Укрепить <mark>военной</mark> юстиции"),
+        # An Arabic vowel sign stays with the letter it sits on.
+        ("تعزيزُ القضاء", ["تعزيز"], "<mark>تعزيزُ</mark> القضاء"),
+        ("a & b", ["amp", ""], "a &amp; b"),
+    ],
+)
+def test_search_terms_are_marked_as_the_search_found_them(text, terms, shown):
+    assert highlight(text, terms) == shown
 
 
 @pytest.mark.parametrize(
