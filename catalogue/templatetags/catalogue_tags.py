@@ -1,3 +1,4 @@
+import functools
 import re
 import unicodedata
 
@@ -7,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from ..models import shown_in
-from ..search import fold
+from ..search import APOSTROPHES, fold
 
 register = template.Library()
 
@@ -25,15 +26,11 @@ def highlight(text: str, terms: list[str]):
     folded_terms = sorted({fold(term) for term in terms} - {""}, key=len, reverse=True)
     if not folded_terms:
         return escape(text)
-    folded, origin = [], []
-    for index, char in enumerate(text):
-        for folded_char in fold(char):
-            folded.append(folded_char)
-            origin.append(index)
+    folded, origin = _folded_with_origin(text)
     pattern = re.compile("|".join(re.escape(term) for term in folded_terms))
     pieces, last = [], 0
-    for match in pattern.finditer("".join(folded)):
-        start, end = origin[match.start()], origin[match.end() - 1] + 1
+    for match in pattern.finditer(folded):
+        start, end = origin(match.start()), origin(match.end() - 1) + 1
         # The marks on the last letter (an Arabic vowel sign) stay with it.
         while end < len(text) and unicodedata.combining(text[end]):
             end += 1
@@ -44,6 +41,22 @@ def highlight(text: str, terms: list[str]):
         last = end
     pieces.append(escape(text[last:]))
     return mark_safe("".join(pieces))  # noqa: S308 (every piece is escaped above)
+
+
+def _folded_with_origin(text: str):
+    """`text` folded character by character, and where each folded character comes from."""
+    if text.isascii() and not any(char in APOSTROPHES for char in text):
+        # Most of the catalogue: folding is lower case, character for character.
+        return text.lower(), lambda index: index
+    folded, origin = [], []
+    for index, char in enumerate(text):
+        for folded_char in _fold_char(char):
+            folded.append(folded_char)
+            origin.append(index)
+    return "".join(folded), origin.__getitem__
+
+
+_fold_char = functools.lru_cache(maxsize=4096)(fold)
 
 
 @register.filter
