@@ -11,6 +11,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from catalogue.models import shown_in
+
 from . import limits
 from .exports import FORMULA_STARTS
 from .models import AnswerStatus, Assessment
@@ -66,7 +68,14 @@ def workbook_filename(assessment: Assessment) -> str:
 def build_workbook(*, assessment: Assessment) -> bytes:
     """The assessment's answers to Member State recommendations, in catalogue order, with
     what an upload needs to know what it was based on."""
-    answers = list(assessment.answers.with_catalogue().in_catalogue_order())
+    # Titles and recommendations in their official translation into the workbook's
+    # language where there is one, as the pages show them.
+    answers = list(
+        assessment.answers.with_catalogue()
+        .with_translations(through="recommendation__")
+        .with_translations(through="recommendation__section__report__")
+        .in_catalogue_order()
+    )
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Answers")[:31]
@@ -90,8 +99,8 @@ def build_workbook(*, assessment: Assessment) -> bytes:
         report = recommendation.section.report
         values = {
             "code": recommendation.code,
-            "report": f"{report.year} – {report.title}",
-            "text": recommendation.text,
+            "report": f"{report.year} – {shown_in(report, 'title').text}",
+            "text": shown_in(recommendation, "text").text,
             "paragraphs": recommendation.section.paragraphs,
             "status": str(labels[answer.status]) if answer.is_answered else "",
             "evidence": answer.evidence,

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from assessments.models import Answer, AnswerChange, AnswerStatus
 from assessments.services import AnswerContent, answer_save
+from catalogue.models import Recommendation, RecommendationTranslation, ReportTranslation
 from tests.assessments.workbook_files import (
     column_of,
     download,
@@ -68,6 +69,36 @@ def test_the_workbook_opens_ready_to_work_in(client, delegate_norway, norway_ass
         "Partially implemented",
         "Not started",
     ]
+
+
+def test_a_workbook_in_french_gives_the_official_translations_and_still_round_trips(
+    client, delegate_norway, norway_assessment
+):
+    recommendation = Recommendation.objects.get(code="2013-MS-01")
+    RecommendationTranslation.objects.create(
+        recommendation=recommendation, language="fr", text="Adopter une stratégie nationale."
+    )
+    ReportTranslation.objects.create(
+        report=recommendation.section.report, language="fr", title="Rapport de 2013"
+    )
+    delegate_norway.language = "fr"
+    delegate_norway.save()
+    client.force_login(delegate_norway)
+
+    data = download(client, norway_assessment)
+
+    sheet = open_book(data).worksheets[0]
+    row = row_of(sheet, "2013-MS-01")
+    assert sheet.cell(row, column_of(sheet, "text")).value == "Adopter une stratégie nationale."
+    assert sheet.cell(row, column_of(sheet, "report")).value == "2013 – Rapport de 2013"
+    # Without a translation, the English original.
+    other = row_of(sheet, "2013-MS-02")
+    english = Recommendation.objects.get(code="2013-MS-02").text
+    assert sheet.cell(other, column_of(sheet, "text")).value == english
+    edited = edit(data, {"2013-MS-01": {"evidence": "Loi n° 12."}})
+    assert upload(client, norway_assessment, edited).status_code == 302
+    apply(client, norway_assessment)
+    assert norway_assessment.answers.get(recommendation=recommendation).evidence == "Loi n° 12."
 
 
 def test_a_whole_assessment_round_trips_with_history_from_the_workbook(
