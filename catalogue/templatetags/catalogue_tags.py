@@ -5,7 +5,7 @@ import unicodedata
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language_bidi, gettext
 
 from ..models import shown_in
 from ..search import APOSTROPHES, fold
@@ -70,6 +70,13 @@ def ltr(value):
     """`value` as a run of its own read left to right, whatever the page's direction:
     in Arabic, paragraph numbers "13–27, 46–47" would otherwise show as "47–46 ,27–13"."""
     return format_html('<span dir="ltr">{}</span>', value)
+
+
+@register.filter
+def ltr_text(value) -> str:
+    """`ltr` for plain text (an e-mail's text part): in a right-to-left language, `value`
+    between the Unicode marks that isolate a left-to-right run; elsewhere as it is."""
+    return f"\u2066{value}\u2069" if get_language_bidi() else str(value)
 
 
 @register.simple_tag

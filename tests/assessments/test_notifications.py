@@ -309,3 +309,23 @@ def test_the_secretariat_copy_stays_in_the_default_language(
     # Prepared twice (a task run twice), the occasion is not sent again in any language.
     assert notify_submitted(norway_assessment.submissions.get()) == []
     assert EmailRecord.objects.count() == 2
+
+
+def test_an_arabic_comment_notice_keeps_the_code_left_to_right_in_both_parts(
+    submitted, secretariat, delegate_norway, editor_norway, django_capture_on_commit_callbacks
+):
+    delegate_norway.language = "ar"
+    delegate_norway.save()
+    answer = submitted.answers.get(recommendation__code="2013-MS-01")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        review_comment_add(assessment=submitted, text="شكرا.", user=secretariat, answer=answer)
+
+    (arabic,) = [message for message in mail.outbox if "nora@mfa.example" in message.to]
+    # The Unicode isolates in the text, a left-to-right span in the HTML.
+    assert "\u20662013-MS-01\u2069" in arabic.body
+    assert '<span dir="ltr">2013-MS-01</span>' in arabic.alternatives[0][0]
+    assert '<blockquote dir="auto">شكرا.</blockquote>' in arabic.alternatives[0][0]
+    # Other languages get the code as it is.
+    (english,) = [message for message in mail.outbox if "erik@mfa.example" in message.to]
+    assert "2013-MS-01" in english.body and "\u2066" not in english.body
