@@ -10,13 +10,12 @@ Three queries whatever the number of States.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.models import Recommendation
 
 from .counts import StatusCounts
-from .exports import export_row
+from .exports import export_row, exported_line
 from .models import ANSWER_ORDER, Answer, Attachment, Cycle, RegionalGroup
 from .overview import SCOPES
 from .selectors import status_view
@@ -69,9 +68,7 @@ class CrossState:
             lines.append(
                 _("Regional group: %(group)s.") % {"group": RegionalGroup(self.group).label}
             )
-        lines.append(
-            _("Exported %(date)s UTC.") % {"date": timezone.now().strftime("%Y-%m-%d %H:%M")}
-        )
+        lines.append(exported_line())
         return lines
 
 

@@ -258,8 +258,13 @@ def table_xlsx_response(
     return result
 
 
+def exported_line() -> str:
+    """When an export was made, for the sheet that says what it holds."""
+    return _("Exported %(date)s UTC.") % {"date": timezone.now().strftime("%Y-%m-%d %H:%M")}
+
+
 def _about(include_drafts: bool) -> list[str]:
-    lines = [_("Exported %(date)s UTC.") % {"date": timezone.now().strftime("%Y-%m-%d %H:%M")}]
+    lines = [exported_line()]
     if include_drafts:
         lines.append(
             _(

@@ -286,8 +286,7 @@ def _fts5_matches(
     recommendations: QuerySet, parsed: ParsedQuery, language: str | None
 ) -> list[int]:
     # Each word and phrase quoted: FTS5 reads them as strings, never as operators.
-    terms = [*parsed.words, *(" ".join(phrase) for phrase in parsed.phrases)]
-    match = " AND ".join(f'"{term}"' for term in terms)
+    match = " AND ".join(f'"{term}"' for term in parsed.terms)
     found = _fts5_search(ENGLISH_INDEX, recommendations.values_list("pk", "text"), match)
     if language:
         translations = RecommendationTranslation.objects.filter(

@@ -77,6 +77,11 @@ def card_themes(assessment_pk: int, answers) -> dict[int, list[CardTheme]]:
     return themes
 
 
+def answer_themes(answer: Answer) -> list[CardTheme]:
+    """`card_themes` for the one card an autosave sends back."""
+    return card_themes(answer.assessment_id, [answer])[answer.recommendation_id]
+
+
 @dataclass
 class Card:
     """What one answer card shows; texts and URLs are prepared because a page holds dozens."""
@@ -226,8 +231,7 @@ def _save(request, pk: int, answer_pk: int):
         else:
             if _is_htmx(request) and request.POST.get("resolve"):
                 # The conflict is resolved: show the card as it is now, autosaving again.
-                themes = card_themes(assessment.pk, [saved])[saved.recommendation_id]
-                card = Card(saved, answer_form(saved), themes=themes)
+                card = Card(saved, answer_form(saved), themes=answer_themes(saved))
                 return render(
                     request,
                     "assessments/includes/answer_card.html",
@@ -267,9 +271,7 @@ def _save(request, pk: int, answer_pk: int):
                     answer,
                     form,
                     conflict=conflict,
-                    themes=card_themes(assessment.pk, [answer])[answer.recommendation_id]
-                    if conflict is not None
-                    else [],
+                    themes=answer_themes(answer) if conflict is not None else [],
                 ),
                 "texts": card_texts(),
                 "answer": answer,
