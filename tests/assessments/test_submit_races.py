@@ -1,6 +1,7 @@
 """A submission is exactly what was submitted, whatever colleagues do during the submit.
 
 Different actions race here, each in its own thread and database connection: saves,
+answers given once for a theme, applied workbooks,
 uploads and removals against a submit, a return against an accept. PostgreSQL only:
 SQLite's in-memory test database locks whole tables between threads (and its
 transactions take turns anyway).
@@ -26,8 +27,13 @@ from assessments.services import (
     assessment_submit,
     attachment_add,
     attachment_remove,
+    theme_answer,
 )
 from assessments.uploads import PDF
+from assessments.workbook_export import build_workbook
+from assessments.workbook_import import read_workbook, workbook_apply
+from catalogue.models import Theme, ThemeLink
+from tests.assessments.workbook_files import edit
 
 pytestmark = [
     pytest.mark.skipif(
@@ -154,7 +160,57 @@ def _remove(response, user):
     return action
 
 
-WRITES = {"save": _save, "upload": _upload, "remove": _remove}
+def _theme(response, user):
+    """Answer once for a theme holding the answer's recommendation."""
+    theme = Theme.objects.create(name="Focal points", slug="focal-points", position=1)
+    ThemeLink.objects.create(theme=theme, recommendation=response.recommendation, reason="Test.")
+
+    def action():
+        return theme_answer(
+            assessment=Assessment.objects.select_related("cycle").get(pk=response.assessment_id),
+            theme=theme,
+            content=AnswerContent(
+                status="implemented", evidence="Answered for the theme.", links=[]
+            ),
+            versions={response.pk: Answer.objects.get(pk=response.pk).version},
+            user=user,
+        )
+
+    return action
+
+
+def _workbook(response, user):
+    """Apply a workbook whose preview was read before the submit began."""
+    assessment = Assessment.objects.select_related("cycle", "member_state").get(
+        pk=response.assessment_id
+    )
+    data = edit(
+        build_workbook(assessment=assessment),
+        {response.recommendation.code: {"evidence": "Typed in the capital."}},
+    )
+    plan = read_workbook(data=data, filename="answers.xlsx", assessment=assessment)
+
+    def action():
+        return workbook_apply(
+            assessment=Assessment.objects.select_related("cycle").get(pk=assessment.pk),
+            plan=plan,
+            seen_versions={
+                response.recommendation.code: Answer.objects.get(pk=response.pk).version
+            },
+            take_workbook=set(),
+            user=user,
+        )
+
+    return action
+
+
+WRITES = {
+    "save": _save,
+    "upload": _upload,
+    "remove": _remove,
+    "theme": _theme,
+    "workbook": _workbook,
+}
 
 
 @pytest.fixture
@@ -176,7 +232,7 @@ def _submit(assessment, user):
     )
 
 
-@pytest.mark.parametrize("kind", ["save", "upload", "remove"])
+@pytest.mark.parametrize("kind", WRITES)
 def test_a_write_that_began_before_the_submit_is_in_the_snapshot(
     kind, monkeypatch, norway_assessment, with_a_file, delegate_norway, editor_norway
 ):
@@ -197,7 +253,7 @@ def test_a_write_that_began_before_the_submit_is_in_the_snapshot(
     assert snapshot_content(submission) == live_content(norway_assessment)
 
 
-@pytest.mark.parametrize("kind", ["save", "upload", "remove"])
+@pytest.mark.parametrize("kind", WRITES)
 def test_a_write_that_comes_during_the_submit_is_refused_and_changes_nothing(
     kind, monkeypatch, norway_assessment, with_a_file, delegate_norway, editor_norway
 ):
