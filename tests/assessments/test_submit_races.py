@@ -1,10 +1,9 @@
 """A submission is exactly what was submitted, whatever colleagues do during the submit.
 
 Different actions race here, each in its own thread and database connection: saves,
-answers given once for a theme, applied workbooks,
-uploads and removals against a submit, a return against an accept. PostgreSQL only:
-SQLite's in-memory test database locks whole tables between threads (and its
-transactions take turns anyway).
+uploads, removals, answers given once for a theme and applied workbooks against a
+submit; a return against an accept. PostgreSQL only: SQLite's in-memory test database
+locks whole tables between threads (and its transactions take turns anyway).
 """
 
 import importlib
