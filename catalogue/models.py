@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 OFFICIAL_DOCUMENT_URL = "https://undocs.org/{symbol}"
 # Bounds on what the secretariat may enter, far above the source's longest (a
-# recommendation of 383 characters): every State's country report prints these texts.
-MAX_RECOMMENDATION_LENGTH = 2000
+# recommendation of 383 characters; translations run up to a third longer): every
+# State's country report prints these texts, and at 2,000 characters a translation the
+# worst country report took 9 s to render (docs/limits.md).
+MAX_RECOMMENDATION_LENGTH = 1000
 MAX_DESCRIPTION_LENGTH = 2000
 # The language the catalogue is written in; translations are of it.
 SOURCE_LANGUAGE = "en"

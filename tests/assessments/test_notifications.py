@@ -72,6 +72,29 @@ def test_a_return_tells_the_whole_delegation_with_the_comment_escaped_only_in_ht
     assert "Cite the law &lt;No. 12&gt; &amp; its decree." in message.alternatives[0][0]
 
 
+def test_the_longest_comment_the_secretariat_may_write_arrives_whole_in_both_parts(
+    submitted, secretariat, django_capture_on_commit_callbacks
+):
+    from django.utils.html import escape
+
+    from assessments.review import MAX_COMMENT_LENGTH
+
+    line = "<b>Cite</b> the law & «décret» — القانون 法律 Закон\n"
+    text = (line * (MAX_COMMENT_LENGTH // len(line) + 1))[:MAX_COMMENT_LENGTH].strip()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        review_comment_add(assessment=submitted, text=text, user=secretariat)
+
+    (message,) = mail.outbox
+    assert text in message.body
+    html = message.alternatives[0][0]
+    assert escape(text).replace("\n", "<br>") in html and "<b>Cite" not in html
+    assert "\n" not in message.subject
+    assert message.message().as_bytes()  # a message the SMTP backend can send
+    record = EmailRecord.objects.get(kind=EmailKind.COMMENT)
+    assert text in record.body_text and record.sent_at is not None
+
+
 def test_acceptance_and_comments_are_told_once_each(
     submitted, secretariat, django_capture_on_commit_callbacks
 ):

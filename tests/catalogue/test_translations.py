@@ -121,7 +121,7 @@ def test_a_recommendation_or_translation_longer_than_every_report_can_hold_is_re
     result = client.post(url, data)
 
     assert result.status_code == 200
-    assert "at most 2000 characters" in result.content.decode()
+    assert f"at most {MAX_RECOMMENDATION_LENGTH} characters" in result.content.decode()
     recommendation.refresh_from_db()
     assert recommendation.text == "Recommendation 1 of 2013 to MS."
     assert not recommendation.translations.exists()

@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from assessments import limits
 from assessments.models import Attachment
+from catalogue.models import RecommendationTranslation
 
 pytestmark = pytest.mark.django_db
 
@@ -33,5 +34,8 @@ def test_the_worst_case_benchmark_fills_every_limit_through_the_services(
     report = output.getvalue()
     assert "long paragraphs: 1,000 characters, 3 links, 3 files" in report
     assert "many lines:" in report and "Chinese:" in report
-    assert report.count("PDF ") == 3
+    assert "Russian, longest translations:" in report
+    assert report.count("PDF ") == 4
+    assert report.count("delegation's workbook export") == 4
     assert not Attachment.objects.exists()  # everything rolled back
+    assert not RecommendationTranslation.objects.exists()

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assessments import limits
 from assessments.exports import csv_response, xlsx_response
@@ -25,6 +25,12 @@ from assessments.models import (
 from assessments.services import AnswerContent, answer_save, assessment_start, attachment_add
 from assessments.snapshot import build_snapshot
 from assessments.uploads import PDF
+from assessments.workbook_export import build_workbook
+from catalogue.models import (
+    MAX_RECOMMENDATION_LENGTH,
+    RecommendationTranslation,
+    ReportTranslation,
+)
 from devtools.benchmarking import open_cycle, refuse_in_production
 
 # Words of the scripts delegations write in, so that shaping, bidirectional text and
@@ -54,6 +60,7 @@ WORDS = [
     "المبكر",
 ]
 CHINESE = ["保护责任", "预防暴行罪", "国家协调人", "早期预警", "罗马规约", "。"]
+RUSSIAN = ["Генеральная", "Ассамблея", "предупреждение", "зверских", "преступлений", "защиты"]
 FILE_NAME = "Rapport national sur la prévention des atrocités criminelles " * 4
 LINK = "https://www.example.org/legislation/national-action-plan/" + "section-" * 60
 TEN_SECONDS, HALF_A_GIGABYTE = 10.0, 500
@@ -79,7 +86,29 @@ SHAPES = {
     "long paragraphs": {"lines": 1, "words": WORDS},
     "many lines": {"lines": limits.EVIDENCE_MAX_LINES, "words": WORDS},
     "Chinese": {"lines": 1, "words": CHINESE},
+    # The catalogue's texts are the secretariat's input: every report title and
+    # recommendation given the longest official translation the admin accepts.
+    "Russian, longest translations": {"lines": 1, "words": WORDS, "translated": "ru"},
 }
+
+
+def _translate_catalogue(assessment, language: str, rng: random.Random) -> None:
+    title_length = ReportTranslation._meta.get_field("title").max_length
+    # Replaced, whatever the database holds (all of it is rolled back).
+    ReportTranslation.objects.filter(language=language).delete()
+    RecommendationTranslation.objects.filter(language=language).delete()
+    for report in assessment.cycle.reports.all():
+        ReportTranslation.objects.create(
+            report=report, language=language, title=text(rng, title_length, 1, RUSSIAN)
+        )
+    RecommendationTranslation.objects.bulk_create(
+        RecommendationTranslation(
+            recommendation_id=pk,
+            language=language,
+            text=text(rng, MAX_RECOMMENDATION_LENGTH, 1, RUSSIAN),
+        )
+        for pk in assessment.answers.values_list("recommendation_id", flat=True)
+    )
 
 
 def _render(snapshot, queue):
@@ -145,11 +174,12 @@ class Command(BaseCommand):
         process.join()
         return result
 
-    def _snapshot(self, cycle, state, *, lines, words):
+    def _snapshot(self, cycle, state, *, lines, words, translated=None):
         rng = random.Random(2025)  # noqa: S311 (the same text every run, not a secret)
         with (
             tempfile.TemporaryDirectory() as media,
             override_settings(MEDIA_ROOT=media),
+            translation.override(translated or "en"),
             transaction.atomic(),
         ):
             user = get_user_model().objects.create_user("benchmark-worst-case")
@@ -160,16 +190,26 @@ class Command(BaseCommand):
             assessment = state.assessments.filter(cycle=cycle).first() or assessment_start(
                 member_state=state, cycle=cycle, started_by=user
             )
+            if translated:
+                _translate_catalogue(assessment, translated, rng)
             self._fill(assessment, user, rng, lines=lines, words=words)
             snapshot = build_snapshot(
                 assessment=assessment, submitted_by=user, submitted_at=timezone.now(), number=1
             )
+            frozen = [
+                a for r in snapshot["reports"] for a in r["answers"] if "text_translated" in a
+            ]
+            if translated and len(frozen) != assessment.answers.count():
+                raise CommandError("The snapshot did not freeze every translation.")
             exports = {}
             selected = Assessment.objects.filter(pk=assessment.pk)
             for kind, export in (("CSV", csv_response), ("XLSX", xlsx_response)):
                 start = time.perf_counter()
                 content = export(selected, "worst", include_drafts=True).content
                 exports[kind] = (time.perf_counter() - start, len(content) / 1024)
+            start = time.perf_counter()
+            content = build_workbook(assessment=assessment)
+            exports["delegation's workbook"] = (time.perf_counter() - start, len(content) / 1024)
             transaction.set_rollback(True)
         return snapshot, exports
 
