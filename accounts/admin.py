@@ -120,8 +120,16 @@ class InvitationAdmin(StateNameSearch, admin.ModelAdmin):
     """
 
     form = InvitationForm
-    list_display = ["email", "member_state", "role", "status", "invited_by", "expires_at"]
-    list_filter = ["role", "member_state__regional_group"]
+    list_display = [
+        "email",
+        "member_state",
+        "role",
+        "status",
+        "invited_by",
+        "expires_at",
+        "sent_at",
+    ]
+    list_filter = ["role", "member_state__regional_group", ("sent_at", admin.EmptyFieldListFilter)]
     list_select_related = ["member_state", "invited_by"]
     search_fields = ["email", "member_state__name"]
     autocomplete_fields = ["member_state"]
@@ -137,6 +145,10 @@ class InvitationAdmin(StateNameSearch, admin.ModelAdmin):
         "accepted_at",
         "accepted_user",
         "revoked_at",
+        "language",
+        "sent_at",
+        "send_attempts",
+        "send_error",
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -168,7 +180,6 @@ class InvitationAdmin(StateNameSearch, admin.ModelAdmin):
             member_state=form.cleaned_data["member_state"],
             role=DelegationRole.FOCAL_POINT,
             invited_by=request.user,
-            base_url=request.build_absolute_uri("/"),
         )
         obj.pk, obj.role = created.pk, created.role
 

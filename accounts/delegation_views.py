@@ -74,7 +74,6 @@ def delegation_invite(request):
                 member_state=membership.member_state,
                 role=DelegationRole.EDITOR,
                 invited_by=request.user,
-                base_url=request.build_absolute_uri("/"),
             )
         except invitations.MembershipRefused as refusal:
             form.add_error("email", str(refusal))

@@ -7,22 +7,26 @@ rules themselves, so a view or an admin action cannot forget one.
 """
 
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
-from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from assessments.access import delegation_of, is_secretariat
 from assessments.models import DelegationMember, DelegationRole, MemberState
 
 from .models import Invitation, MembershipAction, MembershipChange, User
+
+logger = logging.getLogger(__name__)
 
 
 class MembershipRefused(Exception):
@@ -35,6 +39,11 @@ class UsernameTaken(MembershipRefused):
 
 def token_hash(raw_token: str) -> str:
     return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+def link_token(nonce: str) -> str:
+    """The token in an invitation's link: only a holder of SECRET_KEY can make it."""
+    return salted_hmac("accounts.invitation", nonce, algorithm="sha256").hexdigest()
 
 
 def invitation_for_token(raw_token: str) -> Invitation | None:
@@ -91,22 +100,75 @@ def invite_refusal(*, user, member_state: MemberState, role: str) -> str:
     return ""
 
 
-def _send_invitation(invitation: Invitation, raw_token: str, *, base_url: str) -> None:
-    """E-mail the link. The raw token exists only here and in the message."""
+def _message(invitation: Invitation) -> EmailMultiAlternatives:
+    """The invitation's e-mail, in the language it was made in."""
+    link = reverse("accounts:invitation_accept", args=[link_token(invitation.token_nonce)])
     context = {
         "invitation": invitation,
-        "link": urljoin(base_url, reverse("accounts:invitation_accept", args=[raw_token])),
+        "link": settings.SITE_URL.rstrip("/") + link,
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
-    message = EmailMultiAlternatives(
-        subject=render_to_string("accounts/email/invitation_subject.txt", context).strip(),
-        body=render_to_string("accounts/email/invitation.txt", context),
-        to=[invitation.email],
-    )
-    message.attach_alternative(
-        render_to_string("accounts/email/invitation.html", context), "text/html"
-    )
-    message.send()
+    with translation.override(invitation.language):
+        message = EmailMultiAlternatives(
+            subject=" ".join(
+                render_to_string("accounts/email/invitation_subject.txt", context).split()
+            ),
+            body=render_to_string("accounts/email/invitation.txt", context),
+            to=[invitation.email],
+        )
+        message.attach_alternative(
+            render_to_string("accounts/email/invitation.html", context), "text/html"
+        )
+    return message
+
+
+def invitation_email_send(*, invitation_pk: int) -> Invitation:
+    """E-mail the invitation's link unless it left already or the link is no longer
+    usable; record the outcome on the invitation, for the secretariat.
+
+    The row is locked while sending, so a task run twice sends once; a worker that dies
+    while sending leaves it unsent, for `invitations_send_unsent`.
+    """
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("member_state")
+            .get(pk=invitation_pk)
+        )
+        if invitation.sent_at or not invitation.token_nonce or not invitation.is_usable():
+            return invitation
+        invitation.send_attempts += 1
+        try:
+            _message(invitation).send()
+        except Exception as error:
+            logger.warning("Invitation %s could not be sent: %s", invitation.pk, error)
+            invitation.send_error = f"{type(error).__name__}: {error}"[:2000]
+        else:
+            invitation.sent_at, invitation.send_error = timezone.now(), ""
+        invitation.save(update_fields=["send_attempts", "sent_at", "send_error"])
+    return invitation
+
+
+@task()
+def send_invitation(invitation_pk: int) -> str:
+    """The worker's side: send it, or record why it could not leave (and fail the task,
+    so that the queue shows it too)."""
+    invitation = invitation_email_send(invitation_pk=invitation_pk)
+    if invitation.sent_at is None and invitation.is_usable():
+        raise RuntimeError(invitation.send_error)
+    return "sent"
+
+
+def invitations_send_unsent() -> tuple[int, int]:
+    """Try again every usable invitation whose e-mail has not left; (sent, failed)."""
+    sent = failed = 0
+    unsent = Invitation.objects.pending().filter(sent_at=None).exclude(token_nonce="")
+    for pk in unsent.values_list("pk", flat=True):
+        if invitation_email_send(invitation_pk=pk).sent_at:
+            sent += 1
+        else:
+            failed += 1
+    return sent, failed
 
 
 def invitation_refusal(*, email: str, member_state: MemberState, role: str, invited_by) -> str:
@@ -134,22 +196,25 @@ def invitation_refusal(*, email: str, member_state: MemberState, role: str, invi
 
 @transaction.atomic
 def invitation_create(
-    *, email: str, member_state: MemberState, role: str, invited_by, base_url: str
+    *, email: str, member_state: MemberState, role: str, invited_by
 ) -> Invitation:
-    """Invite `email` into `member_state`'s delegation as `role`; the e-mail goes on commit."""
+    """Invite `email` into `member_state`'s delegation as `role`; a worker e-mails the
+    link once this is committed, in the inviter's language."""
     email = User.objects.normalize_email(email)
     refusal = invitation_refusal(
         email=email, member_state=member_state, role=role, invited_by=invited_by
     )
     if refusal:
         raise MembershipRefused(refusal)
-    raw_token = secrets.token_urlsafe(32)
+    nonce = secrets.token_hex(16)
     now = timezone.now()
     invitation = Invitation.objects.create(
         email=email,
         member_state=member_state,
         role=role,
-        token_hash=token_hash(raw_token),
+        token_nonce=nonce,
+        token_hash=token_hash(link_token(nonce)),
+        language=translation.get_language() or settings.LANGUAGE_CODE,
         invited_by=invited_by,
         created_at=now,
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
@@ -163,7 +228,7 @@ def invitation_create(
         invitation=invitation,
     )
     # Never a message for an invitation that a rolled-back transaction did not keep.
-    transaction.on_commit(lambda: _send_invitation(invitation, raw_token, base_url=base_url))
+    transaction.on_commit(lambda: send_invitation.enqueue(invitation.pk), robust=True)
     return invitation
 
 

@@ -44,8 +44,9 @@ class InvitationQuerySet(models.QuerySet):
 class Invitation(models.Model):
     """An e-mailed, one-time, expiring link to create an account in a State's delegation.
 
-    Only the SHA-256 of the link's token is stored: a copy of the database holds no
-    link that still works.
+    The link's token is an HMAC of `token_nonce` under the site's SECRET_KEY, so that
+    the worker that e-mails it (again, after a refusal) can make it; only its SHA-256
+    is stored for the lookup: a copy of the database holds no link that still works.
     """
 
     email = models.EmailField(_("e-mail address"))
@@ -57,6 +58,8 @@ class Invitation(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=DelegationRole.choices)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Blank for invitations made before links were derived (their e-mail has left).
+    token_nonce = models.CharField(max_length=32, blank=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -76,6 +79,13 @@ class Invitation(models.Model):
         verbose_name=_("account created"),
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # The invitation's e-mail, written in the inviter's language, sent by a worker.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
+    send_attempts = models.PositiveSmallIntegerField(_("sending attempts"), default=0)
+    send_error = models.TextField(_("delivery error"), blank=True)
 
     objects = InvitationQuerySet.as_manager()
 

@@ -46,7 +46,7 @@ from .models import (
     RegionalGroup,
     Submission,
 )
-from .notifications import reminders_send
+from .notifications import RemindersRefused, reminders_send
 from .overview import SCOPES, cycle_overview
 from .pdf import render_pdf
 from .review import assessment_accept, assessment_return, clean_comment, review_comment_add
@@ -745,9 +745,13 @@ class AssessmentAdmin(StateNameSearch, admin.ModelAdmin):
         if not selected:
             messages.warning(request, _("Select the States to remind first."))
             return redirect(request.get_full_path())
-        records = reminders_send(
-            cycle=cycle, member_state_ids=[int(value) for value in selected], user=request.user
-        )
+        try:
+            records, left_out = reminders_send(
+                cycle=cycle, member_state_ids=[int(value) for value in selected], user=request.user
+            )
+        except RemindersRefused as refused:
+            messages.error(request, str(refused))
+            return redirect(request.get_full_path())
         # One record per language a delegation reads; one without recipients for a
         # State with nobody on record.
         reached = {record.member_state_id for record in records if record.recipients}
@@ -766,6 +770,12 @@ class AssessmentAdmin(StateNameSearch, admin.ModelAdmin):
                 request,
                 _("Nobody to write to in: %(states)s (no e-mail address on record).")
                 % {"states": ", ".join(str(record.member_state) for record in unreachable)},
+            )
+        if left_out:
+            messages.info(
+                request,
+                _("Not reminded, having submitted already: %(states)s.")
+                % {"states": ", ".join(str(state) for state in left_out)},
             )
         return redirect(request.get_full_path())
 

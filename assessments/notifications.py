@@ -97,18 +97,27 @@ def email_prepare(
                 record.language, record.recipients = language, recipients
                 record.copy_to = copies.get(language, [])
                 if not recipients:
-                    record.error = _(
-                        "Not sent: no member of the delegation of %(state)s has an e-mail "
-                        "address on record."
-                    ) % {"state": member_state}
+                    record.error = _nobody_to_tell(member_state, focal_points_only)
                 record.save()
                 records.append(record)
     except IntegrityError:  # the same occasion, recorded meanwhile by a concurrent act
         return []
     for record in records:
-        if record.recipients:
+        if record.recipients or record.copy_to:
             transaction.on_commit(lambda pk=record.pk: send_email.enqueue(pk), robust=True)
     return records
+
+
+def _nobody_to_tell(member_state: MemberState, focal_points_only: bool) -> str:
+    if focal_points_only:
+        return _(
+            "The delegation was not told: no focal point of %(state)s has an e-mail "
+            "address on record."
+        ) % {"state": member_state}
+    return _(
+        "The delegation was not told: no member of the delegation of %(state)s has an "
+        "e-mail address on record."
+    ) % {"state": member_state}
 
 
 def _rendered(kind: str, context: dict) -> EmailRecord:
@@ -125,11 +134,13 @@ def email_send(*, record_pk: int) -> EmailRecord:
     """Send a recorded notice unless it was sent already; record the outcome.
 
     The row is locked while sending, so the same notice sent twice at once (a task run
-    twice) leaves once.
+    twice) leaves once; settings.EMAIL_TIMEOUT bounds how long a mail server that does
+    not answer can hold it. A notice for a delegation with nobody on record still goes
+    to the secretariat's copy, and keeps saying that the delegation was not told.
     """
     with transaction.atomic():
         record = EmailRecord.objects.select_for_update().get(pk=record_pk)
-        if record.sent_at is not None or not record.recipients:
+        if record.sent_at is not None or not (record.recipients or record.copy_to):
             return record
         message = EmailMultiAlternatives(
             subject=record.subject,
@@ -146,7 +157,8 @@ def email_send(*, record_pk: int) -> EmailRecord:
             record.error = f"{type(error).__name__}: {error}"[:2000]
         else:
             record.sent_at = timezone.now()
-            record.error = ""
+            if record.recipients:
+                record.error = ""
         record.save(update_fields=["attempts", "sent_at", "error"])
     return record
 
@@ -156,17 +168,20 @@ def send_email(record_pk: int) -> str:
     """The worker's side of a notice: send it, or record why it could not leave (which
     fails the task too, so the queue shows it)."""
     record = email_send(record_pk=record_pk)
-    if record.sent_at is None and record.recipients:
+    if record.sent_at is None and (record.recipients or record.copy_to):
         raise RuntimeError(record.error)
     return "sent"
 
 
 def emails_send_unsent() -> tuple[int, int]:
-    """Try again every notice that has recipients and has not left; (sent, failed)."""
+    """Try again every notice that has somebody to go to and has not left; (sent, failed).
+
+    This is also what recovers a notice whose worker died while sending it: its
+    transaction was rolled back with the worker, so the notice is still unsent.
+    """
     sent = failed = 0
-    for pk in (
-        EmailRecord.objects.filter(sent_at=None).exclude(recipients=[]).values_list("pk", flat=True)
-    ):
+    unsent = EmailRecord.objects.filter(sent_at=None).exclude(recipients=[], copy_to=[])
+    for pk in unsent.values_list("pk", flat=True):
         if email_send(record_pk=pk).sent_at:
             sent += 1
         else:
@@ -259,12 +274,27 @@ def _remind(
     )
 
 
+def reminder_occasion(*, deadline: date, today: date) -> str | None:
+    """The reminder due `today` for `deadline`, named for both (None if none is due).
+
+    Due from the day a reminder's number of days before is reached, not only on that
+    day, so that a day the job did not run (or a deadline set closer than the first
+    reminder) loses nothing: the most urgent reminder not yet sent goes. Named for the
+    deadline, an extension's new date has reminders and an overdue notice of its own.
+    """
+    days_left = (deadline - today).days
+    if days_left < 0:
+        return f"{deadline:%Y-%m-%d}-overdue"
+    due = [days for days in settings.REMINDER_DAYS_BEFORE if days >= days_left]
+    return f"{deadline:%Y-%m-%d}-{min(due)}-days" if due else None
+
+
 def deadline_reminders(*, today: date) -> int:
     """Remind every State of an open cycle that has not submitted: some days before its
     deadline (the cycle's, or the extension in force; settings.REMINDER_DAYS_BEFORE),
-    then once it has passed. Run daily; a second run the same day prepares nothing new.
-    A State with nobody on record gets a record saying so. Returns how many States'
-    notices were prepared."""
+    then once it has passed. Run it often (every few minutes, or at least daily): a
+    reminder already prepared is not prepared again. A State with nobody on record gets
+    a record saying so. Returns how many States' notices were prepared."""
     prepared = 0
     for cycle in Cycle.objects.filter(is_open=True):
         extended = _in_force(cycle)
@@ -274,12 +304,8 @@ def deadline_reminders(*, today: date) -> int:
             if assessment is not None and assessment.status != AssessmentStatus.DRAFT:
                 continue  # submitted at least once: nothing to chase
             deadline = extended.get(state.pk, cycle.deadline)
-            days_left = (deadline - today).days
-            if days_left in settings.REMINDER_DAYS_BEFORE:
-                key = f"{days_left}-days"
-            elif days_left < 0:
-                key = "overdue"
-            else:
+            key = reminder_occasion(deadline=deadline, today=today)
+            if key is None:
                 continue
             records = _remind(
                 state=state,
@@ -293,27 +319,39 @@ def deadline_reminders(*, today: date) -> int:
     return prepared
 
 
-def reminders_send(*, cycle: Cycle, member_state_ids: list[int], user) -> list[EmailRecord]:
+class RemindersRefused(Exception):
+    """The cycle is closed: there is no deadline left to remind anyone of."""
+
+
+def reminders_send(
+    *, cycle: Cycle, member_state_ids: list[int], user
+) -> tuple[list[EmailRecord], list[MemberState]]:
     """The secretariat's reminder to the States it selected on the chasing desk, now.
 
+    Only States that have not submitted are reminded (the others are left out, and
+    returned beside the records: the notice says the assessment is not submitted yet);
+    a closed cycle reminds nobody.
     Recorded like every notice (one record per language); the occasion names who sent
-    it and when, so a double click within the same second sends once.
+    it and the minute, so a double click sends once.
     """
-    today = timezone.now().date()
-    key = f"sent-by-{user.pk}-{timezone.now():%Y%m%d%H%M%S}"
+    if not cycle.is_open:
+        raise RemindersRefused(_("This cycle is closed: there is no deadline to remind of."))
+    now = timezone.now()
+    key = f"sent-by-{user.pk}-{now:%Y%m%d%H%M}"
     extended = _in_force(cycle)
     assessments = {
         a.member_state_id: a
         for a in Assessment.objects.filter(cycle=cycle, member_state_id__in=member_state_ids)
     }
+    submitted = {pk for pk, a in assessments.items() if a.status != AssessmentStatus.DRAFT}
     records = []
-    for state in MemberState.objects.filter(pk__in=member_state_ids):
+    for state in MemberState.objects.filter(pk__in=member_state_ids).exclude(pk__in=submitted):
         records += _remind(
             state=state,
             cycle=cycle,
             assessment=assessments.get(state.pk),
             deadline=extended.get(state.pk, cycle.deadline),
-            today=today,
+            today=now.date(),
             key=key,
         )
-    return records
+    return records, list(MemberState.objects.filter(pk__in=submitted))

@@ -289,6 +289,9 @@ EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "no")
+# Seconds a mail server may take to answer: a worker sending a notice holds its record's
+# lock meanwhile, and one that never answers must not hold a worker for ever.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "r2p-assessment@localhost")
 # The address that receives a copy of every submission notice (none when empty).
 SECRETARIAT_EMAIL = os.environ.get("SECRETARIAT_EMAIL", "")

@@ -11,18 +11,35 @@ def compose():
     return yaml.safe_load((REPO / "docker-compose.yml").read_text())
 
 
-def test_compose_has_a_database_a_web_service_a_worker_and_the_daily_job():
-    assert set(compose()["services"]) == {"db", "web", "worker", "daily"}
+def test_compose_has_a_database_a_web_service_a_worker_and_the_scheduled_jobs():
+    assert set(compose()["services"]) == {"db", "web", "worker", "jobs"}
 
 
-def test_the_daily_job_runs_the_reminders_from_the_same_image_every_day():
+def test_the_scheduled_jobs_run_from_the_same_image_every_few_minutes():
     services = compose()["services"]
-    daily = services["daily"]
-    assert daily["build"] == services["web"]["build"]
-    assert daily["environment"] == services["web"]["environment"]
-    script = (REPO / daily["entrypoint"][0].removeprefix("/app/")).read_text()
-    assert "send_deadline_reminders" in script
-    assert "sleep 86400" in script
+    jobs = services["jobs"]
+    assert jobs["build"] == services["web"]["build"]
+    assert jobs["environment"] == services["web"]["environment"]
+    script_path = REPO / jobs["entrypoint"][0].removeprefix("/app/")
+    assert script_path.stat().st_mode & 0o111, "the script must be executable"
+    script = script_path.read_text()
+    for command in (
+        "send_deadline_reminders",
+        "send_unsent_invitations",
+        "render_missing_pdfs",
+        "prune_db_task_results",
+    ):
+        assert f"python manage.py {command}" in script
+    assert 'sleep "${JOBS_INTERVAL:-300}"' in script
+
+
+def test_every_command_the_scheduled_jobs_run_exists():
+    import re
+
+    from django.core.management import get_commands
+
+    script = (REPO / "docker" / "jobs.sh").read_text()
+    assert set(re.findall(r"manage\.py (\w+)", script)) <= set(get_commands())
 
 
 def test_the_worker_runs_the_task_queue_from_the_same_image_and_files_as_the_web_service():

@@ -70,8 +70,9 @@ def test_a_cycle_from_invitation_to_acceptance(
         member_state=norway,
         role=DelegationRole.FOCAL_POINT,
         invited_by=reviewer,
-        base_url="https://r2p.example.org",
     )
+    assert mail.outbox == []  # a worker sends it
+    run_worker()
     (invitation_mail,) = mail.outbox
     link = re.search(
         r"https://r2p\.example\.org(/accounts/invitation/[^/\s]+/)", invitation_mail.body

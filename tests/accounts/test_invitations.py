@@ -48,7 +48,6 @@ def invite(*, email, member_state, role, invited_by, capture):
             member_state=member_state,
             role=role,
             invited_by=invited_by,
-            base_url="http://testserver/",
         )
     return invitation, link_token(mail.outbox[-1])
 
@@ -120,11 +119,14 @@ def test_secretariat_invites_a_focal_point_from_the_admin_by_e_mail(
     )
 
 
-def test_the_database_holds_only_the_hash_of_the_links_token(kenya_invitation):
+def test_the_database_holds_only_the_hash_of_the_links_token(kenya_invitation, settings):
     invitation, token = kenya_invitation
     assert len(token) >= 43
     assert token not in str(list(Invitation.objects.values()))
     assert invitation.token_hash == invitations.token_hash(token)
+    # What the database holds makes the link only with the site's secret key.
+    settings.SECRET_KEY = "another key" * 5
+    assert invitations.link_token(invitation.token_nonce) != token
 
 
 def test_the_e_mail_is_sent_only_once_the_invitation_is_committed(
@@ -136,10 +138,82 @@ def test_the_e_mail_is_sent_only_once_the_invitation_is_committed(
             member_state=kenya,
             role=DelegationRole.FOCAL_POINT,
             invited_by=secretariat,
-            base_url="http://testserver/",
         )
         assert mail.outbox == []
     assert len(callbacks) == 1
+
+
+def test_a_refused_invitation_mail_is_recorded_and_sent_later_with_a_working_link(
+    client, secretariat, kenya, monkeypatch, django_capture_on_commit_callbacks
+):
+    from smtplib import SMTPRecipientsRefused
+
+    from django.core.mail import EmailMultiAlternatives
+
+    def refused(self, *args, **kwargs):
+        raise SMTPRecipientsRefused({"amina@mfa.go.ke": (550, b"mailbox unavailable")})
+
+    client.force_login(secretariat)
+    with monkeypatch.context() as patch:
+        patch.setattr(EmailMultiAlternatives, "send", refused)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("admin:accounts_invitation_add"),
+                {"email": "amina@mfa.go.ke", "member_state": kenya.pk},
+            )
+    assert response.status_code == 302  # the invitation stands; the mail is retried
+    invitation = Invitation.objects.get()
+    assert (invitation.sent_at, invitation.send_attempts) == (None, 1)
+    assert "SMTPRecipientsRefused" in invitation.send_error
+    listing = client.get(reverse("admin:accounts_invitation_changelist") + "?sent_at__isempty=1")
+    assert "amina@mfa.go.ke" in listing.content.decode()
+
+    assert invitations.invitations_send_unsent() == (1, 0)
+    assert invitations.invitations_send_unsent() == (0, 0)
+    [message] = mail.outbox
+    invitation.refresh_from_db()
+    assert invitation.sent_at is not None and invitation.send_error == ""
+    client.logout()
+    assert client.get(accept_url(link_token(message))).status_code == 200
+
+
+def test_an_invitation_is_sent_once_however_often_its_task_runs(kenya_invitation):
+    invitation, _token = kenya_invitation
+    invitations.send_invitation.call(invitation.pk)
+    invitations.invitation_email_send(invitation_pk=invitation.pk)
+    assert len(mail.outbox) == 1
+
+
+def test_a_revoked_invitation_is_not_sent_again(secretariat, kenya, monkeypatch):
+    from django.core.mail import EmailMultiAlternatives
+
+    with monkeypatch.context() as patch:
+        patch.setattr(EmailMultiAlternatives, "send", lambda *a, **k: 1 / 0)
+        invitation = invitations.invitation_create(
+            email="amina@mfa.go.ke",
+            member_state=kenya,
+            role=DelegationRole.FOCAL_POINT,
+            invited_by=secretariat,
+        )
+        invitations.invitation_email_send(invitation_pk=invitation.pk)
+    invitations.invitation_revoke(invitation=invitation, revoked_by=secretariat)
+    assert invitations.invitations_send_unsent() == (0, 0)
+    assert mail.outbox == []
+
+
+def test_the_invitation_is_written_in_the_inviters_language(secretariat, kenya):
+    from django.utils import translation
+
+    with translation.override("fr"):
+        invitation = invitations.invitation_create(
+            email="amina@mfa.go.ke",
+            member_state=kenya,
+            role=DelegationRole.FOCAL_POINT,
+            invited_by=secretariat,
+        )
+    invitations.invitation_email_send(invitation_pk=invitation.pk)
+    assert invitation.language == "fr"
+    assert "Vous êtes invité" in mail.outbox[0].body
 
 
 def test_secretariat_cannot_invite_a_second_focal_point_for_a_state(
@@ -169,7 +243,6 @@ def test_an_address_that_has_an_account_is_never_invited(
             member_state=norway,
             role=DelegationRole.EDITOR if persona == "delegate_norway" else "focal_point",
             invited_by=inviter,
-            base_url="http://testserver/",
         )
     assert not Invitation.objects.exists()
 
@@ -359,7 +432,6 @@ def test_a_focal_point_never_invites_a_focal_point(delegate_norway, norway):
             member_state=norway,
             role=DelegationRole.FOCAL_POINT,
             invited_by=delegate_norway,
-            base_url="http://testserver/",
         )
 
 

@@ -154,14 +154,15 @@ def test_reminders_go_on_their_days_once_and_say_so_for_a_state_with_nobody_to_t
     settings.REMINDER_DAYS_BEFORE = [7]
     deadline = cycle.deadline
 
-    assert deadline_reminders(today=deadline - datetime.timedelta(days=6)) == 0
+    assert deadline_reminders(today=deadline - datetime.timedelta(days=8)) == 0
     with django_capture_on_commit_callbacks(execute=True):
         first = deadline_reminders(today=deadline - datetime.timedelta(days=7))
         again = deadline_reminders(today=deadline - datetime.timedelta(days=7))
+        next_day = deadline_reminders(today=deadline - datetime.timedelta(days=6))
 
-    assert again == 0
+    assert again == next_day == 0
     norway = EmailRecord.objects.get(member_state__iso3="NOR", kind=EmailKind.REMINDER)
-    assert norway.sent_at is not None and norway.key == "7-days"
+    assert norway.sent_at is not None and norway.key == f"{deadline:%Y-%m-%d}-7-days"
     assert "due in 7 days" in norway.subject
     nobody = EmailRecord.objects.get(member_state=kenya, kind=EmailKind.REMINDER)
     assert nobody.sent_at is None
@@ -173,6 +174,98 @@ def test_reminders_go_on_their_days_once_and_say_so_for_a_state_with_nobody_to_t
     assert "has passed" in overdue.subject
 
 
+def reminders_of(state) -> list[tuple[str, str]]:
+    return list(
+        EmailRecord.objects.filter(member_state=state)
+        .order_by("created_at", "pk")
+        .values_list("kind", "key")
+    )
+
+
+def test_a_day_the_job_did_not_run_loses_no_reminder(cycle, norway_assessment, norway, settings):
+    settings.REMINDER_DAYS_BEFORE = [7, 1]
+    deadline = cycle.deadline
+
+    deadline_reminders(today=deadline - datetime.timedelta(days=8))
+    # The job was down from 7 days before to 4 days before.
+    deadline_reminders(today=deadline - datetime.timedelta(days=3))
+    deadline_reminders(today=deadline - datetime.timedelta(days=2))
+    # And again on the last day before: the reminder of the day before goes on the day.
+    deadline_reminders(today=deadline)
+
+    day = f"{deadline:%Y-%m-%d}"
+    assert reminders_of(norway) == [("reminder", f"{day}-7-days"), ("reminder", f"{day}-1-days")]
+    late = EmailRecord.objects.get(member_state=norway, key=f"{day}-7-days")
+    assert "due in 3 days" in late.subject
+
+
+def test_an_extension_granted_after_the_reminders_has_reminders_and_overdue_notices_of_its_own(
+    cycle, norway_assessment, norway, secretariat, settings
+):
+    from assessments.extensions import extension_grant
+
+    settings.REMINDER_DAYS_BEFORE = [7]
+    first, second = (cycle.deadline + datetime.timedelta(days=n) for n in (30, 60))
+    deadline_reminders(today=cycle.deadline - datetime.timedelta(days=7))
+    deadline_reminders(today=cycle.deadline + datetime.timedelta(days=1))
+    assert [kind for kind, _key in reminders_of(norway)] == ["reminder", "overdue"]
+
+    for until in (first, second):
+        extension_grant(
+            member_state=norway,
+            cycle=cycle,
+            until=until,
+            reason="Elections.",
+            granted_by=secretariat,
+        )
+        deadline_reminders(today=until - datetime.timedelta(days=7))
+        deadline_reminders(today=until + datetime.timedelta(days=1))
+
+    assert reminders_of(norway)[2:] == [
+        ("reminder", f"{first:%Y-%m-%d}-7-days"),
+        ("overdue", f"{first:%Y-%m-%d}-overdue"),
+        ("reminder", f"{second:%Y-%m-%d}-7-days"),
+        ("overdue", f"{second:%Y-%m-%d}-overdue"),
+    ]
+
+
+def test_the_secretariat_gets_its_copy_when_no_focal_point_has_an_address(
+    norway_assessment, delegate_norway, django_capture_on_commit_callbacks, settings
+):
+    delegate_norway.email = ""
+    delegate_norway.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+
+    (message,) = mail.outbox
+    assert (message.to, message.cc) == ([], ["desk@un.example"])
+    record = EmailRecord.objects.get()
+    assert record.sent_at is not None
+    assert "no focal point of Norway has an e-mail address" in record.error
+
+
+def test_a_worker_that_dies_while_sending_leaves_the_notice_to_be_sent_again(
+    submitted, secretariat, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.mail import EmailMultiAlternatives
+
+    def killed(self, *args, **kwargs):
+        raise SystemExit("worker killed")  # not an Exception: nothing records it
+
+    mail.outbox.clear()
+    with monkeypatch.context() as patch:
+        patch.setattr(EmailMultiAlternatives, "send", killed)
+        # The task fails (the queue shows it); the sending's transaction died with it.
+        with django_capture_on_commit_callbacks(execute=True):
+            assessment_accept(assessment=submitted, user=secretariat, seen_submission=1)
+    record = EmailRecord.objects.get(kind=EmailKind.ACCEPTED)
+    assert (record.sent_at, record.attempts) == (None, 0)
+
+    assert emails_send_unsent() == (1, 0)
+    assert [m.subject.split(":")[0] for m in mail.outbox] == ["Accepted"]
+    assert emails_send_unsent() == (0, 0)
+
+
 def test_a_state_that_submitted_is_not_reminded(submitted, settings):
     settings.REMINDER_DAYS_BEFORE = [7]
     deadline_reminders(today=submitted.cycle.deadline - datetime.timedelta(days=7))
@@ -181,7 +274,7 @@ def test_a_state_that_submitted_is_not_reminded(submitted, settings):
     ).exists()
 
 
-def test_the_daily_job_reminds_and_retries(cycle, norway_assessment, settings, monkeypatch):
+def test_the_reminders_command_reminds_and_retries(cycle, norway_assessment, settings, monkeypatch):
     settings.REMINDER_DAYS_BEFORE = [7]
     today = cycle.deadline - datetime.timedelta(days=7)
     monkeypatch.setattr(
@@ -245,6 +338,27 @@ def test_the_chasing_desk_sends_a_reminder_to_the_selected_states_and_names_the_
     records = EmailRecord.objects.filter(kind=EmailKind.REMINDER)
     assert {r.member_state.iso3 for r in records} == {"NOR", "KEN"}
     assert all(r.key.startswith(f"sent-by-{secretariat.pk}-") for r in records)
+
+
+def test_the_chasing_desk_leaves_out_states_that_submitted_and_reminds_nobody_once_closed(
+    client, secretariat, submitted, norway, kenya, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    cycle = submitted.cycle
+    mail.outbox.clear()
+    client.force_login(secretariat)
+    url = reverse("admin:assessments_chasing") + f"?cycle={cycle.code}"
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(url, {"state": [norway.pk, kenya.pk]}, follow=True)
+    assert "Not reminded, having submitted already: Norway." in page.content.decode()
+    assert not EmailRecord.objects.filter(member_state=norway, kind=EmailKind.REMINDER).exists()
+
+    cycle.is_open = False
+    cycle.save()
+    page = client.post(url, {"state": [kenya.pk]}, follow=True)
+    assert "This cycle is closed" in page.content.decode()
+    assert EmailRecord.objects.filter(member_state=kenya).count() == 1  # the first only
 
 
 def test_a_reminder_needs_a_selection_and_the_review_permission(

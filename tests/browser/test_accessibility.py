@@ -74,7 +74,6 @@ def _invitation_link(request):
         member_state=request.getfixturevalue("norway"),
         role="editor",
         invited_by=request.getfixturevalue("delegate_norway"),
-        base_url="http://testserver/",
     )
     token = re.search(r"/accounts/invitation/([\w-]+)/", mail.outbox[-1].body).group(1)
     return reverse("accounts:invitation_accept", args=[token]), None

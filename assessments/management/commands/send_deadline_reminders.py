@@ -6,9 +6,9 @@ from assessments.notifications import deadline_reminders, emails_send_unsent
 
 class Command(BaseCommand):
     help = (
-        "The daily job of a cycle: remind the States that have not submitted (some days "
-        "before the deadline, then once it has passed), and send again every notice that "
-        "could not leave. Running it twice a day sends nothing twice."
+        "Remind the States of open cycles that have not submitted (from some days before "
+        "the deadline, then once it has passed), and send again every notice that could "
+        "not leave. Run it every few minutes: a reminder or a notice goes once."
     )
 
     def handle(self, *args, **options):
