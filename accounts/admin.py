@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from assessments.admin import DelegationMemberInline
-from assessments.models import DelegationRole
+from assessments.models import DelegationMember, DelegationRole
 from assessments.roles import DELEGATE_CANDIDATES
 from assessments.state_search import StateNameSearch
 
 from . import invitations
+from .invitations import membership_removed_record, membership_saved_record
 from .models import Invitation, MembershipChange, User
 
 
@@ -65,6 +66,35 @@ class UserAdmin(SuperuserManagesMixin, BaseUserAdmin):
             (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
             for name, options in fieldsets
         ]
+
+    # The delegation inline changes a State's delegation: recorded as the delegation
+    # members admin records it, and so is a membership that goes with its account.
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not DelegationMember:
+            return super().save_formset(request, form, formset, change)
+        # One delegation per account: the inline holds at most one row.
+        before = (
+            DelegationMember.objects.select_related("user", "member_state")
+            .filter(user=form.instance)
+            .first()
+        )
+        super().save_formset(request, form, formset, change)
+        if formset.deleted_objects:
+            membership_removed_record(actor=request.user, member=before)
+        for member in formset.new_objects:
+            membership_saved_record(actor=request.user, member=member, before=None)
+        for member, _fields in formset.changed_objects:
+            membership_saved_record(actor=request.user, member=member, before=before)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        for member in DelegationMember.objects.select_related("user", "member_state").filter(
+            user__in=queryset
+        ):
+            membership_removed_record(actor=request.user, member=member)
+        super().delete_queryset(request, queryset)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

@@ -23,6 +23,7 @@ from django_tasks import task
 
 from assessments.access import delegation_of, is_secretariat
 from assessments.models import DelegationMember, DelegationRole, MemberState
+from assessments.roles import may_be_delegate
 
 from .models import Invitation, MembershipAction, MembershipChange, User
 
@@ -71,6 +72,31 @@ def membership_change_record(
         subject=subject,
         role=role,
         invitation=invitation,
+    )
+
+
+def membership_saved_record(*, actor, member: DelegationMember, before) -> None:
+    """Record a membership the secretariat added or changed; `before` is the row as it
+    was (None when added). A move to another State is a removal from the first."""
+    if before is not None and before.member_state_id != member.member_state_id:
+        membership_removed_record(actor=actor, member=before)
+        before = None
+    membership_change_record(
+        member_state=member.member_state,
+        action=MembershipAction.MEMBER_CHANGED if before else MembershipAction.MEMBER_ADDED,
+        actor=actor,
+        subject=str(member.user),
+        role=member.role,
+    )
+
+
+def membership_removed_record(*, actor, member: DelegationMember) -> None:
+    membership_change_record(
+        member_state=member.member_state,
+        action=MembershipAction.MEMBER_REMOVED,
+        actor=actor,
+        subject=str(member.user),
+        role=member.role,
     )
 
 
@@ -383,6 +409,11 @@ def focal_point_hand_over(*, to_member: DelegationMember, handed_over_by) -> Non
     current = _focal_point_acting(handed_over_by, to_member.member_state_id)
     if to_member.role != DelegationRole.EDITOR or to_member.pk == current.pk:
         raise MembershipRefused(_("The focal point role goes to an editor of the delegation."))
+    if not may_be_delegate(to_member.user):
+        # The State would be left with a focal point nobody can sign in as.
+        raise MembershipRefused(
+            _("This editor's account is deactivated: hand the role to an active editor.")
+        )
     changed = DelegationMember.objects.filter(
         pk=current.pk, role=DelegationRole.FOCAL_POINT
     ).update(role=DelegationRole.EDITOR)

@@ -12,8 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.invitations import membership_change_record
-from accounts.models import MembershipAction
+from accounts.invitations import membership_removed_record, membership_saved_record
 from catalogue import admin as catalogue_admins
 from catalogue.models import Recommendation, Section, Theme, shown_in
 
@@ -180,27 +179,20 @@ class DelegationMemberAdmin(StateNameSearch, admin.ModelAdmin):
     # Every change to a delegation is recorded where the secretariat and the focal
     # point read them (accounts.MembershipChange), made here or on the site.
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        membership_change_record(
-            member_state=obj.member_state,
-            action=MembershipAction.MEMBER_CHANGED if change else MembershipAction.MEMBER_ADDED,
-            actor=request.user,
-            subject=str(obj.user),
-            role=obj.role,
+        before = (
+            DelegationMember.objects.select_related("user", "member_state").get(pk=obj.pk)
+            if change
+            else None
         )
+        super().save_model(request, obj, form, change)
+        membership_saved_record(actor=request.user, member=obj, before=before)
 
     def delete_model(self, request, obj):
         self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
         for member in queryset.select_related("user", "member_state"):
-            membership_change_record(
-                member_state=member.member_state,
-                action=MembershipAction.MEMBER_REMOVED,
-                actor=request.user,
-                subject=str(member.user),
-                role=member.role,
-            )
+            membership_removed_record(actor=request.user, member=member)
         super().delete_queryset(request, queryset)
 
 

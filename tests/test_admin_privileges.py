@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
+from accounts.models import MembershipAction, User
 from assessments.access import delegation_of
 from assessments.models import DelegationMember, DelegationRole
 from tests.assessments.conftest import (  # noqa: F401
@@ -390,6 +390,18 @@ def test_secretariat_moves_a_delegate_to_another_state_and_role(
     assert response.status_code == 302
     membership.refresh_from_db()
     assert (membership.member_state, membership.role) == (kenya, DelegationRole.FOCAL_POINT)
+    assert membership_log() == [
+        ("NOR", MembershipAction.MEMBER_REMOVED, DelegationRole.EDITOR),
+        ("KEN", MembershipAction.MEMBER_ADDED, DelegationRole.FOCAL_POINT),
+    ]
+
+
+def membership_log():
+    from accounts.models import MembershipChange
+
+    return list(
+        MembershipChange.objects.order_by("pk").values_list("member_state__iso3", "action", "role")
+    )
 
 
 def test_secretariat_removes_a_delegate_from_a_delegation(client, secretariat, editor_norway):
@@ -561,7 +573,7 @@ def test_a_superuser_creates_a_group_and_changes_its_permissions(client, superus
 def test_the_secretariats_changes_to_a_delegation_are_recorded_like_the_delegations_own(
     client, secretariat, norway, django_user_model
 ):
-    from accounts.models import MembershipAction, MembershipChange
+    from accounts.models import MembershipChange
 
     user = django_user_model.objects.create_user("olav", first_name="Olav", last_name="Dahl")
     client.force_login(secretariat)
@@ -584,4 +596,35 @@ def test_the_secretariats_changes_to_a_delegation_are_recorded_like_the_delegati
     assert recorded == [
         (MembershipAction.MEMBER_ADDED, secretariat.pk, "Olav Dahl"),
         (MembershipAction.MEMBER_REMOVED, secretariat.pk, "Olav Dahl"),
+    ]
+
+
+def test_a_superusers_changes_on_the_user_page_and_deletions_of_accounts_are_recorded(
+    client, superuser, editor_norway, norway
+):
+    client.force_login(superuser)
+    url = reverse("admin:accounts_user_change", args=[editor_norway.pk])
+    changed = user_form(editor_norway, **{"delegation_membership-0-role": "focal_point"})
+    assert client.post(url, changed).status_code == 302
+    removed = user_form(editor_norway, **{"delegation_membership-0-DELETE": "on"})
+    assert client.post(url, removed).status_code == 302
+    added = {
+        **user_form(editor_norway),
+        **inline_management(1),
+        "delegation_membership-INITIAL_FORMS": 0,
+        "delegation_membership-0-member_state": norway.pk,
+        "delegation_membership-0-role": "editor",
+    }
+    assert client.post(url, added).status_code == 302
+    response = client.post(
+        reverse("admin:accounts_user_delete", args=[editor_norway.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+
+    assert not User.objects.filter(pk=editor_norway.pk).exists()
+    assert membership_log() == [
+        ("NOR", MembershipAction.MEMBER_CHANGED, DelegationRole.FOCAL_POINT),
+        ("NOR", MembershipAction.MEMBER_REMOVED, DelegationRole.FOCAL_POINT),
+        ("NOR", MembershipAction.MEMBER_ADDED, DelegationRole.EDITOR),
+        ("NOR", MembershipAction.MEMBER_REMOVED, DelegationRole.EDITOR),
     ]

@@ -527,6 +527,22 @@ def test_handing_over_keeps_exactly_one_focal_point(client, delegate_norway, edi
     )
 
 
+def test_the_focal_point_role_cannot_be_handed_to_a_deactivated_account(
+    client, delegate_norway, editor_norway, norway
+):
+    editor_norway.is_active = False
+    editor_norway.save()
+    client.force_login(delegate_norway)
+    response = client.post(
+        reverse("accounts:delegation_hand_over", args=[editor_norway.delegation_membership.pk]),
+        follow=True,
+    )
+    assert "account is deactivated" in response.content.decode()
+    assert delegate_norway.delegation_membership.role == DelegationRole.FOCAL_POINT
+    assert DelegationMember.objects.get(user=editor_norway).role == DelegationRole.EDITOR
+    assert actions(norway) == []
+
+
 def test_the_focal_point_role_cannot_be_handed_to_oneself(client, delegate_norway, norway):
     client.force_login(delegate_norway)
     client.post(
