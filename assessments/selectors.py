@@ -103,6 +103,10 @@ def status_view(code: str | None) -> StatusView | None:
 # The review page's filters: name -> (label, does this answer show).
 REVIEW_FILTERS = {
     "changed": (_("Changed"), lambda answer: answer.changed),
+    "not_answered": (
+        _("Not yet answered"),
+        lambda answer: answer.status == AnswerStatus.NOT_ANSWERED,
+    ),
     "not_started": (_("Not started"), lambda answer: answer.status == AnswerStatus.NOT_STARTED),
     "no_evidence": (
         _("No evidence"),

@@ -56,6 +56,8 @@ def resubmitted(norway_assessment, delegate_norway, secretariat, first_answer):
     """Version 1 answered one recommendation; version 2 changed it and answered another."""
     save(first_answer, delegate_norway, status="not_started", evidence="Draft <b>law</b>.")
     old = attach(first_answer, delegate_norway, name="old-law.pdf")
+    third = norway_assessment.answers.get(recommendation__code="2013-MS-03")
+    save(third, delegate_norway, status="not_started")  # and left so in version 2
     assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
     assessment_return(
         assessment=norway_assessment, user=secretariat, seen_submission=1, text="More."
@@ -137,7 +139,8 @@ def test_the_reports_are_linked_from_a_navigation(client, secretariat, resubmitt
     ("show", "codes"),
     [
         ("changed", {"2013-MS-01", "2014-MS-02"}),
-        ("not_started", set()),
+        ("not_answered", {"2013-MS-02", "2014-MS-01"}),
+        ("not_started", {"2013-MS-03"}),
         ("no_evidence", {"2013-MS-02", "2013-MS-03", "2014-MS-01", "2014-MS-02"}),
         ("commented", {"2013-MS-02"}),
         ("", {"2013-MS-01", "2013-MS-02", "2013-MS-03", "2014-MS-01", "2014-MS-02"}),
@@ -167,7 +170,7 @@ def test_the_active_filter_is_marked_and_counts_are_shown(client, secretariat, r
 
 def test_a_filter_that_matches_nothing_says_so(client, secretariat, resubmitted):
     client.force_login(secretariat)
-    html = client.get(review_url(resubmitted, show="not_started")).content.decode()
+    html = client.get(review_url(resubmitted, show="commented")).content.decode()
     assert "No answer matches this filter." in html
 
 
