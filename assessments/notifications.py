@@ -213,19 +213,33 @@ def notify_submitted(submission: Submission) -> list[EmailRecord]:
     )
 
 
+# A return's notice lists the open comments on answers up to this many (a comment may
+# have 5,000 characters); the rest are on the site.
+RETURN_NOTICE_COMMENTS = 30
+
+
 def notify_transition(change: StatusChange) -> list[EmailRecord]:
-    """To the delegation: its assessment was returned (with the comment) or accepted."""
+    """To the delegation: its assessment was returned (with the comment, and the open
+    comments on its answers) or accepted."""
     assessment = change.assessment
-    kind = EmailKind.RETURNED if change.to_status == "returned" else EmailKind.ACCEPTED
+    returned = change.to_status == AssessmentStatus.RETURNED
+    context = {
+        "comment": change.comment.text if change.comment else "",
+        "url": _assessment_url(assessment),
+    }
+    if returned:
+        open_comments = ReviewComment.objects.filter(
+            assessment=assessment, answer__isnull=False, addressed_at=None
+        ).select_related("answer__recommendation")
+        listed = list(open_comments[:RETURN_NOTICE_COMMENTS])
+        context["answer_comments"] = [(c.answer.recommendation.code, c.text) for c in listed]
+        context["more_comments"] = max(open_comments.count() - len(listed), 0)
     return email_prepare(
-        kind=kind,
+        kind=EmailKind.RETURNED if returned else EmailKind.ACCEPTED,
         member_state=assessment.member_state,
         cycle=assessment.cycle,
         key=f"change-{change.pk}",
-        context={
-            "comment": change.comment.text if change.comment else "",
-            "url": _assessment_url(assessment),
-        },
+        context=context,
     )
 
 

@@ -7,10 +7,10 @@ from smtplib import SMTPRecipientsRefused
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from assessments import notifications
-from assessments.models import EmailKind, EmailRecord
+from assessments.models import EmailKind, EmailRecord, ReviewComment
 from assessments.notifications import (
     deadline_reminders,
     email_send,
@@ -93,6 +93,36 @@ def test_the_longest_comment_the_secretariat_may_write_arrives_whole_in_both_par
     assert message.message().as_bytes()  # a message the SMTP backend can send
     record = EmailRecord.objects.get(kind=EmailKind.COMMENT)
     assert text in record.body_text and record.sent_at is not None
+
+
+def test_a_return_lists_the_open_comments_on_answers(
+    submitted, secretariat, django_capture_on_commit_callbacks, monkeypatch
+):
+    answers = list(submitted.answers.in_catalogue_order().select_related("recommendation"))
+    review_comment_add(
+        assessment=submitted, answer=answers[0], text="Cite <the> law.", user=secretariat
+    )
+    addressed = review_comment_add(
+        assessment=submitted, answer=answers[1], text="Which decree?", user=secretariat
+    )
+    ReviewComment.objects.filter(pk=addressed.pk).update(addressed_at=timezone.now())
+    for answer in answers[2:4]:
+        review_comment_add(assessment=submitted, answer=answer, text="More.", user=secretariat)
+    monkeypatch.setattr(notifications, "RETURN_NOTICE_COMMENTS", 2)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_return(
+            assessment=submitted, user=secretariat, seen_submission=1, text="Please revise."
+        )
+
+    (message,) = [m for m in mail.outbox if m.subject.startswith("Returned")]
+    code = answers[0].recommendation.code
+    assert f"{code}: Cite <the> law." in message.body
+    assert "Which decree?" not in message.body  # addressed already
+    assert f"{answers[2].recommendation.code}: More." in message.body
+    assert "And 1 more comment, on the site." in message.body
+    html = message.alternatives[0][0]
+    assert "Cite &lt;the&gt; law." in html and "And 1 more comment" in html
 
 
 def test_acceptance_and_comments_are_told_once_each(
