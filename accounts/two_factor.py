@@ -61,6 +61,11 @@ def _normalise(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
 
 
+def _is_number(code: str) -> bool:
+    # Not str.isdigit alone: "²" is a digit to it, and int() refuses it.
+    return code.isascii() and code.isdigit()
+
+
 @transaction.atomic
 def totp_device_confirm(*, user, key: str, code: str) -> TOTPDevice | None:
     """Save the authenticator app with `key` as `user`'s device if `code` is its current code.
@@ -68,7 +73,7 @@ def totp_device_confirm(*, user, key: str, code: str) -> TOTPDevice | None:
     The key is only in the enrolling session until then, so a wrong code leaves nothing.
     """
     code = _normalise(code)
-    if not code.isdigit():
+    if not _is_number(code):
         return None
     totp = TOTP(unhexlify(key))
     totp.time = time.time()
@@ -106,7 +111,7 @@ def code_check(*, user, code: str) -> CodeCheck:
         if not allowed:
             return CodeCheck(locked_until=(details or {}).get("locked_until"))
     for device in devices:
-        if isinstance(device, TOTPDevice) and not code.isdigit():
+        if isinstance(device, TOTPDevice) and not _is_number(code):
             continue
         verified = verify_token(user, device.persistent_id, code)
         if verified is not None:

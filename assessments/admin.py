@@ -733,7 +733,11 @@ class AssessmentAdmin(StateNameSearch, admin.ModelAdmin):
         )
 
     def _send_reminders(self, request, cycle):
-        selected = [value for value in request.POST.getlist("state") if value.isdigit()]
+        selected = [
+            value
+            for value in request.POST.getlist("state")
+            if value.isascii() and value.isdigit()  # not "²", a digit to isdigit alone
+        ]
         if not selected:
             messages.warning(request, _("Select the States to remind first."))
             return redirect(request.get_full_path())

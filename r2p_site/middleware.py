@@ -3,9 +3,13 @@
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from .throttle import Throttled, client_ip, count_request, too_many_requests
 
 # Browser features the site never uses, denied to it and to anything it might embed.
 PERMISSIONS_POLICY = ", ".join(
@@ -66,6 +70,25 @@ def max_body(limit: int | str):
     return decorator
 
 
+def post_rate_limit(name: str, setting: str, *, period: int):
+    """Let each client address POST to the decorated view at most the value of the
+    setting named `setting` times per `period` seconds.
+
+    Counted by RequestChecksMiddleware before the body is read, so that a throttled
+    client no longer makes the server receive and parse what it sends.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            return view(*args, **kwargs)
+
+        wrapped.post_rate_limit = (name, setting, period)
+        return wrapped
+
+    return decorator
+
+
 def body_limit(view) -> int:
     limit = getattr(view, "max_body", "REQUEST_MAX_BYTES")
     return getattr(settings, limit) if isinstance(limit, str) else limit
@@ -95,18 +118,50 @@ class RequestChecksMiddleware:
     def process_view(self, request, view, view_args, view_kwargs):
         query = request.META.get("QUERY_STRING", "")
         # A NUL reaches a database filter from any GET form (admin filters and search,
-        # the catalogue search) and PostgreSQL refuses it with an error, a 500.
-        if "%00" in query or "\x00" in query:
-            return render(
-                request,
-                "400.html",
-                {"message": _("The address contains a null character, which no page accepts.")},
-                status=400,
+        # the catalogue search) or from the path (a code in a URL), and PostgreSQL
+        # refuses it with an error, a 500.
+        if "%00" in query or "\x00" in query or "\x00" in request.path_info:
+            return bad_request(
+                request, _("The address contains a null character, which no page accepts.")
             )
         limit = body_limit(view)
         if _content_length(request) > limit:
             return request_too_large(request, limit)
+        if request.method == "POST" and hasattr(view, "model_admin"):
+            refusal = _admin_selection_refusal(request, view.model_admin)
+            if refusal:
+                return bad_request(request, refusal)
+        rate = getattr(view, "post_rate_limit", None)
+        if rate and request.method == "POST":
+            name, setting, period = rate
+            try:
+                count_request(
+                    f"{name}:{client_ip(request)}", limit=getattr(settings, setting), period=period
+                )
+            except Throttled as throttled:
+                return too_many_requests(request, throttled)
         return None
+
+
+def _admin_selection_refusal(request, model_admin) -> str:
+    """Why the rows an admin action was posted for cannot be rows ("" if they can).
+
+    The stock admin filters by the posted keys as they come: a key its field cannot
+    read ("abc", a NUL, "²") is a database error there, a 500.
+    """
+    pk = model_admin.model._meta.pk
+    for value in request.POST.getlist(ACTION_CHECKBOX_NAME):
+        try:
+            pk.to_python(value)
+        except ValidationError:
+            return _("The selection is not one of the rows of this list.")
+        if "\x00" in value:
+            return _("The selection is not one of the rows of this list.")
+    return ""
+
+
+def bad_request(request, message: str) -> HttpResponse:
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def request_too_large(request, limit: int) -> HttpResponse:

@@ -4,6 +4,7 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -144,6 +145,42 @@ def test_a_nul_in_an_admin_filter_is_a_bad_request_not_a_server_error(client, se
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("code", ["%00", "a%00b", "2013-MS-01%00"])
+def test_a_nul_in_the_path_is_a_bad_request_for_anyone(client, catalogue, code):
+    result = client.get(f"/catalogue/recommendations/{code}/")
+    assert result.status_code == 400
+    assert "null character" in result.content.decode()
+
+
+def test_a_nul_in_an_admin_path_is_a_bad_request(client, secretariat):
+    client.force_login(secretariat)
+    url = reverse("admin:assessments_cross_state_recommendation", args=["x"]).replace("x", "%00")
+    assert client.get(url).status_code == 400
+
+
+@pytest.mark.parametrize("selection", ["abc", "%00", "²", "1.5"])
+def test_an_admin_action_on_rows_that_cannot_exist_is_a_bad_request(
+    client, secretariat, norway_assessment, selection
+):
+    from urllib.parse import unquote
+
+    client.force_login(secretariat)
+    result = client.post(
+        reverse("admin:assessments_assessment_changelist"),
+        {"action": "export_csv", "_selected_action": [unquote(selection)]},
+    )
+    assert result.status_code == 400
+    assert "not one of the rows of this list" in result.content.decode()
+
+
+def test_the_chasing_desk_ignores_a_selection_that_is_not_a_state(client, secretariat, cycle):
+    client.force_login(secretariat)
+    url = reverse("admin:assessments_chasing") + f"?cycle={cycle.code}"
+    page = client.post(url, {"state": ["²", "x"]}, follow=True)
+    assert "Select the States to remind first." in page.content.decode()
+
+
+@pytest.mark.django_db
 def test_a_nul_in_the_catalogue_search_is_a_bad_request(client, catalogue):
     url = reverse("catalogue:recommendation_list")
     assert client.get(f"{url}?q=%00").status_code == 400
@@ -173,6 +210,30 @@ def test_verification_is_limited_per_client_address(client, settings):
     assert client.get(url).status_code == 200
     other = client.post(url, {"sha256": "0" * 64}, REMOTE_ADDR="192.0.2.7")
     assert other.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_throttled_client_no_longer_makes_the_server_read_what_it_sends(
+    client, settings, monkeypatch
+):
+    from django.http.request import HttpRequest
+
+    settings.VERIFY_RATE_LIMIT = 1
+    parsed = []
+    original = HttpRequest._load_post_and_files
+
+    def counting(request):
+        parsed.append(request.path)
+        return original(request)
+
+    monkeypatch.setattr(HttpRequest, "_load_post_and_files", counting)
+    url = reverse("assessments:verify")
+    upload = SimpleUploadedFile("report.pdf", b"%PDF-1.7\n" + b"0" * 4096)
+    assert client.post(url, {"file": upload}).status_code == 200
+    assert len(parsed) == 1
+    upload.seek(0)
+    assert client.post(url, {"file": upload}).status_code == 429
+    assert len(parsed) == 1
 
 
 @pytest.mark.django_db

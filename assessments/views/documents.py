@@ -11,10 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from r2p_site.middleware import max_body
+from r2p_site.middleware import max_body, post_rate_limit
 from r2p_site.throttle import (
     Throttled,
-    client_ip,
     count_request,
     one_at_a_time,
     too_many_requests,
@@ -142,17 +141,11 @@ def _render_preview(assessment, user) -> bytes:
 
 @login_not_required
 @max_body("VERIFY_MAX_BYTES")
+# Public and hashing up to VERIFY_MAX_BYTES a time: a brake per client address.
+@post_rate_limit("verify", "VERIFY_RATE_LIMIT", period=600)
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify(request):
     """Anyone holding a country report can check it: the fingerprint names the submission."""
-    if request.method == "POST":
-        # Public and hashing up to VERIFY_MAX_BYTES a time: a brake per client address.
-        try:
-            count_request(
-                f"verify:{client_ip(request)}", limit=settings.VERIFY_RATE_LIMIT, period=600
-            )
-        except Throttled as throttled:
-            return too_many_requests(request, throttled)
     form = VerifyForm(request.POST, request.FILES) if request.method == "POST" else VerifyForm()
     checked = match = None
     if request.method == "POST" and form.is_valid():

@@ -162,12 +162,22 @@ def test_staff_set_up_an_authenticator_app_and_then_reach_the_admin(client, secr
     assert client.get(reverse("admin:index")).status_code == 200
 
 
-def test_a_wrong_code_at_set_up_saves_no_device(client, delegate_norway):
+@pytest.mark.parametrize("code", ["12345", "²²²²²²", "١٢٣٤٥٦"])
+def test_a_wrong_code_at_set_up_saves_no_device(client, delegate_norway, code):
     client.force_login(delegate_norway)
     client.get(ENROL)
-    response = client.post(ENROL, {"code": "12345"})
+    response = client.post(ENROL, {"code": code})
     assert "This code does not match" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=delegate_norway).exists()
+
+
+def test_digits_that_are_not_ascii_are_a_wrong_code_at_sign_in(
+    client, delegate_norway, norway_phone
+):
+    sign_in(client, "nora", "pw-nora")
+    response = enter_code(client, "²²²²²²")
+    assert response.status_code == 200
+    assert "This code is not valid" in response.content.decode()
 
 
 def test_the_set_up_page_shows_the_key_to_type(client, delegate_norway):
