@@ -1,11 +1,14 @@
 """Answer headers: the Content-Security-Policy, Permissions-Policy and Cache-Control."""
 
 import re
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
-from django.urls import reverse
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path, reverse
 
 from tests.assessments import conftest as assessment_fixtures
 from tests.assessments.test_attachments import PDF, upload
@@ -59,6 +62,70 @@ def test_the_admin_has_the_same_policy_but_for_inline_styles(client, secretariat
     for name in ("admin:index", "admin:assessments_assessment_changelist"):
         result = client.get(reverse(name))
         assert directives(result["Content-Security-Policy"]) == expected
+
+
+@login_not_required
+def _boom(request):
+    raise RuntimeError("a fault in a view")
+
+
+# This module doubles as a URLconf with a view that fails, for the 500 page.
+urlpatterns = [path("boom/", _boom), *import_module(settings.ROOT_URLCONF).urlpatterns]
+
+
+def _error_pages(client, settings):
+    """Each error page, as a visitor meets it: name -> the answer."""
+    from django.test import Client
+
+    settings.VERIFY_RATE_LIMIT = 0
+    settings.ROOT_URLCONF = __name__
+    strict = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    return {
+        400: client.get("/catalogue/recommendations/%00/"),
+        403: strict.post(reverse("accounts:login"), {"username": "x", "password": "y"}),
+        404: client.get("/nowhere/"),
+        413: client.post(reverse("assessments:verify"), CONTENT_LENGTH=10**10),
+        429: client.post(reverse("assessments:verify"), {"sha256": "0" * 64}),
+        500: strict.get("/boom/"),
+    }
+
+
+@pytest.mark.django_db
+def test_every_error_page_has_the_strict_policy(client, settings):
+    for status, result in _error_pages(client, settings).items():
+        assert result.status_code == status
+        assert directives(result["Content-Security-Policy"]) == EXPECTED_CSP, status
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "accounts:password_reset",
+        "accounts:password_reset_done",
+        "accounts:password_reset_complete",
+        "accounts:two_factor",
+        "accounts:two_factor_enrol",
+        "accounts:password_change",
+    ],
+)
+def test_sign_in_pages_have_the_strict_policy(client, delegate_norway, name):
+    if not name.startswith("accounts:password_reset"):
+        client.force_login(delegate_norway)
+    result = client.get(reverse(name))
+    assert result.status_code == 200
+    assert directives(result["Content-Security-Policy"]) == EXPECTED_CSP
+
+
+def test_the_code_step_of_sign_in_has_the_strict_policy(client, delegate_norway):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=delegate_norway, name="phone", confirmed=True)
+    delegate_norway.set_password("pw-nora")
+    delegate_norway.save()
+    client.post(reverse("accounts:login"), {"username": "nora", "password": "pw-nora"})
+    result = client.get(reverse("accounts:two_factor_verify"))
+    assert result.status_code == 200 and "code" in result.content.decode()
+    assert directives(result["Content-Security-Policy"]) == EXPECTED_CSP
 
 
 def test_every_admin_list_shows_its_actions_bar():
