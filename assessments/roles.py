@@ -1,14 +1,11 @@
-"""Roles as groups of model permissions, kept in step by data migrations.
+"""Who may belong to a delegation (the groups of permissions are in r2p_site.roles).
 
 Two roles never mix: secretariat staff review in the admin, delegation users answer
 on the site. A staff or superuser account never belongs to a delegation, so nothing
 a staff member is granted in the admin can make them answer for a State.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db.models import Q
-
-SECRETARIAT_GROUP = "Secretariat"
 
 # The accounts that may be delegation members; the admin offers only these.
 DELEGATE_CANDIDATES = Q(is_active=True, is_staff=False, is_superuser=False)
@@ -16,36 +13,3 @@ DELEGATE_CANDIDATES = Q(is_active=True, is_staff=False, is_superuser=False)
 
 def may_be_delegate(user) -> bool:
     return user.is_active and not user.is_staff and not user.is_superuser
-
-
-def _group_and_permissions(apps, group_name: str, permissions: dict[str, list[str]]):
-    # Permissions are normally created after all migrations ran; the group needs them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=group_name)
-    selected = Permission.objects.none()
-    for app_label, codenames in permissions.items():
-        selected |= Permission.objects.filter(
-            content_type__app_label=app_label, codename__in=codenames
-        )
-    found = set(selected.values_list("content_type__app_label", "codename"))
-    missing = {(app, code) for app, codes in permissions.items() for code in codes} - found
-    if missing:
-        raise ValueError(f"Unknown permissions for group {group_name}: {sorted(missing)}")
-    return group, selected
-
-
-def grant_group_permissions(apps, group_name: str, permissions: dict[str, list[str]]) -> None:
-    """Give a group (created if missing) the named permissions, inside a data migration."""
-    group, selected = _group_and_permissions(apps, group_name, permissions)
-    group.permissions.add(*selected)
-
-
-def set_group_permissions(apps, group_name: str, permissions: dict[str, list[str]]) -> None:
-    """Make the named permissions the group's only ones, inside a data migration."""
-    group, selected = _group_and_permissions(apps, group_name, permissions)
-    group.permissions.set(selected)

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from assessments.roles import SECRETARIAT_GROUP, grant_group_permissions
+from r2p_site.roles import SECRETARIAT_GROUP, grant_group_permissions
 
 # The secretariat invites focal points (and revokes its invitations: the admin's
 # revoke action asks for add_invitation, not change) and reads the membership log.

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from assessments.roles import grant_group_permissions
+from r2p_site.roles import grant_group_permissions
 
 # The secretariat manages the catalogue and the delegations' membership, and reads
 # Member States and users. Later migrations extend this set as models are added.

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from assessments.roles import grant_group_permissions
+from r2p_site.roles import grant_group_permissions
 
 # The secretariat opens cycles, follows and reviews assessments; it never edits a
 # delegation's answers.

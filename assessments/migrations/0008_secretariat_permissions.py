@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from assessments.roles import SECRETARIAT_GROUP, set_group_permissions
+from r2p_site.roles import SECRETARIAT_GROUP, set_group_permissions
 
 # Everything the Secretariat group holds from now on, and nothing else: it reviews
 # assessments, opens cycles, adds new reports to the catalogue and manages who

@@ -4,7 +4,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
-from assessments.roles import SECRETARIAT_GROUP, grant_group_permissions
+from r2p_site.roles import SECRETARIAT_GROUP, grant_group_permissions
 
 
 def secretariat_reads_emails(apps, schema_editor):

@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from assessments.roles import SECRETARIAT_GROUP, grant_group_permissions
+from r2p_site.roles import SECRETARIAT_GROUP, grant_group_permissions
 
 
 def secretariat_grants_extensions(apps, schema_editor):

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from assessments.roles import SECRETARIAT_GROUP, grant_group_permissions
+from r2p_site.roles import SECRETARIAT_GROUP, grant_group_permissions
 
 
 def secretariat_edits_themes(apps, schema_editor):

@@ -4,7 +4,7 @@ import catalogue.models
 import django.db.models.deletion
 from django.db import migrations, models
 
-from assessments.roles import SECRETARIAT_GROUP, grant_group_permissions
+from r2p_site.roles import SECRETARIAT_GROUP, grant_group_permissions
 
 
 def secretariat_translates_themes(apps, schema_editor):
