@@ -33,8 +33,8 @@ def post_claiming(client, url, length, **headers):
     )
 
 
-def upload_url(response):
-    return reverse("assessments:attachment_upload", args=[response.assessment_id, response.pk])
+def upload_url(answer):
+    return reverse("assessments:attachment_upload", args=[answer.assessment_id, answer.pk])
 
 
 # Request bodies

@@ -16,15 +16,15 @@ from assessments.text import clean_text
 pytestmark = pytest.mark.django_db
 
 
-def save_url(response):
-    return reverse("assessments:answer_save", args=[response.assessment_id, response.pk])
+def save_url(answer):
+    return reverse("assessments:answer_save", args=[answer.assessment_id, answer.pk])
 
 
-def form_encoded(response, **fields):
+def form_encoded(answer, **fields):
     """The autosave request as a browser sends it: application/x-www-form-urlencoded."""
-    data = {"status": "implemented", "evidence": "", "links": "", "version": response.version}
+    data = {"status": "implemented", "evidence": "", "links": "", "version": answer.version}
     data.update(fields)
-    return urlencode({f"r{response.pk}-{key}": value for key, value in data.items()})
+    return urlencode({f"r{answer.pk}-{key}": value for key, value in data.items()})
 
 
 def post_form(client, url, body, **headers):

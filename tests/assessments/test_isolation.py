@@ -24,8 +24,8 @@ def norway_objects(client, delegate_norway, norway_assessment, first_answer):
     return norway_assessment, first_answer, attachment
 
 
-def norway_urls(assessment, response, attachment):
-    a, r = assessment.pk, response.pk
+def norway_urls(assessment, answer, attachment):
+    a, r = assessment.pk, answer.pk
     return {
         "get": [
             reverse("assessments:assessment_detail", args=[a]),
@@ -55,13 +55,13 @@ def norway_urls(assessment, response, attachment):
 def test_every_url_of_another_states_assessment_answers_404(
     client, norway_objects, delegate_kenya, kenya_assessment, delegate_norway, secretariat
 ):
-    assessment, response, attachment = norway_objects
+    assessment, answer, attachment = norway_objects
     assessment_submit(assessment=assessment, submitted_by=delegate_norway)
-    review_comment_add(assessment=assessment, answer=response, text="Cite it.", user=secretariat)
+    review_comment_add(assessment=assessment, answer=answer, text="Cite it.", user=secretariat)
     assessment.status = "returned"
     assessment.save()
     client.force_login(delegate_kenya)
-    urls = norway_urls(assessment, response, attachment)
+    urls = norway_urls(assessment, answer, attachment)
     assert len(urls["post"]) == 6
 
     for url in urls["get"]:
@@ -69,9 +69,9 @@ def test_every_url_of_another_states_assessment_answers_404(
     for url in urls["post"]:
         assert client.post(url, {"confirm": "on"}).status_code == 404, url
 
-    response.refresh_from_db()
-    assert response.version == 0
-    assert response.attachments.count() == 1
+    answer.refresh_from_db()
+    assert answer.version == 0
+    assert answer.attachments.count() == 1
     assert assessment.submissions.count() == 1
     assert not assessment.review_comments.get().replies.exists()
     assert not assessment.review_comments.filter(addressed_at__isnull=False).exists()
@@ -91,25 +91,25 @@ def test_an_answer_of_another_state_under_ones_own_assessment_answers_404(
 def test_users_without_a_delegation_get_404_on_delegation_pages(
     client, django_user_model, norway_objects
 ):
-    assessment, response, attachment = norway_objects
+    assessment, answer, attachment = norway_objects
     client.force_login(django_user_model.objects.create_user("visitor", password="pw-visitor"))
     assert client.get(reverse("assessments:home")).status_code == 404
-    for url in norway_urls(assessment, response, attachment)["get"]:
+    for url in norway_urls(assessment, answer, attachment)["get"]:
         assert client.get(url).status_code == 404, url
 
 
 def test_anonymous_visitors_are_sent_to_login(client, norway_objects):
-    assessment, response, attachment = norway_objects
-    for url in norway_urls(assessment, response, attachment)["get"]:
+    assessment, answer, attachment = norway_objects
+    for url in norway_urls(assessment, answer, attachment)["get"]:
         result = client.get(url)
         assert result.status_code == 302
         assert result.url.startswith(reverse("accounts:login"))
 
 
 def test_the_secretariat_reads_every_state_but_cannot_edit(client, secretariat, norway_objects):
-    assessment, response, attachment = norway_objects
+    assessment, answer, attachment = norway_objects
     client.force_login(secretariat)
-    for url in norway_urls(assessment, response, attachment)["get"][:4]:
+    for url in norway_urls(assessment, answer, attachment)["get"][:4]:
         result = client.get(url)
         if result.streaming:
             # Reading to the end closes the file the way the test client expects.
@@ -119,7 +119,7 @@ def test_the_secretariat_reads_every_state_but_cannot_edit(client, secretariat, 
     assert "hx-post" not in page.content.decode()
     assert (
         client.post(
-            reverse("assessments:answer_save", args=[assessment.pk, response.pk]), {}
+            reverse("assessments:answer_save", args=[assessment.pk, answer.pk]), {}
         ).status_code
         == 404
     )

@@ -70,14 +70,14 @@ class Worker(threading.Thread):
 def live_content(assessment: Assessment) -> dict:
     """The answers and files as stored now, in the snapshot's terms."""
     answers = {}
-    for response in Answer.objects.filter(assessment=assessment).select_related("recommendation"):
+    for answer in Answer.objects.filter(assessment=assessment).select_related("recommendation"):
         files = sorted(
-            (file.original_name, file.sha256) for file in Attachment.objects.filter(answer=response)
+            (file.original_name, file.sha256) for file in Attachment.objects.filter(answer=answer)
         )
-        answers[response.recommendation.code] = (
-            response.status,
-            response.evidence,
-            list(response.links),
+        answers[answer.recommendation.code] = (
+            answer.status,
+            answer.evidence,
+            list(answer.links),
             files,
         )
     return answers
@@ -124,9 +124,9 @@ def blocked(worker: Worker) -> bool:
     return worker.is_alive()
 
 
-def _save(response, user):
+def _save(answer, user):
     def action():
-        current = Answer.objects.select_related("assessment__cycle").get(pk=response.pk)
+        current = Answer.objects.select_related("assessment__cycle").get(pk=answer.pk)
         return answer_save(
             answer=current,
             content=AnswerContent(
@@ -139,9 +139,9 @@ def _save(response, user):
     return action
 
 
-def _upload(response, user):
+def _upload(answer, user):
     def action():
-        current = Answer.objects.select_related("assessment__cycle").get(pk=response.pk)
+        current = Answer.objects.select_related("assessment__cycle").get(pk=answer.pk)
         return attachment_add(
             answer=current, upload=upload(), checked_type=PDF, sha256="0" * 64, user=user
         )
@@ -149,43 +149,43 @@ def _upload(response, user):
     return action
 
 
-def _remove(response, user):
+def _remove(answer, user):
     def action():
         attachment = Attachment.objects.select_related("answer__assessment__cycle").get(
-            answer=response
+            answer=answer
         )
         return attachment_remove(attachment=attachment, user=user)
 
     return action
 
 
-def _theme(response, user):
+def _theme(answer, user):
     """Answer once for a theme holding the answer's recommendation."""
     theme = Theme.objects.create(name="Focal points", slug="focal-points", position=1)
-    ThemeLink.objects.create(theme=theme, recommendation=response.recommendation, reason="Test.")
+    ThemeLink.objects.create(theme=theme, recommendation=answer.recommendation, reason="Test.")
 
     def action():
         return theme_answer(
-            assessment=Assessment.objects.select_related("cycle").get(pk=response.assessment_id),
+            assessment=Assessment.objects.select_related("cycle").get(pk=answer.assessment_id),
             theme=theme,
             content=AnswerContent(
                 status="implemented", evidence="Answered for the theme.", links=[]
             ),
-            versions={response.pk: Answer.objects.get(pk=response.pk).version},
+            versions={answer.pk: Answer.objects.get(pk=answer.pk).version},
             user=user,
         )
 
     return action
 
 
-def _workbook(response, user):
+def _workbook(answer, user):
     """Apply a workbook whose preview was read before the submit began."""
     assessment = Assessment.objects.select_related("cycle", "member_state").get(
-        pk=response.assessment_id
+        pk=answer.assessment_id
     )
     data = edit(
         build_workbook(assessment=assessment),
-        {response.recommendation.code: {"evidence": "Typed in the capital."}},
+        {answer.recommendation.code: {"evidence": "Typed in the capital."}},
     )
     plan = read_workbook(data=data, filename="answers.xlsx", assessment=assessment)
 
@@ -193,9 +193,7 @@ def _workbook(response, user):
         return workbook_apply(
             assessment=Assessment.objects.select_related("cycle").get(pk=assessment.pk),
             plan=plan,
-            seen_versions={
-                response.recommendation.code: Answer.objects.get(pk=response.pk).version
-            },
+            seen_versions={answer.recommendation.code: Answer.objects.get(pk=answer.pk).version},
             take_workbook=set(),
             user=user,
         )
@@ -295,15 +293,15 @@ def test_colleagues_saving_and_uploading_through_the_site_during_a_submit_never_
     for round_number in range(5):
         start = threading.Barrier(len(colleagues) + 2)
 
-        def autosave(user, response, round_number=round_number, start=start):
+        def autosave(user, answer, round_number=round_number, start=start):
             client = Client()
             client.force_login(user)
             start.wait()
             for attempt in range(15):
-                current = Answer.objects.get(pk=response.pk)
-                prefix = f"r{response.pk}-"
+                current = Answer.objects.get(pk=answer.pk)
+                prefix = f"r{answer.pk}-"
                 result = client.post(
-                    reverse("assessments:answer_save", args=[norway_assessment.pk, response.pk]),
+                    reverse("assessments:answer_save", args=[norway_assessment.pk, answer.pk]),
                     {
                         prefix + "status": "partially_implemented",
                         prefix + "evidence": f"{user.username} round {round_number} #{attempt}",
@@ -341,8 +339,8 @@ def test_colleagues_saving_and_uploading_through_the_site_during_a_submit_never_
             )
 
         workers = [
-            Worker(lambda user=user, response=response: autosave(user, response))
-            for user, response in zip(colleagues, answers, strict=False)
+            Worker(lambda user=user, answer=answer: autosave(user, answer))
+            for user, answer in zip(colleagues, answers, strict=False)
         ]
         workers += [Worker(attach), Worker(submit)]
         for worker in workers:

@@ -107,21 +107,21 @@ def test_a_focal_point_answers_everything_and_submits(session, cycle, delegate_n
 
     # What the browser saved is in the database, each answer saved three times.
     answers = {
-        response.recommendation.code: response
-        for response in assessment.answers.select_related("recommendation", "updated_by")
+        stored.recommendation.code: stored
+        for stored in assessment.answers.select_related("recommendation", "updated_by")
     }
     assert set(answers) == set(ANSWERS)
     for code, (_label, value) in ANSWERS.items():
-        response = answers[code]
-        assert (response.status, response.evidence, response.links) == (
+        stored = answers[code]
+        assert (stored.status, stored.evidence, stored.links) == (
             value,
             evidence_of(code),
             [link_of(code)],
         ), code
-        assert response.version == 3, code
-        assert response.updated_by == delegate_norway
+        assert stored.version == 3, code
+        assert stored.updated_by == delegate_norway
         assert list(
-            AnswerChange.objects.filter(answer=response)
+            AnswerChange.objects.filter(answer=stored)
             .order_by("version")
             .values_list("version", "changed_by__username")
         ) == [(1, "nora"), (2, "nora"), (3, "nora")], code

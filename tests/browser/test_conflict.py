@@ -52,8 +52,8 @@ def test_the_second_save_shows_the_first_and_keeps_the_typed_text(
     expect(alert).to_contain_text("Status: Not yet answered")
     # His own text stays in the form, and nothing of his was saved.
     expect(erik_evidence).to_have_value("Erik's evidence.")
-    response = norway_assessment.answers.get(recommendation__code="2013-MS-01")
-    assert (response.evidence, response.status, response.version) == ("Nora's evidence.", "", 1)
+    answer = norway_assessment.answers.get(recommendation__code="2013-MS-01")
+    assert (answer.evidence, answer.status, answer.version) == ("Nora's evidence.", "", 1)
 
     # Leaving now would lose his text: the page asks first.
     erik.page.get_by_role("link", name="Overview").click()
@@ -66,8 +66,8 @@ def test_the_second_save_shows_the_first_and_keeps_the_typed_text(
     expect(erik_card.get_by_role("alert")).to_have_count(0)
     expect(erik_card.locator(".save-state")).to_contain_text("by erik")
     expect(erik_card.locator("input[type=hidden][name$='-version']")).to_have_value("2")
-    response.refresh_from_db()
-    assert (response.evidence, response.status, response.version) == (
+    answer.refresh_from_db()
+    assert (answer.evidence, answer.status, answer.version) == (
         "Erik's evidence.",
         "partially_implemented",
         2,
@@ -115,5 +115,5 @@ def test_what_is_typed_while_a_refused_save_is_on_its_way_is_kept(
     expect(erik_card.get_by_role("button", name="Save my version")).to_be_visible()
     expect(evidence).to_have_value("Erik's evidence, typed while the save was on its way.")
     expect(erik_card.get_by_role("radio", name="Not started", exact=True)).to_be_checked()
-    response = norway_assessment.answers.get(recommendation__code="2013-MS-01")
-    assert (response.evidence, response.version) == ("Nora's evidence.", 1)
+    answer = norway_assessment.answers.get(recommendation__code="2013-MS-01")
+    assert (answer.evidence, answer.version) == ("Nora's evidence.", 1)

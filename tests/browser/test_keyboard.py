@@ -88,8 +88,8 @@ def test_an_answer_is_given_and_saved_from_the_keyboard(
     expect(state).to_contain_text("Saved")
     expect(version).to_have_value("2")
 
-    response = norway_assessment.answers.get(recommendation__code="2013-MS-01")
-    assert (response.status, response.evidence, response.version) == (
+    answer = norway_assessment.answers.get(recommendation__code="2013-MS-01")
+    assert (answer.status, answer.evidence, answer.version) == (
         "implemented",
         "Typed with the keyboard only.",
         2,

@@ -52,8 +52,8 @@ def test_leaving_before_the_save_asks_and_leaving_after_it_does_not(
     page.get_by_role("link", name="Overview").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Self-assessment of Norway")
     assert len(session.dialogs) == 1
-    response = norway_assessment.answers.get(recommendation__code="2013-MS-01")
-    assert response.evidence == "Typed, not saved yet"
+    answer = norway_assessment.answers.get(recommendation__code="2013-MS-01")
+    assert answer.evidence == "Typed, not saved yet"
 
 
 def test_a_failed_save_keeps_the_warning_and_says_so(
