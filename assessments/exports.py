@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from catalogue.models import Recommendation, target_label
@@ -36,10 +37,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value):
-    """Text that a spreadsheet shows as typed, never runs: "=1+1" becomes "'=1+1".
+    """A CSV value that a spreadsheet shows as typed, never runs: "=1+1" becomes "'=1+1".
 
-    Text is cleaned as the forms clean it (assessments/text.py): answers stored before
-    the forms did so may hold characters that make an XLSX file unreadable.
+    A CSV file has no cell types, so the apostrophe is the only way to say "text"; the
+    XLSX export keeps the text exact instead (`xlsx_cell`). Text is cleaned as the forms
+    clean it (assessments/text.py): answers stored before the forms did so may hold
+    characters that make an XLSX file unreadable.
     """
     if not isinstance(value, str):
         return value
@@ -47,6 +50,26 @@ def safe_cell(value):
     if value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def xlsx_cell(sheet, value):
+    """A value for a row of the write-only `sheet`, text kept exactly as stored.
+
+    openpyxl would store "=1+1" as a formula: such text goes in a string cell marked
+    with the quote prefix, as the delegation's workbook does (workbook_export.text_cell),
+    so that it shows as typed, never runs and stays text when edited. Other values are
+    appended as they are: a cell object for every value adds about a third to the time
+    of a large export.
+    """
+    if not isinstance(value, str):
+        return value
+    value = clean_text(value)
+    if not value.startswith(FORMULA_STARTS):
+        return value
+    cell = WriteOnlyCell(sheet, value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
 
 
 def export_header() -> list[str]:
@@ -242,7 +265,7 @@ def table_xlsx_response(
     sheet.append(header)
     count = 0
     for row in rows:
-        sheet.append([safe_cell(value) for value in row])
+        sheet.append([xlsx_cell(sheet, value) for value in row])
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
     about_sheet = workbook.create_sheet(_("About this export"))

@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import limits
-from .fonts import code_points, unprintable
 from .models import AnswerStatus
 from .review import MAX_COMMENT_LENGTH
 from .services import AnswerContent
@@ -69,25 +68,6 @@ class LinksField(TextField):
 
     def prepare_value(self, value):
         return "\n".join(value) if isinstance(value, list) else value
-
-
-def _printable(text: str) -> str:
-    """`text` if the country report can print every character of it.
-
-    Submitting checks it too (services.assessment_submit); here the user hears of it
-    while typing, not at the deadline.
-    """
-    characters = unprintable(text)
-    if characters:
-        raise ValidationError(
-            _(
-                "This text contains characters the country report cannot print: "
-                "%(characters)s. Remove them or replace them with ordinary text."
-            ),
-            params={"characters": code_points(characters)},
-            code="unprintable",
-        )
-    return text
 
 
 class AnswerForm(forms.Form):
@@ -156,22 +136,16 @@ class AnswerForm(forms.Form):
             "version": {"name": version.html_name, "id": version.auto_id, "value": version.value()},
         }
 
-    def clean_evidence(self):
-        return _printable(self.cleaned_data["evidence"])
-
-    def clean_links(self):
-        links = self.cleaned_data["links"]
-        _printable("\n".join(links))
-        return links
-
     def clean(self):
         data = super().clean()
-        if "evidence" in data and "links" in data:
-            try:
-                limits.check_answer(evidence=data["evidence"], links=data["links"])
-            except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    self.add_error(field, messages)
+        # The services' own check (limits and printable characters), so that the form
+        # refuses what a save would; each field that passed its own cleaning is checked,
+        # and the other given as empty, which passes.
+        try:
+            limits.check_answer(evidence=data.get("evidence", ""), links=data.get("links", []))
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field, messages)
         return data
 
     def content(self) -> AnswerContent:
@@ -200,7 +174,7 @@ class AttachmentForm(forms.Form):
         self.file_type = check_upload(upload)
         upload.name = clean_filename(upload.name)
         # The name is printed in the country report, so it must be printable too.
-        _printable(upload.name)
+        limits.check_printable(upload.name)
         return upload
 
 

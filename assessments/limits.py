@@ -4,7 +4,8 @@ Every limit is meant never to be met by a delegation (an assessment may hold abo
 seventy pages of evidence), and together they bound the work of rendering, exporting
 and e-mailing the worst assessment the forms accept: its country report renders in
 under ten seconds and 500 MB (docs/limits.md gives the measurements). The PDF's cost
-grows with its lines, so lines are counted as well as characters.
+grows with its lines, so lines are counted as well as characters. An answer may hold
+only characters the report can print.
 """
 
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from .fonts import code_points, unprintable
 
 # One answer.
 EVIDENCE_MAX_CHARS = 10_000
@@ -34,28 +37,62 @@ def line_count(text: str) -> int:
     return text.count("\n") + 1 if text else 0
 
 
+def check_printable(text: str) -> None:
+    """Refuse `text` if the country report cannot print every character of it.
+
+    A stored PDF is never rendered again, so a character no shipped font has would stay
+    an empty box (fonts.py). Submitting checks the whole snapshot too; checked here,
+    whoever saves (the form, a workbook, a theme, a command) hears of it at once, not at
+    the deadline.
+    """
+    characters = unprintable(text)
+    if characters:
+        raise ValidationError(
+            _(
+                "This text contains characters the country report cannot print: "
+                "%(characters)s. Remove them or replace them with ordinary text."
+            ),
+            params={"characters": code_points(characters)},
+            code="unprintable",
+        )
+
+
 def check_answer(*, evidence: str, links: list[str]) -> None:
-    """Refuse an answer over the limits of one answer, naming the field."""
+    """Refuse an answer over the limits of one answer or with characters the report
+    cannot print, naming each field refused (with the first reason for each)."""
+    errors = {}
+    for field, check, value in (
+        ("evidence", _check_evidence, evidence),
+        ("links", _check_links, links),
+    ):
+        try:
+            check(value)
+        except ValidationError as error:
+            errors[field] = error
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_evidence(evidence: str) -> None:
     if len(evidence) > EVIDENCE_MAX_CHARS:
         raise ValidationError(
-            {
-                "evidence": _("Evidence may be at most %(max)s characters long.")
-                % {"max": EVIDENCE_MAX_CHARS}
-            }
+            _("Evidence may be at most %(max)s characters long.") % {"max": EVIDENCE_MAX_CHARS}
         )
     if line_count(evidence) > EVIDENCE_MAX_LINES:
         raise ValidationError(
-            {
-                "evidence": _("Evidence may have at most %(max)s lines.")
-                % {"max": EVIDENCE_MAX_LINES}
-            }
+            _("Evidence may have at most %(max)s lines.") % {"max": EVIDENCE_MAX_LINES}
         )
+    check_printable(evidence)
+
+
+def _check_links(links: list[str]) -> None:
     if len(links) > LINKS_MAX:
-        raise ValidationError({"links": _("Give at most %(max)s links.") % {"max": LINKS_MAX}})
+        raise ValidationError(_("Give at most %(max)s links.") % {"max": LINKS_MAX})
     if any(len(link) > LINK_MAX_CHARS for link in links):
         raise ValidationError(
-            {"links": _("A link may be at most %(max)s characters long.") % {"max": LINK_MAX_CHARS}}
+            _("A link may be at most %(max)s characters long.") % {"max": LINK_MAX_CHARS}
         )
+    check_printable("\n".join(links))
 
 
 @dataclass(frozen=True)

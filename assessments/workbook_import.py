@@ -5,12 +5,16 @@ Nothing in the file is trusted, its protection and hidden sheet included: every 
 is checked against the database and by the same rules as the web form.
 """
 
+import codecs
 import html
 import io
+import itertools
 import json
+import lzma
 import re
 import uuid
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -92,6 +96,28 @@ def _refuse(message: str) -> WorkbookRefused:
     return WorkbookRefused([CellError("", None, None, str(message))])
 
 
+# What reading a damaged part of an archive raises: zipfile's own errors (a wrong
+# checksum, a bad local header), zlib's for damaged deflate data, bz2 and lzma's (as
+# OSError or LZMAError), EOFError for data cut short, NotImplementedError for an unknown
+# compression method and RuntimeError for an encrypted part.
+UNREADABLE_PART = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    OSError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
+def _damaged() -> WorkbookRefused:
+    return _refuse(
+        _("The workbook cannot be read: it may be damaged or incomplete. Download it again.")
+    )
+
+
 def check_archive(data: bytes) -> None:
     """Refuse what is not an XLSX workbook, or would unpack to too much, before any
     parser sees it: sizes come from the central directory, and zipfile never inflates
@@ -105,64 +131,117 @@ def check_archive(data: bytes) -> None:
             _("The file is not an Excel workbook (.xlsx), or it is incomplete: download it again.")
         ) from None
     with archive:
-        entries = archive.infolist()
-        names = {entry.filename for entry in entries}
-        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-            raise _refuse(_("The file is not an Excel workbook (.xlsx)."))
-        if len(entries) > MAX_ENTRIES:
-            raise _refuse(_("The workbook holds too many parts to be one of this site's."))
-        total = 0
-        for entry in entries:
-            total += entry.file_size
-            ratio = entry.file_size / max(entry.compress_size, 1)
-            if total > MAX_UNCOMPRESSED_BYTES or (
-                entry.file_size > 1024 * 1024 and ratio > MAX_RATIO
-            ):
-                raise _refuse(_("The workbook unpacks to far more data than an assessment holds."))
-        if any(
-            marker.lower() in name.lower().encode() for name in names for marker in MACRO_MARKERS
-        ):
-            raise _refuse(_("The workbook contains macros; save it as a plain .xlsx workbook."))
-        content_types = archive.read("[Content_Types].xml")
-        if any(marker in content_types for marker in MACRO_MARKERS):
-            raise _refuse(_("The workbook contains macros; save it as a plain .xlsx workbook."))
-        _check_row_counts(archive, entries)
+        try:
+            _check_parts(archive)
+        except UNREADABLE_PART:
+            # The directory was sound but a part's data is not (flipped bytes, a wrong
+            # checksum, a part cut short): one message, as for damage openpyxl finds.
+            raise _damaged() from None
 
 
-# A sheet's rows in its XML, with or without a namespace prefix.
-ROW_TAGS = (b"<row ", b"<x:row ")
+def _check_parts(archive: zipfile.ZipFile) -> None:
+    entries = archive.infolist()
+    names = {entry.filename for entry in entries}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise _refuse(_("The file is not an Excel workbook (.xlsx)."))
+    if len(entries) > MAX_ENTRIES:
+        raise _refuse(_("The workbook holds too many parts to be one of this site's."))
+    total = 0
+    for entry in entries:
+        total += entry.file_size
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if total > MAX_UNCOMPRESSED_BYTES or (entry.file_size > 1024 * 1024 and ratio > MAX_RATIO):
+            raise _refuse(_("The workbook unpacks to far more data than an assessment holds."))
+    if any(marker.lower() in name.lower().encode() for name in names for marker in MACRO_MARKERS):
+        raise _refuse(_("The workbook contains macros; save it as a plain .xlsx workbook."))
+    content_types = archive.read("[Content_Types].xml")
+    if any(marker in content_types for marker in MACRO_MARKERS):
+        raise _refuse(_("The workbook contains macros; save it as a plain .xlsx workbook."))
+    _check_row_counts(archive, entries)
+
+
 MAX_SHEET_ROWS = META_ANSWERS_ROW + MAX_ANSWER_ROWS
+# A row of a sheet in its raw XML: <row r="3">, <row>, <row/>, with or without a
+# namespace prefix (<x:row>, <ss:row>; a prefix may have letters beyond ASCII, here
+# in UTF-8). Any of them is a row to openpyxl.
+ROW_TAG_RE = re.compile(rb"<(?:[A-Za-z_\x80-\xff][\w.\x80-\xff-]*:)?row[\s/>]")
+TAG_NAME_END_RE = re.compile(rb"[\s/>]")
+PREFIX_CHARS_RE = re.compile(rb"[\w.\x80-\xff-]*")
+CHUNK_BYTES = 256 * 1024
 
 
 def _check_row_counts(archive: zipfile.ZipFile, entries) -> None:
     """Refuse a sheet of more rows than any sheet of the workbook has, counted in its raw
     XML before openpyxl parses it: the size a sheet declares may be missing or lie, and
-    without it openpyxl reads the whole sheet just to open the workbook."""
+    without it openpyxl reads the whole sheet just to open the workbook.
+
+    Every part is counted, not only those under xl/worksheets/: openpyxl reads a sheet
+    wherever the workbook's relationships put it, and no other part holds row tags.
+    """
     for entry in entries:
-        if not entry.filename.startswith("xl/worksheets/") or entry.filename.count("/") != 2:
+        if entry.is_dir():
             continue
-        count, tail = 0, b""
         with archive.open(entry) as part:
-            while chunk := part.read(256 * 1024):
-                # The tail is shorter than a tag, so no tag is counted twice.
-                data = tail + chunk
-                count += sum(data.count(tag) for tag in ROW_TAGS)
-                tail = data[-6:]
-                if count > MAX_SHEET_ROWS:
-                    raise WorkbookRefused(
-                        [
-                            CellError(
-                                _sheet_names(archive).get(entry.filename, entry.filename),
-                                None,
-                                None,
-                                _(
-                                    "The sheet has more than %(max)s rows; a workbook of an "
-                                    "assessment has far fewer."
-                                )
-                                % {"max": MAX_SHEET_ROWS},
-                            )
-                        ]
+            count = count_row_tags(part, stop_after=MAX_SHEET_ROWS)
+        if count > MAX_SHEET_ROWS:
+            raise WorkbookRefused(
+                [
+                    CellError(
+                        _sheet_names(archive).get(entry.filename, entry.filename),
+                        None,
+                        None,
+                        _(
+                            "The sheet has more than %(max)s rows; a workbook of an "
+                            "assessment has far fewer."
+                        )
+                        % {"max": MAX_SHEET_ROWS},
                     )
+                ]
+            )
+
+
+def count_row_tags(part, *, stop_after: int, chunk_size: int = CHUNK_BYTES) -> int:
+    """The row tags in the XML read from `part`, chunk by chunk; the count stops once
+    it is past `stop_after`.
+
+    A tag cut by the end of a chunk is carried over to the next, from its "<": only a
+    tag whose name has not ended yet can be cut, and it is counted once it ends. So that
+    a name of megabytes cannot make the carry grow, a long one is cut down to what
+    decides whether it is a row: its first character, whether the rest could all be a
+    prefix, and its last characters.
+    """
+    count, carry = 0, b""
+    for chunk in _utf8_chunks(part, chunk_size):
+        data = carry + chunk
+        count += len(ROW_TAG_RE.findall(data))
+        if count > stop_after:
+            break
+        start = data.rfind(b"<")
+        carry = data[start:] if start >= 0 and not TAG_NAME_END_RE.search(data, start) else b""
+        if len(carry) > 64:
+            middle = carry[2:-8]
+            carry = carry[:2] + b"a" + carry[-8:] if PREFIX_CHARS_RE.fullmatch(middle) else b""
+    return count
+
+
+def _utf8_chunks(part, chunk_size: int):
+    """The part's bytes, chunk by chunk, as UTF-8 if written in UTF-16 (which the XML
+    parser reads too: its tags would otherwise hide between zero bytes)."""
+    first = part.read(max(chunk_size, 4))
+    if first[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        encoding = "utf-16"  # the byte order mark says which
+    elif first[:1] == b"\0":
+        encoding = "utf-16-be"
+    elif first[1:2] == b"\0":
+        encoding = "utf-16-le"
+    else:
+        yield first
+        yield from iter(lambda: part.read(chunk_size), b"")
+        return
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    for chunk in itertools.chain([first], iter(lambda: part.read(chunk_size), b"")):
+        yield decoder.decode(chunk).encode()
+    yield decoder.decode(b"", final=True).encode()
 
 
 def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -250,17 +329,13 @@ def read_workbook(*, data: bytes, filename: str, assessment: Assessment) -> dict
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except Exception:  # openpyxl raises many kinds on damaged files
-        raise _refuse(
-            _("The workbook cannot be read: it may be damaged or incomplete. Download it again.")
-        ) from None
+        raise _damaged() from None
     try:
         return _read(book, filename, assessment)
     except WorkbookRefused:
         raise
     except Exception:  # damaged XML, a part missing, a truncated entry: all one to the user
-        raise _refuse(
-            _("The workbook cannot be read: it may be damaged or incomplete. Download it again.")
-        ) from None
+        raise _damaged() from None
     finally:
         book.close()
 
@@ -333,7 +408,7 @@ def _read_meta(sheet, assessment: Assessment) -> tuple[dict, dict]:
                     CellError(sheet.title, row, "B", _("The recorded version is not a number."))
                 )
                 continue
-            versions[_text(values[0])] = (version, _text(values[2]))
+            versions[_text(values[0])] = (version, _text(values[2]), row)
     expected = {
         META_FORMAT: FORMAT_VERSION,
         META_ASSESSMENT: assessment.pk,
@@ -507,21 +582,22 @@ def _read_answer_rows(sheet, meta: dict, versions: dict, answers: dict) -> list[
             )
             continue
         if code not in versions:
+            # The hidden sheet has no row for the code: the row named is the answer's.
             errors.append(
                 CellError(
-                    META_SHEET,
-                    None,
-                    "B",
+                    title,
+                    row,
+                    labels["code"],
                     _("No version is recorded for %(code)s.") % {"code": code},
                 )
             )
             continue
-        file_version, downloaded = versions[code]
+        file_version, downloaded, meta_row = versions[code]
         if file_version > answer.version:
             errors.append(
                 CellError(
                     META_SHEET,
-                    None,
+                    meta_row,
                     "B",
                     _("The version recorded for %(code)s is not one this answer has had.")
                     % {"code": code},
@@ -588,8 +664,12 @@ def _check_totals(assessment: Assessment, answers: dict, rows: list[dict], title
         getattr(assessment, field.removesuffix("__lte")) > maximum
         for field, maximum in total.room_needed().items()
     ):
-        message = total.refusal(assessment).messages[0]
-        raise WorkbookRefused([CellError(title, None, None, message)])
+        # No one row takes the assessment over, so no row is named: the column says
+        # which total (evidence or links) and the message which limit.
+        refusal = total.refusal(assessment)
+        fields = getattr(refusal, "error_dict", {})
+        column = str(COLUMN_BY_KEY[next(iter(fields))].label) if fields else None
+        raise WorkbookRefused([CellError(title, None, column, refusal.messages[0])])
 
 
 @dataclass

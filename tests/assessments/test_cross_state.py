@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from assessments.models import AssessmentStatus, MemberState, RegionalGroup
 from assessments.services import AnswerContent, answer_save, assessment_start
@@ -101,7 +102,7 @@ def test_a_theme_shows_every_state_for_each_of_its_recommendations(
     ]
 
 
-def test_the_csv_and_xlsx_exports_hold_the_rows_with_formulas_neutralised(
+def test_the_csv_and_xlsx_exports_hold_the_rows_with_formulas_kept_as_text(
     client, secretariat, answered
 ):
     client.force_login(secretariat)
@@ -123,11 +124,21 @@ def test_the_csv_and_xlsx_exports_hold_the_rows_with_formulas_neutralised(
         "Live draft, not submitted",
     )
     assert norway["Status"] == "Implemented"
+    # A CSV has no cell types: the apostrophe is what keeps the text from running.
     assert norway["Evidence"] == "'=HYPERLINK(1)"
-    assert [
+    # The XLSX has the text exactly, in a string cell with the quote prefix.
+    xlsx_rows = [
         ["" if value is None else str(value) for value in row]
         for row in sheet.iter_rows(values_only=True)
-    ] == rows
+    ]
+    evidence = rows[0].index("Evidence")
+    assert xlsx_rows == [
+        [*row[:evidence], row[evidence].removeprefix("'"), *row[evidence + 1 :]] for row in rows
+    ]
+    [cell] = [
+        cell for cell in sheet[get_column_letter(evidence + 1)] if cell.value == "=HYPERLINK(1)"
+    ]
+    assert (cell.data_type, cell.quotePrefix) == ("s", True)
 
 
 def test_the_query_count_does_not_grow_with_the_number_of_states(

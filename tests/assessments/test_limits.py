@@ -7,9 +7,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assessments import limits
+from assessments.forms import AnswerForm
 from assessments.models import AnswerChange, Attachment
-from assessments.services import AnswerContent, answer_save, attachment_add, attachment_remove
+from assessments.services import (
+    AnswerContent,
+    answer_save,
+    attachment_add,
+    attachment_remove,
+    theme_answer,
+)
 from assessments.uploads import PDF
+from catalogue.models import Theme, ThemeLink
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +80,68 @@ def test_the_service_refuses_an_answer_over_its_limits_without_the_form(
     first_answer.refresh_from_db()
     assert first_answer.version == 0
     assert not AnswerChange.objects.exists()
+
+
+def unprintable_message(code_points):
+    return (
+        f"This text contains characters the country report cannot print: {code_points}. "
+        "Remove them or replace them with ordinary text."
+    )
+
+
+@pytest.mark.parametrize(
+    ("evidence", "links", "field", "code_points"),
+    [
+        ("Law 😀 of 2019", [], "evidence", "U+1F600"),
+        ("Law 𓀀 of 2019 😀", [], "evidence", "U+13000, U+1F600"),
+        ("", ["https://example.org/𓀀"], "links", "U+13000"),
+    ],
+    ids=["emoji", "hieroglyph-and-emoji", "link"],
+)
+def test_the_service_refuses_text_the_report_cannot_print(
+    first_answer, delegate_norway, evidence, links, field, code_points
+):
+    # Accepted, it would be refused only at the submit, as ReportUnprintable.
+    with pytest.raises(ValidationError) as refused:
+        save(first_answer, delegate_norway, evidence, links)
+    assert refused.value.message_dict == {field: [unprintable_message(code_points)]}
+    first_answer.refresh_from_db()
+    assert (first_answer.evidence, first_answer.links, first_answer.version) == ("", [], 0)
+    assert not AnswerChange.objects.exists()
+
+
+def test_a_theme_answer_refuses_text_the_report_cannot_print(
+    norway_assessment, delegate_norway, first_answer
+):
+    theme = Theme.objects.create(name="Focal points", slug="focal-points", position=1)
+    ThemeLink.objects.create(theme=theme, recommendation=first_answer.recommendation, reason="-")
+    with pytest.raises(ValidationError) as refused:
+        theme_answer(
+            assessment=norway_assessment,
+            theme=theme,
+            content=AnswerContent(status="implemented", evidence="Done 😀", links=[]),
+            versions={first_answer.pk: 0},
+            user=delegate_norway,
+        )
+    assert refused.value.message_dict == {"evidence": [unprintable_message("U+1F600")]}
+    first_answer.refresh_from_db()
+    assert (first_answer.evidence, first_answer.version) == ("", 0)
+
+
+def test_the_form_still_names_each_field_the_report_cannot_print():
+    form = AnswerForm(
+        {
+            "status": "implemented",
+            "evidence": "Law 😀 of 2019",
+            "links": "https://example.org/𓀀",
+            "version": 0,
+        }
+    )
+    assert not form.is_valid()
+    assert form.errors == {
+        "evidence": [unprintable_message("U+1F600")],
+        "links": [unprintable_message("U+13000")],
+    }
 
 
 def test_an_answer_that_would_take_the_assessment_over_its_characters_is_refused(

@@ -391,7 +391,11 @@ def test_xlsx_export_matches_the_csv_with_frozen_header_filters_and_widths(
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 1 + 5
     first = next(row for row in rows if row[9] == "2013-MS-01")
-    assert first[13] == '\'=HYPERLINK("http://evil")'  # without the control character
+    # The text exactly as submitted, without the control character and with no
+    # apostrophe added: a string cell with the quote prefix, not a formula.
+    assert first[13] == '=HYPERLINK("http://evil")'
+    [cell] = [cell for cell in sheet["N"] if cell.value == first[13]]
+    assert (cell.data_type, cell.quotePrefix) == ("s", True)
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:Q6"
     assert sheet.column_dimensions["K"].width == 60

@@ -9,10 +9,17 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
+from assessments import limits
 from assessments.models import Answer, AnswerChange, AssessmentStatus
-from assessments.workbook_import import MAX_ANSWER_ROWS, WorkbookRefused, read_workbook
+from assessments.workbook_import import (
+    MAX_ANSWER_ROWS,
+    WorkbookRefused,
+    count_row_tags,
+    read_workbook,
+)
 from tests.assessments.workbook_files import (
     column_of,
+    damage,
     download,
     edit,
     open_book,
@@ -93,6 +100,40 @@ def test_too_many_lines_of_evidence(client, norway_assessment, downloaded):
     ]
 
 
+def test_text_the_report_cannot_print_is_refused_naming_its_cell(
+    client, norway_assessment, downloaded
+):
+    # Accepted here, such text would be refused only at the submit (ReportUnprintable).
+    edited = edit(
+        downloaded,
+        {
+            "2013-MS-01": {"evidence": "Law 😀 of 2019"},
+            "2013-MS-02": {"links": "https://example.org/𓀀"},
+        },
+    )
+    assert refused(client, norway_assessment, edited) == [
+        "sheet “Answers”, row 3, column “Evidence”: This text contains characters the country "
+        "report cannot print: U+1F600. Remove them or replace them with ordinary text.",
+        "sheet “Answers”, row 4, column “Links (one per line)”: This text contains characters "
+        "the country report cannot print: U+13000. Remove them or replace them with ordinary "
+        "text.",
+    ]
+
+
+def test_changes_over_the_assessments_total_name_the_sheet_and_the_total(
+    client, monkeypatch, norway_assessment, downloaded
+):
+    monkeypatch.setattr(limits, "ASSESSMENT_EVIDENCE_MAX_CHARS", 10)
+    edited = edit(
+        downloaded, {"2013-MS-01": {"evidence": "x" * 6}, "2013-MS-02": {"evidence": "y" * 6}}
+    )
+    # No one row is over: the column says which total.
+    assert refused(client, norway_assessment, edited) == [
+        "sheet “Answers”, column “Evidence”: The evidence of all answers together may be at "
+        "most 10 characters; this answer would take the assessment to 12."
+    ]
+
+
 def test_bad_links_are_refused_as_the_form_refuses_them(client, norway_assessment, downloaded):
     edited = edit(
         downloaded, {"2014-MS-02": {"links": "https://ok.example.org\njavascript:alert(1)"}}
@@ -159,13 +200,22 @@ def test_another_cycles_workbook(client, norway_assessment, downloaded):
     assert "cycle 2024" in refused(client, norway_assessment, save(book))[0]
 
 
-def test_a_tampered_version(client, norway_assessment, downloaded):
+def test_a_tampered_version_is_named_by_its_row(client, norway_assessment, downloaded):
     book = open_book(downloaded)
-    book["r2p_meta"]["B10"] = 7
-    edited = edit(save(book), {"2013-MS-01": {"evidence": "Changed."}})
+    book["r2p_meta"]["B11"] = 7
+    edited = edit(save(book), {"2013-MS-02": {"evidence": "Changed."}})
     assert refused(client, norway_assessment, edited) == [
-        "sheet “r2p_meta”, column “B”: The version recorded for 2013-MS-01 is not one this "
-        "answer has had."
+        "sheet “r2p_meta”, row 11, column “B”: The version recorded for 2013-MS-02 is not one "
+        "this answer has had."
+    ]
+
+
+def test_a_missing_version_names_the_answers_row(client, norway_assessment, downloaded):
+    book = open_book(downloaded)
+    book["r2p_meta"].delete_rows(11)  # the row of 2013-MS-02's version
+    edited = edit(save(book), {"2013-MS-02": {"evidence": "Changed."}})
+    assert refused(client, norway_assessment, edited) == [
+        "sheet “Answers”, row 4, column “Code”: No version is recorded for 2013-MS-02."
     ]
 
 
@@ -218,11 +268,30 @@ def test_a_truncated_file(client, norway_assessment, downloaded):
         ]
 
 
+DAMAGED = "The workbook cannot be read: it may be damaged or incomplete. Download it again."
+
+
 def test_a_damaged_part(client, norway_assessment, downloaded):
     damaged = rezip_replacing(downloaded, b"<sheetData>", b"<sheetData><row")
-    assert refused(client, norway_assessment, damaged) == [
-        "The workbook cannot be read: it may be damaged or incomplete. Download it again."
+    assert refused(client, norway_assessment, damaged) == [DAMAGED]
+
+
+@pytest.mark.parametrize("checksum", [False, True], ids=["flipped-bytes", "wrong-checksum"])
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "[Content_Types].xml"])
+def test_a_part_damaged_inside_the_archive_is_refused_not_an_error(
+    client, norway_assessment, downloaded, part, checksum
+):
+    # The archive's directory is sound, so it opens: the damage shows only when the
+    # part is inflated (zlib.error) or its checksum compared (BadZipFile).
+    assert refused(client, norway_assessment, damage(downloaded, part, checksum=checksum)) == [
+        DAMAGED
     ]
+    with pytest.raises(WorkbookRefused, match="damaged or incomplete"):
+        read_workbook(
+            data=damage(downloaded, part, checksum=checksum),
+            filename="damaged.xlsx",
+            assessment=norway_assessment,
+        )
 
 
 def test_a_zip_bomb_is_refused_from_its_directory(client, norway_assessment, downloaded):
@@ -279,6 +348,93 @@ def test_a_50000_row_sheet_is_refused_quickly_in_bounded_memory(
 
 def data_part(data: bytes) -> bytes:
     return zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+
+
+SPREADSHEETML = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+LONG_PREFIX = "ns" + "é" * 300  # a valid prefix, longer than a chunk's carry is kept
+
+
+def _as_written(part: bytes, how: str) -> bytes:
+    """The sheet's XML as another spreadsheet might write it: rows without attributes,
+    under another namespace prefix, or the whole part in UTF-16; no declared size."""
+    part = re.sub(rb'<dimension ref="[^"]*" */>', b"", part)
+    if how == "bare":
+        return re.sub(rb"<row [^>]*>", b"<row>", part)
+    if how == "utf-16":
+        return part.decode().encode("utf-16")  # with its byte order mark
+    prefix = {"prefixed": b"ss", "long-prefix": LONG_PREFIX.encode()}[how]
+    part = part.replace(b"<row ", b"<" + prefix + b":row ").replace(
+        b"</row>", b"</" + prefix + b":row>"
+    )
+    return part.replace(
+        b'<worksheet xmlns="' + SPREADSHEETML + b'"',
+        b'<worksheet xmlns="' + SPREADSHEETML + b'" xmlns:' + prefix + b'="' + SPREADSHEETML + b'"',
+        1,
+    )
+
+
+@pytest.fixture
+def fifty_thousand_rows(downloaded) -> bytes:
+    """The downloaded workbook with 50,000 rows added to its answers sheet (in its XML:
+    openpyxl takes seconds to write them)."""
+    part = data_part(downloaded)
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>' % (row, row)
+        for row in range(8, 50_008)
+    )
+    return rezip(
+        downloaded,
+        {"xl/worksheets/sheet1.xml": part.replace(b"</sheetData>", rows + b"</sheetData>")},
+    )
+
+
+# (A long prefix on 50,000 rows compresses past MAX_RATIO: refused from the directory.)
+@pytest.mark.parametrize("how", ["bare", "prefixed", "utf-16"])
+def test_a_50000_row_sheet_written_another_way_is_refused_quickly(
+    norway_assessment, fifty_thousand_rows, how
+):
+    part = _as_written(data_part(fifty_thousand_rows), how)
+    assert b"<row r=" not in part and b"<dimension" not in part
+    data = rezip(fifty_thousand_rows, {"xl/worksheets/sheet1.xml": part})
+    message, elapsed, peak = _refusal_cost(data, norway_assessment)
+    assert message == (
+        f"sheet “Answers”: The sheet has more than {MAX_ANSWER_ROWS + 10} rows; a workbook "
+        "of an assessment has far fewer."
+    )
+    assert elapsed < 0.5
+    assert peak < 20 * 1024 * 1024
+
+
+@pytest.mark.parametrize("how", ["bare", "prefixed", "long-prefix", "utf-16"])
+def test_rows_written_another_way_still_read(client, norway_assessment, downloaded, how):
+    # What the quick count takes for rows is what openpyxl reads as rows.
+    edited = edit(downloaded, {"2013-MS-01": {"evidence": "Read."}})
+    part = _as_written(data_part(edited), how)
+    assert (
+        upload(
+            client, norway_assessment, rezip(edited, {"xl/worksheets/sheet1.xml": part})
+        ).status_code
+        == 302
+    )
+
+
+ROWS_XML = (
+    '<x:worksheet xmlns:x="m"><x:sheetData>'
+    '<row r="1"><c/></row><row><c/></row><row/><row\n>'
+    "<x:row><c/></x:row><ss.v-2:row/><" + LONG_PREFIX + ":row>"
+    "<rows/><rowx/><x:rowa/><narrow/><x:y:row/><1:row/><!-- <row --><row\t/>"
+    "<" + "a" * 100 + "row/><" + "a" * 100 + ":b:row/><" + "a" * 100 + "-1:row/>"
+    "</x:sheetData></x:worksheet>"
+).encode()
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 5, 7, 64, 1000])
+def test_row_tags_are_counted_exactly_across_chunk_boundaries(chunk_size):
+    # 10 rows, the one in the comment among them: it is not a row to a parser, but
+    # counting it errs only towards refusing, and no spreadsheet writes 1,000 of them.
+    assert count_row_tags(io.BytesIO(ROWS_XML), stop_after=100, chunk_size=chunk_size) == 10
+    utf16 = io.BytesIO(ROWS_XML.decode().encode("utf-16"))
+    assert count_row_tags(utf16, stop_after=100, chunk_size=chunk_size) == 10
 
 
 def test_a_sheet_declaring_50000_rows_is_refused_from_its_declared_size(

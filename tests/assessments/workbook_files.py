@@ -73,3 +73,26 @@ def rezip_replacing(data: bytes, old: bytes, new: bytes) -> bytes:
     """The workbook with `old` replaced by `new` in every part's raw XML."""
     source = zipfile.ZipFile(io.BytesIO(data))
     return rezip(data, {name: source.read(name).replace(old, new) for name in source.namelist()})
+
+
+def damage(data: bytes, name: str, *, checksum: bool = False) -> bytes:
+    """The workbook with part `name` damaged inside its compressed data (some bytes
+    flipped), or with a wrong checksum recorded for it: the archive still opens, and only
+    reading the part fails."""
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(name)
+    damaged = bytearray(data)
+    if checksum:
+        # The checksum zipfile compares with is the one in the central directory.
+        end = data.rindex(b"PK\x05\x06")
+        entry = int.from_bytes(data[end + 16 : end + 20], "little")
+        while data[entry + 46 : entry + 46 + len(name)] != name.encode():
+            entry = data.index(b"PK\x01\x02", entry + 4)
+        damaged[entry + 16 : entry + 20] = (info.CRC ^ 0xFFFFFFFF).to_bytes(4, "little")
+        return bytes(damaged)
+    name_length = int.from_bytes(data[info.header_offset + 26 : info.header_offset + 28], "little")
+    extra_length = int.from_bytes(data[info.header_offset + 28 : info.header_offset + 30], "little")
+    start = info.header_offset + 30 + name_length + extra_length
+    middle = start + info.compress_size // 2
+    for index in range(middle, middle + 8):
+        damaged[index] ^= 0xFF
+    return bytes(damaged)
