@@ -3,6 +3,8 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
+from r2p_site.fonts import validate_printable
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(
@@ -27,12 +29,17 @@ class CodeForm(forms.Form):
 class InvitationAcceptForm(forms.Form):
     """The new account's name, username and password (checked by Django's validators)."""
 
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    # Country reports print who submitted and who last changed an answer.
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, validators=[validate_printable]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, validators=[validate_printable]
+    )
     username = forms.CharField(
         label=_("Username"),
         max_length=150,
-        validators=[UnicodeUsernameValidator()],
+        validators=[UnicodeUsernameValidator(), validate_printable],
         help_text=_("What you will type to sign in. Letters, digits and @ . + - _ only."),
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )

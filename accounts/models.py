@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import DelegationRole
+from r2p_site.fonts import validate_printable
 
 
 class User(AbstractUser):
@@ -16,6 +17,14 @@ class User(AbstractUser):
     swapping the user model.
     """
 
+    # Printed in country reports (who submitted, who last changed an answer): only
+    # characters the report can print.
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[validate_printable]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[validate_printable]
+    )
     # Set for focal points who joined by invitation or took the role over: they
     # answer for a State, so their account needs a second factor like staff.
     two_factor_required = models.BooleanField(_("two-factor sign-in required"), default=False)

@@ -5,6 +5,8 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from r2p_site.fonts import validate_printable
+
 from . import limits
 from .models import AnswerStatus
 from .review import MAX_COMMENT_LENGTH
@@ -174,7 +176,7 @@ class AttachmentForm(forms.Form):
         self.file_type = check_upload(upload)
         upload.name = clean_filename(upload.name)
         # The name is printed in the country report, so it must be printable too.
-        limits.check_printable(upload.name)
+        validate_printable(upload.name)
         return upload
 
 

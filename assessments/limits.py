@@ -15,7 +15,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .fonts import code_points, unprintable
+from r2p_site.fonts import validate_printable
 
 # One answer.
 EVIDENCE_MAX_CHARS = 10_000
@@ -35,26 +35,6 @@ ASSESSMENT_FILES_MAX_BYTES = 500 * 1024 * 1024
 
 def line_count(text: str) -> int:
     return text.count("\n") + 1 if text else 0
-
-
-def check_printable(text: str) -> None:
-    """Refuse `text` if the country report cannot print every character of it.
-
-    A stored PDF is never rendered again, so a character no shipped font has would stay
-    an empty box (fonts.py). Submitting checks the whole snapshot too; checked here,
-    whoever saves (the form, a workbook, a theme, a command) hears of it at once, not at
-    the deadline.
-    """
-    characters = unprintable(text)
-    if characters:
-        raise ValidationError(
-            _(
-                "This text contains characters the country report cannot print: "
-                "%(characters)s. Remove them or replace them with ordinary text."
-            ),
-            params={"characters": code_points(characters)},
-            code="unprintable",
-        )
 
 
 def check_answer(*, evidence: str, links: list[str]) -> None:
@@ -82,7 +62,7 @@ def _check_evidence(evidence: str) -> None:
         raise ValidationError(
             _("Evidence may have at most %(max)s lines.") % {"max": EVIDENCE_MAX_LINES}
         )
-    check_printable(evidence)
+    validate_printable(evidence)
 
 
 def _check_links(links: list[str]) -> None:
@@ -92,7 +72,7 @@ def _check_links(links: list[str]) -> None:
         raise ValidationError(
             _("A link may be at most %(max)s characters long.") % {"max": LINK_MAX_CHARS}
         )
-    check_printable("\n".join(links))
+    validate_printable("\n".join(links))
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import CATALOGUE_ORDER, TranslatedQuerySet
+from r2p_site.fonts import validate_printable
 
 
 class RegionalGroup(models.TextChoices):
@@ -34,7 +35,7 @@ class MemberStateManager(models.Manager):
 class MemberState(models.Model):
     """A UN Member State, named as the UN lists its members."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, validators=[validate_printable])
     iso3 = models.CharField(_("ISO 3166 alpha-3 code"), max_length=3, unique=True)
     regional_group = models.CharField(
         _("regional group"), max_length=30, choices=RegionalGroup.choices
@@ -131,7 +132,7 @@ class Cycle(models.Model):
     """A reporting round, e.g. the one ahead of the General Assembly debate of 25 June 2025."""
 
     code = models.SlugField(_("code"), max_length=20, unique=True, help_text=_("e.g. 2025"))
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True, validators=[validate_printable])
     deadline = models.DateField(_("deadline"))
     reports = models.ManyToManyField(
         "catalogue.Report", related_name="cycles", verbose_name=_("reports covered")

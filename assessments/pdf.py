@@ -24,9 +24,10 @@ from django.utils import translation
 from django.utils.translation import get_language, get_language_bidi, get_language_info
 from django.utils.translation import gettext as _
 
+from r2p_site.fonts import cjk_font_path
+
 from .charts import stacked_bars
 from .counts import StatusCounts
-from .fonts import cjk_font_path
 from .snapshot import readable
 
 ASSETS_DIR = Path(settings.BASE_DIR) / "static"

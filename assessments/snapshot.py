@@ -15,8 +15,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import RecommendationTranslation, ReportTranslation, is_source_language
+from r2p_site.fonts import code_points, unprintable
 
-from .fonts import code_points, unprintable
 from .models import AnswerStatus, Assessment, Attachment, RegionalGroup
 
 SNAPSHOT_FORMAT = 2

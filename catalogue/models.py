@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from r2p_site.fonts import validate_printable
+
 OFFICIAL_DOCUMENT_URL = "https://undocs.org/{symbol}"
 # Bounds on what the secretariat may enter, far above the source's longest (a
 # recommendation of 383 characters; translations run up to a third longer): every
@@ -156,7 +158,7 @@ class Report(models.Model):
         unique=True,
         help_text=_("For example A/65/877-S/2011/393."),
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_printable])
     focus = models.TextField(_("focus"), blank=True, max_length=MAX_DESCRIPTION_LENGTH)
 
     objects = ReportManager()
@@ -265,7 +267,9 @@ class Recommendation(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"))
     code = models.CharField(_("code"), max_length=20, unique=True, editable=False)
-    text = models.TextField(_("text"), max_length=MAX_RECOMMENDATION_LENGTH)
+    text = models.TextField(
+        _("text"), max_length=MAX_RECOMMENDATION_LENGTH, validators=[validate_printable]
+    )
 
     objects = RecommendationManager()
 
@@ -333,7 +337,7 @@ class ReportTranslation(Translation):
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="translations", verbose_name=_("report")
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_printable])
 
     class Meta(Translation.Meta):
         verbose_name = _("report title translation")
@@ -355,7 +359,9 @@ class RecommendationTranslation(Translation):
         related_name="translations",
         verbose_name=_("recommendation"),
     )
-    text = models.TextField(_("text"), max_length=MAX_RECOMMENDATION_LENGTH)
+    text = models.TextField(
+        _("text"), max_length=MAX_RECOMMENDATION_LENGTH, validators=[validate_printable]
+    )
 
     class Meta(Translation.Meta):
         verbose_name = _("recommendation translation")

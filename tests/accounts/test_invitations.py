@@ -373,6 +373,15 @@ def test_a_weak_password_or_taken_username_is_refused_with_the_field_named(
     assert not User.objects.filter(email="amina@mfa.go.ke").exists()
 
 
+@pytest.mark.parametrize("field", ["first_name", "last_name", "username"])
+def test_a_name_the_country_report_cannot_print_is_refused(client, kenya_invitation, field):
+    _invitation, token = kenya_invitation
+    response = client.post(accept_url(token), account_form(**{field: "Amina\ufffe"}))
+    assert response.status_code == 200
+    assert "cannot print: U+FFFE" in str(response.context["form"].errors[field])
+    assert not User.objects.filter(email="amina@mfa.go.ke").exists()
+
+
 def test_an_account_made_meanwhile_with_the_address_stops_the_link(
     client, kenya_invitation, django_user_model
 ):

@@ -25,6 +25,22 @@ def test_secretariat_opens_a_new_cycle_covering_chosen_reports(client, secretari
     assert sorted(cycle.reports.values_list("year", flat=True)) == [2013, 2014]
 
 
+def test_a_cycle_name_the_country_report_cannot_print_is_refused(client, secretariat, catalogue):
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("admin:assessments_cycle_add"),
+        {
+            "code": "2027",
+            "name": "2027 debate \U0001f600",
+            "deadline": "2027-06-30",
+            "reports": [report.pk for report in catalogue],
+        },
+    )
+    assert response.status_code == 200
+    assert "characters the country report cannot print: U+1F600" in response.content.decode()
+    assert not Cycle.objects.filter(code="2027").exists()
+
+
 def test_secretariat_adds_a_user_to_a_delegation(client, secretariat, norway, django_user_model):
     user = django_user_model.objects.create_user("ola", password="pw-ola")
     client.force_login(secretariat)

@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from pypdf import PdfReader
 
-from assessments.fonts import cjk_font_path, printable, unprintable
+from r2p_site.fonts import cjk_font_path, printable, unprintable
 from assessments.forms import AnswerForm
 from assessments.models import Answer, AnswerStatus, AssessmentStatus, Submission
 from assessments.pdf import (

@@ -127,6 +127,33 @@ def test_a_recommendation_or_translation_longer_than_every_report_can_hold_is_re
     assert not recommendation.translations.exists()
 
 
+@pytest.mark.parametrize("field", ["text", "translations-0-text"])
+def test_a_recommendation_or_translation_the_report_cannot_print_is_refused(
+    client, secretariat, make_report, field
+):
+    make_report(2013, per_target=1, codes=("MS",))
+    recommendation = Recommendation.objects.get(code="2013-MS-01")
+    client.force_login(secretariat)
+    data = {
+        "section": recommendation.section_id,
+        "position": recommendation.position,
+        "text": recommendation.text,
+        **inline_management("translations", total=1),
+        "translations-0-language": "ar",
+        "translations-0-text": "اعتماد استراتيجية وطنية",
+    }
+    data[field] += " \ue000"  # private use: no font's glyph means anything
+    url = reverse("admin:catalogue_recommendation_change", args=[recommendation.pk])
+
+    result = client.post(url, data)
+
+    assert result.status_code == 200
+    assert "cannot print: U+E000" in result.content.decode()
+    recommendation.refresh_from_db()
+    assert recommendation.text == "Recommendation 1 of 2013 to MS."
+    assert not recommendation.translations.exists()
+
+
 def test_pages_show_the_translation_and_mark_the_english_original(client, translated):
     listing = in_french(client, reverse("catalogue:report_list")).content.decode()
     assert FRENCH_TITLE in listing

@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from assessments.fonts import unprintable
+from r2p_site.fonts import unprintable
 from assessments.snapshot import unprintable_parts
 from devtools.benchmarking import refuse_in_production
 
@@ -17,7 +17,7 @@ SAMPLE = (
 class Command(BaseCommand):
     help = (
         "Time the check that a country report can print every character of its snapshot "
-        "(assessments/fonts.py) on 153 answers of 10,000 characters each, in every script."
+        "(r2p_site/fonts.py) on 153 answers of 10,000 characters each, in every script."
     )
 
     def add_arguments(self, parser):

@@ -2,8 +2,11 @@
 
 A stored PDF is never rendered again, so a character that no shipped font has would
 print as an empty box for good: `unprintable` finds such characters before anything is
-frozen (the answer form and the submit service ask it). The report's font stack names
-these fonts only (static/fonts/README.md says where each comes from).
+frozen. Every text a country report prints is checked where it is entered
+(`validate_printable`: answers, file names, the names of people, States and cycles,
+the catalogue's texts and translations), and the submit checks the whole snapshot
+again. The report's font stack names these fonts only (static/fonts/README.md says
+where each comes from).
 """
 
 import functools
@@ -12,6 +15,8 @@ import unicodedata
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 FONTS_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 
@@ -120,3 +125,18 @@ def unprintable(text: str) -> list[str]:
 def code_points(characters: list[str]) -> str:
     """'U+E000, U+10000': characters that cannot be shown, named so they can be found."""
     return ", ".join(f"U+{ord(character):04X}" for character in characters)
+
+
+def validate_printable(text: str) -> None:
+    """Refuse `text` if the country report cannot print every character of it; a
+    validator of the model fields whose text a report prints."""
+    characters = unprintable(text)
+    if characters:
+        raise ValidationError(
+            _(
+                "This text contains characters the country report cannot print: "
+                "%(characters)s. Remove them or replace them with ordinary text."
+            ),
+            params={"characters": code_points(characters)},
+            code="unprintable",
+        )
