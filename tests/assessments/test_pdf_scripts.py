@@ -16,7 +16,6 @@ from django.utils import translation
 from django.utils.translation import gettext
 from pypdf import PdfReader
 
-from r2p_site.fonts import cjk_font_path, printable, unprintable
 from assessments.forms import AnswerForm
 from assessments.models import Answer, AnswerStatus, AssessmentStatus, Submission
 from assessments.pdf import (
@@ -33,6 +32,7 @@ from assessments.services import (
     assessment_submit,
 )
 from assessments.snapshot import unprintable_parts
+from r2p_site.fonts import cjk_font_path, printable, unprintable
 
 from .test_pdf import fonts_of, stored, text_of
 

@@ -3,9 +3,9 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from r2p_site.fonts import unprintable
 from assessments.snapshot import unprintable_parts
 from devtools.benchmarking import refuse_in_production
+from r2p_site.fonts import unprintable
 
 # Evidence as delegations may type it: every script the report prints, mixed.
 SAMPLE = (

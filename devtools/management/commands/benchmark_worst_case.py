@@ -60,7 +60,7 @@ WORDS = [
     "المبكر",
 ]
 CHINESE = ["保护责任", "预防暴行罪", "国家协调人", "早期预警", "罗马规约", "。"]
-RUSSIAN = ["Генеральная", "Ассамблея", "предупреждение", "зверских", "преступлений", "защиты"]
+ARABIC = ["مسؤولية", "الحماية", "منع", "الجرائم", "الفظيعة", "الإنذار", "المبكر", "الدول"]
 FILE_NAME = "Rapport national sur la prévention des atrocités criminelles " * 4
 LINK = "https://www.example.org/legislation/national-action-plan/" + "section-" * 60
 TEN_SECONDS, HALF_A_GIGABYTE = 10.0, 500
@@ -84,11 +84,21 @@ def text(rng: random.Random, chars: int, lines: int, words: list[str]) -> str:
 # with its lines, and a long paragraph costs more per line than short ones.
 SHAPES = {
     "long paragraphs": {"lines": 1, "words": WORDS},
-    "many lines": {"lines": limits.EVIDENCE_MAX_LINES, "words": WORDS},
-    "Chinese": {"lines": 1, "words": CHINESE},
-    # The catalogue's texts are the secretariat's input: every report title and
-    # recommendation given the longest official translation the admin accepts.
-    "Russian, longest translations": {"lines": 1, "words": WORDS, "translated": "ru"},
+    # The catalogue's texts are the secretariat's input and every State's report prints
+    # them: the worst accepted assessment also has every report title and recommendation
+    # in the longest official translation the admin accepts, in Arabic (shaped, right to
+    # left: the costliest script to lay out).
+    "long paragraphs, longest Arabic translations": {
+        "lines": 1,
+        "words": WORDS,
+        "translated": "ar",
+    },
+    "many lines, longest Arabic translations": {
+        "lines": limits.EVIDENCE_MAX_LINES,
+        "words": WORDS,
+        "translated": "ar",
+    },
+    "Chinese, longest Arabic translations": {"lines": 1, "words": CHINESE, "translated": "ar"},
 }
 
 
@@ -99,13 +109,13 @@ def _translate_catalogue(assessment, language: str, rng: random.Random) -> None:
     RecommendationTranslation.objects.filter(language=language).delete()
     for report in assessment.cycle.reports.all():
         ReportTranslation.objects.create(
-            report=report, language=language, title=text(rng, title_length, 1, RUSSIAN)
+            report=report, language=language, title=text(rng, title_length, 1, ARABIC)
         )
     RecommendationTranslation.objects.bulk_create(
         RecommendationTranslation(
             recommendation_id=pk,
             language=language,
-            text=text(rng, MAX_RECOMMENDATION_LENGTH, 1, RUSSIAN),
+            text=text(rng, MAX_RECOMMENDATION_LENGTH, 1, ARABIC),
         )
         for pk in assessment.answers.values_list("recommendation_id", flat=True)
     )
