@@ -382,6 +382,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # (and one at a time).
 VERIFY_RATE_LIMIT = envint("VERIFY_RATE_LIMIT", 20)
 PREVIEW_RATE_LIMIT = envint("PREVIEW_RATE_LIMIT", 4)
+# PDFs rendered in a web request (draft previews, reports in another language) at once,
+# site-wide: keep it below gunicorn's worker count, so that other pages still answer.
+PREVIEW_CONCURRENCY = envint("PREVIEW_CONCURRENCY", 2)
 # How many proxies in front of the site append to X-Forwarded-For; 0 trusts none and
 # takes the client address from the connection (docs/deployment.md). Sign-in throttling
 # and the rate limits count by this address.

@@ -58,6 +58,25 @@ def count_request(key: str, *, limit: int, period: int) -> None:
 
 
 @contextmanager
+def one_of(key: str, slots: int, *, timeout: int, retry_after: int):
+    """Hold one of `slots` locks named after `key`, or raise Throttled while others
+    hold them all: at most `slots` requests do this work at once, site-wide.
+
+    `timeout` frees the lock of a worker that died while holding it.
+    """
+    for slot in range(slots):
+        name = f"slot:{key}:{slot}"
+        if cache.add(name, 1, timeout=timeout):
+            break
+    else:
+        raise Throttled(retry_after=retry_after)
+    try:
+        yield
+    finally:
+        cache.delete(name)
+
+
+@contextmanager
 def one_at_a_time(key: str, *, timeout: int, retry_after: int):
     """Hold a lock named `key`, or raise Throttled while another request holds it.
 

@@ -18,6 +18,7 @@ catalogue = assessment_fixtures.catalogue
 cycle = assessment_fixtures.cycle
 first_answer = assessment_fixtures.first_answer
 norway_assessment = assessment_fixtures.norway_assessment
+kenya_assessment = assessment_fixtures.kenya_assessment
 
 
 MIB = 1024 * 1024
@@ -314,3 +315,27 @@ def test_the_draft_preview_renders_one_at_a_time_per_user(
     # The lock is released afterwards.
     with mock.patch("assessments.views.documents._render_preview", return_value=b"%PDF-"):
         assert client.get(preview_url(norway_assessment)).status_code == 200
+
+
+def test_renderings_in_the_request_are_capped_across_the_site(
+    client, settings, delegate_norway, delegate_kenya, norway_assessment, kenya_assessment
+):
+    settings.PREVIEW_CONCURRENCY = 1
+    client.force_login(delegate_norway)
+    other_state = Client()
+    other_state.force_login(delegate_kenya)
+
+    def render_while_another_state_asks(assessment, user):
+        if user == delegate_norway:
+            # Kenya's focal point asks while Norway's preview takes the only slot.
+            refused = other_state.get(preview_url(kenya_assessment))
+            assert refused.status_code == 429 and refused["Retry-After"] == "10"
+        return b"%PDF-"
+
+    with mock.patch(
+        "assessments.views.documents._render_preview", side_effect=render_while_another_state_asks
+    ) as render:
+        assert client.get(preview_url(norway_assessment)).status_code == 200
+        # Released: Kenya's turn now.
+        assert other_state.get(preview_url(kenya_assessment)).status_code == 200
+    assert render.call_count == 2

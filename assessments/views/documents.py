@@ -16,6 +16,7 @@ from r2p_site.throttle import (
     Throttled,
     count_request,
     one_at_a_time,
+    one_of,
     too_many_requests,
 )
 
@@ -114,15 +115,19 @@ def assessment_preview_pdf(request, pk: int):
 
 
 def _rendered_download(request, render_pdf, *, filename: str):
-    """A PDF rendered in the request, as a download, under the user's rendering brakes.
+    """A PDF rendered in the request, as a download, under the rendering brakes.
 
-    Rendering takes a worker for seconds: one rendering at a time per user, a few a
-    minute, so that repeated clicks cannot occupy every worker.
+    Rendering takes a web worker for seconds: one rendering at a time per user, a few a
+    minute, and at most PREVIEW_CONCURRENCY across the site, so that neither repeated
+    clicks nor many colleagues at once can occupy every worker.
     """
     key = f"preview-pdf:{request.user.pk}"
     try:
         count_request(key, limit=settings.PREVIEW_RATE_LIMIT, period=60)
-        with one_at_a_time(key, timeout=120, retry_after=10):
+        with (
+            one_at_a_time(key, timeout=120, retry_after=10),
+            one_of("site-renderings", settings.PREVIEW_CONCURRENCY, timeout=120, retry_after=10),
+        ):
             pdf = render_pdf()
     except Throttled as throttled:
         return too_many_requests(request, throttled)
