@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from r2p_site.fonts import validate_printable
 
 OFFICIAL_DOCUMENT_URL = "https://undocs.org/{symbol}"
-# Bounds on what the secretariat may enter, far above the source's longest (a
+# Bounds on what the secretariat may enter, above the source's longest (a
 # recommendation of 383 characters; translations run up to a third longer): every
-# State's country report prints these texts, and at 2,000 characters a translation the
-# worst country report took 9 s to render (docs/limits.md).
-MAX_RECOMMENDATION_LENGTH = 1000
+# State's country report prints these texts, and with a translation of 1,000 characters
+# each the worst country report took 9.8 s to render (docs/limits.md).
+MAX_RECOMMENDATION_LENGTH = 600
 MAX_DESCRIPTION_LENGTH = 2000
 # The language the catalogue is written in; translations are of it.
 SOURCE_LANGUAGE = "en"
