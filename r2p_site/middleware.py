@@ -152,10 +152,10 @@ def _admin_selection_refusal(request, model_admin) -> str:
     pk = model_admin.model._meta.pk
     for value in request.POST.getlist(ACTION_CHECKBOX_NAME):
         try:
-            pk.to_python(value)
+            readable = pk.to_python(value) is not None and "\x00" not in value
         except ValidationError:
-            return _("The selection is not one of the rows of this list.")
-        if "\x00" in value:
+            readable = False
+        if not readable:
             return _("The selection is not one of the rows of this list.")
     return ""
 

@@ -9,6 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from assessments import limits
 from assessments.models import Attachment
 from r2p_site.throttle import client_ip
 from tests.assessments import conftest as assessment_fixtures
@@ -123,7 +124,9 @@ def test_the_longest_evidence_in_any_script_fits_the_default_limit(
         {
             prefix + "status": "implemented",
             prefix + "evidence": "𠮷" * 10_000,
-            prefix + "links": "\n".join(f"https://example.org/{'a' * 450}{i}" for i in range(10)),
+            prefix + "links": "\n".join(
+                f"https://example.org/{'a' * (limits.LINK_MAX_CHARS - 21)}{i}" for i in range(10)
+            ),
             prefix + "version": 0,
         },
         HTTP_HX_REQUEST="true",
