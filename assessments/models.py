@@ -724,9 +724,10 @@ class EmailRecord(models.Model):
     """One e-mail the site sends to a delegation: to whom, about what, when it left, or
     why it did not.
 
-    `key` names the occasion (e.g. "v2" for the second submission, "7" for the reminder
-    seven days ahead), unique per State, cycle, kind and language, so that a notice
-    prepared twice (a task run twice, the daily job run twice) is sent once.
+    `key` names the occasion (e.g. "v2" for the second submission, "2026-09-01-7-days"
+    for the reminder seven days before that deadline), unique per State, cycle, kind and
+    language, so that a notice prepared twice (a task run twice, the jobs run twice) is
+    sent once.
     """
 
     kind = models.CharField(_("kind"), max_length=20, choices=EmailKind.choices)
