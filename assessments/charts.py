@@ -44,7 +44,7 @@ def stacked_bars(
     title: str,
     name: str,
     width: int = 480,
-    label_width: int = 70,
+    label_width: int | None = None,
 ) -> dict:
     """Geometry for one horizontal bar per group, its segments proportional to the counts.
 
@@ -53,6 +53,10 @@ def stacked_bars(
     their ids unique on a page that shows several charts.
     """
     bar_height, gap = 11, 4
+    if label_width is None:
+        # Room for the longest label at the 9-point size ("Tous les rapports"), about
+        # five points a character: labels are drawn right-aligned before their bar.
+        label_width = max(70, 6 + round(5.2 * max((len(str(g.label)) for g in groups), default=0)))
     bar_width = width - label_width - 75  # room for the answered/total label
     bars = []
     for index, group in enumerate(groups):
@@ -63,7 +67,13 @@ def stacked_bars(
             length = bar_width * row["share"] if group.total else 0
             if length:
                 segments.append(
-                    {"x": round(x, 2), "width": round(length, 2), "colour": row["colour"]}
+                    {
+                        "x": round(x, 2),
+                        # From the start of the bar, for charts that draw each bar alone.
+                        "offset": round(x - label_width, 2),
+                        "width": round(length, 2),
+                        "colour": row["colour"],
+                    }
                 )
             x += length
         bars.append(
@@ -81,6 +91,7 @@ def stacked_bars(
         "width": width,
         "height": len(groups) * (bar_height + gap),
         "bar_height": bar_height,
+        "bar_width": bar_width,
         "label_width": label_width,
         "total_x": label_width + bar_width + 4,
         "bars": bars,

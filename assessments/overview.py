@@ -77,6 +77,6 @@ def cycle_overview(cycle: Cycle, scope: str = "submitted") -> dict:
             [*reports, overall], title=_("Answers by report"), name="report-chart"
         ),
         "group_chart": stacked_bars(
-            groups, title=_("Answers by regional group"), name="group-chart", label_width=150
+            groups, title=_("Answers by regional group"), name="group-chart"
         ),
     }

@@ -38,10 +38,21 @@ ATTACHED = b"%PDF-1.4\n% SECRET-CONTENT-OF-THE-UPLOAD\n1 0 obj<<>>endobj\ntraile
 
 
 def fonts_of(pdf: bytes) -> set[str]:
+    """Every font the PDF embeds, those of drawings (SVG charts) included."""
     names = set()
-    for page in PdfReader(io.BytesIO(pdf)).pages:
-        for font in page["/Resources"].get("/Font", {}).values():
+
+    def visit(resources, seen):
+        resources = resources.get_object() if resources is not None else {}
+        for font in resources.get("/Font", {}).values():
             names.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+        for xobject in resources.get("/XObject", {}).values():
+            xobject = xobject.get_object()
+            if id(xobject) not in seen and "/Resources" in xobject:
+                seen.add(id(xobject))
+                visit(xobject["/Resources"], seen)
+
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        visit(page.get("/Resources"), set())
     return names
 
 

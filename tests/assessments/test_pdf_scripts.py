@@ -6,6 +6,7 @@ language, marked as such."""
 
 import hashlib
 import io
+import re
 import time
 
 import pytest
@@ -109,8 +110,29 @@ def test_the_report_in_each_language_extracts_its_own_labels_and_the_evidence(of
         assert not {"Summary", "Contents", "Evidence", "All reports"} & set(labels), labels
     for label in labels:
         assert normalised(label) in text, (language, label)
-    assert normalised(SCRIPTS["2013-MS-03"]) in text
-    assert normalised(SCRIPTS["2014-MS-01"]) in text
+    for code, evidence in SCRIPTS.items():
+        assert normalised(evidence) in text, (language, code)
+    # The chart's labels and bars too: nothing falls back to a font of the machine.
+    assert all(name.startswith("Noto") for name in fonts_of(pdf)), fonts_of(pdf)
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_the_chart_draws_its_bars_in_every_language(language):
+    """Its geometry is SVG, which reads "70.5" only: never "70,5" as French writes it."""
+    from django.template.loader import render_to_string
+
+    from assessments.charts import stacked_bars
+    from assessments.counts import StatusCounts
+
+    counts = StatusCounts(label="2013", implemented=1, partially_implemented=2, not_answered=4)
+    with translation.override(language):
+        chart = stacked_bars([counts], title="Answers by report", name="chart")
+        html = render_to_string("assessments/includes/status_chart.svg", {"chart": chart})
+        rows = render_to_string("assessments/includes/status_chart_rows.html", {"chart": chart})
+    for markup in (html, rows):
+        numbers = re.findall(r'\s(?:x|y|width|height)="([^"]*)"', markup)
+        assert numbers and all(re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", n) for n in numbers), numbers
+        assert markup.count("<rect") >= 2 + 4  # two segments and the four legend swatches
 
 
 def _counter_x(pdf: bytes, language: str) -> tuple[float, float]:
