@@ -58,3 +58,33 @@ def test_the_unfolded_menu_fits_on_one_line_in_every_language(
         assert extent["scroll"] <= width, (language, width, extent)
         assert extent["right"] <= width, (language, width, extent)
         assert extent["tallest"] < 48, (language, width, extent)  # one line each
+
+
+@pytest.mark.parametrize("width", [390, 1024, 1280])
+def test_without_javascript_the_menu_language_and_sign_out_are_within_reach(
+    browser, live_server, delegate_norway, norway_assessment, width
+):
+    from tests.browser.support import sign_in
+
+    context = browser.new_context(
+        base_url=live_server.url,
+        java_script_enabled=False,
+        viewport={"width": width, "height": 800},
+    )
+    try:
+        sign_in(context, delegate_norway, live_server.url)
+        page = context.new_page()
+        page.goto(norway_assessment.get_absolute_url())
+        for control in (
+            page.get_by_role("link", name="Reports", exact=True),
+            page.get_by_label("Language"),
+            page.get_by_role("button", name="Sign out"),
+        ):
+            assert control.is_visible(), control
+        page.get_by_label("Language").select_option("fr")
+        page.get_by_role("button", name="Change language").click()
+        assert page.locator("html").get_attribute("lang") == "fr"
+        width_used = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width_used <= width
+    finally:
+        context.close()
