@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from pypdf import PdfReader
 
@@ -112,6 +113,12 @@ def test_the_report_in_each_language_extracts_its_own_labels_and_the_evidence(of
         assert normalised(label) in text, (language, label)
     for code, evidence in SCRIPTS.items():
         assert normalised(evidence) in text, (language, code)
+    # Dates as the language writes them ("25 июня 2099 г.", "2099年6月25日").
+    with translation.override(language):
+        deadline = date_format(official.assessment.cycle.deadline, "DATE_FORMAT")
+        # Right to left, a line's words are extracted in the order they are drawn.
+        parts = deadline.split() if translation.get_language_bidi() else [deadline]
+    assert all(normalised(part) in text for part in parts), (language, deadline)
     # The chart's labels and bars too: nothing falls back to a font of the machine.
     assert all(name.startswith("Noto") for name in fonts_of(pdf)), fonts_of(pdf)
 
