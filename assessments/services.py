@@ -14,6 +14,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalogue.bidi import code_list
 from catalogue.models import Recommendation, Theme
 
 from . import limits, pdf
@@ -248,7 +249,7 @@ class ThemeConflict(Exception):
     """Answers a theme was to be applied to changed since the form was shown."""
 
     def __init__(self, answers: list[Answer]):
-        codes = ", ".join(answer.recommendation.code for answer in answers)
+        codes = code_list(answer.recommendation.code for answer in answers)
         super().__init__(
             _(
                 "Nothing was applied: these answers were changed by someone else since you "

@@ -14,6 +14,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from catalogue.bidi import ltr_isolated
 from catalogue.models import RecommendationTranslation, ReportTranslation, is_source_language
 from r2p_site.fonts import code_points, unprintable
 
@@ -216,7 +217,12 @@ def unprintable_parts(snapshot: dict) -> list[str]:
             # Worded only when needed: a snapshot holds hundreds of texts.
             problems.append(
                 _("%(where)s contains characters the report cannot print: %(characters)s.")
-                % {"where": str(where) % params, "characters": code_points(characters)}
+                % {
+                    # A code reads left to right in any sentence; a name as it is written.
+                    "where": str(where)
+                    % {key: ltr_isolated(v) if key == "code" else v for key, v in params.items()},
+                    "characters": code_points(characters),
+                }
             )
 
     check(snapshot["member_state"]["name"], _("The name of the Member State"))

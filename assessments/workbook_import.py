@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from catalogue.bidi import ltr_isolated
+
 from . import limits
 from .forms import AnswerForm
 from .lifecycle import lock_for_editing
@@ -565,7 +567,7 @@ def _read_answer_rows(sheet, meta: dict, versions: dict, answers: dict) -> list[
                     row,
                     labels["code"],
                     _("%(code)s is also in row %(other)s: keep one row per recommendation.")
-                    % {"code": code, "other": seen[code]},
+                    % {"code": ltr_isolated(code), "other": seen[code]},
                 )
             )
             continue
@@ -577,7 +579,8 @@ def _read_answer_rows(sheet, meta: dict, versions: dict, answers: dict) -> list[
                     title,
                     row,
                     labels["code"],
-                    _("%(code)s is not a recommendation of this assessment.") % {"code": code},
+                    _("%(code)s is not a recommendation of this assessment.")
+                    % {"code": ltr_isolated(code)},
                 )
             )
             continue
@@ -588,7 +591,7 @@ def _read_answer_rows(sheet, meta: dict, versions: dict, answers: dict) -> list[
                     title,
                     row,
                     labels["code"],
-                    _("No version is recorded for %(code)s.") % {"code": code},
+                    _("No version is recorded for %(code)s.") % {"code": ltr_isolated(code)},
                 )
             )
             continue
@@ -600,7 +603,7 @@ def _read_answer_rows(sheet, meta: dict, versions: dict, answers: dict) -> list[
                     meta_row,
                     "B",
                     _("The version recorded for %(code)s is not one this answer has had.")
-                    % {"code": code},
+                    % {"code": ltr_isolated(code)},
                 )
             )
             continue

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from catalogue.bidi import ltr_isolated
 from catalogue.models import Theme, ThemeLink
 
 from ..access import (
@@ -245,7 +246,8 @@ def _save(request, pk: int, answer_pk: int):
                 )
             messages.success(
                 request,
-                _("Your answer to %(code)s has been saved.") % {"code": answer.recommendation.code},
+                _("Your answer to %(code)s has been saved.")
+                % {"code": ltr_isolated(answer.recommendation.code)},
             )
             url = reverse("assessments:report_answers", args=[assessment.pk, report.year])
             return redirect(f"{url}#answer-{answer.pk}")

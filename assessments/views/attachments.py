@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from catalogue.bidi import ltr_isolated
 from r2p_site.middleware import max_body
 
 from ..access import get_attachment_for_user, get_editable_answer, get_editable_assessment
@@ -44,7 +45,7 @@ def attachment_upload(request, pk: int, answer_pk: int):
             messages.success(
                 request,
                 _("%(name)s is attached to %(code)s.")
-                % {"name": upload.name, "code": answer.recommendation.code},
+                % {"name": upload.name, "code": ltr_isolated(answer.recommendation.code)},
             )
     if form.errors:
         # Shown in the answer's own card, where the person chose the file.

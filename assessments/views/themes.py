@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from catalogue.bidi import code_list
 from catalogue.models import Theme
 
 from ..access import edit_refusal, get_assessment_for_user
@@ -76,7 +77,7 @@ def theme_answers(request, pk: int, slug: str):
                     )
                     % {
                         "count": len(saved),
-                        "codes": ", ".join(
+                        "codes": code_list(
                             answer.recommendation.code
                             for answer in answers
                             if answer.pk in {item.pk for item in saved}

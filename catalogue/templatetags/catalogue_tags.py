@@ -5,7 +5,9 @@ import unicodedata
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_bidi, gettext
+from django.utils.translation import gettext
+
+from catalogue.bidi import ltr_isolated
 
 from ..models import shown_in
 from ..search import APOSTROPHES, fold
@@ -76,7 +78,7 @@ def ltr(value):
 def ltr_text(value) -> str:
     """`ltr` for plain text (an e-mail's text part): in a right-to-left language, `value`
     between the Unicode marks that isolate a left-to-right run; elsewhere as it is."""
-    return f"\u2066{value}\u2069" if get_language_bidi() else str(value)
+    return ltr_isolated(value)
 
 
 @register.simple_tag
