@@ -63,11 +63,11 @@ class SectionInline(admin.TabularInline):
 
 
 class ReportTranslationInline(admin.TabularInline):
-    """The official title in the other UN languages; pages and PDFs in a language
-    without one show the English title, marked as the original."""
+    """The official title (and focus) in the other UN languages; pages and PDFs in a
+    language without one show the English, marked as the original."""
 
     model = ReportTranslation
-    fields = ["language", "title"]
+    fields = ["language", "title", "focus"]
     extra = 0
 
 

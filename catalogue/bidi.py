@@ -2,18 +2,25 @@
 
 A recommendation's code ("2013-MS-04") or a list of them put into an Arabic sentence
 is reordered by the bidirectional algorithm ("MS-04-2013"); between the Unicode marks
-that isolate a left-to-right run it reads as written. Plain text only: HTML uses
-`<span dir="ltr">` (the `ltr` template filter) or `<bdi>`.
+that isolate a left-to-right run it reads as written. Plain text and the PDF: HTML for
+browsers uses `<span dir="ltr">` (the `ltr` template filter) or `<bdi>`.
 """
 
 from django.utils.translation import get_language_bidi, pgettext
 
-LRI, PDI = "\u2066", "\u2069"
+LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
 
 
 def ltr_isolated(value) -> str:
     """`value` as a left-to-right run in a right-to-left language; as it is elsewhere."""
     return f"{LRI}{value}{PDI}" if get_language_bidi() else str(value)
+
+
+def isolated(value) -> str:
+    """`value` (a name: of a State, a cycle, a person) as a run of its own that takes the
+    direction of its first letter, in a right-to-left language; as it is elsewhere. For
+    the PDF: WeasyPrint does not isolate <bdi>, Pango honours the marks."""
+    return f"{FSI}{value}{PDI}" if get_language_bidi() else str(value)
 
 
 def code_list(codes) -> str:

@@ -332,12 +332,15 @@ class Translation(models.Model):
 
 
 class ReportTranslation(Translation):
-    """The official title of a report in another UN language, as the secretariat enters it."""
+    """The official title of a report in another UN language, and its focus, as the
+    secretariat enters them."""
 
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="translations", verbose_name=_("report")
     )
     title = models.CharField(_("title"), max_length=300, validators=[validate_printable])
+    # Blank: the pages show the English focus, marked as the original.
+    focus = models.TextField(_("focus"), blank=True, max_length=MAX_DESCRIPTION_LENGTH)
 
     class Meta(Translation.Meta):
         verbose_name = _("report title translation")

@@ -7,7 +7,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from catalogue.bidi import ltr_isolated
+from catalogue.bidi import isolated, ltr_isolated
 
 from ..models import shown_in
 from ..search import APOSTROPHES, fold
@@ -72,6 +72,12 @@ def ltr(value):
     """`value` as a run of its own read left to right, whatever the page's direction:
     in Arabic, paragraph numbers "13–27, 46–47" would otherwise show as "47–46 ,27–13"."""
     return format_html('<span dir="ltr">{}</span>', value)
+
+
+@register.filter(name="isolated")
+def isolated_filter(value) -> str:
+    """`catalogue.bidi.isolated`: a name as a run of its own in a right-to-left PDF."""
+    return isolated(value)
 
 
 @register.filter

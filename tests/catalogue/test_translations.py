@@ -276,3 +276,25 @@ def test_the_sources_addressees_are_named_in_the_language_of_the_page(client, ma
         # A name the secretariat changed is its own: shown as entered.
         assert "Civil society and academia" in html
     assert ">Member States<" not in detail
+
+
+def test_a_reports_focus_is_shown_in_its_translation_or_marked_as_the_english_original(
+    client, translated
+):
+    translated.focus = "Prevention and State responsibility."
+    translated.save()
+    url = reverse("catalogue:report_detail", args=[2013])
+    english_original = in_french(client, url).content.decode()
+    assert '<span lang="en" dir="ltr">Prevention and State responsibility.</span>' in (
+        english_original
+    )
+    ReportTranslation.objects.filter(report=translated).update(
+        focus="Prévention et responsabilité de l’État."
+    )
+    page = in_french(client, url).content.decode()
+    assert "Prévention et responsabilité de l’État." in page
+    assert "Prevention and State responsibility." not in page
+    assert (
+        "Prévention et responsabilité de l’État."
+        in in_french(client, reverse("catalogue:report_list")).content.decode()
+    )

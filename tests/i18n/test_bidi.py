@@ -51,3 +51,25 @@ def test_the_search_help_writes_its_codes_left_to_right_in_arabic(client, catalo
     page = client.get(reverse("catalogue:recommendation_list"), {"q": "zzyzx"}).content.decode()
     for code in ("2013-MS-04", "2013 MS 4", "MS-04"):
         assert f"{LRI}{code}{PDI}" in page
+
+
+def test_the_arabic_report_isolates_the_names_it_puts_in_arabic_lines():
+    """ "2025 debate" stays as written on the cover of an Arabic report, not "debate 2025"."""
+    import json
+    from pathlib import Path
+
+    from assessments.pdf import pdf_html, report_context
+
+    data = Path(__file__).parents[1] / "assessments" / "data" / "snapshot_v1.json"
+    snapshot = json.loads(data.read_text(encoding="utf-8"))
+    with translation.override("ar"):
+        html = pdf_html(
+            "assessments/pdf/country_report.html", report_context(snapshot, draft=False)
+        )
+    cycle, state = snapshot["cycle"]["name"], snapshot["member_state"]["name"]
+    assert f"\u2068{cycle}{PDI}" in html and f"\u2068{state}{PDI}" in html
+    with translation.override("en"):
+        html = pdf_html(
+            "assessments/pdf/country_report.html", report_context(snapshot, draft=False)
+        )
+    assert "\u2068" not in html
