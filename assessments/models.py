@@ -440,9 +440,15 @@ class Answer(models.Model):
 
     @property
     def is_blank(self) -> bool:
-        """Nothing given yet, neither status nor evidence: what answering a theme fills in
-        without asking (anything else is replaced only once the person confirms it)."""
-        return not self.is_answered and not self.evidence and not self.links
+        """Nothing given yet, neither status nor evidence nor a file: what answering a
+        theme fills in without asking (anything else is replaced only once the person
+        confirms it). Reads `attachments.all()`: lists prefetch them (`with_files()`)."""
+        return (
+            not self.is_answered
+            and not self.evidence
+            and not self.links
+            and not self.attachments.all()
+        )
 
     def content(self) -> dict:
         """What a change records and a conflict shows: the typed content of the answer."""

@@ -19,6 +19,7 @@ def _theme_answers(assessment, theme):
         assessment.answers.filter(recommendation__theme_links__theme=theme)
         .with_catalogue()
         .with_translations(through="recommendation__")
+        .with_files()
         .select_related("updated_by")
         .in_catalogue_order()
     )

@@ -74,6 +74,21 @@ def test_a_theme_answer_goes_to_the_unanswered_recommendations_only_by_default(
     }
 
 
+def test_an_answer_whose_only_evidence_is_a_file_is_replaced_only_once_confirmed(
+    client, delegate_norway, norway_assessment, theme
+):
+    from tests.assessments.test_attachments import PDF, upload
+
+    client.force_login(delegate_norway)
+    upload(client, answer_of(norway_assessment, "2013-MS-03"), "decree.pdf", PDF)
+    seen = shown_form(client, norway_assessment, theme)
+
+    client.post(url(norway_assessment, theme), {**seen, "status": "implemented"})
+
+    assert contents(norway_assessment)["2013-MS-03"] == ("", "")
+    assert contents(norway_assessment)["2013-MS-01"] == ("implemented", "")
+
+
 def test_each_answer_given_by_a_theme_has_its_own_history_naming_the_theme(
     client, delegate_norway, norway_assessment, theme
 ):
