@@ -13,12 +13,15 @@ from .models import MemberState
 
 
 def member_states_named(term: str) -> list[int]:
-    """The States whose name contains `term`, accents, apostrophes and case aside."""
-    wanted = fold(term).strip()
-    if not wanted:
+    """The States whose name contains every word of `term`, accents, apostrophes and
+    case aside, as the admin's own search wants every word ("cote ivoire")."""
+    words = fold(term).split()
+    if not words:
         return []
     return [
-        pk for pk, name in MemberState.objects.values_list("pk", "name") if wanted in fold(name)
+        pk
+        for pk, name in MemberState.objects.values_list("pk", "name")
+        if all(word in fold(name) for word in words)
     ]
 
 
