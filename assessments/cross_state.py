@@ -3,8 +3,9 @@ the secretariat: counts by status, each State's status and evidence, by regional
 
 The answers counted are those of the overview (overview.SCOPES): by default the
 submitted and accepted assessments, whose answers are read-only while submitted and
-final once accepted; on request also the drafts as they stand. The page says which.
-Three queries whatever the number of States.
+final once accepted; on request also the drafts as they stand. The page says which,
+and names the States that have nothing counted here (never started, or not submitted).
+Four queries whatever the number of States.
 """
 
 from collections import defaultdict
@@ -16,7 +17,7 @@ from catalogue.models import Recommendation
 
 from .counts import StatusCounts
 from .exports import export_row, exported_line
-from .models import ANSWER_ORDER, Answer, Attachment, Cycle, RegionalGroup
+from .models import ANSWER_ORDER, Answer, Assessment, Attachment, Cycle, MemberState, RegionalGroup
 from .overview import SCOPES
 from .selectors import status_view
 
@@ -44,6 +45,9 @@ class CrossState:
     rows: list[CrossStateRow]
     per_recommendation: list[tuple[Recommendation, StatusCounts]]
     overall: StatusCounts
+    # The States (of the group) with no assessment in the scope: not started, or not
+    # submitted when only submitted assessments are counted.
+    without_answers: list[MemberState]
 
     @property
     def per_recommendation_counts(self) -> list[StatusCounts]:
@@ -96,6 +100,13 @@ def cross_state_answers(
         .values_list("answer_id", "original_name")
     ):
         files[answer_id].append(name)
+    states = MemberState.objects.exclude(
+        pk__in=Assessment.objects.filter(cycle=cycle, status__in=SCOPES[scope]).values(
+            "member_state"
+        )
+    )
+    if group:
+        states = states.filter(regional_group=group)
     statuses = defaultdict(list)
     for answer in answers:
         statuses[answer.recommendation_id].append(answer.status)
@@ -113,6 +124,7 @@ def cross_state_answers(
         overall=StatusCounts.combined(
             (counts for _item, counts in per_recommendation), label=_("All")
         ),
+        without_answers=list(states.order_by("name")),
     )
 
 

@@ -175,6 +175,21 @@ def test_the_query_count_does_not_grow_with_the_number_of_states(
     assert [rows for _count, rows in many] == [20 * 2, 20]
 
 
+def test_the_states_with_nothing_counted_are_named(client, secretariat, answered, cycle):
+    """Norway submitted, Kenya has a draft; a State that never started is named too."""
+    MemberState.objects.create(name="Tuvalu", iso3="TUV", regional_group=RegionalGroup.ASIA_PACIFIC)
+    client.force_login(secretariat)
+
+    submitted = client.get(recommendation_url()).context["view"]
+    everything = client.get(recommendation_url(), {"scope": "all"}).context["view"]
+    asia = client.get(recommendation_url(), {"group": RegionalGroup.ASIA_PACIFIC})
+
+    assert [state.name for state in submitted.without_answers] == ["Kenya", "Tuvalu"]
+    assert [state.name for state in everything.without_answers] == ["Tuvalu"]
+    assert [state.name for state in asia.context["view"].without_answers] == ["Tuvalu"]
+    assert "2 States have nothing counted here" in client.get(recommendation_url()).content.decode()
+
+
 def test_delegates_and_anonymous_visitors_never_reach_the_view(
     client, delegate_norway, answered, theme
 ):
