@@ -34,6 +34,7 @@ def cycle_overview(cycle: Cycle, scope: str = "submitted") -> dict:
         Recommendation.objects.for_member_states()
         .filter(section__report__cycles=cycle)
         .with_catalogue()
+        .with_translations()
         .in_catalogue_order()
     )
     # Every report and group of the cycle, with zeros where nothing is counted yet.

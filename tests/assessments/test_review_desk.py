@@ -438,6 +438,22 @@ def test_the_overview_counts_submitted_answers_by_report_and_group(
     assert client.get(reverse("admin:assessments_overview"), {"cycle": "1999"}).status_code == 404
 
 
+def test_the_overview_gives_each_recommendation_in_the_readers_language(
+    client, secretariat, submitted, settings
+):
+    from catalogue.models import Recommendation, RecommendationTranslation
+
+    RecommendationTranslation.objects.create(
+        recommendation=Recommendation.objects.get(code="2013-MS-01"),
+        language="fr",
+        text="Adopter une stratégie nationale.",
+    )
+    client.force_login(secretariat)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = client.get(reverse("admin:assessments_overview")).content.decode()
+    assert 'title="Adopter une stratégie nationale."' in page
+
+
 def test_the_overview_is_also_a_pdf(client, secretariat, submitted):
     client.force_login(secretariat)
     result = client.get(reverse("admin:assessments_overview_pdf"))
