@@ -187,14 +187,12 @@ def send_invitation(invitation_pk: int) -> str:
 
 def invitations_send_unsent() -> tuple[int, int]:
     """Try again every usable invitation whose e-mail has not left; (sent, failed)."""
-    sent = failed = 0
     unsent = Invitation.objects.pending().filter(sent_at=None).exclude(token_nonce="")
-    for pk in unsent.values_list("pk", flat=True):
-        if invitation_email_send(invitation_pk=pk).sent_at:
-            sent += 1
-        else:
-            failed += 1
-    return sent, failed
+    sent = [
+        invitation_email_send(invitation_pk=pk).sent_at is not None
+        for pk in unsent.values_list("pk", flat=True)
+    ]
+    return sent.count(True), sent.count(False)
 
 
 def invitation_refusal(*, email: str, member_state: MemberState, role: str, invited_by) -> str:

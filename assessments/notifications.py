@@ -179,14 +179,11 @@ def emails_send_unsent() -> tuple[int, int]:
     This is also what recovers a notice whose worker died while sending it: its
     transaction was rolled back with the worker, so the notice is still unsent.
     """
-    sent = failed = 0
     unsent = EmailRecord.objects.filter(sent_at=None).exclude(recipients=[], copy_to=[])
-    for pk in unsent.values_list("pk", flat=True):
-        if email_send(record_pk=pk).sent_at:
-            sent += 1
-        else:
-            failed += 1
-    return sent, failed
+    sent = [
+        email_send(record_pk=pk).sent_at is not None for pk in unsent.values_list("pk", flat=True)
+    ]
+    return sent.count(True), sent.count(False)
 
 
 def _assessment_url(assessment: Assessment) -> str:

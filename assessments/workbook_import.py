@@ -154,10 +154,10 @@ def _check_parts(archive: zipfile.ZipFile) -> None:
         ratio = entry.file_size / max(entry.compress_size, 1)
         if total > MAX_UNCOMPRESSED_BYTES or (entry.file_size > 1024 * 1024 and ratio > MAX_RATIO):
             raise _refuse(_("The workbook unpacks to far more data than an assessment holds."))
-    if any(marker.lower() in name.lower().encode() for name in names for marker in MACRO_MARKERS):
-        raise _refuse(_("The workbook contains macros; save it as a plain .xlsx workbook."))
     content_types = archive.read("[Content_Types].xml")
-    if any(marker in content_types for marker in MACRO_MARKERS):
+    if any(
+        marker.lower() in name.lower().encode() for name in names for marker in MACRO_MARKERS
+    ) or any(marker in content_types for marker in MACRO_MARKERS):
         raise _refuse(_("The workbook contains macros; save it as a plain .xlsx workbook."))
     _check_row_counts(archive, entries)
 

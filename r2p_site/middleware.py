@@ -55,19 +55,25 @@ class SecurityHeadersMiddleware:
         return response
 
 
-def max_body(limit: int | str):
-    """Let the decorated view accept a request body of up to `limit` bytes, or up to the
-    value of the setting named `limit` (read per request, so tests can change it)."""
+def _marked(attribute: str, value):
+    """A decorator that marks a view for RequestChecksMiddleware, which reads the mark
+    before the view (or anything else) reads the request."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
             return view(*args, **kwargs)
 
-        wrapped.max_body = limit
+        setattr(wrapped, attribute, value)
         return wrapped
 
     return decorator
+
+
+def max_body(limit: int | str):
+    """Let the decorated view accept a request body of up to `limit` bytes, or up to the
+    value of the setting named `limit` (read per request, so tests can change it)."""
+    return _marked("max_body", limit)
 
 
 def post_rate_limit(name: str, setting: str, *, period: int):
@@ -77,16 +83,7 @@ def post_rate_limit(name: str, setting: str, *, period: int):
     Counted by RequestChecksMiddleware before the body is read, so that a throttled
     client no longer makes the server receive and parse what it sends.
     """
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            return view(*args, **kwargs)
-
-        wrapped.post_rate_limit = (name, setting, period)
-        return wrapped
-
-    return decorator
+    return _marked("post_rate_limit", (name, setting, period))
 
 
 def body_limit(view) -> int:
