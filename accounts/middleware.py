@@ -21,7 +21,7 @@ from .language import chosen_language, set_language_cookie
 # Session keys, all removed with the session at sign-out.
 SIGNED_IN_AT = "accounts.signed_in_at"
 LAST_ACTIVITY = "accounts.last_activity"
-DEVICE_CHECK = "accounts.device_check"  # [user pk, has a device, checked at]
+DEVICE_CHECK = "accounts.device_check"  # [user pk, has a device, must have one, checked at]
 
 # How stale the stored activity time may get before a request rewrites it: writing it
 # on every request would cost an UPDATE per autosave.
@@ -103,15 +103,17 @@ def second_step(request) -> str | None:
     user = request.user
     if not user.is_authenticated or user.is_verified():
         return None
-    # Whether the user has a device is re-read at most once a minute, not per request.
+    # Whether the user has a device, and must have one, is re-read at most once a minute,
+    # not per request: a role given meanwhile (focal point) applies within that minute.
     now = int(time.time())
     check = request.session.get(DEVICE_CHECK)
-    if not check or check[0] != user.pk or now - check[2] >= ACTIVITY_RESOLUTION:
-        check = [user.pk, two_factor.has_two_factor(user), now]
+    if not check or len(check) != 4 or check[0] != user.pk or now - check[3] >= ACTIVITY_RESOLUTION:
+        has_device = two_factor.has_two_factor(user)
+        check = [user.pk, has_device, not has_device and two_factor.is_required(user), now]
         request.session[DEVICE_CHECK] = check
     if check[1]:
         return "accounts:two_factor_verify"
-    if two_factor.is_required(user):
+    if check[2]:
         return "accounts:two_factor_enrol"
     return None
 

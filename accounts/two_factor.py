@@ -20,6 +20,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
+from assessments.models import DelegationMember, DelegationRole
+
 RECOVERY_CODE_COUNT = 10
 
 
@@ -35,9 +37,18 @@ def has_two_factor(user) -> bool:
 
 
 def is_required(user) -> bool:
-    """Secretariat staff, superusers and invited or appointed focal points may not sign
-    in without a second factor."""
-    return user.is_staff or user.is_superuser or user.two_factor_required
+    """Secretariat staff, superusers and focal points may not sign in without a second
+    factor, nor anyone the flag was set for (a former focal point keeps it).
+
+    A focal point submits the State's official report, so the role itself requires it,
+    however it was given: invitation, the admin, a hand-over or the demo data.
+    """
+    return (
+        user.is_staff
+        or user.is_superuser
+        or user.two_factor_required
+        or DelegationMember.objects.filter(user=user, role=DelegationRole.FOCAL_POINT).exists()
+    )
 
 
 def new_totp_key() -> str:

@@ -2,6 +2,9 @@
 
 from django.conf import settings
 from django.core.management.base import CommandError
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.models import Cycle, MemberState
 
@@ -19,3 +22,15 @@ def open_cycle() -> Cycle:
     if cycle is None or not MemberState.objects.exists():
         raise CommandError("Load the reference data first: manage.py load_reference_data")
     return cycle
+
+
+def signed_in_client(user) -> Client:
+    """A client signed in as `user` with both steps passed: staff and focal points may
+    open nothing before their second factor (accounts.two_factor.is_required)."""
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    device = TOTPDevice.objects.create(user=user, name="benchmark", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

@@ -55,12 +55,16 @@ def kenya(db):
 def _delegate(django_user_model, username, state, role):
     user = django_user_model.objects.create_user(username=username, password="pw-" + username)
     DelegationMember.objects.create(user=user, member_state=state, role=role)
+    if role == DelegationRole.FOCAL_POINT:
+        # Every focal point signs in with a second factor (accounts.two_factor.is_required).
+        TOTPDevice.objects.create(user=user, name=f"{username}'s phone", confirmed=True)
     return user
 
 
 @pytest.fixture
 def delegate_norway(django_user_model, norway):
-    """A Norwegian delegation focal point: may edit and submit Norway's assessment."""
+    """A Norwegian delegation focal point: may edit and submit Norway's assessment; signs in
+    with an authenticator app, as every focal point must."""
     return _delegate(django_user_model, "nora", norway, DelegationRole.FOCAL_POINT)
 
 

@@ -108,9 +108,9 @@ def test_every_error_page_has_the_strict_policy(client, settings):
         "accounts:password_change",
     ],
 )
-def test_sign_in_pages_have_the_strict_policy(client, delegate_norway, name):
+def test_sign_in_pages_have_the_strict_policy(client, editor_norway, name):
     if not name.startswith("accounts:password_reset"):
-        client.force_login(delegate_norway)
+        client.force_login(editor_norway)
     result = client.get(reverse(name))
     assert result.status_code == 200
     assert directives(result["Content-Security-Policy"]) == EXPECTED_CSP

@@ -6,13 +6,14 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.urls import reverse
 
 from assessments import limits
 from assessments.models import Attachment
 from r2p_site.throttle import client_ip
 from tests.assessments import conftest as assessment_fixtures
+from tests.clients import SignedInClient
 
 # The assessments' fixtures, for the signed-in pages.
 catalogue = assessment_fixtures.catalogue
@@ -45,7 +46,7 @@ def upload_url(answer):
 def test_a_300_mib_upload_is_refused_before_its_body_is_read(
     settings, delegate_norway, first_answer
 ):
-    client = Client(enforce_csrf_checks=True)  # the CSRF check would read the body first
+    client = SignedInClient(enforce_csrf_checks=True)  # the CSRF check would read the body first
     client.force_login(delegate_norway)
     with mock.patch("django.http.request.MultiPartParser") as parser:
         result = post_claiming(client, upload_url(first_answer), 300 * MIB)
@@ -294,7 +295,7 @@ def test_the_draft_preview_renders_one_at_a_time_per_user(
     client, delegate_norway, editor_norway, norway_assessment
 ):
     client.force_login(delegate_norway)
-    colleague = Client()
+    colleague = SignedInClient()
     colleague.force_login(editor_norway)
 
     def render_while_clicking_again(assessment, user):
@@ -325,7 +326,7 @@ def test_renderings_in_the_request_are_capped_across_the_site(
 ):
     settings.PREVIEW_CONCURRENCY = 1
     client.force_login(delegate_norway)
-    other_state = Client()
+    other_state = SignedInClient()
     other_state.force_login(delegate_kenya)
 
     def render_while_another_state_asks(assessment, user):

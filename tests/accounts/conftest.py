@@ -27,8 +27,14 @@ def sign_in(client, username, password, *, ip="192.0.2.10", url="accounts:login"
 
 @pytest.fixture
 def norway_phone(delegate_norway):
-    """Nora's authenticator app: she turned two-factor sign-in on."""
-    return TOTPDevice.objects.create(user=delegate_norway, name="Nora's phone", confirmed=True)
+    """Nora's authenticator app: as a focal point, she signs in with it."""
+    return TOTPDevice.objects.get(user=delegate_norway)
+
+
+@pytest.fixture
+def erik_phone(editor_norway):
+    """Erik's authenticator app: an editor who turned two-factor sign-in on by choice."""
+    return TOTPDevice.objects.create(user=editor_norway, name="Erik's phone", confirmed=True)
 
 
 @pytest.fixture

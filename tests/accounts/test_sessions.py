@@ -93,9 +93,9 @@ def test_stay_signed_in_needs_a_signed_in_session(client, db):
     assert response.url.startswith(reverse("accounts:login"))
 
 
-def test_stay_signed_in_is_a_post_with_the_csrf_token(delegate_norway):
+def test_stay_signed_in_is_a_post_with_the_csrf_token(editor_norway):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(delegate_norway)
+    client.force_login(editor_norway)
     assert client.get(KEEP_ALIVE).status_code == 405
     assert client.post(KEEP_ALIVE).status_code == 403
 

@@ -1,4 +1,7 @@
-"""Two-factor sign-in: a code after the password, required for secretariat staff."""
+"""Two-factor sign-in: a code after the password, required for secretariat staff and every
+focal point."""
+
+import time
 
 import pytest
 from django.urls import reverse
@@ -8,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
 from accounts.views import ENROL_KEY
+from assessments.models import DelegationMember, DelegationRole
 
 from .conftest import current_code, sign_in
 
@@ -19,11 +23,51 @@ def enter_code(client, code, next_url=""):
     return client.post(VERIFY, {"code": code, "next": next_url})
 
 
-def test_a_delegate_without_a_device_signs_in_with_the_password_only(client, delegate_norway):
-    response = sign_in(client, "nora", "pw-nora")
+def test_an_editor_without_a_device_signs_in_with_the_password_only(client, editor_norway):
+    response = sign_in(client, "erik", "pw-erik")
     assert response.status_code == 302
     assert client.get(reverse("accounts:two_factor")).status_code == 200
     assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.parametrize("how", ["appointed in the admin", "promoted from editor"])
+def test_a_focal_point_without_a_device_must_set_one_up_before_anything_else(
+    client, django_user_model, norway, editor_norway, how
+):
+    """However the role was given, the focal point submits the official report: the flag
+    set by invitations and hand-overs is not what makes it required."""
+    if how == "appointed in the admin":
+        user = django_user_model.objects.create_user(username="ola", password="pw-ola")
+        DelegationMember.objects.create(
+            user=user, member_state=norway, role=DelegationRole.FOCAL_POINT
+        )
+    else:
+        user = editor_norway
+        DelegationMember.objects.filter(user=user).update(role=DelegationRole.FOCAL_POINT)
+    assert not user.two_factor_required
+
+    sign_in(client, user.username, "pw-" + user.username)
+    for page in (reverse("home"), reverse("assessments:home")):
+        response = client.get(page)
+        assert response.status_code == 302
+        assert response.url.startswith(ENROL)
+    enrol_page = client.get(ENROL).content.decode()
+    assert "Focal points must use two-factor sign-in" in enrol_page
+    assert "Not now" not in enrol_page
+
+
+def test_an_editor_made_focal_point_while_signed_in_is_sent_to_set_up_within_a_minute(
+    client, editor_norway, monkeypatch
+):
+    sign_in(client, "erik", "pw-erik")
+    assert client.get(reverse("home")).status_code == 200
+    DelegationMember.objects.filter(user=editor_norway).update(role=DelegationRole.FOCAL_POINT)
+
+    later = time.time() + 61
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(ENROL)
 
 
 def test_a_delegate_with_a_device_enters_a_code_after_the_password(
@@ -163,12 +207,12 @@ def test_staff_set_up_an_authenticator_app_and_then_reach_the_admin(client, secr
 
 
 @pytest.mark.parametrize("code", ["12345", "²²²²²²", "١٢٣٤٥٦"])
-def test_a_wrong_code_at_set_up_saves_no_device(client, delegate_norway, code):
-    client.force_login(delegate_norway)
+def test_a_wrong_code_at_set_up_saves_no_device(client, editor_norway, code):
+    client.force_login(editor_norway)
     client.get(ENROL)
     response = client.post(ENROL, {"code": code})
     assert "This code does not match" in response.content.decode()
-    assert not TOTPDevice.objects.filter(user=delegate_norway).exists()
+    assert not TOTPDevice.objects.filter(user=editor_norway).exists()
 
 
 def test_digits_that_are_not_ascii_are_a_wrong_code_at_sign_in(
@@ -180,8 +224,8 @@ def test_digits_that_are_not_ascii_are_a_wrong_code_at_sign_in(
     assert "This code is not valid" in response.content.decode()
 
 
-def test_the_set_up_page_shows_the_key_to_type(client, delegate_norway):
-    client.force_login(delegate_norway)
+def test_the_set_up_page_shows_the_key_to_type(client, editor_norway):
+    client.force_login(editor_norway)
     page = client.get(ENROL).content.decode()
     typed = two_factor.totp_key_for_typing(client.session[ENROL_KEY])
     assert typed in page

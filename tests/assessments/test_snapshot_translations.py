@@ -109,7 +109,7 @@ def test_the_answer_page_in_french_shows_translations_in_constant_queries(
 
     # Two more than in English (test_views): the report's and the recommendations'
     # translations.
-    with django_assert_num_queries(10 + 2):
+    with django_assert_num_queries(11 + 2):
         page = client.get(url, headers={"accept-language": "fr"}).content.decode()
     assert FRENCH_TITLE in page
     assert FRENCH_TEXT in page

@@ -14,7 +14,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from assessments.lifecycle import TransitionRefused
@@ -33,6 +32,7 @@ from assessments.workbook_export import build_workbook
 from assessments.workbook_import import read_workbook, workbook_apply
 from catalogue.models import Theme, ThemeLink
 from tests.assessments.workbook_files import edit
+from tests.clients import SignedInClient
 
 pytestmark = [
     pytest.mark.skipif(
@@ -294,7 +294,7 @@ def test_colleagues_saving_and_uploading_through_the_site_during_a_submit_never_
         start = threading.Barrier(len(colleagues) + 2)
 
         def autosave(user, answer, round_number=round_number, start=start):
-            client = Client()
+            client = SignedInClient()
             client.force_login(user)
             start.wait()
             for attempt in range(15):
@@ -315,7 +315,7 @@ def test_colleagues_saving_and_uploading_through_the_site_during_a_submit_never_
                     told_saved.append(user.username)
 
         def attach(start=start, round_number=round_number):
-            client = Client()
+            client = SignedInClient()
             client.force_login(editor_norway)
             start.wait()
             for attempt in range(5):
@@ -329,7 +329,7 @@ def test_colleagues_saving_and_uploading_through_the_site_during_a_submit_never_
                 assert result.status_code in (302, 403), result.status_code
 
         def submit(start=start):
-            client = Client()
+            client = SignedInClient()
             client.force_login(delegate_norway)
             start.wait()
             time.sleep(0.02)

@@ -98,24 +98,24 @@ def test_the_review_desk_in_each_language(client, submitted, secretariat, langua
 
 
 def test_switching_language_signed_in_is_remembered_and_used_at_the_next_sign_in(
-    client, catalogue, delegate_norway
+    client, catalogue, editor_norway
 ):
-    client.force_login(delegate_norway)
+    client.force_login(editor_norway)
     response = client.post(
         reverse("set_language"), {"language": "ar", "next": reverse("catalogue:report_list")}
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("catalogue:report_list")
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ar"
-    delegate_norway.refresh_from_db()
-    assert delegate_norway.language == "ar"
+    editor_norway.refresh_from_db()
+    assert editor_norway.language == "ar"
 
     # Later, from another browser that asks for English: the account's choice wins.
     client.logout()
     client.cookies.clear()
     response = client.post(
         reverse("accounts:login"),
-        {"username": "nora", "password": "pw-nora"},
+        {"username": "erik", "password": "pw-erik"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 302

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
-from django.test import Client
 from django.urls import reverse
 
 from assessments.models import (
@@ -22,7 +21,7 @@ from assessments.models import (
     MemberState,
 )
 from assessments.services import assessment_start
-from devtools.benchmarking import open_cycle, refuse_in_production
+from devtools.benchmarking import open_cycle, refuse_in_production, signed_in_client
 
 VERSION_INPUT = re.compile(r'name="r(\d+)-version" value="(\d+)"')
 
@@ -151,8 +150,7 @@ class Command(BaseCommand):
     def _work(self, worker, saves, rng, start, outcome):
         user, assessment, shared = worker
         try:
-            client = Client(HTTP_HOST="localhost")
-            client.force_login(user)
+            client = signed_in_client(user)
             known = dict.fromkeys(shared, 0)
             start.wait(timeout=60)
             for n in range(saves):

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.test import Client, TestCase, override_settings
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path, reverse
 
@@ -19,7 +19,7 @@ from assessments.models import (
     MemberState,
 )
 from assessments.services import assessment_count_evidence, assessment_start
-from devtools.benchmarking import open_cycle, refuse_in_production
+from devtools.benchmarking import open_cycle, refuse_in_production, signed_in_client
 
 
 def empty_view(request):
@@ -76,8 +76,7 @@ class Command(BaseCommand):
         assessment_count_evidence(assessment=assessment)  # written in bulk, not saved
         year = cycle.reports.order_by("year").first().year
         answer = assessment.answers.filter(recommendation__section__report__year=year).first()
-        client = Client(HTTP_HOST="localhost")
-        client.force_login(user)
+        client = signed_in_client(user)
 
         # Each accepted save is the next version (_check refuses a stale one), so the
         # version is counted here rather than read back inside the timed request.

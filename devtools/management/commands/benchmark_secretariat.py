@@ -5,13 +5,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from devtools.benchmarking import open_cycle, refuse_in_production
+from devtools.benchmarking import open_cycle, refuse_in_production, signed_in_client
 
 
 class Command(BaseCommand):
@@ -33,13 +30,7 @@ class Command(BaseCommand):
     def _run(self, cycle, runs):
         user = get_user_model().objects.create_user("benchmark-secretariat", is_staff=True)
         user.groups.add(Group.objects.get(name="Secretariat"))
-        client = Client(HTTP_HOST="localhost")
-        client.force_login(user)
-        # The admin lets staff in only after the second sign-in step: mark it passed.
-        device = TOTPDevice.objects.create(user=user, name="benchmark", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+        client = signed_in_client(user)
         changelist = reverse("admin:assessments_assessment_changelist")
         overview = reverse("admin:assessments_overview")
         pages = [
