@@ -51,7 +51,7 @@ seed: setup
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_reference_data
-	$(BIN)/python manage.py create_demo_accounts
+	$(BIN)/python manage.py load_demo
 
 # The web server and a task worker (PDF rendering, exports) in one command: the worker
 # runs in the background and is stopped with the server, however the server ends.

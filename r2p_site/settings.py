@@ -293,8 +293,11 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "no")
 # lock meanwhile, and one that never answers must not hold a worker for ever.
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "r2p-assessment@localhost")
-# The address that receives a copy of every submission notice (none when empty).
-SECRETARIAT_EMAIL = os.environ.get("SECRETARIAT_EMAIL", "")
+# The address that receives a copy of every submission notice (none when empty). Set in
+# development, so that a local walk shows the copy on the console too.
+SECRETARIAT_EMAIL = os.environ.get(
+    "SECRETARIAT_EMAIL", "" if PRODUCTION else "r2p-secretariat@example.org"
+)
 # The site's address, for links in e-mails (no request to take it from).
 SITE_URL = os.environ.get("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
 if PRODUCTION and not SITE_URL.startswith("https://"):

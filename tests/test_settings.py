@@ -19,6 +19,7 @@ PRODUCTION_ENV = {
     "SITE_URL": "https://r2p.example.org",
 }
 OUR_VARIABLES = {
+    "SECRETARIAT_EMAIL",
     "SITE_URL",
     "DJANGO_ENV",
     "SECRET_KEY",
@@ -107,10 +108,31 @@ def test_an_unknown_environment_name_is_refused():
     assert "DJANGO_ENV must be" in result.stderr
 
 
-def test_demo_accounts_are_refused_in_production():
-    result = manage("create_demo_accounts", **PRODUCTION_ENV)
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [({}, "r2p-secretariat@example.org"), (PRODUCTION_ENV, "none")],
+    ids=["development", "production"],
+)
+def test_only_development_has_a_secretariat_copy_address_by_default(env, expected):
+    """A local walk shows the secretariat's copy of a notice on the console; production
+    sends copies only where the operator said."""
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SECRETARIAT_EMAIL or 'none')",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == expected
+
+
+def test_production_has_no_demo_command():
+    """The demo (accounts with a known password, a practice cycle) is a development tool:
+    production does not install it (and the command refuses if it were installed,
+    tests/devtools/test_production_refusal.py)."""
+    result = manage("load_demo", **PRODUCTION_ENV)
     assert result.returncode != 0
-    assert "never created in production" in result.stderr
+    assert "Unknown command: 'load_demo'" in result.stderr
 
 
 def test_production_does_not_install_the_development_tools():

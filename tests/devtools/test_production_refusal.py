@@ -14,6 +14,7 @@ COMMANDS = [
     "benchmark_printable",
     "benchmark_secretariat",
     "benchmark_worst_case",
+    "load_demo",
     "seed_benchmark_assessments",
 ]
 
