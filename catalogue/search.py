@@ -4,7 +4,9 @@
   accents and apostrophes are ignored, every word must be found, "quoted phrases"
   are found as phrases, and very common words ("the", "of") are left out.
 - Codes may be written loosely: `2013-MS-04`, `2013 MS 04`, `2013ms4`, or `MS-04`
-  (the fourth recommendation to Member States of every report).
+  (the fourth recommendation to Member States of every report); a code's beginning
+  finds all it begins: `2013 MS` the 2013 report's recommendations to Member States,
+  `2013` (a report's year) all of that report's.
 
 PostgreSQL searches with its English full-text configuration over the text with
 accents and apostrophes removed in SQL (`translate`, no extension needed); SQLite
@@ -29,7 +31,13 @@ from django.db.models import Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Lower
 from django.utils.translation import get_language
 
-from .models import Recommendation, RecommendationTranslation, Target, is_source_language
+from .models import (
+    Recommendation,
+    RecommendationTranslation,
+    Report,
+    Target,
+    is_source_language,
+)
 
 APOSTROPHES = "'’‘ʼ`´"
 
@@ -69,10 +77,16 @@ STOPWORDS = frozenset(
     ]
 )
 
+_SEPARATOR = r"\s*[-_/.\s]?\s*"
 _CODE = re.compile(
-    r"(?<![a-z0-9])(?:(?P<year>\d{4})\s*[-_/.\s]?\s*)?(?P<target>[a-z]{2,5})\s*[-_/.\s]?\s*"
+    rf"(?<![a-z0-9])(?:(?P<year>\d{{4}}){_SEPARATOR})?(?P<target>[a-z]{{2,5}}){_SEPARATOR}"
     r"(?P<position>\d{1,3})(?![a-z0-9])"
 )
+# The beginnings of a code: a report's year and an addressee ("2013 MS"), or the year alone.
+_YEAR_TARGET = re.compile(
+    rf"(?<![a-z0-9])(?P<year>\d{{4}}){_SEPARATOR}(?P<target>[a-z]{{2,5}})(?![a-z0-9])"
+)
+_YEAR = re.compile(r"(?<![a-z0-9])(?P<year>\d{4})(?![a-z0-9])")
 _PHRASE = re.compile(r'"([^"]*)"')
 # Letters and digits of any script: the official translations are searched too.
 _WORD = re.compile(r"[^\W_]+")
@@ -132,19 +146,21 @@ class Fold(Func):
 
 @dataclass(frozen=True)
 class Code:
-    target: str
-    position: int
+    """A code, or its beginning: each part that is given narrows what it finds."""
+
+    target: str | None = None
+    position: int | None = None
     year: int | None = None
 
     def q(self) -> Q:
-        query = Q(section__target__code=self.target, position=self.position)
+        query = Q()
+        if self.target is not None:
+            query &= Q(section__target__code=self.target)
+        if self.position is not None:
+            query &= Q(position=self.position)
         if self.year is not None:
             query &= Q(section__report__year=self.year)
         return query
-
-    def __str__(self):
-        prefix = f"{self.year}-" if self.year else ""
-        return f"{prefix}{self.target}-{self.position:02d}"
 
 
 @dataclass(frozen=True)
@@ -164,20 +180,29 @@ class ParsedQuery:
         return [*self.words, *(" ".join(phrase) for phrase in self.phrases)]
 
 
-def parse_query(query: str, target_codes: set[str]) -> ParsedQuery:
+def parse_query(query: str, target_codes: set[str], years: set[int]) -> ParsedQuery:
+    """`years` are the catalogue's report years: another four-digit number ("2030
+    Agenda") is a word of the text, not the beginning of a code."""
     text = fold(query).replace("“", '"').replace("”", '"')
     codes = []
 
     def take_code(match):
-        target = match["target"].upper()
-        if target not in target_codes:
+        groups = match.groupdict()
+        target = groups["target"].upper() if groups.get("target") else None
+        year = int(groups["year"]) if groups.get("year") else None
+        if (target is not None and target not in target_codes) or (
+            year is not None and year not in years
+        ):
             return match.group()
-        year = int(match["year"]) if match["year"] else None
-        codes.append(Code(target=target, position=int(match["position"]), year=year))
+        position = int(groups["position"]) if groups.get("position") else None
+        codes.append(Code(target=target, position=position, year=year))
         return " "
 
     phrases = [_WORD.findall(phrase) for phrase in _PHRASE.findall(text)]
-    rest = _CODE.sub(take_code, _PHRASE.sub(" ", text))
+    rest = _PHRASE.sub(" ", text)
+    # Whole codes first, then the beginnings left: "2013 MS 04" is one code, not three.
+    for pattern in (_CODE, _YEAR_TARGET, _YEAR):
+        rest = pattern.sub(take_code, rest)
     words = _WORD.findall(rest)
     return ParsedQuery(
         codes=codes,
@@ -199,14 +224,21 @@ class SearchResult:
 
 
 def search_recommendations(
-    query: str, recommendations: QuerySet | None = None, *, target_codes: set[str] | None = None
+    query: str,
+    recommendations: QuerySet | None = None,
+    *,
+    target_codes: set[str] | None = None,
+    years: set[int] | None = None,
 ) -> SearchResult:
     """The recommendations of `recommendations` (all of them by default) matching `query`,
-    in their order. `target_codes` saves reading them when the caller has them."""
+    in their order. `target_codes` and `years` (of the reports) save reading them when
+    the caller has them."""
     base = Recommendation.objects.all() if recommendations is None else recommendations
     if target_codes is None:
         target_codes = set(Target.objects.values_list("code", flat=True))
-    parsed = parse_query(query, target_codes)
+    if years is None:
+        years = set(Report.objects.values_list("year", flat=True))
+    parsed = parse_query(query, target_codes, years)
     if parsed.is_empty:
         return SearchResult(recommendations=base.none() if query.strip() else base, parsed=parsed)
     found = base

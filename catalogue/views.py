@@ -75,6 +75,7 @@ def recommendation_list(request):
                 form.cleaned_data["q"],
                 recommendations,
                 target_codes={target.code for target in targets},
+                years={report.year for report in reports},
             )
             recommendations, terms = result.recommendations, result.parsed.terms
     elif form.is_bound:

@@ -87,6 +87,36 @@ def test_a_code_without_its_year_finds_it_in_every_report(real_catalogue):
     assert found("ms 4 early warning") == ["2012-MS-04", "2013-MS-04", "2016-MS-04", "2018-MS-04"]
 
 
+@pytest.mark.parametrize("query", ["2013", "2013 MS", "2013-ms", "2013MS", "2013/MS"])
+def test_the_beginning_of_a_code_finds_all_it_begins(real_catalogue, query):
+    expected = Recommendation.objects.filter(section__report__year=2013)
+    if "ms" in query.lower():
+        expected = expected.filter(section__target__code="MS")
+    codes = found(query)
+    assert codes == list(expected.values_list("code", flat=True))
+    assert "2013-MS-04" in codes
+    assert all(code.startswith("2013-") for code in codes)
+
+
+def test_a_year_narrows_a_search_by_words(real_catalogue):
+    assert found("2013 hate speech") == ["2013-MS-07"]
+    assert found("2013 UN") == list(
+        Recommendation.objects.filter(
+            section__report__year=2013, section__target__code="UN"
+        ).values_list("code", flat=True)
+    )
+
+
+def test_a_number_that_is_no_report_year_is_a_word_of_the_text(make_report):
+    report = make_report(2015, per_target=2, codes=("MS",))
+    first = Recommendation.objects.filter(section__report=report).first()
+    first.text = "Align prevention with the 2030 Agenda for Sustainable Development."
+    first.save()
+
+    assert found("2030 Agenda") == ["2015-MS-01"]
+    assert found("2030") == ["2015-MS-01"]
+
+
 @pytest.mark.parametrize(
     "query", ['"unbalanced', "NEAR(a b)", "*", "AND OR NOT", "a:b", "-", "'); DROP TABLE x; --"]
 )
