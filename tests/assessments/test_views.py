@@ -158,6 +158,10 @@ def test_a_stale_save_is_refused_showing_both_versions_and_keeping_the_typed_tex
     assert "Erik&#x27;s text." in html
     assert "Nora&#x27;s text." in html
     assert "Your text has not been saved" in html
+    # The status beside the button agrees with the alert: nothing of hers was saved.
+    state = html.split(f'id="save-state-{first_answer.pk}"')[1].split("</span>\n</span>")[0]
+    assert "Not saved" in state
+    assert "Saved" not in state.replace("Not saved", "")
     assert result["HX-Retarget"] == f"#answer-{first_answer.pk}"
     first_answer.refresh_from_db()
     assert first_answer.evidence == "Erik's text."
@@ -340,13 +344,14 @@ def test_report_page_and_autosave_run_a_constant_number_of_queries(
     # (accounts.middleware, then at most once a minute); these are the later requests.
     client.get(url)
 
-    # Nine, and one for the themes of the page's recommendations.
-    with django_assert_num_queries(9 + 1):
+    # Nine, one for the themes of the page's recommendations, and one for the focal
+    # point's second factor (django-otp reads the session's device on every request).
+    with django_assert_num_queries(9 + 1 + 1):
         client.get(url)
-    # An accepted save: the session, the user with their delegation, the answer with its
-    # assessment, the lock (which adds the evidence totals), the answer, its history: 6.
-    # The test's own transaction adds a savepoint and its release.
-    with django_assert_num_queries(6 + 2):
+    # An accepted save: the session, the user with their delegation, the second factor,
+    # the answer with its assessment, the lock (which adds the evidence totals), the
+    # answer, its history: 7. The test's own transaction adds a savepoint and its release.
+    with django_assert_num_queries(7 + 2):
         client.post(
             save_url(response), answer(response, evidence="Yes."), headers={"HX-Request": "true"}
         )

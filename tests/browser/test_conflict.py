@@ -49,6 +49,9 @@ def test_the_second_save_shows_the_first_and_keeps_the_typed_text(
         )
     )
     expect(alert.locator(".conflict-evidence")).to_have_text("Nora's evidence.")
+    # Beside the button too: not "Saved … by nora", which is her save, not his.
+    expect(erik_card.locator(".save-state")).to_contain_text("Not saved")
+    expect(erik_card.locator(".save-state")).not_to_contain_text("by nora")
     expect(alert).to_contain_text("Status: Not yet answered")
     # His own text stays in the form, and nothing of his was saved.
     expect(erik_evidence).to_have_value("Erik's evidence.")
