@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 
 from .throttle import Throttled, client_ip, count_request, too_many_requests
 
-# Browser features the site never uses, denied to it and to anything it might embed.
+# Browser features the site never uses, denied to it and to anything it might embed. Only
+# features browsers recognise: an unknown one ("bluetooth") is a console warning on every
+# page (tests/browser/test_walk.py reads the console).
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (
         "accelerometer",
         "autoplay",
-        "bluetooth",
         "camera",
         "display-capture",
         "geolocation",

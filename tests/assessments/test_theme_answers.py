@@ -150,6 +150,20 @@ def test_a_theme_whose_answers_are_all_given_asks_for_the_confirmation_and_chang
     assert {contents(norway_assessment)[code][0] for code in THEME_CODES} == {"implemented"}
 
 
+def test_the_form_of_a_theme_whose_answers_are_all_given_counts_no_zero(
+    client, delegate_norway, norway_assessment, theme
+):
+    for code in THEME_CODES:
+        save(answer_of(norway_assessment, code), delegate_norway)
+    client.force_login(delegate_norway)
+
+    html = client.get(url(norway_assessment, theme)).content.decode()
+
+    assert "Every recommendation of this theme has an answer already" in html
+    assert "given to the 0" not in html
+    assert "Also replace the answers already given to 3 recommendations" in " ".join(html.split())
+
+
 def test_a_colleagues_save_since_the_page_was_opened_refuses_the_whole_theme(
     client, delegate_norway, editor_norway, norway_assessment, theme
 ):
@@ -327,7 +341,7 @@ def test_each_answer_card_leads_to_the_themes_of_its_recommendation(
     report = reverse("assessments:report_answers", args=[norway_assessment.pk, 2013])
     client.get(report)
 
-    with django_assert_num_queries(10):  # as many with themes as without
+    with django_assert_num_queries(11):  # as many with themes as without (test_views)
         page = client.get(report).content.decode()
 
     card = page.split(f'id="answer-{answer_of(norway_assessment, "2013-MS-01").pk}"')[1]
