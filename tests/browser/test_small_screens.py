@@ -5,6 +5,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from tests.browser.support import expect
+
 pytestmark = pytest.mark.browser
 
 
@@ -31,7 +33,8 @@ def test_the_unfolded_menu_fits_on_one_line_in_every_language(
     browser_session, live_server, norway_assessment, delegate_norway, language
 ):
     """Where the menu unfolds (1200 px) and wider, in the longest languages, with a long
-    name: nothing wraps and nothing runs past the screen."""
+    name: no entry wraps, nothing runs past the screen, and the name is never cut (it
+    may take a second line rather than be shortened)."""
     delegate_norway.first_name = "Maria Fernanda Alejandra"
     delegate_norway.last_name = "Espinosa Garcés de la Torre"
     delegate_norway.save()
@@ -45,19 +48,67 @@ def test_the_unfolded_menu_fits_on_one_line_in_every_language(
         page.goto(norway_assessment.get_absolute_url())
         extent = page.evaluate(
             """() => {
-                const boxes = [...document.querySelectorAll("nav a, nav button, nav select")]
-                    .filter((element) => element.offsetParent)
+                const shown = [...document.querySelectorAll("nav a, nav button, nav select")]
+                    .filter((element) => element.offsetParent);
+                const boxes = shown.map((element) => element.getBoundingClientRect());
+                const entries = shown.filter((element) => !element.matches(".user-menu"))
                     .map((element) => element.getBoundingClientRect());
+                const name = document.querySelector(".user-menu");
                 return {
                     right: Math.max(...boxes.map((box) => box.right)),
-                    tallest: Math.max(...boxes.map((box) => box.height)),
+                    tallest: Math.max(...entries.map((box) => box.height)),
                     scroll: document.documentElement.scrollWidth,
+                    name: name.querySelector(".user-menu-label").innerText.trim(),
+                    nameClipped: name.scrollWidth > name.clientWidth,
                 };
             }"""
         )
         assert extent["scroll"] <= width, (language, width, extent)
         assert extent["right"] <= width, (language, width, extent)
         assert extent["tallest"] < 48, (language, width, extent)  # one line each
+        assert extent["name"] == "Maria Fernanda Alejandra", (language, width, extent)
+        assert not extent["nameClipped"], (language, width, extent)
+
+
+@pytest.mark.parametrize("width", [1200, 1280, 1366])
+def test_the_account_menu_shows_the_name_whole_and_the_full_name_inside(
+    browser_session, norway_assessment, delegate_norway, width
+):
+    delegate_norway.first_name, delegate_norway.last_name = "Nora", "Focal Point"
+    delegate_norway.save()
+    page = browser_session(delegate_norway).page
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(norway_assessment.get_absolute_url())
+
+    menu = page.locator(".user-menu")
+    assert menu.locator(".user-menu-label").inner_text().strip() == "Nora"
+    assert menu.evaluate("(element) => element.scrollWidth <= element.clientWidth")
+    menu.click()
+    expect(page.get_by_text("Signed in as Nora Focal Point")).to_be_visible()
+
+
+@pytest.mark.parametrize("language", ["fr", "ru"])
+def test_the_reports_table_keeps_room_for_the_titles(
+    browser_session, live_server, norway_assessment, language
+):
+    """The addressees' names are long in French and Russian: the title column stays
+    readable, and the table still fits a laptop screen."""
+    session = browser_session()
+    session.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+    )
+    page = session.page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(reverse("catalogue:report_list"))
+    sizes = page.evaluate(
+        """() => ({
+            title: document.querySelector(".report-title-col").getBoundingClientRect().width,
+            table: document.querySelector(".report-table").getBoundingClientRect().width,
+            room: document.querySelector(".table-responsive").clientWidth,
+        })"""
+    )
+    assert sizes["title"] >= 250, sizes
+    assert sizes["table"] <= sizes["room"], sizes
 
 
 @pytest.mark.parametrize("width", [390, 1024, 1280])
