@@ -1,10 +1,11 @@
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from assessments.admin import DelegationMemberInline
 from assessments.models import DelegationMember, DelegationRole
@@ -119,22 +120,53 @@ class GroupAdmin(SuperuserManagesMixin, BaseGroupAdmin):
 
 
 class InvitationForm(forms.ModelForm):
-    """The secretariat invites a State's focal point; the rules are the service's own."""
+    """The secretariat invites a State's focal point; the rules are the service's own.
+
+    The role is offered, with its one choice, so that the form says what it does: the
+    focal point, once in, invites the editors."""
+
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(role, DelegationRole(role).label) for role in invitations.SECRETARIAT_INVITES],
+        initial=invitations.SECRETARIAT_INVITES[0],
+        help_text=_(
+            "The secretariat invites a State's focal point, who may submit the assessment. "
+            "Once signed in, the focal point invites the delegation's editors from the site, "
+            "and can hand the focal point role over to one of them."
+        ),
+    )
 
     class Meta:
         model = Invitation
-        fields = ["email", "member_state"]
+        fields = ["email", "member_state", "role"]
+        help_texts = {
+            "member_state": _(
+                "A State has one focal point: a State that has one already cannot be invited "
+                "another. An account that exists already is added to a delegation in the "
+                "delegation members page instead."
+            ),
+        }
 
     invited_by = None  # Set per request by InvitationAdmin.get_form.
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "email" not in self.fields:
+            return  # an invitation's own page, where everything is read-only
+        self.fields["email"].help_text = _(
+            "The invitation goes to this address by e-mail, with a link that works once, "
+            "for %(days)s days."
+        ) % {"days": settings.INVITATION_VALID_DAYS}
 
     def clean(self):
         cleaned_data = super().clean()
         email, member_state = cleaned_data.get("email"), cleaned_data.get("member_state")
-        if email and member_state:
+        role = cleaned_data.get("role")
+        if email and member_state and role:
             refusal = invitations.invitation_refusal(
                 email=User.objects.normalize_email(email),
                 member_state=member_state,
-                role=DelegationRole.FOCAL_POINT,
+                role=role,
                 invited_by=self.invited_by,
             )
             if refusal:
@@ -185,7 +217,12 @@ class InvitationAdmin(StateNameSearch, admin.ModelAdmin):
         return self.readonly_fields if obj is not None else []
 
     def get_fields(self, request, obj=None):
-        return self.readonly_fields if obj is not None else ["email", "member_state"]
+        return self.readonly_fields if obj is not None else ["email", "member_state", "role"]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # Django's "Add invitation" would not say who is invited.
+        title = _("Invite a State's focal point")
+        return super().add_view(request, form_url, {**(extra_context or {}), "title": title})
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -208,22 +245,45 @@ class InvitationAdmin(StateNameSearch, admin.ModelAdmin):
         created = invitations.invitation_create(
             email=form.cleaned_data["email"],
             member_state=form.cleaned_data["member_state"],
-            role=DelegationRole.FOCAL_POINT,
+            role=form.cleaned_data["role"],
             invited_by=request.user,
         )
         obj.pk, obj.role = created.pk, created.role
 
     @admin.action(description=_("Revoke the selected invitations"), permissions=["revoke"])
     def revoke(self, request, queryset):
-        revoked = sum(
-            invitations.invitation_revoke(invitation=invitation, revoked_by=request.user)
-            for invitation in queryset.select_related("member_state")
-        )
-        self.message_user(
-            request,
-            ngettext("%(count)d invitation revoked.", "%(count)d invitations revoked.", revoked)
-            % {"count": revoked},
-        )
+        revoked, skipped = 0, {}
+        for invitation in queryset.select_related("member_state").order_by("email"):
+            if invitations.invitation_revoke(invitation=invitation, revoked_by=request.user):
+                revoked += 1
+                continue
+            invitation.refresh_from_db(fields=["accepted_at", "revoked_at"])
+            reason = _("accepted already") if invitation.accepted_at else _("revoked already")
+            skipped.setdefault(reason, []).append(invitation.email)
+        if revoked:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d invitation revoked: its link no longer works.",
+                    "%(count)d invitations revoked: their links no longer work.",
+                    revoked,
+                )
+                % {"count": revoked},
+            )
+        for reason, emails in skipped.items():
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d invitation not revoked (%(reason)s): %(emails)s.",
+                    "%(count)d invitations not revoked (%(reason)s): %(emails)s.",
+                    len(emails),
+                )
+                % {
+                    "count": len(emails),
+                    "reason": reason,
+                    "emails": pgettext("between names", ", ").join(emails),
+                },
+            )
 
 
 @admin.register(MembershipChange)

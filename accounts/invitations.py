@@ -108,10 +108,14 @@ def _focal_point_of(member_state: MemberState) -> DelegationMember | None:
     )
 
 
+# The roles the secretariat invites to: a State's focal point, who invites the editors.
+SECRETARIAT_INVITES = [DelegationRole.FOCAL_POINT]
+
+
 def invite_refusal(*, user, member_state: MemberState, role: str) -> str:
     """Why `user` may not invite someone to `member_state` as `role` ("" when they may)."""
     if is_secretariat(user):
-        if role != DelegationRole.FOCAL_POINT:
+        if role not in SECRETARIAT_INVITES:
             return _("The secretariat invites focal points; the focal point invites editors.")
         return ""
     membership = delegation_of(user)

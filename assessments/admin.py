@@ -10,13 +10,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from accounts.invitations import membership_removed_record, membership_saved_record
 from catalogue import admin as catalogue_admins
 from catalogue.models import Recommendation, Section, Theme, shown_in
 
-from .chasing import NOT_STARTED, ChasingFilters, chasing_states
+from .chasing import CHOICES as CHASING_CHOICES
+from .chasing import NOT_STARTED, ChasingFilters, chasing_states, remindable
 from .counts import StatusCounts
 from .cross_state import cross_state_answers, cross_state_rows
 from .downloads import private_download
@@ -37,6 +38,7 @@ from .models import (
     AssessmentStatus,
     Cycle,
     DelegationMember,
+    EmailKind,
     EmailRecord,
     Export,
     ExportState,
@@ -44,8 +46,16 @@ from .models import (
     MemberState,
     RegionalGroup,
     Submission,
+    utc_today,
 )
-from .notifications import RemindersRefused, reminders_send
+from .notifications import (
+    RemindersRefused,
+    delegation_addresses,
+    nobody_to_tell,
+    reminder_plan,
+    reminder_refusal,
+    reminders_send,
+)
 from .overview import SCOPES, cycle_overview
 from .pdf import render_pdf
 from .review import assessment_accept, assessment_return, clean_comment, review_comment_add
@@ -257,15 +267,9 @@ class SubmissionAdmin(StateNameSearch, admin.ModelAdmin):
     """Every submitted version; the secretariat sees here which lack their PDF, and why."""
 
     state_path = "assessment__member_state"
-    list_display = [
-        "member_state",
-        "number",
-        "submitted_at",
-        "submitted_by",
-        "pdf_state",
-        "pdf_attempts",
-        "pdf_error_summary",
-    ]
+    # The PDF's state, attempts and error share one column: seven columns did not fit a
+    # 1280 px screen beside the navigation and the filters.
+    list_display = ["member_state", "number", "submitted_at", "submitted_by", "pdf_state"]
     list_filter = [PdfStoredFilter, "assessment__cycle"]
     list_select_related = ["assessment__member_state", "submitted_by"]
     search_fields = ["assessment__member_state__name", "assessment__member_state__iso3"]
@@ -300,13 +304,18 @@ class SubmissionAdmin(StateNameSearch, admin.ModelAdmin):
     def member_state(self, obj):
         return obj.assessment.member_state
 
-    @admin.display(description=_("PDF"), boolean=True, ordering="pdf")
+    @admin.display(description=_("PDF"), ordering="pdf")
     def pdf_state(self, obj):
-        return bool(obj.pdf)
-
-    @admin.display(description=_("last rendering error"))
-    def pdf_error_summary(self, obj):
-        return obj.pdf_error[:120]
+        if obj.pdf:
+            return _("Stored")
+        state = ngettext(
+            "Missing after %(count)s attempt",
+            "Missing after %(count)s attempts",
+            obj.pdf_attempts,
+        ) % {"count": obj.pdf_attempts}
+        if not obj.pdf_error:
+            return state
+        return _("%(state)s: %(error)s") % {"state": state, "error": obj.pdf_error[:120]}
 
     @admin.action(description=_("Render the missing PDFs now"), permissions=["review"])
     def render_missing_pdfs(self, request, queryset):
@@ -332,16 +341,8 @@ class SubmissionAdmin(StateNameSearch, admin.ModelAdmin):
 class EmailRecordAdmin(StateNameSearch, admin.ModelAdmin):
     """Every notice sent to a delegation, and any that could not leave, with the reason."""
 
-    list_display = [
-        "created_at",
-        "kind",
-        "member_state",
-        "key",
-        "language",
-        "sent",
-        "attempts",
-        "error",
-    ]
+    # Whether it left, the attempts and the error share one column, to fit a 1280 px screen.
+    list_display = ["created_at", "kind", "member_state", "key", "language", "delivery"]
     list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter), "cycle"]
     list_select_related = ["member_state"]
     search_fields = ["member_state__name", "subject", "recipients"]
@@ -371,22 +372,63 @@ class EmailRecordAdmin(StateNameSearch, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("sent"), boolean=True, ordering="sent_at")
-    def sent(self, obj):
-        return obj.sent_at is not None
+    @admin.display(description=_("delivery"), ordering="sent_at")
+    def delivery(self, obj):
+        if obj.sent_at is not None:
+            state = _("Sent")
+        else:
+            state = ngettext(
+                "Not sent after %(count)s attempt",
+                "Not sent after %(count)s attempts",
+                obj.attempts,
+            ) % {"count": obj.attempts}
+        if not obj.error:
+            return state
+        # A notice can leave (the secretariat's copy) and still say the delegation was not told.
+        return _("%(state)s: %(error)s") % {"state": state, "error": obj.error[:200]}
+
+
+def _names(items) -> str:
+    """Names in a sentence, separated as the language separates them."""
+    return pgettext("between names", ", ").join(str(item) for item in items)
+
+
+def _who_is_told(member_state: MemberState, kind: str) -> tuple[int, str]:
+    """How many members of the delegation a notice of `kind` reaches, and a sentence saying
+    so, or why nobody is told (the sender's own rule)."""
+    addresses = delegation_addresses([member_state.pk], kind=kind).get(member_state.pk, {})
+    count = sum(len(recipients) for recipients in addresses.values())
+    if count:
+        return count, ngettext(
+            "%(count)s member of the delegation is told by e-mail.",
+            "%(count)s members of the delegation are told by e-mail.",
+            count,
+        ) % {"count": count}
+    return 0, _("No one in the delegation of %(state)s is told by e-mail: %(reason)s.") % {
+        "state": member_state,
+        "reason": nobody_to_tell(kind),
+    }
+
+
+def _say_who_is_told(request, done: str, *, member_state: MemberState, kind: str) -> None:
+    """Follow the message of an act that e-mails the delegation with who is told: a
+    success naming how many, or a warning that nobody is and why (the act stands)."""
+    count, told = _who_is_told(member_state, kind)
+    level = messages.success if count else messages.warning
+    level(request, " ".join([str(done), told]))
 
 
 @admin.register(Assessment)
 class AssessmentAdmin(StateNameSearch, admin.ModelAdmin):
     """The secretariat's review desk: progress of every State, review, exports, overview."""
 
+    # Regional group and counts by status are left to the filters, the review page and
+    # the overview: with them the list did not fit a 1280 px screen.
     list_display = [
         "member_state",
-        "regional_group",
         "cycle_code",
         "status",
         "progress",
-        "by_status",
         "last_activity_at",
         "submitted_at",
     ]
@@ -422,10 +464,6 @@ class AssessmentAdmin(StateNameSearch, admin.ModelAdmin):
     def has_review_permission(self, request):
         return request.user.has_perm("assessments.review_assessment")
 
-    @admin.display(description=_("regional group"), ordering="member_state__regional_group")
-    def regional_group(self, obj):
-        return obj.member_state.get_regional_group_display()
-
     @admin.display(description=_("cycle"), ordering="cycle__deadline")
     def cycle_code(self, obj):
         return obj.cycle.code
@@ -435,12 +473,7 @@ class AssessmentAdmin(StateNameSearch, admin.ModelAdmin):
         counts = StatusCounts.of_annotated(obj)
         return f"{counts.answered} / {counts.total}"
 
-    @admin.display(description=_("implemented / partially / not started"))
-    def by_status(self, obj):
-        counts = StatusCounts.of_annotated(obj)
-        return f"{counts.implemented} / {counts.partially_implemented} / {counts.not_started}"
-
-    @admin.display(description=_("submitted at"), ordering="submitted_at")
+    @admin.display(description=_("last submitted"), ordering="submitted_at")
     def submitted_at(self, obj):
         return obj.submitted_at
 
@@ -584,6 +617,10 @@ class AssessmentAdmin(StateNameSearch, admin.ModelAdmin):
                 "action": data["action"],
                 "text": text,
                 "number": number,
+                "told": _who_is_told(
+                    assessment.member_state,
+                    EmailKind.RETURNED if returning else EmailKind.ACCEPTED,
+                ),
             },
         )
 
@@ -599,7 +636,7 @@ class AssessmentAdmin(StateNameSearch, admin.ModelAdmin):
                 review_comment_add(
                     assessment=assessment, text=text, user=request.user, answer=answer
                 )
-                messages.success(request, _("Your comment has been added."))
+                done, kind = _("Your comment has been added."), EmailKind.COMMENT
             elif action == "return":
                 assessment_return(
                     assessment=assessment,
@@ -607,9 +644,8 @@ class AssessmentAdmin(StateNameSearch, admin.ModelAdmin):
                     text=text,
                     seen_submission=data["submission"],
                 )
-                messages.success(
-                    request, _("The assessment is returned; the delegation can edit it again.")
-                )
+                done = _("The assessment is returned; the delegation can edit it again.")
+                kind = EmailKind.RETURNED
             else:
                 assessment_accept(
                     assessment=assessment,
@@ -617,9 +653,11 @@ class AssessmentAdmin(StateNameSearch, admin.ModelAdmin):
                     text=text,
                     seen_submission=data["submission"],
                 )
-                messages.success(request, _("The assessment is accepted."))
+                done, kind = _("The assessment is accepted."), EmailKind.ACCEPTED
         except (TransitionRefused, ValueError) as error:
             messages.error(request, str(error))
+            return
+        _say_who_is_told(request, done, member_state=assessment.member_state, kind=kind)
 
     def _overview_context(self, request):
         self._require_review(request)
@@ -704,17 +742,20 @@ class AssessmentAdmin(StateNameSearch, admin.ModelAdmin):
 
     def chasing_view(self, request):
         """Every Member State in a cycle, those that never started included: who to chase,
-        and a reminder to the States selected."""
+        and a reminder to the States chosen, sent from a confirmation page."""
         self._require_review(request)
         cycles, cycle = self._chosen_cycle(request)
-        if request.method == "POST":
-            return self._send_reminders(request, cycle)
         filters = ChasingFilters.from_query(request.GET)
+        if request.method == "POST":
+            if request.POST.get("confirmed"):
+                return self._send_reminders(request, cycle)
+            return self._confirm_reminders(request, cycle, filters)
         states = list(chasing_states(cycle, filters))
         statuses = [*AssessmentStatus.choices, (NOT_STARTED, _("Not started"))]
         for state in states:
             state.progress = StatusCounts.of_annotated(state)
             state.status_label = dict(statuses)[state.status or NOT_STARTED]
+            state.reminder_refusal = reminder_refusal(state.status)
         return render(
             request,
             "admin/assessments/assessment/chasing.html",
@@ -726,52 +767,111 @@ class AssessmentAdmin(StateNameSearch, admin.ModelAdmin):
                 "cycle": cycle,
                 "filters": filters,
                 "states": states,
+                "remindable": {
+                    choice: len(chosen) for choice, chosen in remindable(states).items()
+                },
                 "statuses": statuses,
                 "regional_groups": RegionalGroup.choices,
                 "may_grant": request.user.has_perm("assessments.add_extension"),
             },
         )
 
-    def _send_reminders(self, request, cycle):
-        selected = [
-            value
-            for value in request.POST.getlist("state")
-            if value.isascii() and value.isdigit()  # not "²", a digit to isdigit alone
-        ]
-        if not selected:
+    def _chosen_states(self, request, cycle, filters) -> list[int] | None:
+        """The States the secretariat asked to remind: one of the chasing.CHOICES among
+        the States listed, or those ticked. None (with a message) when the request names
+        no State, or something that is not one."""
+        which = request.POST.get("which", "selected")
+        if which in CHASING_CHOICES:
+            return [state.pk for state in remindable(chasing_states(cycle, filters))[which]]
+        if which != "selected":
+            messages.error(request, _("Choose which States to remind."))
+            return None
+        return self._ticked_states(request)
+
+    def _ticked_states(self, request) -> list[int] | None:
+        values = request.POST.getlist("state")
+        # Not "²" either, a digit to isdigit alone.
+        if not all(value.isascii() and value.isdigit() for value in values):
+            messages.error(
+                request,
+                _("The selection could not be read. Nothing was sent: choose the States again."),
+            )
+            return None
+        if not values:
             messages.warning(request, _("Select the States to remind first."))
+            return None
+        return [int(value) for value in values]
+
+    def _confirm_reminders(self, request, cycle, filters):
+        """What a reminder to the States chosen would do, before it is sent: how many go,
+        to which States and how many people, and which States are skipped and why."""
+        chosen = self._chosen_states(request, cycle, filters)
+        if chosen is None:
+            return redirect(request.get_full_path())
+        if not chosen:
+            messages.warning(request, _("No State listed fits this choice: nobody to remind."))
             return redirect(request.get_full_path())
         try:
-            records, left_out = reminders_send(
-                cycle=cycle, member_state_ids=[int(value) for value in selected], user=request.user
-            )
+            plan = reminder_plan(cycle=cycle, member_state_ids=chosen, today=utc_today())
         except RemindersRefused as refused:
             messages.error(request, str(refused))
             return redirect(request.get_full_path())
-        # One record per language a delegation reads; one without recipients for a
-        # State with nobody on record.
-        reached = {record.member_state_id for record in records if record.recipients}
-        unreachable = [record for record in records if not record.recipients]
-        messages.success(
-            request,
+        count = len(plan.reminded)
+        title = (
             ngettext(
-                "A reminder is on its way to %(count)s State.",
-                "A reminder is on its way to %(count)s States.",
-                len(reached),
+                "Send a reminder to %(count)s State?", "Send a reminder to %(count)s States?", count
             )
-            % {"count": len(reached)},
+            % {"count": count}
+            if count
+            else _("No reminder would be sent")
         )
-        if unreachable:
+        return render(
+            request,
+            "admin/assessments/assessment/chasing_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": title,
+                "cycle": cycle,
+                "plan": plan,
+                "chosen": sorted(chosen),
+                "back": request.get_full_path(),
+            },
+        )
+
+    def _send_reminders(self, request, cycle):
+        # The States the confirmation page showed, by name: never a choice worked out
+        # anew, which could reach States the page did not show.
+        chosen = self._ticked_states(request)
+        if chosen is None:
+            return redirect(request.get_full_path())
+        try:
+            plan = reminders_send(cycle=cycle, member_state_ids=chosen, user=request.user)
+        except RemindersRefused as refused:
+            messages.error(request, str(refused))
+            return redirect(request.get_full_path())
+        count = len(plan.reminded)
+        if count:
+            messages.success(
+                request,
+                ngettext(
+                    "A reminder is on its way to %(count)s State.",
+                    "A reminder is on its way to %(count)s States.",
+                    count,
+                )
+                % {"count": count},
+            )
+        else:
+            messages.warning(request, _("No reminder was sent."))
+        for reason, states in plan.skipped_by_reason():
             messages.warning(
                 request,
-                _("Nobody to write to in: %(states)s (no e-mail address on record).")
-                % {"states": ", ".join(str(record.member_state) for record in unreachable)},
-            )
-        if left_out:
-            messages.info(
-                request,
-                _("Not reminded, having submitted already: %(states)s.")
-                % {"states": ", ".join(str(state) for state in left_out)},
+                ngettext(
+                    "%(count)s State not reminded (%(reason)s): %(states)s.",
+                    "%(count)s States not reminded (%(reason)s): %(states)s.",
+                    len(states),
+                )
+                % {"count": len(states), "reason": reason, "states": _names(states)},
             )
         return redirect(request.get_full_path())
 

@@ -34,6 +34,7 @@ from .models import (
     RegionalGroup,
     utc_today,
 )
+from .notifications import reminder_refusal
 
 NOT_STARTED = "not_started"
 
@@ -140,3 +141,19 @@ def _narrowed(states, filters: ChasingFilters):
             else (states.filter(focal_point_count=0))
         )
     return states
+
+
+# The ways of choosing the States to remind at once, besides ticking them one by one:
+# each works without JavaScript, among the States the desk lists.
+CHOICES = ("listed", "overdue", NOT_STARTED)
+
+
+def remindable(states) -> dict[str, list]:
+    """Of the States listed (`chasing_states`), those a reminder applies to, for each of
+    CHOICES; in Python, over the rows already loaded."""
+    applies = [state for state in states if not reminder_refusal(state.status)]
+    return {
+        "listed": applies,
+        "overdue": [state for state in applies if state.overdue],
+        NOT_STARTED: [state for state in applies if state.assessment_id is None],
+    }

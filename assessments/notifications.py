@@ -9,9 +9,12 @@ mandatory for a cycle, so none carries an unsubscribe link.
 """
 
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -38,19 +41,39 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 
-def _addresses(
-    member_state: MemberState, *, focal_points_only: bool = False
-) -> dict[str, list[str]]:
-    """The delegation's addresses by the language each member reads the site in."""
+# The notices that only the focal points get (they are the ones who submit); every other
+# notice goes to every member of the delegation.
+FOCAL_POINTS_ONLY = frozenset({EmailKind.SUBMITTED})
+
+
+def delegation_addresses(
+    member_state_ids: Iterable[int], *, kind: str
+) -> dict[int, dict[str, list[str]]]:
+    """Who a notice of `kind` to each of these States would go to: the addresses by the
+    language each member reads the site in; a State nobody would be told is absent.
+
+    The one rule of who is told: the sender follows it, and so does every page that says
+    beforehand who will be told (one query, whatever the number of States)."""
     members = DelegationMember.objects.filter(
-        member_state=member_state, user__is_active=True
+        member_state_id__in=list(member_state_ids), user__is_active=True
     ).exclude(user__email="")
-    if focal_points_only:
+    if kind in FOCAL_POINTS_ONLY:
         members = members.filter(role=DelegationRole.FOCAL_POINT)
-    by_language: dict[str, list[str]] = {}
-    for email, language in sorted(members.values_list("user__email", "user__language")):
-        by_language.setdefault(language or settings.LANGUAGE_CODE, []).append(email)
-    return by_language
+    by_state: dict[int, dict[str, list[str]]] = {}
+    for state_id, email, language in sorted(
+        members.values_list("member_state_id", "user__email", "user__language")
+    ):
+        by_state.setdefault(state_id, {}).setdefault(language or settings.LANGUAGE_CODE, []).append(
+            email
+        )
+    return by_state
+
+
+def nobody_to_tell(kind: str) -> str:
+    """Why a State that `delegation_addresses` leaves out would not be told, as a phrase."""
+    if kind in FOCAL_POINTS_ONLY:
+        return _("no focal point has an e-mail address on record")
+    return _("no member of the delegation has an e-mail address on record")
 
 
 def _site_url(path: str) -> str:
@@ -64,12 +87,15 @@ def email_prepare(
     cycle: Cycle,
     key: str,
     context: dict,
-    focal_points_only: bool = False,
     copy_to: list[str] | None = None,
+    addresses: dict[str, list[str]] | None = None,
 ) -> list[EmailRecord]:
     """Record the notice for this occasion and send it after commit: one message per
     language the recipients read, the secretariat's copy in the site's default language.
-    Nothing (an empty list) if the occasion already has its notice."""
+    Nothing (an empty list) if the occasion already has its notice.
+
+    `addresses` are the State's entry of `delegation_addresses`, when the caller worked
+    them out already (to say beforehand who is told): the notice goes to exactly those."""
     if EmailRecord.objects.filter(
         member_state=member_state, cycle=cycle, kind=kind, key=key
     ).exists():
@@ -80,7 +106,9 @@ def email_prepare(
         "cycle": cycle,
         "site_url": settings.SITE_URL.rstrip("/"),
     }
-    by_language = _addresses(member_state, focal_points_only=focal_points_only)
+    if addresses is None:
+        addresses = delegation_addresses([member_state.pk], kind=kind).get(member_state.pk, {})
+    by_language = dict(addresses)
     copies = {settings.LANGUAGE_CODE: copy_to or []}
     if not by_language:
         by_language = {settings.LANGUAGE_CODE: []}  # recorded, to say nobody was told
@@ -97,7 +125,7 @@ def email_prepare(
                 record.language, record.recipients = language, recipients
                 record.copy_to = copies.get(language, [])
                 if not recipients:
-                    record.error = _nobody_to_tell(member_state, focal_points_only)
+                    record.error = _nobody_to_tell(member_state, kind)
                 record.save()
                 records.append(record)
     except IntegrityError:  # the same occasion, recorded meanwhile by a concurrent act
@@ -108,8 +136,8 @@ def email_prepare(
     return records
 
 
-def _nobody_to_tell(member_state: MemberState, focal_points_only: bool) -> str:
-    if focal_points_only:
+def _nobody_to_tell(member_state: MemberState, kind: str) -> str:
+    if kind in FOCAL_POINTS_ONLY:
         return _(
             "The delegation was not told: no focal point of %(state)s has an e-mail "
             "address on record."
@@ -199,7 +227,6 @@ def notify_submitted(submission: Submission) -> list[EmailRecord]:
         member_state=assessment.member_state,
         cycle=assessment.cycle,
         key=f"v{submission.number}",
-        focal_points_only=True,
         copy_to=copy,
         context={
             "submission": submission,
@@ -267,7 +294,14 @@ def _in_force(cycle: Cycle) -> dict[int, date]:
 
 
 def _remind(
-    *, state: MemberState, cycle: Cycle, assessment, deadline: date, today: date, key: str
+    *,
+    state: MemberState,
+    cycle: Cycle,
+    assessment,
+    deadline: date,
+    today: date,
+    key: str,
+    addresses: dict[str, list[str]] | None = None,
 ) -> list[EmailRecord]:
     days_left = (deadline - today).days
     return email_prepare(
@@ -275,6 +309,7 @@ def _remind(
         member_state=state,
         cycle=cycle,
         key=key,
+        addresses=addresses,
         context={
             "days_left": days_left,
             "deadline": deadline,
@@ -283,6 +318,20 @@ def _remind(
             else _site_url(reverse("assessments:home")),
         },
     )
+
+
+def reminder_refusal(status: str | None) -> str:
+    """Why a State whose assessment has `status` (None: never started) is not reminded of
+    its deadline, as a phrase; "" when it is. The scheduled reminders, the chasing desk and
+    its confirmation all follow this."""
+    if status is None or status == AssessmentStatus.DRAFT:
+        return ""
+    if status == AssessmentStatus.RETURNED:
+        # Submitted once: the deadline no longer binds it (access.submit_refusal).
+        return _("returned for revision: a reminder of the deadline does not apply")
+    if status == AssessmentStatus.ACCEPTED:
+        return _("already submitted and accepted")
+    return _("already submitted")
 
 
 def reminder_occasion(*, deadline: date, today: date) -> str | None:
@@ -312,8 +361,8 @@ def deadline_reminders(*, today: date) -> int:
         assessments = {a.member_state_id: a for a in Assessment.objects.filter(cycle=cycle)}
         for state in MemberState.objects.all():
             assessment = assessments.get(state.pk)
-            if assessment is not None and assessment.status != AssessmentStatus.DRAFT:
-                continue  # submitted at least once: nothing to chase
+            if reminder_refusal(assessment.status if assessment else None):
+                continue
             deadline = extended.get(state.pk, cycle.deadline)
             key = reminder_occasion(deadline=deadline, today=today)
             if key is None:
@@ -331,38 +380,120 @@ def deadline_reminders(*, today: date) -> int:
 
 
 class RemindersRefused(Exception):
-    """The cycle is closed: there is no deadline left to remind anyone of."""
+    """Nothing can be reminded: the cycle is closed, or the States asked for are unknown."""
 
 
-def reminders_send(
-    *, cycle: Cycle, member_state_ids: list[int], user
-) -> tuple[list[EmailRecord], list[MemberState]]:
-    """The secretariat's reminder to the States it selected on the chasing desk, now.
+@dataclass(frozen=True)
+class Reminded:
+    """A State a reminder goes to, and to whom."""
 
-    Only States that have not submitted are reminded (the others are left out, and
-    returned beside the records: the notice says the assessment is not submitted yet);
-    a closed cycle reminds nobody.
-    Recorded like every notice (one record per language); the occasion names who sent
-    it and the minute, so a double click sends once.
+    member_state: MemberState
+    addresses: dict[str, list[str]]  # by language, as `delegation_addresses` gives them
+    deadline: date  # the one in force: the cycle's, or the extension's
+    overdue: bool  # the overdue notice rather than a reminder
+
+    @property
+    def recipient_count(self) -> int:
+        return sum(len(recipients) for recipients in self.addresses.values())
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A State a notice does not go to, and why (a phrase)."""
+
+    member_state: MemberState
+    reason: str
+
+
+@dataclass(frozen=True)
+class ReminderPlan:
+    """Who the secretariat's reminder reaches, worked out before anything is sent: the
+    confirmation shows it, and the sending follows it."""
+
+    reminded: list[Reminded]
+    skipped: list[Skipped]
+
+    def skipped_by_reason(self) -> list[tuple[str, list[MemberState]]]:
+        grouped: dict[str, list[MemberState]] = {}
+        for item in self.skipped:
+            grouped.setdefault(item.reason, []).append(item.member_state)
+        return list(grouped.items())
+
+
+def reminder_plan(*, cycle: Cycle, member_state_ids: Iterable[int], today: date) -> ReminderPlan:
+    """Who a reminder to these States would reach, in four queries whatever their number.
+
+    Skipped: a State that has submitted (`reminder_refusal`), and one whose delegation
+    has nobody with an e-mail address (`delegation_addresses`, the sender's own rule).
+    RemindersRefused when the cycle is closed or a State asked for does not exist.
     """
     if not cycle.is_open:
         raise RemindersRefused(_("This cycle is closed: there is no deadline to remind of."))
-    now = timezone.now()
-    key = f"sent-by-{user.pk}-{now:%Y%m%d%H%M}"
+    ids = set(member_state_ids)
+    states = list(MemberState.objects.filter(pk__in=ids).order_by("name"))
+    if len(states) != len(ids):
+        raise RemindersRefused(
+            _(
+                "Some of the States asked for do not exist. Nothing was sent: reload the "
+                "chasing desk and choose again."
+            )
+        )
+    statuses = dict(
+        Assessment.objects.filter(cycle=cycle, member_state_id__in=ids).values_list(
+            "member_state_id", "status"
+        )
+    )
+    # An overdue notice goes to the same people as a reminder.
+    addresses = delegation_addresses(ids, kind=EmailKind.REMINDER)
     extended = _in_force(cycle)
+    reminded, skipped = [], []
+    for state in states:
+        reason = reminder_refusal(statuses.get(state.pk))
+        if not reason and state.pk not in addresses:
+            reason = nobody_to_tell(EmailKind.REMINDER)
+        if reason:
+            skipped.append(Skipped(member_state=state, reason=reason))
+            continue
+        deadline = extended.get(state.pk, cycle.deadline)
+        reminded.append(
+            Reminded(
+                member_state=state,
+                addresses=addresses[state.pk],
+                deadline=deadline,
+                overdue=deadline < today,
+            )
+        )
+    return ReminderPlan(reminded=reminded, skipped=skipped)
+
+
+def reminders_send(
+    *, cycle: Cycle, member_state_ids: Iterable[int], user: AbstractBaseUser
+) -> ReminderPlan:
+    """The secretariat's reminder to the States it chose on the chasing desk, now.
+
+    The plan is worked out again (a State may have submitted since the confirmation was
+    shown) and followed: the skipped States get nothing, not even a record, since the desk
+    tells the secretariat on the spot. Recorded like every notice (one record per
+    language); the occasion names who sent it and the minute, so a double click sends
+    once. Returns the plan followed.
+    """
+    now = timezone.now()
+    plan = reminder_plan(cycle=cycle, member_state_ids=member_state_ids, today=now.date())
+    key = f"sent-by-{user.pk}-{now:%Y%m%d%H%M}"
     assessments = {
         a.member_state_id: a
-        for a in Assessment.objects.filter(cycle=cycle, member_state_id__in=member_state_ids)
+        for a in Assessment.objects.filter(
+            cycle=cycle, member_state_id__in=[item.member_state.pk for item in plan.reminded]
+        )
     }
-    submitted = {pk for pk, a in assessments.items() if a.status != AssessmentStatus.DRAFT}
-    records = []
-    for state in MemberState.objects.filter(pk__in=member_state_ids).exclude(pk__in=submitted):
-        records += _remind(
-            state=state,
+    for item in plan.reminded:
+        _remind(
+            state=item.member_state,
             cycle=cycle,
-            assessment=assessments.get(state.pk),
-            deadline=extended.get(state.pk, cycle.deadline),
+            assessment=assessments.get(item.member_state.pk),
+            deadline=item.deadline,
             today=now.date(),
             key=key,
+            addresses=item.addresses,
         )
-    return records, list(MemberState.objects.filter(pk__in=submitted))
+    return plan

@@ -11,6 +11,7 @@ from catalogue.models import Report, Theme
 from .changes import snapshot_changes
 from .counts import StatusCounts
 from .models import (
+    Answer,
     AnswerChange,
     AnswerStatus,
     Assessment,
@@ -100,6 +101,14 @@ def status_view(code: str | None) -> StatusView | None:
     return None if code is None else StatusView(code, str(AnswerStatus(code).label))
 
 
+def answered_without_evidence(answer: Answer) -> bool:
+    """Answered, with no evidence text, no link and no file: what the delegation's submit
+    page lists as "without evidence" and the review page's "No evidence" counts. An answer
+    not answered yet is neither; it is counted apart. Reads `attachments.all()`: lists
+    prefetch them (`with_files()`)."""
+    return answer.is_answered and not answer.has_evidence and not answer.attachments.all()
+
+
 # The review page's filters: name -> (label, does this answer show).
 REVIEW_FILTERS = {
     "changed": (_("Changed"), lambda answer: answer.changed),
@@ -108,10 +117,7 @@ REVIEW_FILTERS = {
         lambda answer: answer.status == AnswerStatus.NOT_ANSWERED,
     ),
     "not_started": (_("Not started"), lambda answer: answer.status == AnswerStatus.NOT_STARTED),
-    "no_evidence": (
-        _("No evidence"),
-        lambda answer: not (answer.has_evidence or answer.attachments.all()),
-    ),
+    "no_evidence": (_("No evidence"), answered_without_evidence),
     "commented": (_("Commented"), lambda answer: bool(answer.review_comments.all())),
 }
 

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from assessments import limits
-from assessments.models import Attachment
+from assessments.models import Attachment, EmailRecord
 from r2p_site.throttle import client_ip
 from tests.assessments import conftest as assessment_fixtures
 from tests.clients import SignedInClient
@@ -182,7 +182,8 @@ def test_the_chasing_desk_ignores_a_selection_that_is_not_a_state(client, secret
     client.force_login(secretariat)
     url = reverse("admin:assessments_chasing") + f"?cycle={cycle.code}"
     page = client.post(url, {"state": ["²", "x"]}, follow=True)
-    assert "Select the States to remind first." in page.content.decode()
+    assert "The selection could not be read. Nothing was sent" in page.content.decode()
+    assert not EmailRecord.objects.exists()
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ from ..access import (
 )
 from ..forms import SubmitForm
 from ..models import AnswerStatus
+from ..selectors import answered_without_evidence
 from ..services import ReportUnprintable, assessment_submit, submission_pdf_retry
 from ..snapshot import readable
 
@@ -60,7 +61,7 @@ def assessment_submit_view(request, pk: int):
     for answer in answers:
         if answer.status == AnswerStatus.NOT_ANSWERED:
             unanswered.append(answer)
-        elif not answer.has_evidence and not answer.attachments.all():
+        elif answered_without_evidence(answer):
             without_evidence.append(answer)
     if request.method != "POST":
         form = SubmitForm(unanswered=len(unanswered))

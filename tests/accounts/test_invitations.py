@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts import invitations
 from accounts.models import Invitation, MembershipAction, MembershipChange
-from assessments.models import DelegationMember, DelegationRole
+from assessments.models import DelegationMember, DelegationRole, MemberState
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def test_secretariat_invites_a_focal_point_from_the_admin_by_e_mail(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("admin:accounts_invitation_add"),
-            {"email": "amina@mfa.go.ke", "member_state": kenya.pk},
+            {"email": "amina@mfa.go.ke", "member_state": kenya.pk, "role": "focal_point"},
         )
     assert response.status_code == 302
     invitation = Invitation.objects.get()
@@ -159,7 +159,7 @@ def test_a_refused_invitation_mail_is_recorded_and_sent_later_with_a_working_lin
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
                 reverse("admin:accounts_invitation_add"),
-                {"email": "amina@mfa.go.ke", "member_state": kenya.pk},
+                {"email": "amina@mfa.go.ke", "member_state": kenya.pk, "role": "focal_point"},
             )
     assert response.status_code == 302  # the invitation stands; the mail is retried
     invitation = Invitation.objects.get()
@@ -222,10 +222,40 @@ def test_secretariat_cannot_invite_a_second_focal_point_for_a_state(
     client.force_login(secretariat)
     response = client.post(
         reverse("admin:accounts_invitation_add"),
-        {"email": "other@mfa.no", "member_state": norway.pk},
+        {"email": "other@mfa.no", "member_state": norway.pk, "role": "focal_point"},
     )
     assert response.status_code == 200
     assert "This State has a focal point already" in response.content.decode()
+    assert not Invitation.objects.exists()
+    assert mail.outbox == []
+
+
+def test_the_invitation_form_offers_the_one_role_the_secretariat_invites_and_says_why(
+    client, secretariat
+):
+    client.force_login(secretariat)
+    page = client.get(reverse("admin:accounts_invitation_add"))
+    role = page.context["adminform"].form.fields["role"]
+    assert list(role.choices) == [("focal_point", "Focal point")]
+    html = page.content.decode()
+    assert page.context["title"] == "Invite a State's focal point"
+    assert '<select name="role"' in html
+    assert "the focal point invites the delegation's editors" in html.replace("&#x27;", "'")
+    assert "a link that works once, for 7 days" in html
+
+
+def test_a_forged_role_on_the_invitation_form_is_refused_and_nothing_is_sent(
+    client, secretariat, kenya
+):
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("admin:accounts_invitation_add"),
+        {"email": "amina@mfa.go.ke", "member_state": kenya.pk, "role": "editor"},
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice. editor is not one of the available choices." in (
+        response.content.decode()
+    )
     assert not Invitation.objects.exists()
     assert mail.outbox == []
 
@@ -260,6 +290,60 @@ def test_secretariat_revokes_an_invitation_from_the_admin(client, secretariat, k
     assert actions(invitation.member_state) == ["invited", "invitation_revoked"]
     assert client.logout() is None
     assert client.get(accept_url(token)).status_code == 404
+
+
+def test_revoking_says_which_invitations_were_not_revoked_and_why(
+    client, secretariat, kenya_invitation, norway
+):
+    invitation, _token = kenya_invitation
+    revoked = invitations.invitation_create(
+        email="ola@mfa.no", member_state=norway, role="focal_point", invited_by=secretariat
+    )
+    invitations.invitation_revoke(invitation=revoked, revoked_by=secretariat)
+    chile = MemberState.objects.create(
+        name="Chile", iso3="CHL", regional_group="latin_american_caribbean"
+    )
+    accepted = invitations.invitation_create(
+        email="ana@minrel.cl", member_state=chile, role="focal_point", invited_by=secretariat
+    )
+    invitations.invitation_accept(
+        invitation=accepted, username="ana", password=PASSWORD, first_name="Ana", last_name="R"
+    )
+    client.force_login(secretariat)
+
+    page = client.post(
+        reverse("admin:accounts_invitation_changelist"),
+        {"action": "revoke", "_selected_action": [invitation.pk, revoked.pk, accepted.pk]},
+        follow=True,
+    )
+
+    messages = [(m.level_tag, m.message) for m in page.context["messages"]]
+    assert messages == [
+        ("success", "1 invitation revoked: its link no longer works."),
+        ("warning", "1 invitation not revoked (accepted already): ana@minrel.cl."),
+        ("warning", "1 invitation not revoked (revoked already): ola@mfa.no."),
+    ]
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+
+
+def test_revoking_only_spent_invitations_is_a_warning_not_a_success(
+    client, secretariat, kenya_invitation
+):
+    invitation, _token = kenya_invitation
+    invitations.invitation_revoke(invitation=invitation, revoked_by=secretariat)
+    client.force_login(secretariat)
+
+    page = client.post(
+        reverse("admin:accounts_invitation_changelist"),
+        {"action": "revoke", "_selected_action": [invitation.pk]},
+        follow=True,
+    )
+
+    messages = [(m.level_tag, m.message) for m in page.context["messages"]]
+    assert messages == [
+        ("warning", "1 invitation not revoked (revoked already): amina@mfa.go.ke."),
+    ]
 
 
 def test_secretariat_reads_the_membership_log_in_the_admin(client, secretariat, kenya_invitation):

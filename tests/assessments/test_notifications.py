@@ -351,44 +351,75 @@ def test_an_extension_moves_the_states_reminders_and_overdue_notice(
     ) in reminder.body_text
 
 
-def test_the_chasing_desk_sends_a_reminder_to_the_selected_states_and_names_the_unreachable(
+def confirm_reminders(client, cycle, states, **extra):
+    """The chasing desk's confirmation page, as its Send button posts it."""
+    from django.urls import reverse
+
+    url = reverse("admin:assessments_chasing") + f"?cycle={cycle.code}"
+    return client.post(
+        url, {"confirmed": "1", "state": [state.pk for state in states], **extra}, follow=True
+    )
+
+
+def shown_messages(page) -> list[tuple[str, str]]:
+    return [(message.level_tag, message.message) for message in page.context["messages"]]
+
+
+def test_the_chasing_desk_reminds_the_states_chosen_and_names_the_skipped_with_the_reason(
     client, secretariat, cycle, norway_assessment, norway, kenya, django_capture_on_commit_callbacks
 ):
-    from django.urls import reverse
-
     client.force_login(secretariat)
-    url = reverse("admin:assessments_chasing") + f"?cycle={cycle.code}"
     with django_capture_on_commit_callbacks(execute=True):
-        page = client.post(url, {"state": [norway.pk, kenya.pk]}, follow=True)
+        page = confirm_reminders(client, cycle, [norway, kenya])
 
-    text = page.content.decode()
-    assert "A reminder is on its way to 1 State." in text
-    assert "Nobody to write to in: Kenya" in text
+    assert shown_messages(page) == [
+        ("success", "A reminder is on its way to 1 State."),
+        (
+            "warning",
+            "1 State not reminded (no member of the delegation has an e-mail address on "
+            "record): Kenya.",
+        ),
+    ]
     assert [m.to for m in mail.outbox] == [["erik@mfa.example", "nora@mfa.example"]]
-    records = EmailRecord.objects.filter(kind=EmailKind.REMINDER)
-    assert {r.member_state.iso3 for r in records} == {"NOR", "KEN"}
-    assert all(r.key.startswith(f"sent-by-{secretariat.pk}-") for r in records)
+    # Skipped on the spot, with the reason: no record of a notice that never was.
+    (record,) = EmailRecord.objects.filter(kind=EmailKind.REMINDER)
+    assert record.member_state == norway
+    assert record.key.startswith(f"sent-by-{secretariat.pk}-")
 
 
-def test_the_chasing_desk_leaves_out_states_that_submitted_and_reminds_nobody_once_closed(
-    client, secretariat, submitted, norway, kenya, django_capture_on_commit_callbacks
+def test_a_reminder_that_would_reach_nobody_is_a_warning_never_a_success_with_a_zero(
+    client, secretariat, cycle, submitted, norway, kenya, django_capture_on_commit_callbacks
 ):
-    from django.urls import reverse
-
-    cycle = submitted.cycle
     mail.outbox.clear()
     client.force_login(secretariat)
-    url = reverse("admin:assessments_chasing") + f"?cycle={cycle.code}"
     with django_capture_on_commit_callbacks(execute=True):
-        page = client.post(url, {"state": [norway.pk, kenya.pk]}, follow=True)
-    assert "Not reminded, having submitted already: Norway." in page.content.decode()
-    assert not EmailRecord.objects.filter(member_state=norway, kind=EmailKind.REMINDER).exists()
+        page = confirm_reminders(client, cycle, [norway, kenya])
 
+    assert shown_messages(page) == [
+        ("warning", "No reminder was sent."),
+        (
+            "warning",
+            "1 State not reminded (no member of the delegation has an e-mail address on "
+            "record): Kenya.",
+        ),
+        ("warning", "1 State not reminded (already submitted): Norway."),
+    ]
+    assert "on its way to 0" not in page.content.decode()
+    assert mail.outbox == []
+    assert not EmailRecord.objects.filter(kind=EmailKind.REMINDER).exists()
+
+
+def test_the_chasing_desk_reminds_nobody_once_the_cycle_is_closed(
+    client, secretariat, cycle, norway_assessment, norway
+):
     cycle.is_open = False
     cycle.save()
-    page = client.post(url, {"state": [kenya.pk]}, follow=True)
-    assert "This cycle is closed" in page.content.decode()
-    assert EmailRecord.objects.filter(member_state=kenya).count() == 1  # the first only
+    client.force_login(secretariat)
+    page = confirm_reminders(client, cycle, [norway])
+    assert shown_messages(page) == [
+        ("error", "This cycle is closed: there is no deadline to remind of.")
+    ]
+    assert not EmailRecord.objects.exists()
 
 
 def test_a_reminder_needs_a_selection_and_the_review_permission(
@@ -402,8 +433,117 @@ def test_a_reminder_needs_a_selection_and_the_review_permission(
         "Select the States to remind first." in client.post(url, {}, follow=True).content.decode()
     )
     client.force_login(editor_norway)
-    client.post(url, {"state": [norway.pk]})
+    client.post(url, {"state": [norway.pk], "confirmed": "1"})
     assert not EmailRecord.objects.exists()
+
+
+def test_who_is_told_is_one_rule_for_the_sender_and_for_saying_it_beforehand(
+    norway, kenya, delegate_norway, editor_norway, delegate_kenya, django_user_model
+):
+    from assessments.models import DelegationMember
+    from assessments.notifications import delegation_addresses
+
+    delegate_norway.language = "fr"
+    delegate_norway.save()
+    gone = django_user_model.objects.create_user("gone", email="gone@mfa.example")
+    gone.is_active = False
+    gone.save()
+    DelegationMember.objects.create(user=gone, member_state=norway, role="editor")
+
+    everyone = delegation_addresses([norway.pk, kenya.pk], kind=EmailKind.COMMENT)
+    focal_points = delegation_addresses([norway.pk, kenya.pk], kind=EmailKind.SUBMITTED)
+
+    # Kenya's focal point has no address: Kenya is left out, as the sender leaves it out.
+    assert everyone == {norway.pk: {"en": ["erik@mfa.example"], "fr": ["nora@mfa.example"]}}
+    assert focal_points == {norway.pk: {"fr": ["nora@mfa.example"]}}
+
+
+def test_a_notice_goes_to_exactly_who_the_rule_says(
+    submitted, secretariat, django_capture_on_commit_callbacks
+):
+    from assessments.notifications import delegation_addresses
+
+    state = submitted.member_state
+    with django_capture_on_commit_callbacks(execute=True):
+        review_comment_add(assessment=submitted, text="Why?", user=secretariat)
+    records = EmailRecord.objects.filter(kind=EmailKind.COMMENT)
+    expected = delegation_addresses([state.pk], kind=EmailKind.COMMENT)[state.pk]
+    assert {record.language: record.recipients for record in records} == expected
+    assert expected == {"en": ["erik@mfa.example", "nora@mfa.example"]}
+
+
+def test_the_reminder_plan_names_each_skipped_state_with_its_reason(
+    cycle, norway_assessment, kenya_assessment, norway, kenya, delegate_kenya, secretariat
+):
+    from assessments.extensions import extension_grant
+    from assessments.models import MemberState
+    from assessments.notifications import reminder_plan
+    from assessments.services import assessment_start
+
+    delegate_kenya.email = "wanjiru@mfa.example"
+    delegate_kenya.save()
+    later = cycle.deadline + datetime.timedelta(days=30)
+    extension_grant(
+        member_state=kenya, cycle=cycle, until=later, reason="Elections.", granted_by=secretariat
+    )
+    chosen = [norway, kenya]
+    for iso3, status in [
+        ("CHL", None),
+        ("PER", "submitted"),
+        ("URY", "returned"),
+        ("ARG", "accepted"),
+    ]:
+        state = MemberState.objects.create(
+            name=iso3, iso3=iso3, regional_group="latin_american_caribbean"
+        )
+        if status:
+            assessment = assessment_start(member_state=state, cycle=cycle, started_by=secretariat)
+            assessment.status = status
+            assessment.save()
+        chosen.append(state)
+
+    plan = reminder_plan(
+        cycle=cycle,
+        member_state_ids=[state.pk for state in chosen],
+        today=cycle.deadline + datetime.timedelta(days=1),
+    )
+
+    assert [
+        (item.member_state.iso3, item.recipient_count, item.deadline, item.overdue)
+        for item in plan.reminded
+    ] == [("KEN", 1, later, False), ("NOR", 2, cycle.deadline, True)]
+    assert {item.member_state.iso3: item.reason for item in plan.skipped} == {
+        "ARG": "already submitted and accepted",
+        "CHL": "no member of the delegation has an e-mail address on record",
+        "PER": "already submitted",
+        "URY": "returned for revision: a reminder of the deadline does not apply",
+    }
+
+
+def test_a_reminder_to_a_state_that_does_not_exist_is_refused_and_sends_nothing(
+    cycle, norway_assessment, norway, secretariat
+):
+    from assessments.models import MemberState
+    from assessments.notifications import RemindersRefused, reminders_send
+
+    missing = MemberState.objects.order_by("-pk").first().pk + 1
+    with pytest.raises(RemindersRefused, match="do not exist"):
+        reminders_send(cycle=cycle, member_state_ids=[norway.pk, missing], user=secretariat)
+    assert not EmailRecord.objects.exists()
+
+
+def test_the_scheduled_reminders_follow_the_same_rule_of_who_is_reminded(
+    cycle, norway_assessment, kenya_assessment, settings
+):
+    settings.REMINDER_DAYS_BEFORE = [7]
+    kenya_assessment.status = "returned"
+    kenya_assessment.save()
+    deadline_reminders(today=cycle.deadline - datetime.timedelta(days=7))
+    assert set(
+        EmailRecord.objects.filter(kind=EmailKind.REMINDER).values_list(
+            "member_state__iso3", flat=True
+        )
+    ) == {"NOR"}
 
 
 def test_a_notice_leaves_with_the_worker_not_in_the_request(

@@ -420,7 +420,8 @@ def test_the_overview_counts_submitted_answers_by_report_and_group(
 ):
     client.force_login(secretariat)
     html = client.get(reverse("admin:assessments_overview")).content.decode()
-    assert "1 of 2 Member States have submitted" in html
+    assert "1 of 2 Member States has submitted." in html
+    assert "2 States have started an assessment." in html
     assert "<svg" in html
     assert "Western European and other States" in html  # Norway's group
     page = client.get(reverse("admin:assessments_overview"))
@@ -508,3 +509,174 @@ def test_a_return_or_accept_that_does_not_say_which_version_was_reviewed_is_refu
     assert "Reload the review page" in page
     submitted.refresh_from_db()
     assert submitted.status == AssessmentStatus.SUBMITTED
+
+
+# Who is told of a comment, a return, an acceptance
+
+
+def messages_of(page) -> list[tuple[str, str]]:
+    return [(message.level_tag, message.message) for message in page.context["messages"]]
+
+
+def test_a_comment_nobody_can_be_told_of_is_added_with_a_warning_saying_why(
+    client, submitted, secretariat
+):
+    client.force_login(secretariat)
+    page = client.post(
+        review_url(submitted), {"action": "comment", "text": "Cite the law."}, follow=True
+    )
+    assert messages_of(page) == [
+        (
+            "warning",
+            "Your comment has been added. No one in the delegation of Norway is told by "
+            "e-mail: no member of the delegation has an e-mail address on record.",
+        )
+    ]
+    assert ReviewComment.objects.get().text == "Cite the law."
+
+
+def test_return_and_accept_say_how_many_members_of_the_delegation_are_told(
+    client, submitted, secretariat, delegate_norway, editor_norway
+):
+    for user in (delegate_norway, editor_norway):
+        user.email = f"{user.username}@mfa.example"
+        user.save()
+    client.force_login(secretariat)
+    asked = client.post(
+        review_url(submitted), {"action": "return", "text": "More.", "submission": 1}
+    )
+    assert "<p>2 members of the delegation are told by e-mail.</p>" in asked.content.decode()
+    returned = client.post(
+        review_url(submitted),
+        {"action": "return", "text": "More.", "submission": 1, "confirmed": "1"},
+        follow=True,
+    )
+    assert messages_of(returned) == [
+        (
+            "success",
+            "The assessment is returned; the delegation can edit it again. 2 members of the "
+            "delegation are told by e-mail.",
+        )
+    ]
+
+    editor_norway.email = ""
+    editor_norway.save()
+    submitted.answers.update(evidence="Revised.")  # without the fixture's control character
+    submitted.refresh_from_db()
+    assessment_submit(assessment=submitted, submitted_by=delegate_norway)
+    accepted = client.post(
+        review_url(submitted),
+        {"action": "accept", "text": "", "submission": 2, "confirmed": "1"},
+        follow=True,
+    )
+    assert messages_of(accepted) == [
+        (
+            "success",
+            "The assessment is accepted. 1 member of the delegation is told by e-mail.",
+        )
+    ]
+
+
+def test_an_accept_nobody_can_be_told_of_still_happens_with_a_warning(
+    client, submitted, secretariat
+):
+    client.force_login(secretariat)
+    asked = client.post(
+        review_url(submitted), {"action": "accept", "text": "", "submission": 1}
+    ).content.decode()
+    assert (
+        '<li class="warning">No one in the delegation of Norway is told by e-mail: no member '
+        "of the delegation has an e-mail address on record.</li>"
+    ) in asked
+    page = client.post(
+        review_url(submitted),
+        {"action": "accept", "text": "", "submission": 1, "confirmed": "1"},
+        follow=True,
+    )
+    assert messages_of(page) == [
+        (
+            "warning",
+            "The assessment is accepted. No one in the delegation of Norway is told by "
+            "e-mail: no member of the delegation has an e-mail address on record.",
+        )
+    ]
+    submitted.refresh_from_db()
+    assert submitted.status == AssessmentStatus.ACCEPTED
+
+
+# "No evidence" counts what the delegation's submit page counts
+
+
+def test_no_evidence_counts_the_answered_answers_without_evidence_as_the_submit_page_does(
+    client, norway_assessment, delegate_norway, secretariat
+):
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assessments.services import attachment_add
+    from assessments.uploads import check_upload
+
+    answers = {
+        answer.recommendation.code: answer
+        for answer in norway_assessment.answers.select_related("recommendation")
+    }
+
+    def save(code, status, evidence="", links=()):
+        answer = answers[code]
+        answer.refresh_from_db()
+        answer_save(
+            answer=answer,
+            content=AnswerContent(status=status, evidence=evidence, links=list(links)),
+            base_version=answer.version,
+            user=delegate_norway,
+        )
+
+    save("2013-MS-01", "implemented", evidence="Law 12/2021.")
+    save("2013-MS-02", "implemented", links=["https://example.org/law"])
+    save("2013-MS-03", "partially_implemented")  # a file below is its only evidence
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    upload = SimpleUploadedFile("law.pdf", pdf)
+    attachment_add(
+        answer=answers["2013-MS-03"],
+        upload=upload,
+        checked_type=check_upload(upload),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        user=delegate_norway,
+    )
+    save("2014-MS-01", "not_started", evidence="   ")  # blanks are no evidence
+    save("2014-MS-02", "", evidence="A draft, not answered yet.")
+
+    client.force_login(delegate_norway)
+    submit_page = client.get(reverse("assessments:assessment_submit", args=[norway_assessment.pk]))
+    client.force_login(secretariat)
+    review = client.get(review_url(norway_assessment) + "?show=no_evidence")
+
+    def codes(answers):
+        return [answer.recommendation.code for answer in answers]
+
+    shown = [answer for _report, answers in review.context["reports"] for answer in answers]
+    counts = {item["name"]: item["count"] for item in review.context["filters"]}
+    assert codes(submit_page.context["without_evidence"]) == ["2014-MS-01"]
+    assert codes(shown) == ["2014-MS-01"]
+    assert (counts["no_evidence"], counts["not_answered"]) == (1, 1)
+    not_answered = client.get(review_url(norway_assessment) + "?show=not_answered")
+    assert codes(
+        answer for _report, answers in not_answered.context["reports"] for answer in answers
+    ) == ["2014-MS-02"]
+
+
+# The review page stays short
+
+
+def test_each_answers_comment_box_is_closed_until_opened(client, submitted, secretariat):
+    client.force_login(secretariat)
+    html = client.get(review_url(submitted)).content.decode()
+    boxes = html.split('<details class="review-comment-form">')[1:]
+    assert len(boxes) == 5  # one per answer, every one closed
+    first = submitted.answers.get(recommendation__code="2013-MS-01")
+    assert "<summary>Comment on 2013-MS-01</summary>" in boxes[0]
+    assert f'<textarea id="comment-{first.pk}" name="text"' in boxes[0]
+    # The comment on the whole assessment, with return and accept, stays in view.
+    assert html.index('id="review-text"') < html.index('<details class="review-comment-form">')
+    assert "js/admin_review.js" in html
