@@ -49,8 +49,9 @@ def stacked_bars(
     """Geometry for one horizontal bar per group, its segments proportional to the counts.
 
     `title` says what the bars group by ("Answers by report"); the description gives the
-    figures of every bar. Together they are what a screen reader reads out. `name` makes
-    their ids unique on a page that shows several charts.
+    figures of every bar (each bar's own is `description` of the bar). Together they are
+    what a screen reader reads out: an HTML page names the drawing by both, a PDF figure
+    has one text, `alt`. `name` makes their ids unique on a page that shows several charts.
     """
     bar_height, gap = 11, 4
     if label_width is None:
@@ -84,8 +85,11 @@ def stacked_bars(
                 "segments": segments,
                 "total": group.total,
                 "answered": group.answered,
+                "description": describe_bar(group),
             }
         )
+    # A semicolon between bars, whose own descriptions hold commas.
+    description = pgettext("list separator", "; ").join(bar["description"] for bar in bars)
     return {
         "name": name,
         "width": width,
@@ -99,8 +103,8 @@ def stacked_bars(
             {"label": status.label, "colour": STATUS_COLOURS[status]} for status in STATUS_ORDER
         ],
         "title": title,
-        # A semicolon between bars, whose own descriptions hold commas.
-        "description": pgettext("list separator", "; ").join(
-            describe_bar(group) for group in groups
-        ),
+        "description": description,
+        # Translators: the text alternative of a chart in a PDF, e.g. "Answers by report:
+        # 2009, 10 of 12 answered (...); 2010, ...".
+        "alt": _("%(title)s: %(description)s") % {"title": title, "description": description},
     }

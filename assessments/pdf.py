@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -29,6 +30,10 @@ from r2p_site.fonts import cjk_font_path
 from .charts import stacked_bars
 from .counts import StatusCounts
 from .snapshot import readable
+
+if TYPE_CHECKING:
+    import pydyf
+    from weasyprint.document import Document
 
 ASSETS_DIR = Path(settings.BASE_DIR) / "static"
 
@@ -122,13 +127,18 @@ def report_context(snapshot: dict, *, draft: bool) -> dict:
     ]
     overall = StatusCounts.combined(summaries, _("All reports"))
     submission = snapshot["submission"]
+    cycle_deadline = date.fromisoformat(snapshot["cycle"]["deadline"])
+    # The State's own deadline (its extension in force), frozen at submission; snapshots
+    # frozen before it was print the cycle's, as they always did.
+    deadline = date.fromisoformat(submission.get("deadline", snapshot["cycle"]["deadline"]))
     return {
         "snapshot": snapshot,
         "state": snapshot["member_state"],
         "cycle": snapshot["cycle"],
         "submission": submission,
         "submitted_at": datetime.fromisoformat(submission["submitted_at"]),
-        "deadline": date.fromisoformat(snapshot["cycle"]["deadline"]),
+        "deadline": deadline,
+        "extended_from": cycle_deadline if deadline != cycle_deadline else None,
         "reports": [
             {**report, "summary": summary}
             for report, summary in zip(reports, summaries, strict=True)
@@ -193,7 +203,31 @@ def render_pdf(template: str, context: dict) -> bytes:
     document = HTML(
         string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=static_asset_fetcher()
     )
-    return document.write_pdf(font_config=FontConfiguration(), pdf_variant="pdf/ua-1")
+    return document.write_pdf(
+        font_config=FontConfiguration(), pdf_variant="pdf/ua-1", finisher=scope_header_cells
+    )
+
+
+# HTML's scope of a header cell as PDF's /Scope. A <th> without one heads its column, as
+# WeasyPrint reads it when it links the data cells to their headers.
+HEADER_SCOPES = {"row": "/Row", "rowgroup": "/Row", "col": "/Column", "colgroup": "/Column"}
+
+
+def scope_header_cells(document: "Document", pdf: "pydyf.PDF") -> None:
+    """Give every header cell of a tagged PDF the /Scope of its HTML `scope`.
+
+    WeasyPrint 70 tags a <th> as /TH and lists each data cell's headers (/Headers), but
+    writes no /Scope, which PDF/UA-1 (7.5) checkers and screen readers look for on the
+    header cell itself. Its `finisher` hook runs here on the PDF objects before they are
+    written: no second parse and no other library. The tagging leaves each cell's
+    structure element on its box (`box.mark`, weasyprint/pdf/tags.py); should a new
+    WeasyPrint stop doing so, tests/assessments/test_pdf_accessibility.py fails.
+    """
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            element = getattr(box, "mark", None)
+            if box.element_tag == "th" and isinstance(element, dict):
+                element["A"]["Scope"] = HEADER_SCOPES.get(box.element.get("scope"), "/Column")
 
 
 def pdf_html(template: str, context: dict) -> str:
@@ -206,6 +240,9 @@ def pdf_html(template: str, context: dict) -> str:
         "start": "right" if rtl else "left",
         "end": "left" if rtl else "right",
         "page_counter": css_counter_text(_("Page {page} of {pages}")),
+        # Templates shared with pages draw some things otherwise for WeasyPrint, which
+        # tags a PDF by its own rules (the chart legend's swatches, the chart's text).
+        "pdf": True,
         "font_faces": font_faces(),
         **context,
     }

@@ -115,6 +115,9 @@ def build_snapshot(
             "number": number,
             "submitted_at": submitted_at.isoformat(),
             "submitted_by": str(submitted_by),
+            # The State's own: the extension in force, where it has one. An optional key
+            # of format 2: snapshots without it print the cycle's.
+            "deadline": assessment.submission_deadline.isoformat(),
         },
         "reports": list(reports.values()),
     }

@@ -16,6 +16,9 @@ def _fast_and_isolated(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # No secretariat copy of notices unless a test sets one (development sets one, so
+    # that a local walk prints it: tests/devtools/test_demo.py).
+    settings.SECRETARIAT_EMAIL = ""
     # Tasks run as they are queued (after the commit they wait for).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # LocaleMiddleware leaves a request's language active in the thread: without this,

@@ -1,5 +1,6 @@
 """The country report: rendered from the frozen snapshot, stored once, verifiable."""
 
+import datetime
 import hashlib
 import io
 import json
@@ -14,6 +15,7 @@ from pypdf import PdfReader
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
+from assessments.extensions import extension_grant
 from assessments.models import AnswerStatus, AssessmentStatus, Submission
 from assessments.pdf import (
     ASSETS_DIR,
@@ -153,6 +155,80 @@ def test_the_report_carries_metadata_bookmarks_and_tags(submitted):
     assert "2013 · Report 2013" in bookmarks
     assert "2013-MS-01 Implemented" in bookmarks
     assert "2014 · Report 2014" in bookmarks
+
+
+def cover_of(pdf: bytes) -> str:
+    return PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_the_cover_prints_the_cycles_deadline_for_a_state_without_an_extension(submitted):
+    assert submitted.snapshot["submission"]["deadline"] == "2099-06-25"
+    cover = cover_of(stored(submitted))
+    assert "Deadline\n25 June 2099" in cover
+    assert "extended" not in cover
+
+
+def test_the_cover_prints_the_states_own_deadline_frozen_at_submission(
+    answered, delegate_norway, secretariat, django_capture_on_commit_callbacks
+):
+    grant = {"member_state": answered.member_state, "cycle": answered.cycle}
+    extension_grant(
+        **grant, until=datetime.date(2099, 7, 31), reason="Elections.", granted_by=secretariat
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = assessment_submit(assessment=answered, submitted_by=delegate_norway)
+    submission.refresh_from_db()
+    # A later extension changes nothing in what was submitted.
+    extension_grant(
+        **grant, until=datetime.date(2099, 9, 30), reason="More.", granted_by=secretariat
+    )
+
+    assert submission.snapshot["submission"]["deadline"] == "2099-07-31"
+    assert "Deadline\n31 July 2099 (extended from 25 June 2099)" in cover_of(stored(submission))
+    assert "30 September" not in text_of(render_country_report(submission.snapshot))
+
+
+def test_a_snapshot_frozen_without_the_states_deadline_prints_the_cycles_as_it_did(
+    submitted, secretariat
+):
+    """Format 2 snapshots made before the State's deadline was frozen: whatever extension
+    the State has since, their cover prints what it did, from the snapshot alone."""
+    assessment = submitted.assessment
+    extension_grant(
+        member_state=assessment.member_state,
+        cycle=assessment.cycle,
+        until=datetime.date(2099, 7, 31),
+        reason="Elections.",
+        granted_by=secretariat,
+    )
+    snapshot = submitted.snapshot
+    del snapshot["submission"]["deadline"]
+
+    cover = cover_of(render_country_report(snapshot))
+
+    assert "Deadline\n25 June 2099" in cover
+    assert "31 July" not in cover
+    assert "extended" not in cover
+
+
+def test_the_report_says_how_many_of_the_recommendations_were_answered(submitted):
+    text = text_of(stored(submitted))  # one of Norway's five answered
+
+    assert "Answered\n1 of 5 recommendations" in text
+    assert "This assessment answers 1 of the 5 recommendations addressed to Member States." in (
+        " ".join(text.split())
+    )
+
+
+def test_the_count_of_a_single_recommendation_is_singular(submitted):
+    snapshot = submitted.snapshot
+    report = snapshot["reports"][0]
+    snapshot["reports"] = [{**report, "answers": report["answers"][:1]}]
+
+    text = " ".join(text_of(render_country_report(snapshot)).split())
+
+    assert "Answered 1 of 1 recommendation Deadline" in text
+    assert "This assessment answers 1 of the 1 recommendation addressed to Member States." in text
 
 
 def test_the_stored_pdf_survives_changes_of_answers_and_catalogue(

@@ -342,6 +342,32 @@ def test_the_secretariat_pages_offer_the_languages_with_a_labelled_control(
     assert 'id="translation-1"' not in client.get(detail).content.decode()
 
 
+@pytest.mark.parametrize(
+    ("official_language", "reader", "offered_first"),
+    [
+        ("en", "fr", "fr"),  # the reader's language
+        ("en", "en", "ar"),  # the report is in the reader's: the first other one
+        ("ar", "ar", "zh-hans"),  # ...even when the report is in the first language offered
+        ("ar", "en", "en"),
+    ],
+)
+def test_the_language_picker_offers_the_readers_language_unless_the_report_is_in_it(
+    client, official, secretariat, official_language, reader, offered_first
+):
+    snapshot = {**official.snapshot, "language": official_language}
+    Submission.objects.filter(pk=official.pk).update(snapshot=snapshot)
+    client.force_login(secretariat)
+
+    for page in [
+        reverse("assessments:submission_detail", args=[official.assessment_id, 1]),
+        reverse("admin:assessments_assessment_change", args=[official.assessment_id]),
+    ]:
+        html = client.get(page, headers={"accept-language": reader}).content.decode()
+        select = re.search(r'<select id="translation-1".*?</select>', html, re.DOTALL)
+        selected = re.findall(r'<option value="([^"]+)"[^>]* selected>', select.group())
+        assert selected == [offered_first], (page, selected)
+
+
 def test_the_stored_official_pdf_is_rendered_in_the_language_of_the_submission(
     in_every_script, delegate_norway, django_capture_on_commit_callbacks
 ):
