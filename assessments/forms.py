@@ -185,10 +185,13 @@ class WorkbookUploadForm(forms.Form):
         label=_("Workbook"),
         widget=forms.ClearableFileInput(
             attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+                ".ods,application/vnd.oasis.opendocument.spreadsheet"
             }
         ),
-        help_text=_("The .xlsx workbook downloaded from this assessment, filled in."),
+        help_text=_(
+            "The workbook downloaded from this assessment, filled in and saved as .xlsx or .ods."
+        ),
     )
 
     def clean_file(self):

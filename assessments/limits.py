@@ -169,3 +169,26 @@ def check_files(*, answer_files: list, assessment_count: int, assessment_bytes: 
             _("The files of one assessment may take at most %(max)s in all.")
             % {"max": filesizeformat(ASSESSMENT_FILES_MAX_BYTES)}
         )
+
+
+# One uploaded workbook (docs/workbooks.md). A downloaded workbook of 153 answers is about
+# 30 KB and unpacks to under 1 MB; each bound leaves room for a catalogue grown several
+# times over and for what spreadsheets add on saving, and together they keep the reading
+# of the worst workbook accepted under a second of CPU (docs/benchmarks.md). Parts, sizes,
+# rows of a sheet, cells, shared strings and elements are checked in the archive's
+# directory and its raw XML, before any parser reads it.
+WORKBOOK_MAX_PARTS = 100
+WORKBOOK_MAX_UNPACKED_BYTES = 30 * 1024 * 1024
+WORKBOOK_MAX_RATIO = 100  # unpacked / packed, for a part of more than 1 MiB
+WORKBOOK_MAX_ANSWER_ROWS = 1_000  # a cycle has 153 Member State recommendations
+WORKBOOK_MAX_COLUMNS = 30
+# Cells, shared strings and XML elements of the whole workbook, empty ones included:
+# reading costs a few microseconds for each, whatever it holds.
+WORKBOOK_MAX_CELLS = 30_000
+WORKBOOK_MAX_SHARED_STRINGS = 30_000
+WORKBOOK_MAX_XML_ELEMENTS = 150_000
+# The text read from one cell stops here (Excel's own limit): longer text is refused
+# anyway by the column it is in.
+WORKBOOK_MAX_CELL_CHARS = 32_767
+# The plan of changes waits in the session between the preview and the apply.
+WORKBOOK_MAX_PLAN_BYTES = 1024 * 1024

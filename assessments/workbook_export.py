@@ -1,6 +1,8 @@
 """The delegation's assessment as a workbook to fill in offline (docs/workbooks.md)."""
 
 import io
+import math
+import unicodedata
 
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -33,10 +35,20 @@ from .workbook_layout import (
     META_STATUS_COLUMN,
     fingerprint,
 )
+from .workbook_xlsx import excel_escape
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WRAPPED = Alignment(wrap_text=True, vertical="top")
 EDITABLE = Protection(locked=False)
+# Excel's "Text" format: a date, a fraction, 1.50 or TRUE typed into the cell stays as
+# typed instead of becoming a date or a number.
+TEXT_FORMAT = "@"
+# One line of 11-point Calibri, as Excel and LibreOffice space it, and the tallest row
+# Excel allows.
+LINE_POINTS = 15
+MAX_ROW_POINTS = 409
+# The instructions in one column, wrapped: about 700 pixels, a laptop screen's width.
+INSTRUCTIONS_WIDTH = 100
 
 
 def answered_statuses() -> list[tuple[str, str]]:
@@ -54,10 +66,37 @@ def text_cell(cell, value: str) -> None:
     openpyxl would store "=1+1" as a formula: the cell is typed as a string instead,
     and marked with the quote prefix, so that editing it in a spreadsheet keeps it text.
     """
-    cell.value = clean_text(value)
+    value = clean_text(value)
+    # openpyxl writes text as it is, so text that reads as one of Excel's escapes
+    # ("_x0041_") is escaped here as Excel would (workbook_xlsx).
+    cell.value = excel_escape(value)
     cell.data_type = "s"
-    if cell.value.startswith(FORMULA_STARTS):
+    if value.startswith(FORMULA_STARTS):
         cell.quotePrefix = True
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """About how many lines `text` takes wrapped in a column `width` characters wide: a
+    character of East Asian scripts takes two, and a line loses the end of a word."""
+    per_line = max(int(width) - 1, 1)
+    lines = 0
+    for paragraph in text.split("\n"):
+        length = len(paragraph)
+        if not paragraph.isascii():
+            length += sum(unicodedata.east_asian_width(char) in "WF" for char in paragraph)
+        lines += max(math.ceil(length / per_line), 1)
+    return lines
+
+
+def fit_row(sheet, row: int, texts: list[tuple[str, float]], *, font_size: float = 11) -> None:
+    """Make `row` tall enough for its `texts` (each with its column's width), wrapped:
+    spreadsheets keep a row one line high until someone edits it. A row of one line of
+    the usual font is left as it is, so that Excel still grows it as it is typed in."""
+    scale = max(font_size, 11) / 11  # a larger font: fewer characters a line, taller lines
+    lines = max((wrapped_lines(text, width / scale) for text, width in texts), default=1)
+    if lines > 1 or scale > 1:
+        points = lines * LINE_POINTS * scale
+        sheet.row_dimensions[row].height = min(math.ceil(points), MAX_ROW_POINTS)
 
 
 def workbook_filename(assessment: Assessment) -> str:
@@ -89,8 +128,14 @@ def build_workbook(*, assessment: Assessment) -> bytes:
         header = sheet.cell(HEADER_ROW, index, str(column.label))
         header.font = Font(bold=True)
         header.alignment = WRAPPED
-        sheet.column_dimensions[letter].width = column.width
+        dimension = sheet.column_dimensions[letter]
+        dimension.width = column.width
+        if column.editable:
+            # The rows a delegation adds below or inserts take the column's format.
+            dimension.number_format = TEXT_FORMAT
+            dimension.protection = EDITABLE
     sheet.row_dimensions[KEY_ROW].hidden = True
+    fit_row(sheet, HEADER_ROW, [(str(column.label), column.width) for column in COLUMNS])
     sheet.freeze_panes = sheet.cell(FIRST_ANSWER_ROW, 2)
 
     labels = dict(AnswerStatus.choices)
@@ -112,6 +157,8 @@ def build_workbook(*, assessment: Assessment) -> bytes:
             cell.alignment = WRAPPED
             if column.editable:
                 cell.protection = EDITABLE
+                cell.number_format = TEXT_FORMAT
+        fit_row(sheet, row, [(values[column.key], column.width) for column in COLUMNS])
 
     status_column = get_column_letter(
         next(index for index, column in enumerate(COLUMNS, start=1) if column.key == "status")
@@ -160,11 +207,19 @@ def _write_instructions(sheet, assessment: Assessment) -> None:
             "3. Put one web address per line in the Links column, each starting with https:// or http://."
         ),
         _(
-            "4. Do not add, remove or rename columns or sheets, and do not change the codes: "
-            "the upload finds each answer by its code."
+            "4. You may sort the rows, and delete those you leave as they are: the upload "
+            "finds each answer by its code, and a row deleted changes nothing. First "
+            "unprotect the sheet (LibreOffice: Tools > Protect Sheet; Excel: Review > "
+            "Unprotect Sheet): the protection only guards against slips. Do not change the "
+            "codes, the sheets or the hidden first row, and type nothing in a column of "
+            "your own: such a value is refused."
         ),
         _(
-            "5. Upload the workbook on the assessment's page. You will see every change it "
+            "5. Save the workbook as an Excel workbook (.xlsx), as downloaded, or as an "
+            "OpenDocument spreadsheet (.ods), LibreOffice's own format."
+        ),
+        _(
+            "6. Upload the workbook on the assessment's page. You will see every change it "
             "would make before anything is saved, and choose which version to keep where an "
             "answer was changed online since this download."
         ),
@@ -174,13 +229,19 @@ def _write_instructions(sheet, assessment: Assessment) -> None:
             "Evidence may be at most %(chars)s characters and %(lines)s lines per answer."
         )
         % {"chars": limits.EVIDENCE_MAX_CHARS, "lines": limits.EVIDENCE_MAX_LINES},
+        _(
+            "The Status, Evidence and Links columns are formatted as text: a date or a "
+            "number typed there is kept exactly as typed."
+        ),
     ]
-    sheet.column_dimensions["A"].width = 110
+    sheet.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
+    sizes = {1: 14}
     for row, line in enumerate(lines, start=1):
         cell = sheet.cell(row, 1)
         text_cell(cell, line)
-        cell.alignment = Alignment(wrap_text=True)
-    sheet["A1"].font = Font(bold=True, size=14)
+        cell.alignment = WRAPPED
+        fit_row(sheet, row, [(line, INSTRUCTIONS_WIDTH)], font_size=sizes.get(row, 11))
+    sheet["A1"].font = Font(bold=True, size=sizes[1])
     sheet["A4"].font = Font(bold=True)
     sheet.protection.sheet = True
 

@@ -1,20 +1,15 @@
-"""An uploaded workbook read back: checked as an archive before it is parsed, validated
-row by row, turned into a plan of changes for the preview, and applied all at once.
+"""An uploaded workbook read back: checked as an archive before anything parses it
+(`workbook_archive`), read as the sheets of an Excel workbook (`workbook_xlsx`) or an
+OpenDocument spreadsheet (`workbook_ods`), validated row by row, turned into a plan of
+changes for the preview, and applied all at once.
 
 Nothing in the file is trusted, its protection and hidden sheet included: every value
 is checked against the database and by the same rules as the web form.
 """
 
-import codecs
-import html
-import io
-import itertools
+import datetime
 import json
-import lzma
-import re
 import uuid
-import zipfile
-import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,17 +18,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from catalogue.bidi import ltr_isolated
 
-from . import limits
+from . import limits, workbook_ods, workbook_xlsx
 from .forms import AnswerForm
 from .lifecycle import lock_for_editing
-from .models import AnswerChange, AnswerStatus, Assessment
+from .models import AnswerChange, AnswerStatus, Assessment, Cycle, MemberState
 from .services import AnswerConflict, AnswerContent, answer_save
 from .text import clean_text
+from .workbook_archive import ODS, check_archive
 from .workbook_layout import (
     COLUMN_BY_KEY,
     COLUMN_KEYS,
@@ -50,241 +45,46 @@ from .workbook_layout import (
     META_STATE,
     fingerprint,
 )
+from .workbook_refusals import CellError, WorkbookRefused, damaged, refuse
+from .workbook_sheets import Sheet, ShownNumber
 
-# Bounds checked on the archive's central directory before anything is decompressed. A
-# downloaded workbook of 153 answers is about 30 KB and unpacks to under 1 MB.
-MAX_ENTRIES = 100
-MAX_UNCOMPRESSED_BYTES = 30 * 1024 * 1024
-MAX_RATIO = 100  # uncompressed / compressed, per entry of more than 1 MiB
-# A cycle has 153 Member State recommendations; room for the catalogue to grow.
-MAX_ANSWER_ROWS = 1_000
-MAX_COLUMNS = 30
+# Reading stops after this many errors: enough to fix a workbook by.
 MAX_ERRORS = 50
-# The plan is kept in the session between the preview and the apply.
-MAX_PLAN_BYTES = 1024 * 1024
-
-MACRO_MARKERS = (b"vbaProject", b"macroEnabled", b"vbaData")
-
-
-@dataclass(frozen=True)
-class CellError:
-    sheet: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self):
-        where = [_("sheet “%(sheet)s”") % {"sheet": self.sheet}] if self.sheet else []
-        if self.row:
-            where.append(_("row %(row)s") % {"row": self.row})
-        if self.column:
-            where.append(_("column “%(column)s”") % {"column": self.column})
-        return f"{', '.join(where)}: {self.message}" if where else str(self.message)
-
-
-class WorkbookRefused(Exception):
-    """The upload cannot be used; `errors` says where and why. Nothing was saved."""
-
-    def __init__(self, errors: list[CellError]):
-        super().__init__("; ".join(str(error) for error in errors[:3]))
-        self.errors = errors
 
 
 class WorkbookStale(Exception):
     """An answer changed since the preview was shown: nothing was saved."""
 
 
-def _refuse(message: str) -> WorkbookRefused:
-    return WorkbookRefused([CellError("", None, None, str(message))])
-
-
-# What reading a damaged part of an archive raises: zipfile's own errors (a wrong
-# checksum, a bad local header), zlib's for damaged deflate data, bz2 and lzma's (as
-# OSError or LZMAError), EOFError for data cut short, NotImplementedError for an unknown
-# compression method and RuntimeError for an encrypted part.
-UNREADABLE_PART = (
-    zipfile.BadZipFile,
-    zlib.error,
-    lzma.LZMAError,
-    EOFError,
-    OSError,
-    ValueError,
-    NotImplementedError,
-    RuntimeError,
-)
-
-
-def _damaged() -> WorkbookRefused:
-    return _refuse(
-        _("The workbook cannot be read: it may be damaged or incomplete. Download it again.")
-    )
-
-
-def check_archive(data: bytes) -> None:
-    """Refuse what is not an XLSX workbook, or would unpack to too much, before any
-    parser sees it: sizes come from the central directory, and zipfile never inflates
-    an entry beyond the size declared there."""
-    if len(data) > settings.WORKBOOK_MAX_BYTES:
-        raise _refuse(_("The file is too large for a workbook of an assessment."))
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise _refuse(
-            _("The file is not an Excel workbook (.xlsx), or it is incomplete: download it again.")
-        ) from None
-    with archive:
-        try:
-            _check_parts(archive)
-        except UNREADABLE_PART:
-            # The directory was sound but a part's data is not (flipped bytes, a wrong
-            # checksum, a part cut short): one message, as for damage openpyxl finds.
-            raise _damaged() from None
-
-
-def _check_parts(archive: zipfile.ZipFile) -> None:
-    entries = archive.infolist()
-    names = {entry.filename for entry in entries}
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise _refuse(_("The file is not an Excel workbook (.xlsx)."))
-    if len(entries) > MAX_ENTRIES:
-        raise _refuse(_("The workbook holds too many parts to be one of this site's."))
-    total = 0
-    for entry in entries:
-        total += entry.file_size
-        ratio = entry.file_size / max(entry.compress_size, 1)
-        if total > MAX_UNCOMPRESSED_BYTES or (entry.file_size > 1024 * 1024 and ratio > MAX_RATIO):
-            raise _refuse(_("The workbook unpacks to far more data than an assessment holds."))
-    content_types = archive.read("[Content_Types].xml")
-    if any(
-        marker.lower() in name.lower().encode() for name in names for marker in MACRO_MARKERS
-    ) or any(marker in content_types for marker in MACRO_MARKERS):
-        raise _refuse(_("The workbook contains macros; save it as a plain .xlsx workbook."))
-    _check_row_counts(archive, entries)
-
-
-MAX_SHEET_ROWS = META_ANSWERS_ROW + MAX_ANSWER_ROWS
-# A row of a sheet in its raw XML: <row r="3">, <row>, <row/>, with or without a
-# namespace prefix (<x:row>, <ss:row>; a prefix may have letters beyond ASCII, here
-# in UTF-8). Any of them is a row to openpyxl.
-ROW_TAG_RE = re.compile(rb"<(?:[A-Za-z_\x80-\xff][\w.\x80-\xff-]*:)?row[\s/>]")
-TAG_NAME_END_RE = re.compile(rb"[\s/>]")
-PREFIX_CHARS_RE = re.compile(rb"[\w.\x80-\xff-]*")
-CHUNK_BYTES = 256 * 1024
-
-
-def _check_row_counts(archive: zipfile.ZipFile, entries) -> None:
-    """Refuse a sheet of more rows than any sheet of the workbook has, counted in its raw
-    XML before openpyxl parses it: the size a sheet declares may be missing or lie, and
-    without it openpyxl reads the whole sheet just to open the workbook.
-
-    Every part is counted, not only those under xl/worksheets/: openpyxl reads a sheet
-    wherever the workbook's relationships put it, and no other part holds row tags.
-    """
-    for entry in entries:
-        if entry.is_dir():
-            continue
-        with archive.open(entry) as part:
-            count = count_row_tags(part, stop_after=MAX_SHEET_ROWS)
-        if count > MAX_SHEET_ROWS:
-            raise WorkbookRefused(
-                [
-                    CellError(
-                        _sheet_names(archive).get(entry.filename, entry.filename),
-                        None,
-                        None,
-                        _(
-                            "The sheet has more than %(max)s rows; a workbook of an "
-                            "assessment has far fewer."
-                        )
-                        % {"max": MAX_SHEET_ROWS},
-                    )
-                ]
-            )
-
-
-def count_row_tags(part, *, stop_after: int, chunk_size: int = CHUNK_BYTES) -> int:
-    """The row tags in the XML read from `part`, chunk by chunk; the count stops once
-    it is past `stop_after`.
-
-    A tag cut by the end of a chunk is carried over to the next, from its "<": only a
-    tag whose name has not ended yet can be cut, and it is counted once it ends. So that
-    a name of megabytes cannot make the carry grow, a long one is cut down to what
-    decides whether it is a row: its first character, whether the rest could all be a
-    prefix, and its last characters.
-    """
-    count, carry = 0, b""
-    for chunk in _utf8_chunks(part, chunk_size):
-        data = carry + chunk
-        count += len(ROW_TAG_RE.findall(data))
-        if count > stop_after:
-            break
-        start = data.rfind(b"<")
-        carry = data[start:] if start >= 0 and not TAG_NAME_END_RE.search(data, start) else b""
-        if len(carry) > 64:
-            middle = carry[2:-8]
-            carry = carry[:2] + b"a" + carry[-8:] if PREFIX_CHARS_RE.fullmatch(middle) else b""
-    return count
-
-
-def _utf8_chunks(part, chunk_size: int):
-    """The part's bytes, chunk by chunk, as UTF-8 if written in UTF-16 (which the XML
-    parser reads too: its tags would otherwise hide between zero bytes)."""
-    first = part.read(max(chunk_size, 4))
-    if first[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        encoding = "utf-16"  # the byte order mark says which
-    elif first[:1] == b"\0":
-        encoding = "utf-16-be"
-    elif first[1:2] == b"\0":
-        encoding = "utf-16-le"
-    else:
-        yield first
-        yield from iter(lambda: part.read(chunk_size), b"")
-        return
-    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    for chunk in itertools.chain([first], iter(lambda: part.read(chunk_size), b"")):
-        yield decoder.decode(chunk).encode()
-    yield decoder.decode(b"", final=True).encode()
-
-
-def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
-    """The part of each sheet and its name, for messages (a best effort: the message
-    names the part when the workbook's own list cannot be read)."""
-    try:
-        book = archive.read("xl/workbook.xml").decode()
-        rels = archive.read("xl/_rels/workbook.xml.rels").decode()
-    except (KeyError, UnicodeDecodeError):
-        return {}
-    targets = {
-        match["id"]: "xl/" + match["target"].removeprefix("/xl/")
-        for match in re.finditer(
-            r'<Relationship\b(?=[^>]*\bId="(?P<id>[^"]+)")'
-            r'(?=[^>]*\bTarget="(?P<target>[^"]+)")',
-            rels,
-        )
-    }
-    return {
-        targets[match["id"]]: html.unescape(match["name"])
-        for match in re.finditer(
-            r'<sheet\b(?=[^>]*\bname="(?P<name>[^"]*)")(?=[^>]*\br:id="(?P<id>[^"]+)")', book
-        )
-        if match["id"] in targets
-    }
-
-
-# How a spreadsheet writes a character XML cannot hold (a vertical tab: _x000B_).
-OOXML_ESCAPE_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-
-
 def _text(value) -> str:
-    """A cell as text: formulas are kept as typed (never calculated), numbers and dates
-    as shown, control characters (escaped or not) dropped, line ends made LF."""
+    """A cell as text: as the spreadsheet showed it where the file says (an ODS number),
+    a formula as typed (never calculated), other numbers, dates and truth values as
+    people type them; control characters dropped, line ends made LF.
+
+    The editable columns are formatted as text, so what is typed there arrives as text;
+    a cell formatted otherwise (in a workbook made before, or pasted over) still reads.
+    """
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = value if isinstance(value, str) else str(value)
-    text = OOXML_ESCAPE_RE.sub(lambda match: chr(int(match.group(1), 16)), text)
+    if isinstance(value, ShownNumber) and value.shown:
+        text = value.shown
+    elif isinstance(value, bool):
+        text = "TRUE" if value else "FALSE"
+    elif isinstance(value, float):
+        text = str(int(value)) if value.is_integer() else repr(value)
+    elif isinstance(value, datetime.datetime):
+        midnight = value.time() == datetime.time()
+        text = value.date().isoformat() if midnight else value.isoformat(" ", "minutes")
+    elif isinstance(value, datetime.time):
+        text = value.isoformat("minutes")
+    else:
+        text = str(value)
     return clean_text(text).strip()
+
+
+def _letter(column: int) -> str:
+    # A column past the three letters (ZZZ) by its number: an ODS may say any.
+    return get_column_letter(column) if column <= 18_278 else str(column)
 
 
 def _status_spellings(language: str) -> dict[str, str]:
@@ -307,58 +107,34 @@ def _field_errors(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
 
 
-def _sheet_size_error(sheet, max_rows: int) -> CellError | None:
-    # The dimension a workbook declares is only a hint (it may be missing or lie), so the
-    # reading below stops at the same bound; but it turns a huge sheet away at once.
-    if (sheet.max_row or 0) > max_rows:
-        return CellError(
-            sheet.title,
-            sheet.max_row,
-            None,
-            _("The sheet has %(rows)s rows; a workbook of an assessment has at most %(max)s.")
-            % {"rows": sheet.max_row, "max": max_rows},
-        )
-    return None
-
-
 def read_workbook(*, data: bytes, filename: str, assessment: Assessment) -> dict:
-    """The changes an uploaded workbook would make to `assessment`, as a plan for the
-    preview; WorkbookRefused with every problem found otherwise."""
+    """The changes an uploaded workbook (.xlsx or .ods) would make to `assessment`, as a
+    plan for the preview; WorkbookRefused with every problem found otherwise."""
     reason = assessment.read_only_reason()
     if reason:
-        raise _refuse(reason)
-    check_archive(data)
+        raise refuse(reason)
+    workbook_format = check_archive(data)
+    read_sheets = workbook_ods.read_sheets if workbook_format == ODS else workbook_xlsx.read_sheets
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
-    except Exception:  # openpyxl raises many kinds on damaged files
-        raise _damaged() from None
-    try:
-        return _read(book, filename, assessment)
+        sheets = read_sheets(data)
     except WorkbookRefused:
         raise
-    except Exception:  # damaged XML, a part missing, a truncated entry: all one to the user
-        raise _damaged() from None
-    finally:
-        book.close()
+    except Exception:  # openpyxl raises many kinds on damaged files; so does a bad ODS
+        raise damaged() from None
+    return _read(sheets, filename, assessment)
 
 
-def _read(book, filename: str, assessment: Assessment) -> dict:
-    if META_SHEET not in book.sheetnames:
-        raise _refuse(
+def _read(sheets: list[Sheet], filename: str, assessment: Assessment) -> dict:
+    meta_sheet = next((sheet for sheet in sheets if sheet.title == META_SHEET), None)
+    others = [sheet for sheet in sheets if sheet.title != META_SHEET]
+    if meta_sheet is None or not others:
+        raise refuse(
             _(
                 "This workbook was not downloaded from this site: download the "
                 "assessment's workbook."
             )
         )
-    meta_sheet = book[META_SHEET]
-    sheet = _answers_sheet(book)
-    for candidate, bound in (
-        (meta_sheet, META_ANSWERS_ROW + MAX_ANSWER_ROWS),
-        (sheet, FIRST_ANSWER_ROW - 1 + MAX_ANSWER_ROWS),
-    ):
-        error = _sheet_size_error(candidate, bound)
-        if error:
-            raise WorkbookRefused([error])
+    sheet = _answers_sheet(others)
     meta, versions = _read_meta(meta_sheet, assessment)
     answers = {
         answer.recommendation.code: answer
@@ -372,8 +148,8 @@ def _read(book, filename: str, assessment: Assessment) -> dict:
         "rows": rows,
     }
     _check_totals(assessment, answers, rows, sheet.title)
-    if len(json.dumps(plan, ensure_ascii=False).encode()) > MAX_PLAN_BYTES:
-        raise _refuse(_("The workbook changes more than one upload can hold."))
+    if len(json.dumps(plan, ensure_ascii=False).encode()) > limits.WORKBOOK_MAX_PLAN_BYTES:
+        raise refuse(_("The workbook changes more than one upload can hold."))
     return plan
 
 
@@ -382,24 +158,21 @@ def _whole(value):
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def _answers_sheet(book):
+def _answers_sheet(sheets: list[Sheet]) -> Sheet:
     """The sheet whose hidden first row names the columns (the first one, as downloaded;
     found by its keys should its sheets have been moved), else the first sheet."""
-    sheets = [sheet for sheet in book.worksheets if sheet.title != META_SHEET]
     for sheet in sheets:
-        first = next(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True), ())
-        if "code" in first:
+        if "code" in sheet.first_row().values():
             return sheet
     return sheets[0]
 
 
-def _read_meta(sheet, assessment: Assessment) -> tuple[dict, dict]:
+def _read_meta(sheet: Sheet, assessment: Assessment) -> tuple[dict, dict]:
     errors, meta, versions = [], {}, {}
-    for row, values in enumerate(
-        sheet.iter_rows(max_row=META_ANSWERS_ROW + MAX_ANSWER_ROWS, max_col=3, values_only=True),
-        start=1,
-    ):
-        values = tuple(_whole(value) for value in (*values, None, None, None)[:3])
+    for row, cells in sheet.rows:
+        if row > META_ANSWERS_ROW + limits.WORKBOOK_MAX_ANSWER_ROWS:
+            break
+        values = tuple(_whole(cells.get(column)) for column in (1, 2, 3))
         if row < META_ANSWERS_ROW:
             if isinstance(values[0], str):
                 meta[values[0]] = values[1]
@@ -427,39 +200,51 @@ def _read_meta(sheet, assessment: Assessment) -> tuple[dict, dict]:
             )
         )
     elif any(meta.get(name) != value for name, value in expected.items()):
-        errors.append(
-            CellError(
-                sheet.title,
-                2,
-                "B",
-                _(
-                    "This workbook belongs to another assessment (%(state)s, cycle %(cycle)s), "
-                    "not to %(this_state)s, cycle %(this_cycle)s."
-                )
-                % {
-                    "state": _text(meta.get(META_STATE)) or "?",
-                    "cycle": _text(meta.get(META_CYCLE)) or "?",
-                    "this_state": assessment.member_state.iso3,
-                    "this_cycle": assessment.cycle.code,
-                },
-            )
-        )
+        errors.append(CellError(sheet.title, 2, "B", _another_assessment(meta, assessment)))
     if errors:
         raise WorkbookRefused(errors)
     meta[META_LANGUAGE] = _text(meta.get(META_LANGUAGE))
     return meta, versions
 
 
-def _read_answer_rows(sheet, meta: dict, versions: dict, answers: dict) -> list[dict]:
+def _another_assessment(meta: dict, assessment: Assessment) -> str:
+    """Which assessment the workbook belongs to and which one it was uploaded to, each
+    named once: by State and cycle, or by number when those are the same."""
+    state_code, cycle_code = _text(meta.get(META_STATE)), _text(meta.get(META_CYCLE))
+    if (state_code, cycle_code) == (assessment.member_state.iso3, assessment.cycle.code):
+        return _(
+            "This workbook belongs to another assessment of %(state)s for cycle %(cycle)s "
+            "(number %(number)s) than the one it was uploaded to (number %(this_number)s), "
+            "perhaps on another copy of this site: download this assessment's workbook and "
+            "copy your answers into it."
+        ) % {
+            "state": assessment.member_state,
+            "cycle": assessment.cycle.code,
+            "number": _text(meta.get(META_ASSESSMENT))[:20] or "?",
+            "this_number": assessment.pk,
+        }
+    # Names, for people: the workbook's own codes where the site knows no such State.
+    state = MemberState.objects.filter(iso3=state_code[:3]).first()
+    cycle = Cycle.objects.filter(code=cycle_code[:20]).first()
+    return _(
+        "This workbook belongs to the assessment of %(state)s for cycle %(cycle)s; it was "
+        "uploaded to the assessment of %(this_state)s for cycle %(this_cycle)s. Upload it "
+        "on its own assessment's page, or download this assessment's workbook."
+    ) % {
+        "state": state or state_code[:20] or "?",
+        "cycle": cycle.code if cycle else cycle_code[:20] or "?",
+        "this_state": assessment.member_state,
+        "this_cycle": assessment.cycle.code,
+    }
+
+
+def _read_answer_rows(sheet: Sheet, meta: dict, versions: dict, answers: dict) -> list[dict]:
     errors: list[CellError] = []
     title = sheet.title
-    rows = sheet.iter_rows(max_row=FIRST_ANSWER_ROW - 1 + MAX_ANSWER_ROWS + 1, values_only=True)
-    keys = next(rows, ())
-    next(rows, None)  # the headings, for people
     columns: dict[str, int] = {}
-    for index, key in enumerate(keys):
+    keys = sheet.first_row()
+    for column, key in sorted(keys.items()):
         key = _text(key)
-        letter = get_column_letter(index + 1)
         if not key:
             continue
         if key not in COLUMN_BY_KEY:
@@ -467,18 +252,21 @@ def _read_answer_rows(sheet, meta: dict, versions: dict, answers: dict) -> list[
                 CellError(
                     title,
                     HEADER_ROW,
-                    letter,
+                    _letter(column),
                     _("This column is not part of the workbook: remove it."),
                 )
             )
         elif key in columns:
             errors.append(
                 CellError(
-                    title, HEADER_ROW, letter, _("This column appears twice: remove one of them.")
+                    title,
+                    HEADER_ROW,
+                    _letter(column),
+                    _("This column appears twice: remove one of them."),
                 )
             )
         else:
-            columns[key] = index
+            columns[key] = column
     if not columns:
         raise WorkbookRefused(
             [
@@ -508,13 +296,13 @@ def _read_answer_rows(sheet, meta: dict, versions: dict, answers: dict) -> list[
             )
     if errors:
         raise WorkbookRefused(errors)
-    if len(keys) > MAX_COLUMNS:
+    if max(keys) > limits.WORKBOOK_MAX_COLUMNS:
         raise WorkbookRefused(
             [
                 CellError(
                     title,
                     KEY_ROW,
-                    get_column_letter(MAX_COLUMNS + 1),
+                    _letter(limits.WORKBOOK_MAX_COLUMNS + 1),
                     _("The sheet has too many columns."),
                 )
             ]
@@ -523,10 +311,15 @@ def _read_answer_rows(sheet, meta: dict, versions: dict, answers: dict) -> list[
     spellings = _status_spellings(meta[META_LANGUAGE])
     form_fields = AnswerForm.base_fields
     labels = {key: str(COLUMN_BY_KEY[key].label) for key in COLUMN_KEYS}
+    read_columns = set(columns.values())
     seen: dict[str, int] = {}
     plan_rows = []
-    for row, values in enumerate(rows, start=FIRST_ANSWER_ROW):
-        if row >= FIRST_ANSWER_ROW + MAX_ANSWER_ROWS:
+    for row, values in sheet.rows:
+        if row < FIRST_ANSWER_ROW:
+            continue  # the keys, and the headings, for people
+        if row >= FIRST_ANSWER_ROW + limits.WORKBOOK_MAX_ANSWER_ROWS:
+            if not any(_text(value) for value in values.values()):
+                continue
             raise WorkbookRefused(
                 [
                     CellError(
@@ -534,26 +327,23 @@ def _read_answer_rows(sheet, meta: dict, versions: dict, answers: dict) -> list[
                         row,
                         None,
                         _("The sheet has more than %(max)s rows of answers.")
-                        % {"max": MAX_ANSWER_ROWS},
+                        % {"max": limits.WORKBOOK_MAX_ANSWER_ROWS},
                     )
                 ]
             )
         if len(errors) >= MAX_ERRORS:
             break
-        cells = {
-            key: values[index] if index < len(values) else None for key, index in columns.items()
-        }
-        extra = [
-            get_column_letter(index + 1)
-            for index, value in enumerate(values)
-            if index not in columns.values() and _text(value)
-        ]
-        for letter in extra:
-            errors.append(
-                CellError(
-                    title, row, letter, _("This cell is outside the workbook's columns: empty it.")
+        cells = {key: values.get(column) for key, column in columns.items()}
+        for column, value in sorted(values.items()):
+            if column not in read_columns and _text(value):
+                errors.append(
+                    CellError(
+                        title,
+                        row,
+                        _letter(column),
+                        _("This cell is outside the workbook's columns: empty it."),
+                    )
                 )
-            )
         code = _text(cells["code"])
         editable = {key: _text(cells[key]) for key in ("status", "evidence", "links")}
         if not code:

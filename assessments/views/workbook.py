@@ -3,7 +3,7 @@ preview every change and conflict, apply all or nothing (docs/workbooks.md).
 
 Between the preview and the apply the validated plan waits in the session: kept on the
 server (database sessions), tied to the signed-in user, gone with the sign-in, and
-bounded by the assessment's limits (workbook_import.MAX_PLAN_BYTES). Nothing the
+bounded by the assessment's limits (limits.WORKBOOK_MAX_PLAN_BYTES). Nothing the
 browser sends back is trusted but the choice per conflict.
 """
 

@@ -11,12 +11,8 @@ from openpyxl import Workbook
 
 from assessments import limits
 from assessments.models import Answer, AnswerChange, AssessmentStatus
-from assessments.workbook_import import (
-    MAX_ANSWER_ROWS,
-    WorkbookRefused,
-    count_row_tags,
-    read_workbook,
-)
+from assessments.workbook_archive import TagCounts, count_tags
+from assessments.workbook_import import WorkbookRefused, read_workbook
 from tests.assessments.workbook_files import (
     column_of,
     damage,
@@ -186,12 +182,31 @@ def test_moved_sheets_are_found_by_their_keys(client, norway_assessment, downloa
     assert upload(client, norway_assessment, save(book)).status_code == 302
 
 
-def test_another_states_workbook(client, delegate_kenya, kenya_assessment, downloaded):
+def test_another_states_workbook_names_both_assessments(
+    client, delegate_kenya, kenya_assessment, downloaded
+):
     client.force_login(delegate_kenya)
     assert refused(client, kenya_assessment, downloaded) == [
-        "sheet “r2p_meta”, row 2, column “B”: This workbook belongs to another assessment (NOR, "
-        "cycle 2025), not to KEN, cycle 2025."
+        "sheet “r2p_meta”, row 2, column “B”: This workbook belongs to the assessment of "
+        "Norway for cycle 2025; it was uploaded to the assessment of Kenya for cycle 2025. "
+        "Upload it on its own assessment's page, or download this assessment's workbook."
     ]
+
+
+def test_a_workbook_of_another_assessment_of_the_same_state_and_cycle_names_them_once(
+    client, norway_assessment, downloaded
+):
+    # As from another copy of the site, or an assessment started again.
+    book = open_book(downloaded)
+    book["r2p_meta"]["B2"] = norway_assessment.pk + 1000
+    (error,) = refused(client, norway_assessment, save(book))
+    assert error == (
+        "sheet “r2p_meta”, row 2, column “B”: This workbook belongs to another assessment of "
+        f"Norway for cycle 2025 (number {norway_assessment.pk + 1000}) than the one it was "
+        f"uploaded to (number {norway_assessment.pk}), perhaps on another copy of this site: "
+        "download this assessment's workbook and copy your answers into it."
+    )
+    assert error.count("Norway") == 1
 
 
 def test_another_cycles_workbook(client, norway_assessment, downloaded):
@@ -234,14 +249,48 @@ def test_versions_saved_again_as_decimals_still_read(client, norway_assessment, 
 def test_a_file_that_is_not_a_workbook(client, norway_assessment):
     client.force_login(norway_assessment.created_by)
     assert refused(client, norway_assessment, b"%PDF-1.7 not a workbook") == [
-        "The file is not an Excel workbook (.xlsx), or it is incomplete: download it again."
+        "The file is not a workbook this site can read (.xlsx or .ods), or it is incomplete. "
+        + SAVE_AS
     ]
-    assert refused(client, norway_assessment, _zip({"hello.txt": b"hi"})) == [
-        "The file is not an Excel workbook (.xlsx)."
-    ]
+    # A text document of LibreOffice, a Numbers document: archives, but no workbooks.
+    text_document = _zip(
+        {"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b""}
+    )
+    for other in (_zip({"hello.txt": b"hi"}), _zip({"Index/Document.iwa": b"\0"}), text_document):
+        assert refused(client, norway_assessment, other) == [
+            "The file is not an Excel workbook (.xlsx) nor an OpenDocument spreadsheet (.ods). "
+            + SAVE_AS
+        ]
     empty = upload(client, norway_assessment, b"")
     assert empty.status_code == 400
     assert "The submitted file is empty." in empty.content.decode()
+
+
+SAVE_AS = (
+    "Save it as an Excel workbook (.xlsx) or an OpenDocument spreadsheet (.ods) and upload "
+    "that file: in LibreOffice, File › Save As…, file type “Excel 2007-365 (.xlsx)” or “ODF "
+    "Spreadsheet (.ods)”; in Excel, File › Save As, “Excel Workbook (*.xlsx)”; in Numbers, "
+    "File › Export To › Excel."
+)
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def test_an_xls_workbook_is_refused_saying_how_to_save_it_as_xlsx(client, norway_assessment):
+    client.force_login(norway_assessment.created_by)
+    xls = OLE2 + b"\0" * 504 + "Workbook".encode("utf-16-le") + b"\0" * 1000
+    assert refused(client, norway_assessment, xls, name="answers.xls") == [
+        "The file is an Excel 97-2003 workbook (.xls), which this site cannot read. " + SAVE_AS
+    ]
+
+
+def test_a_workbook_protected_with_a_password_is_refused_as_such(client, norway_assessment):
+    # Excel encrypts an .xlsx into a compound file, as an .xls is.
+    client.force_login(norway_assessment.created_by)
+    encrypted = OLE2 + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 1000
+    assert refused(client, norway_assessment, encrypted) == [
+        "The workbook is protected with a password, which this site cannot open: save it "
+        "again without a password."
+    ]
 
 
 def _zip(parts: dict) -> bytes:
@@ -264,7 +313,8 @@ def test_a_truncated_file(client, norway_assessment, downloaded):
     for cut in (len(downloaded) // 2, len(downloaded) - 30):
         errors = refused(client, norway_assessment, downloaded[:cut])
         assert errors == [
-            "The file is not an Excel workbook (.xlsx), or it is incomplete: download it again."
+            "The file is not a workbook this site can read (.xlsx or .ods), or it is "
+            "incomplete. " + SAVE_AS
         ]
 
 
@@ -304,7 +354,7 @@ def test_a_zip_bomb_is_refused_from_its_directory(client, norway_assessment, dow
 
 def test_a_macro_enabled_workbook_renamed_xlsx(client, norway_assessment, downloaded):
     with_macros = rezip(downloaded, add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 macro"})
-    message = "The workbook contains macros; save it as a plain .xlsx workbook."
+    message = "The workbook contains macros; save it as a plain workbook (.xlsx or .ods)."
     assert refused(client, norway_assessment, with_macros) == [message]
     content_type = rezip_replacing(
         downloaded,
@@ -339,8 +389,9 @@ def test_a_50000_row_sheet_is_refused_quickly_in_bounded_memory(
     for variant in (data, rezip(data, {"xl/worksheets/sheet1.xml": hidden})):
         message, elapsed, peak = _refusal_cost(variant, norway_assessment)
         assert message == (
-            f"sheet “Answers”: The sheet has more than {MAX_ANSWER_ROWS + 10} rows; a workbook "
-            "of an assessment has far fewer."
+            "sheet “Answers”: The sheet has more than "
+            f"{limits.WORKBOOK_MAX_ANSWER_ROWS + 10} rows; a workbook of an assessment has "
+            "far fewer."
         )
         assert elapsed < 0.5
         assert peak < 20 * 1024 * 1024
@@ -398,8 +449,9 @@ def test_a_50000_row_sheet_written_another_way_is_refused_quickly(
     data = rezip(fifty_thousand_rows, {"xl/worksheets/sheet1.xml": part})
     message, elapsed, peak = _refusal_cost(data, norway_assessment)
     assert message == (
-        f"sheet “Answers”: The sheet has more than {MAX_ANSWER_ROWS + 10} rows; a workbook "
-        "of an assessment has far fewer."
+        "sheet “Answers”: The sheet has more than "
+        f"{limits.WORKBOOK_MAX_ANSWER_ROWS + 10} rows; a workbook of an assessment has far "
+        "fewer."
     )
     assert elapsed < 0.5
     assert peak < 20 * 1024 * 1024
@@ -428,26 +480,55 @@ ROWS_XML = (
 ).encode()
 
 
+NO_BOUNDS = TagCounts(rows=10**9, cells=10**9, strings=10**9, elements=10**9)
+
+
 @pytest.mark.parametrize("chunk_size", [1, 2, 3, 5, 7, 64, 1000])
-def test_row_tags_are_counted_exactly_across_chunk_boundaries(chunk_size):
+def test_tags_are_counted_exactly_across_chunk_boundaries(chunk_size):
     # 10 rows, the one in the comment among them: it is not a row to a parser, but
     # counting it errs only towards refusing, and no spreadsheet writes 1,000 of them.
-    assert count_row_tags(io.BytesIO(ROWS_XML), stop_after=100, chunk_size=chunk_size) == 10
+    # 3 cells; 20 elements: the rows, the cells, <x:worksheet>, <x:sheetData> and the
+    # elements of other names (<rows/>, <rowx/>, <x:rowa/>, <narrow/>, the long one).
+    expected = TagCounts(rows=10, cells=3, strings=0, elements=20)
+    assert count_tags(io.BytesIO(ROWS_XML), bounds=NO_BOUNDS, chunk_size=chunk_size) == expected
     utf16 = io.BytesIO(ROWS_XML.decode().encode("utf-16"))
-    assert count_row_tags(utf16, stop_after=100, chunk_size=chunk_size) == 10
+    assert count_tags(utf16, bounds=NO_BOUNDS, chunk_size=chunk_size) == expected
 
 
-def test_a_sheet_declaring_50000_rows_is_refused_from_its_declared_size(
+def test_counting_stops_once_a_count_is_past_its_bound():
+    cells = io.BytesIO(b"<c/>" * 100_000)
+    counts = count_tags(cells, bounds=TagCounts(rows=10, cells=10, strings=10, elements=10**9))
+    assert 10 < counts.cells <= 256 * 1024 // 4 and counts.elements == counts.cells
+
+
+def test_a_value_far_below_the_answers_is_refused_naming_its_row(
     client, norway_assessment, downloaded
 ):
     book = open_book(downloaded)
     book.worksheets[0].cell(50_002, 1, "far below")
     message, elapsed, _peak = _refusal_cost(save(book), norway_assessment)
     assert message == (
-        f"sheet “Answers”, row 50002: The sheet has 50002 rows; a workbook of an assessment "
-        f"has at most {MAX_ANSWER_ROWS + 2}."
+        "sheet “Answers”, row 50002: The sheet has more than "
+        f"{limits.WORKBOOK_MAX_ANSWER_ROWS} rows of answers."
     )
     assert elapsed < 0.5
+
+
+@pytest.mark.parametrize("declared", ["A1:Z1048576", "A1:XFD1048576", "A1:A1", None], ids=str)
+def test_the_size_a_sheet_declares_is_not_trusted_either_way(
+    client, norway_assessment, downloaded, declared
+):
+    # As LibreOffice declares it after a row was deleted (with the empty row 1,048,576
+    # it writes), wider, too small, or not at all: the cells read are the cells written.
+    edited = edit(downloaded, {"2014-MS-02": {"evidence": "Read whatever the size says."}})
+    part = data_part(edited)
+    dimension = b"" if declared is None else b'<dimension ref="%s"/>' % declared.encode()
+    part = re.sub(rb'<dimension ref="[^"]*" */>', dimension, part).replace(
+        b"</sheetData>", b'<row r="1048576" ht="12.8" customHeight="1"/></sheetData>'
+    )
+    result = upload(client, norway_assessment, rezip(edited, {"xl/worksheets/sheet1.xml": part}))
+    assert result.status_code == 302, result.context and result.context["errors"]
+    assert len(client.session[f"workbook-plan-{norway_assessment.pk}"]["rows"]) == 1
 
 
 def test_a_submitted_assessment_takes_no_workbook(client, norway_assessment, downloaded):

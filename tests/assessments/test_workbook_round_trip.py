@@ -1,10 +1,16 @@
 """The offline round-trip: download, edit as a ministry would, upload, preview, apply."""
 
+import datetime
+import io
+import zipfile
+
 import pytest
 from django.urls import reverse
+from openpyxl.worksheet.formula import ArrayFormula
 
 from assessments.models import Answer, AnswerChange, AnswerStatus
 from assessments.services import AnswerContent, answer_save
+from assessments.workbook_xlsx import excel_escape, excel_unescape
 from catalogue.models import Recommendation, RecommendationTranslation, ReportTranslation
 from tests.assessments.workbook_files import (
     column_of,
@@ -13,10 +19,15 @@ from tests.assessments.workbook_files import (
     open_book,
     rezip_replacing,
     row_of,
+    save,
     upload,
 )
 
 PREVIEW = "assessments:workbook_preview"
+
+
+def data_part(data: bytes) -> bytes:
+    return zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
 
 
 def preview(client, assessment):
@@ -59,6 +70,12 @@ def test_the_workbook_opens_ready_to_work_in(client, delegate_norway, norway_ass
     assert not sheet.cell(3, column_of(sheet, "evidence")).protection.locked
     assert sheet.cell(3, column_of(sheet, "text")).alignment.wrap_text
     assert sheet.column_dimensions["C"].width == 60
+    # What is typed in the editable columns stays text: "3/4" is no date.
+    for key in ("status", "evidence", "links"):
+        letter = sheet.cell(1, column_of(sheet, key)).column_letter
+        assert sheet.column_dimensions[letter].number_format == "@"
+        assert sheet.cell(3, column_of(sheet, key)).number_format == "@"
+    assert sheet.cell(3, column_of(sheet, "code")).number_format == "General"
     (validation,) = sheet.data_validations.dataValidation
     assert validation.type == "list" and "E3:E7" in str(validation.sqref)
     assert book.sheetnames[1] == "Instructions"
@@ -149,6 +166,112 @@ def test_a_whole_assessment_round_trips_with_history_from_the_workbook(
     assert "No answer would change" in page.content.decode()
 
 
+def test_rows_are_tall_enough_for_their_wrapped_text(
+    client, delegate_norway, norway_assessment, first_answer
+):
+    answer_save(
+        answer=first_answer,
+        content=AnswerContent(
+            status="implemented", evidence="A long account of the plan. " * 40, links=[]
+        ),
+        base_version=0,
+        user=delegate_norway,
+    )
+    client.force_login(delegate_norway)
+    book = open_book(download(client, norway_assessment))
+    sheet = book.worksheets[0]
+    # 1,120 characters in a column 70 wide: 17 lines of 15 points at least.
+    assert sheet.row_dimensions[row_of(sheet, "2013-MS-01")].height >= 17 * 15
+    # A recommendation of one line in a column 60 wide, its code and its report: left
+    # to the spreadsheet, which grows it as it is typed in.
+    assert sheet.row_dimensions[row_of(sheet, "2013-MS-02")].height is None
+    instructions = book["Instructions"]
+    assert instructions.column_dimensions["A"].width == 100
+    for row in range(1, instructions.max_row + 1):
+        cell = instructions.cell(row, 1)
+        assert cell.alignment.wrap_text and cell.alignment.vertical == "top"
+        lines = -(-len(cell.value or "") // 99)
+        height = instructions.row_dimensions[row].height or 15
+        assert height >= lines * 15 * (cell.font.size or 11) / 11
+
+
+def test_text_that_looks_like_an_excel_escape_round_trips_unchanged(
+    client, delegate_norway, norway_assessment
+):
+    # A spreadsheet reads "_x0041_" as "A" and "_x005F_" as "_", unless escaped; and
+    # openpyxl deletes "x005F_" from shared strings, which LibreOffice writes.
+    texts = {
+        "2013-MS-01": "Decree _x0041_ of 2019",
+        "2013-MS-02": "x005F_ and _x005F_",
+        "2013-MS-03": "_x0041_x005F_x000B_",
+    }
+    for code, evidence in texts.items():
+        answer = norway_assessment.answers.get(recommendation__code=code)
+        answer.assessment = norway_assessment
+        answer_save(
+            answer=answer,
+            content=AnswerContent(status="implemented", evidence=evidence, links=[]),
+            base_version=0,
+            user=delegate_norway,
+        )
+    client.force_login(delegate_norway)
+    data = download(client, norway_assessment)
+    # Stored as Excel stores such text, each underscore that starts an escape escaped.
+    assert b"Decree _x005F_x0041_ of 2019" in data_part(data)
+    assert b"_x005F_x0041_x005F_x005F_x005F_x000B_" in data_part(data)
+    assert upload(client, norway_assessment, data).status_code == 302
+    assert client.session[f"workbook-plan-{norway_assessment.pk}"]["rows"] == []
+    # Typed again by openpyxl, which escapes nothing: read as typed all the same.
+    edited = edit(data, {"2014-MS-01": {"evidence": "Decree _x0041_ of 2020"}})
+    assert upload(client, norway_assessment, edited).status_code == 302
+    apply(client, norway_assessment)
+    saved = {a.recommendation.code: a.evidence for a in norway_assessment.answers.with_catalogue()}
+    assert saved == {**texts, "2014-MS-01": "Decree _x0041_ of 2020", "2014-MS-02": ""}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Decree _x0041_ of 2019", "x005F_", "_x005F_", "_x0041_x005F_", "__x0041__", "_x00e9_"],
+)
+def test_excel_escaping_reads_back_exactly(text):
+    assert excel_unescape(excel_escape(text)) == text
+
+
+def test_what_spreadsheets_escape_is_decoded_and_nothing_else():
+    # A control character (dropped afterwards) and an escaped underscore, as Excel and
+    # LibreOffice write them; an escape of an ordinary letter is text, as LibreOffice
+    # reads it (no spreadsheet writes one, openpyxl leaves typed text as it is).
+    assert excel_unescape("Plan_x000B_ of_x000D_ action") == "Plan\x0b of\r action"
+    assert excel_unescape("snake_x005F_x005F_case") == "snake_x005F_case"
+    assert excel_unescape("Decree _x0041_ of 2019") == "Decree _x0041_ of 2019"
+
+
+def test_numbers_dates_and_truth_values_typed_in_a_cell_not_formatted_as_text_read_as_typed(
+    client, delegate_norway, norway_assessment
+):
+    # In a workbook downloaded before the columns were formatted as text, or pasted over.
+    client.force_login(delegate_norway)
+    edited = edit(
+        download(client, norway_assessment),
+        {
+            "2013-MS-01": {"evidence": 1.5},
+            "2013-MS-02": {"evidence": datetime.datetime(2019, 3, 1)},
+            "2013-MS-03": {"evidence": datetime.datetime(2019, 3, 1, 14, 30)},
+            "2014-MS-01": {"evidence": True},
+            "2014-MS-02": {"evidence": 12.0},
+        },
+    )
+    assert upload(client, norway_assessment, edited).status_code == 302
+    plan = client.session[f"workbook-plan-{norway_assessment.pk}"]
+    assert {row["code"]: row["content"]["evidence"] for row in plan["rows"]} == {
+        "2013-MS-01": "1.5",
+        "2013-MS-02": "2019-03-01",
+        "2013-MS-03": "2019-03-01 14:30",
+        "2014-MS-01": "TRUE",
+        "2014-MS-02": "12",
+    }
+
+
 def test_a_formula_is_exported_as_text_and_imported_as_typed(
     client, delegate_norway, norway_assessment, first_answer
 ):
@@ -178,6 +301,17 @@ def test_a_formula_is_exported_as_text_and_imported_as_typed(
     saved = norway_assessment.answers.get(recommendation__code="2013-MS-02")
     assert saved.evidence == '=HYPERLINK("http://evil","x")'
     assert norway_assessment.answers.get(recommendation__code="2013-MS-01").evidence == "=1+1"
+
+
+def test_an_array_formula_is_imported_as_typed(client, delegate_norway, norway_assessment):
+    client.force_login(delegate_norway)
+    book = open_book(download(client, norway_assessment))
+    sheet = book.worksheets[0]
+    cell = sheet.cell(row_of(sheet, "2013-MS-02"), column_of(sheet, "evidence"))
+    cell.value = ArrayFormula(cell.coordinate, "=SUM(1,2)")
+    assert upload(client, norway_assessment, save(book)).status_code == 302
+    (row,) = client.session[f"workbook-plan-{norway_assessment.pk}"]["rows"]
+    assert (row["code"], row["content"]["evidence"]) == ("2013-MS-02", "=SUM(1,2)")
 
 
 def test_control_characters_are_cleaned(client, delegate_norway, norway_assessment):

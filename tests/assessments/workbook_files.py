@@ -1,12 +1,64 @@
-"""Workbooks built as a ministry's spreadsheet would leave them, for the upload tests."""
+"""Workbooks built as a ministry's spreadsheet would leave them, for the upload tests,
+and the assessment that the committed LibreOffice workbooks were downloaded from."""
 
 import io
 import zipfile
+from pathlib import Path
 
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from assessments.models import Answer, Assessment
+from assessments.services import assessment_count_evidence, assessment_sync_answers
 from assessments.workbook_layout import FIRST_ANSWER_ROW, KEY_ROW
+from catalogue.models import Recommendation, Report, Section, Target
+
+LIBREOFFICE_DATA = Path(__file__).parent / "data" / "libreoffice"
+# The assessment the workbooks of LIBREOFFICE_DATA were downloaded from, as their hidden
+# sheet records it: its number, and per answer (status, evidence, links, version). The
+# tests make it again, so that those workbooks pass every check of the import as they
+# are (LIBREOFFICE_DATA / "README.md" says how they were made).
+LIBREOFFICE_ASSESSMENT_PK = 4242
+LIBREOFFICE_ANSWERS = {
+    "2013-MS-01": ("implemented", "Decree _x0041_ of 2019", ["https://example.org/decree"], 2),
+    "2013-MS-02": ("partially_implemented", "Focal point named in 2020.\nA second line.", [], 1),
+    "2013-MS-03": ("", "", [], 0),
+    "2014-MS-01": ("not_started", "=1+1 stays text, as do x005F_ and _x005F_", [], 1),
+    "2014-MS-02": ("implemented", "1.50", ["https://example.org/a", "https://example.org/b"], 3),
+    "2015-MS-01": ("", "", [], 0),
+    "2015-MS-02": ("", "", [], 0),
+    "2015-MS-03": ("", "", [], 0),
+    "2015-MS-04": ("partially_implemented", "Budget line 12.", [], 1),
+}
+
+
+def libreoffice_assessment(*, cycle, member_state, started_by) -> Assessment:
+    """The assessment of LIBREOFFICE_ANSWERS, in `cycle` (the tests' own, from
+    tests/assessments/conftest.py) with a third report of four recommendations added."""
+    report = Report.objects.create(number=7, year=2015, symbol="A/69/1", title="Report 2015")
+    section = Section.objects.create(
+        report=report, target=Target.objects.get(code="MS"), paragraphs="1–5"
+    )
+    for position in range(1, 5):
+        Recommendation.objects.create(
+            section=section,
+            position=position,
+            code=f"2015-MS-{position:02d}",
+            text=f"Recommendation {position} of 2015 to MS.",
+        )
+    cycle.reports.add(report)
+    assessment = Assessment.objects.create(
+        pk=LIBREOFFICE_ASSESSMENT_PK, member_state=member_state, cycle=cycle, created_by=started_by
+    )
+    assessment_sync_answers(assessment=assessment)
+    for code, (status, evidence, links, version) in LIBREOFFICE_ANSWERS.items():
+        Answer.objects.filter(assessment=assessment, recommendation__code=code).update(
+            status=status, evidence=evidence, links=links, version=version
+        )
+    assert assessment.answers.count() == len(LIBREOFFICE_ANSWERS)
+    assessment_count_evidence(assessment=assessment)
+    assessment.refresh_from_db()
+    return assessment
 
 
 def download(client, assessment) -> bytes:

@@ -1,4 +1,5 @@
-"""The workbook benchmark validates a full edited workbook and refuses a huge one."""
+"""The workbook benchmark validates a full edited workbook, reads the worst one the bounds
+accept, and refuses a huge one and padded ones."""
 
 import io
 
@@ -13,7 +14,15 @@ pytestmark = pytest.mark.django_db
 def test_the_workbook_benchmark_validates_every_row_and_refuses_the_big_sheet(cycle, norway):
     output = io.StringIO()
 
-    call_command("benchmark_workbook", runs=1, big_rows=2_000, stdout=output)
+    call_command(
+        "benchmark_workbook",
+        runs=1,
+        big_rows=2_000,
+        padded_cells=40_000,
+        shared_strings=40_000,
+        worst_text=100_000,
+        stdout=output,
+    )
 
     report = output.getvalue()
     assert "full workbook: 5 rows changed" in report
@@ -22,4 +31,11 @@ def test_the_workbook_benchmark_validates_every_row_and_refuses_the_big_sheet(cy
     assert "2,000-row sheet, no declared size" in report
     assert report.count("The sheet has more than 1010 rows") == 2
     assert "NOT REFUSED" not in report
+    for workbook_format in (".xlsx", ".ods"):
+        assert f"worst workbook accepted ({workbook_format}" in report
+    # Five answers at the limits of one answer each are still within the totals.
+    assert report.count("accepted, 5 answers changed") == 4
+    assert "padded with 40,000 empty cells" in report
+    assert "The workbook has more than 30000 cells" in report
+    assert "The workbook has more than 30000 different texts" in report
     assert not Assessment.objects.exists() and not AnswerChange.objects.exists()
