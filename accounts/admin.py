@@ -11,6 +11,7 @@ from assessments.admin import DelegationMemberInline
 from assessments.models import DelegationMember, DelegationRole
 from assessments.roles import DELEGATE_CANDIDATES
 from assessments.state_search import StateNameSearch
+from catalogue.bidi import ltr_isolated
 
 from . import invitations
 from .invitations import membership_removed_record, membership_saved_record
@@ -141,8 +142,8 @@ class InvitationForm(forms.ModelForm):
         fields = ["email", "member_state", "role"]
         help_texts = {
             "member_state": _(
-                "A State has one focal point: a State that has one already cannot be invited "
-                "another. An account that exists already is added to a delegation in the "
+                "A State has one focal point: no second one can be invited for a State that "
+                "has one. An account that exists already is added to a delegation in the "
                 "delegation members page instead."
             ),
         }
@@ -153,10 +154,14 @@ class InvitationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "email" not in self.fields:
             return  # an invitation's own page, where everything is read-only
-        self.fields["email"].help_text = _(
+        days = settings.INVITATION_VALID_DAYS
+        self.fields["email"].help_text = ngettext(
             "The invitation goes to this address by e-mail, with a link that works once, "
-            "for %(days)s days."
-        ) % {"days": settings.INVITATION_VALID_DAYS}
+            "for %(days)s day.",
+            "The invitation goes to this address by e-mail, with a link that works once, "
+            "for %(days)s days.",
+            days,
+        ) % {"days": days}
 
     def clean(self):
         cleaned_data = super().clean()
@@ -281,7 +286,8 @@ class InvitationAdmin(StateNameSearch, admin.ModelAdmin):
                 % {
                     "count": len(emails),
                     "reason": reason,
-                    "emails": pgettext("between names", ", ").join(emails),
+                    # Addresses are left-to-right runs in an Arabic sentence.
+                    "emails": pgettext("between names", ", ").join(map(ltr_isolated, emails)),
                 },
             )
 

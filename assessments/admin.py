@@ -308,6 +308,8 @@ class SubmissionAdmin(StateNameSearch, admin.ModelAdmin):
     def pdf_state(self, obj):
         if obj.pdf:
             return _("Stored")
+        if not obj.pdf_attempts:
+            return _("Missing: not rendered yet")
         state = ngettext(
             "Missing after %(count)s attempt",
             "Missing after %(count)s attempts",
@@ -376,6 +378,8 @@ class EmailRecordAdmin(StateNameSearch, admin.ModelAdmin):
     def delivery(self, obj):
         if obj.sent_at is not None:
             state = _("Sent")
+        elif not obj.attempts:
+            state = _("Not sent yet")
         else:
             state = ngettext(
                 "Not sent after %(count)s attempt",

@@ -133,7 +133,7 @@ def _format(archive: zipfile.ZipFile, names: set[str]) -> str:
     ):
         return ODS
     raise not_a_workbook(
-        _("The file is not an Excel workbook (.xlsx) nor an OpenDocument spreadsheet (.ods).")
+        _("The file is neither an Excel workbook (.xlsx) nor an OpenDocument spreadsheet (.ods).")
     )
 
 

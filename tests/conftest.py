@@ -1,11 +1,40 @@
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks import task_backends
 
 from assessments.models import DelegationMember, DelegationRole, MemberState
 from tests.clients import SignedInClient
+
+# The groups the data migrations made, with their permissions by natural key: read once
+# the test database is migrated, since a transactional test's flush empties them.
+MIGRATED_GROUPS: dict[str, list[tuple[str, str]]] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        for group in Group.objects.prefetch_related("permissions__content_type"):
+            MIGRATED_GROUPS[group.name] = [
+                (permission.content_type.app_label, permission.codename)
+                for permission in group.permissions.all()
+            ]
+
+
+@pytest.fixture
+def migrated_groups(transactional_db):
+    """The groups as the migrations left them (the Secretariat's), made again if a
+    transactional test before this one flushed them; the permissions themselves are made
+    again by the flush."""
+    for name, permissions in MIGRATED_GROUPS.items():
+        group, created = Group.objects.get_or_create(name=name)
+        if created:
+            wanted = Q(pk__in=[])
+            for app_label, codename in permissions:
+                wanted |= Q(content_type__app_label=app_label, codename=codename)
+            group.permissions.set(Permission.objects.filter(wanted))
 
 
 @pytest.fixture(autouse=True)

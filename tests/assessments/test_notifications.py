@@ -326,6 +326,20 @@ def test_the_secretariat_reads_every_notice_in_the_admin(client, secretariat, su
     assert "Norway" in page
 
 
+def test_a_notice_not_tried_yet_is_listed_as_not_sent_yet(
+    client, secretariat, norway_assessment, delegate_norway, task_queue
+):
+    from django.urls import reverse
+
+    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    client.force_login(secretariat)
+
+    page = client.get(reverse("admin:assessments_emailrecord_changelist")).content.decode()
+
+    assert "Not sent yet" in page
+    assert "after 0 attempts" not in page
+
+
 def test_an_extension_moves_the_states_reminders_and_overdue_notice(
     cycle, norway_assessment, norway, secretariat, settings
 ):

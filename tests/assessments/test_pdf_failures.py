@@ -132,6 +132,18 @@ def test_the_secretariat_lists_the_submissions_lacking_their_pdf_and_can_render_
     assert "No font for U+1F600" not in listing.content.decode()
 
 
+def test_the_submissions_list_says_a_pdf_never_tried_is_not_rendered_yet(
+    client, norway_assessment, delegate_norway, secretariat
+):
+    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)  # not run
+    client.force_login(secretariat)
+
+    listing = client.get(reverse("admin:assessments_submission_changelist")).content.decode()
+
+    assert "Missing: not rendered yet" in listing
+    assert "after 0 attempts" not in listing
+
+
 def test_the_retry_command_queues_what_is_missing_and_fails_while_something_still_fails(
     submitted, broken_renderer
 ):

@@ -675,7 +675,7 @@ def test_each_answers_comment_box_is_closed_until_opened(client, submitted, secr
     boxes = html.split('<details class="review-comment-form">')[1:]
     assert len(boxes) == 5  # one per answer, every one closed
     first = submitted.answers.get(recommendation__code="2013-MS-01")
-    assert "<summary>Comment on 2013-MS-01</summary>" in boxes[0]
+    assert '<summary>Comment on <span dir="ltr">2013-MS-01</span></summary>' in boxes[0]
     assert f'<textarea id="comment-{first.pk}" name="text"' in boxes[0]
     # The comment on the whole assessment, with return and accept, stays in view.
     assert html.index('id="review-text"') < html.index('<details class="review-comment-form">')

@@ -258,7 +258,7 @@ def test_a_file_that_is_not_a_workbook(client, norway_assessment):
     )
     for other in (_zip({"hello.txt": b"hi"}), _zip({"Index/Document.iwa": b"\0"}), text_document):
         assert refused(client, norway_assessment, other) == [
-            "The file is not an Excel workbook (.xlsx) nor an OpenDocument spreadsheet (.ods). "
+            "The file is neither an Excel workbook (.xlsx) nor an OpenDocument spreadsheet (.ods). "
             + SAVE_AS
         ]
     empty = upload(client, norway_assessment, b"")

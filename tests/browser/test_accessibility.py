@@ -48,6 +48,13 @@ def _draft(request):
     return assessment, first, user
 
 
+def _before_two_factor(request):
+    """A focal point at the first sign-in: no authenticator app yet, which the role requires."""
+    assessment, first, user = _draft(request)
+    TOTPDevice.objects.filter(user=user).delete()
+    return assessment, first, user
+
+
 def _submitted(request):
     assessment, first, user = _draft(request)
     assessment_submit(assessment=assessment, submitted_by=user)
@@ -175,7 +182,9 @@ PAGES = {
     "password-reset": _anonymous(("accounts:password_reset",)),
     "password-reset-sent": _anonymous(("accounts:password_reset_done",)),
     "two-factor": _signed_in(_draft, lambda a, r: reverse("accounts:two_factor")),
-    "two-factor-set-up": _signed_in(_draft, lambda a, r: reverse("accounts:two_factor_enrol")),
+    "two-factor-set-up": _signed_in(
+        _before_two_factor, lambda a, r: reverse("accounts:two_factor_enrol")
+    ),
     "invitation-accept": _invitation_link,
     "delegation": _delegation_with_history,
 }

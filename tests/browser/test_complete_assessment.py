@@ -5,6 +5,7 @@ import re
 import pytest
 
 from assessments.models import AnswerChange, Assessment, AssessmentStatus
+from tests.accounts.conftest import current_code
 from tests.browser.support import expect
 
 pytestmark = pytest.mark.browser
@@ -72,6 +73,12 @@ def test_a_focal_point_answers_everything_and_submits(session, cycle, delegate_n
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     page.get_by_label("Username").fill("nora")
     page.get_by_label("Password").fill("pw-nora")
+    page.get_by_role("button", name="Sign in").click()
+    # A focal point's second step: the code of the authenticator app.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your code")
+    page.get_by_role("textbox", name="Code").fill(
+        current_code(delegate_norway.totpdevice_set.get())
+    )
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("Signed in as nora.")).to_be_visible()
 

@@ -213,7 +213,8 @@ CASES = {
     ),
     "two-factor-settings": Case(
         delegate(lambda a: reverse("accounts:two_factor")),
-        "Two-factor sign-in is off: your password alone opens your account.",
+        "Two-factor sign-in is on: each sign-in asks for your password and a code from your "
+        "authenticator app.",
     ),
     "two-factor-code": Case(
         _code_step,
