@@ -12,7 +12,7 @@ class UserWithDelegationBackend(ModelBackend):
     def get_user(self, user_id):
         User = get_user_model()
         try:
-            user = User._default_manager.select_related("delegation_membership").get(pk=user_id)
+            user = User._default_manager.select_related("delegation_member").get(pk=user_id)
         except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

@@ -20,7 +20,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
-from assessments.models import DelegationMember, DelegationRole
+from delegations.models import Member
 
 RECOVERY_CODE_COUNT = 10
 
@@ -47,7 +47,7 @@ def is_required(user) -> bool:
         user.is_staff
         or user.is_superuser
         or user.two_factor_required
-        or DelegationMember.objects.filter(user=user, role=DelegationRole.FOCAL_POINT).exists()
+        or Member.objects.filter(user=user, role=Member.Role.FOCAL_POINT).exists()
     )
 
 

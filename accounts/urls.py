@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import delegation_views, views
+from . import views
 
 app_name = "accounts"
 
@@ -57,22 +57,4 @@ urlpatterns = [
     path("two-factor/set-up/", views.two_factor_enrol, name="two_factor_enrol"),
     path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("two-factor/turn-off/", views.two_factor_disable, name="two_factor_disable"),
-    path("invitation/<str:token>/", delegation_views.invitation_accept, name="invitation_accept"),
-    path("delegation/", delegation_views.delegation, name="delegation"),
-    path("delegation/invite/", delegation_views.delegation_invite, name="delegation_invite"),
-    path(
-        "delegation/invitations/<int:pk>/revoke/",
-        delegation_views.delegation_invitation_revoke,
-        name="delegation_invitation_revoke",
-    ),
-    path(
-        "delegation/members/<int:pk>/remove/",
-        delegation_views.delegation_member_remove,
-        name="delegation_member_remove",
-    ),
-    path(
-        "delegation/members/<int:pk>/hand-over/",
-        delegation_views.delegation_hand_over,
-        name="delegation_hand_over",
-    ),
 ]

@@ -12,36 +12,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from .models import (
-    Answer,
-    Assessment,
-    Attachment,
-    DelegationMember,
-    ReviewComment,
-    Submission,
-)
-from .roles import may_be_delegate
+from delegations.access import member_of
+from r2p_site.roles import is_secretariat
 
-
-def delegation_of(user) -> DelegationMember | None:
-    """The user's delegation; never one for a staff, superuser or inactive account.
-
-    Every delegation page and write goes through here, so a membership row that
-    reached a staff account by any path (a stray row, a user made staff later)
-    never lets the secretariat answer for a State.
-    """
-    if not user.is_authenticated or not may_be_delegate(user):
-        return None
-    try:
-        return user.delegation_membership
-    except DelegationMember.DoesNotExist:
-        return None
+from .models import Answer, Assessment, Attachment, ReviewComment, Submission
 
 
 def delegation_refusal(user, assessment: Assessment) -> str:
     """Why `user` may not act for the State of `assessment` ("" when they may)."""
-    membership = delegation_of(user)
-    if membership is None or membership.member_state_id != assessment.member_state_id:
+    member = member_of(user)
+    if member is None or member.member_state_id != assessment.member_state_id:
         return _("Only the delegation of the State edits its assessment.")
     return ""
 
@@ -60,18 +40,14 @@ def may_edit(user, assessment: Assessment) -> bool:
     return not edit_refusal(user, assessment)
 
 
-def is_secretariat(user) -> bool:
-    return user.is_active and user.is_staff and user.has_perm("assessments.review_assessment")
-
-
 def _readable_assessments(user):
     assessments = Assessment.objects.select_related("member_state", "cycle")
     if is_secretariat(user):
         return assessments
-    membership = delegation_of(user)
-    if membership is None:
+    member = member_of(user)
+    if member is None:
         return assessments.none()
-    return assessments.filter(member_state_id=membership.member_state_id)
+    return assessments.filter(member_state_id=member.member_state_id)
 
 
 def get_assessment_for_user(request, pk: int) -> Assessment:
@@ -88,13 +64,13 @@ def get_submission_for_user(request, pk: int, number: int) -> Submission:
 
 
 def _own_assessment(request, pk: int) -> Assessment:
-    membership = delegation_of(request.user)
-    if membership is None:
+    member = member_of(request.user)
+    if member is None:
         raise Http404
     return get_object_or_404(
         Assessment.objects.select_related("member_state", "cycle"),
         pk=pk,
-        member_state_id=membership.member_state_id,
+        member_state_id=member.member_state_id,
     )
 
 
@@ -121,7 +97,7 @@ def submit_refusal(user, assessment: Assessment, now: datetime | None = None) ->
     )
     if refusal:
         return refusal
-    if not delegation_of(user).may_submit:
+    if not member_of(user).may_submit:
         return _(
             "Only your delegation's focal point can submit the assessment. "
             "Let them know it is ready."
@@ -142,8 +118,8 @@ def get_answer_for_user(request, assessment: Assessment, pk: int) -> Answer:
 def get_editable_answer(request, pk: int, answer_pk: int) -> Answer:
     """An answer of the user's own State's assessment `pk`, with its assessment, if it
     may still be edited: one query (the user's delegation comes with the user)."""
-    membership = delegation_of(request.user)
-    if membership is None:
+    member = member_of(request.user)
+    if member is None:
         raise Http404
     answer = get_object_or_404(
         Answer.objects.with_catalogue().select_related(
@@ -151,7 +127,7 @@ def get_editable_answer(request, pk: int, answer_pk: int) -> Answer:
         ),
         pk=answer_pk,
         assessment_id=pk,
-        assessment__member_state_id=membership.member_state_id,
+        assessment__member_state_id=member.member_state_id,
     )
     refusal = edit_refusal(request.user, answer.assessment)
     if refusal:

@@ -1,9 +1,7 @@
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
-from django.forms.models import InlineForeignKeyField
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -12,9 +10,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 
-from accounts.invitations import membership_removed_record, membership_saved_record
 from catalogue import admin as catalogue_admins
 from catalogue.models import Recommendation, Section, Theme, shown_in
+from delegations.models import MemberState, RegionalGroup
+from delegations.state_search import StateNameSearch
 
 from .chasing import CHOICES as CHASING_CHOICES
 from .chasing import NOT_STARTED, ChasingFilters, chasing_states, remindable
@@ -37,14 +36,11 @@ from .models import (
     Assessment,
     AssessmentStatus,
     Cycle,
-    DelegationMember,
     EmailKind,
     EmailRecord,
     Export,
     ExportState,
     Extension,
-    MemberState,
-    RegionalGroup,
     Submission,
     utc_today,
 )
@@ -59,10 +55,8 @@ from .notifications import (
 from .overview import SCOPES, cycle_overview
 from .pdf import render_pdf
 from .review import assessment_accept, assessment_return, clean_comment, review_comment_add
-from .roles import may_be_delegate
 from .selectors import review_context, with_progress
 from .services import answers_sync_open_cycles, submission_pdf_enqueue
-from .state_search import StateNameSearch
 
 
 class SyncsAnswers:
@@ -125,105 +119,6 @@ class ExtensionAdmin(StateNameSearch, admin.ModelAdmin):
             granted_by=request.user,
         )
         obj.pk = granted.pk
-
-
-@admin.register(MemberState)
-class MemberStateAdmin(StateNameSearch, admin.ModelAdmin):
-    state_path = "pk"
-    list_display = ["name", "iso3", "regional_group"]
-    list_filter = ["regional_group"]
-    search_fields = ["name", "iso3"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class DelegationMemberForm(forms.ModelForm):
-    """Refuses staff, superuser and inactive accounts as delegation members.
-
-    The same rule holds in `access.delegation_of`; here it gets a message naming
-    the field instead of a membership that silently does nothing.
-    """
-
-    class Meta:
-        model = DelegationMember
-        fields = ["user", "member_state", "role"]
-
-    def _check_user(self, user):
-        if may_be_delegate(user):
-            return None
-        if user.is_superuser:
-            return _("A superuser account cannot belong to a delegation.")
-        if user.is_staff:
-            return _(
-                "A staff account cannot belong to a delegation: the secretariat "
-                "reviews assessments, it never answers for a State."
-            )
-        return _("An inactive account cannot belong to a delegation.")
-
-    def clean(self):
-        cleaned_data = super().clean()
-        # In the inline on the user page this is the parent user, with the flags just posted.
-        user = cleaned_data.get("user")
-        if user is not None and (message := self._check_user(user)):
-            # In the inline the user field is hidden: its error goes on top of the form.
-            inline = isinstance(self.fields.get("user"), InlineForeignKeyField)
-            self.add_error(None if inline else "user", message)
-        return cleaned_data
-
-
-@admin.register(DelegationMember)
-class DelegationMemberAdmin(StateNameSearch, admin.ModelAdmin):
-    """The secretariat adds, moves and removes delegation members; accounts are not its to edit."""
-
-    form = DelegationMemberForm
-    list_display = ["user", "member_state", "role"]
-    list_filter = ["role", "member_state__regional_group"]
-    list_select_related = ["user", "member_state"]
-    search_fields = ["user__username", "user__first_name", "user__last_name", "member_state__name"]
-    autocomplete_fields = ["user", "member_state"]
-
-    # Every change to a delegation is recorded where the secretariat and the focal
-    # point read them (accounts.MembershipChange), made here or on the site.
-    def save_model(self, request, obj, form, change):
-        before = (
-            DelegationMember.objects.select_related("user", "member_state").get(pk=obj.pk)
-            if change
-            else None
-        )
-        super().save_model(request, obj, form, change)
-        membership_saved_record(actor=request.user, member=obj, before=before)
-
-    def delete_model(self, request, obj):
-        self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request, queryset):
-        for member in queryset.select_related("user", "member_state"):
-            membership_removed_record(actor=request.user, member=member)
-        super().delete_queryset(request, queryset)
-
-
-class DelegationMemberInline(admin.StackedInline):
-    """The user's delegation on the user page: superusers only, like the page itself."""
-
-    model = DelegationMember
-    form = DelegationMemberForm
-    can_delete = True
-    autocomplete_fields = ["member_state"]
-    verbose_name = _("delegation")
-    verbose_name_plural = _("delegation")
-
-    def has_add_permission(self, request, obj):
-        return request.user.is_superuser and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
 class ProgressBandFilter(admin.SimpleListFilter):

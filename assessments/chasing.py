@@ -23,17 +23,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from delegations.models import Member, MemberState, RegionalGroup
+
 from .counts import StatusCounts
-from .models import (
-    AssessmentStatus,
-    Cycle,
-    DelegationMember,
-    DelegationRole,
-    Extension,
-    MemberState,
-    RegionalGroup,
-    utc_today,
-)
+from .models import AssessmentStatus, Cycle, Extension, utc_today
 from .notifications import reminder_refusal
 
 NOT_STARTED = "not_started"
@@ -75,7 +68,7 @@ def chasing_states(
     extension = Extension.objects.filter(member_state=OuterRef("pk"), cycle=cycle).order_by(
         "-granted_at", "-pk"
     )
-    focal_points = DelegationMember.objects.filter(role=DelegationRole.FOCAL_POINT)
+    focal_points = Member.objects.filter(role=Member.Role.FOCAL_POINT)
     focal_point_count = (
         focal_points.filter(member_state=OuterRef("pk"))
         .order_by()
@@ -116,7 +109,7 @@ def chasing_states(
         states.annotate(**StatusCounts.expressions("current__answers"))
         .prefetch_related(
             Prefetch(
-                "delegates",
+                "members",
                 queryset=focal_points.select_related("user").order_by("user__username"),
                 to_attr="focal_points",
             )

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from catalogue.models import Recommendation
+from delegations.models import MemberState, RegionalGroup
 
 from .counts import StatusCounts
 from .exports import export_row, exported_line
-from .models import ANSWER_ORDER, Answer, Assessment, Attachment, Cycle, MemberState, RegionalGroup
+from .models import ANSWER_ORDER, Answer, Assessment, Attachment, Cycle
 from .overview import SCOPES
 from .selectors import status_view
 

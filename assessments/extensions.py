@@ -7,7 +7,9 @@ from datetime import date
 
 from django.contrib.auth.base_user import AbstractBaseUser
 
-from .models import Cycle, Extension, MemberState
+from delegations.models import MemberState
+
+from .models import Cycle, Extension
 
 
 def extension_grant(

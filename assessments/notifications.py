@@ -23,16 +23,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from delegations.models import Member, MemberState
+
 from .models import (
     Assessment,
     AssessmentStatus,
     Cycle,
-    DelegationMember,
-    DelegationRole,
     EmailKind,
     EmailRecord,
     Extension,
-    MemberState,
     ReviewComment,
     StatusChange,
     Submission,
@@ -54,11 +53,11 @@ def delegation_addresses(
 
     The one rule of who is told: the sender follows it, and so does every page that says
     beforehand who will be told (one query, whatever the number of States)."""
-    members = DelegationMember.objects.filter(
+    members = Member.objects.filter(
         member_state_id__in=list(member_state_ids), user__is_active=True
     ).exclude(user__email="")
     if kind in FOCAL_POINTS_ONLY:
-        members = members.filter(role=DelegationRole.FOCAL_POINT)
+        members = members.filter(role=Member.Role.FOCAL_POINT)
     by_state: dict[int, dict[str, list[str]]] = {}
     for state_id, email, language in sorted(
         members.values_list("member_state_id", "user__email", "user__language")

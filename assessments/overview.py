@@ -5,10 +5,11 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from catalogue.models import Recommendation
+from delegations.models import MemberState, RegionalGroup
 
 from .charts import stacked_bars
 from .counts import StatusCounts
-from .models import Answer, Assessment, AssessmentStatus, Cycle, MemberState, RegionalGroup
+from .models import Answer, Assessment, AssessmentStatus, Cycle
 
 SCOPES = {
     "submitted": (AssessmentStatus.SUBMITTED, AssessmentStatus.ACCEPTED),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from catalogue.bidi import code_list
 from catalogue.models import Recommendation, Theme
+from delegations.models import MemberState
 
 from . import limits, pdf
 from .access import delegation_refusal, submit_refusal
@@ -28,7 +29,6 @@ from .models import (
     AssessmentStatus,
     Attachment,
     Cycle,
-    MemberState,
     Submission,
 )
 from .notifications import notify_submitted

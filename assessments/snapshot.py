@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.bidi import ltr_isolated
 from catalogue.models import RecommendationTranslation, ReportTranslation, is_source_language
+from delegations.models import RegionalGroup
 from r2p_site.fonts import code_points, unprintable
 
-from .models import AnswerStatus, Assessment, Attachment, RegionalGroup
+from .models import AnswerStatus, Assessment, Attachment
 
 SNAPSHOT_FORMAT = 2
 

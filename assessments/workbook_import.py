@@ -21,11 +21,12 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from catalogue.bidi import ltr_isolated
+from delegations.models import MemberState
 
 from . import limits, workbook_ods, workbook_xlsx
 from .forms import AnswerForm
 from .lifecycle import lock_for_editing
-from .models import AnswerChange, AnswerStatus, Assessment, Cycle, MemberState
+from .models import AnswerChange, AnswerStatus, Assessment, Cycle
 from .services import AnswerConflict, AnswerContent, answer_save
 from .text import clean_text
 from .workbook_archive import ODS, check_archive

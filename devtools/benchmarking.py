@@ -6,7 +6,8 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from assessments.models import Cycle, MemberState
+from assessments.models import Cycle
+from delegations.models import MemberState
 
 
 def refuse_in_production() -> None:

@@ -13,16 +13,17 @@ from django.contrib.auth.models import Group
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from assessments.models import Cycle, DelegationMember, DelegationRole, MemberState, utc_today
+from assessments.models import Cycle, utc_today
 from catalogue.models import Report
+from delegations.models import Member, MemberState
 
 DEMO_PASSWORD = "r2p-demo-2025"  # noqa: S105 (documented local demo password)
 DEMO_STATE_ISO3 = "NOR"
 DEMO_ACCOUNTS = [
     # username, first name, last name, e-mail, delegation role (None: secretariat)
     ("secretariat", "Sam", "Secretariat", "sam.secretariat@example.org", None),
-    ("norway.focal", "Nora", "Focal Point", "nora.focal@example.org", DelegationRole.FOCAL_POINT),
-    ("norway.editor", "Erik", "Editor", "erik.editor@example.org", DelegationRole.EDITOR),
+    ("norway.focal", "Nora", "Focal Point", "nora.focal@example.org", Member.Role.FOCAL_POINT),
+    ("norway.editor", "Erik", "Editor", "erik.editor@example.org", Member.Role.EDITOR),
 ]
 DEMO_CYCLE_CODE = "demo"
 DEMO_CYCLE_NAME = "Demonstration cycle (practice round)"
@@ -74,9 +75,7 @@ def _account(username, first_name, last_name, email, role, state) -> None:
         user.groups.add(Group.objects.get(name="Secretariat"))
     else:
         user.save()
-        DelegationMember.objects.update_or_create(
-            user=user, defaults={"member_state": state, "role": role}
-        )
+        Member.objects.update_or_create(user=user, defaults={"member_state": state, "role": role})
 
 
 def _cycle(today: date) -> tuple[Cycle, bool, bool]:

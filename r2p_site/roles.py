@@ -9,6 +9,11 @@ from django.contrib.auth.management import create_permissions
 SECRETARIAT_GROUP = "Secretariat"
 
 
+def is_secretariat(user) -> bool:
+    """Secretariat staff: staff who hold the review permission (the Secretariat group's)."""
+    return user.is_active and user.is_staff and user.has_perm("assessments.review_assessment")
+
+
 def _group_and_permissions(apps, group_name: str, permissions: dict[str, list[str]]):
     # Permissions are normally created after all migrations ran; the group needs them now.
     for app_config in apps.get_app_configs():

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "accounts",
     "catalogue",
+    "delegations",
     "assessments",
 ]
 # Benchmarks and benchmark data write to the database they run on: development only.

@@ -17,6 +17,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("start/", views.start, name="start"),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("delegations.urls")),
     # Django's set_language, remembering a signed-in user's choice.
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("catalogue/", include("catalogue.urls")),

@@ -6,7 +6,9 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from assessments.access import delegation_of, is_secretariat
+from delegations.access import member_of
+
+from .roles import is_secretariat
 
 
 @require_safe
@@ -38,6 +40,6 @@ def start(request):
     assessments, anyone else on the home page."""
     if is_secretariat(request.user):
         return redirect("admin:index")
-    if delegation_of(request.user) is not None:
+    if member_of(request.user) is not None:
         return redirect("assessments:home")
     return redirect("home")

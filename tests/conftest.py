@@ -5,7 +5,7 @@ from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks import task_backends
 
-from assessments.models import DelegationMember, DelegationRole, MemberState
+from delegations.models import Member, MemberState
 from tests.clients import SignedInClient
 
 # The groups the data migrations made, with their permissions by natural key: read once
@@ -86,30 +86,30 @@ def kenya(db):
 
 def _delegate(django_user_model, username, state, role):
     user = django_user_model.objects.create_user(username=username, password="pw-" + username)
-    DelegationMember.objects.create(user=user, member_state=state, role=role)
-    if role == DelegationRole.FOCAL_POINT:
+    Member.objects.create(user=user, member_state=state, role=role)
+    if role == Member.Role.FOCAL_POINT:
         # Every focal point signs in with a second factor (accounts.two_factor.is_required).
         TOTPDevice.objects.create(user=user, name=f"{username}'s phone", confirmed=True)
     return user
 
 
 @pytest.fixture
-def delegate_norway(django_user_model, norway):
+def focal_point_norway(django_user_model, norway):
     """A Norwegian delegation focal point: may edit and submit Norway's assessment; signs in
     with an authenticator app, as every focal point must."""
-    return _delegate(django_user_model, "nora", norway, DelegationRole.FOCAL_POINT)
+    return _delegate(django_user_model, "nora", norway, Member.Role.FOCAL_POINT)
 
 
 @pytest.fixture
 def editor_norway(django_user_model, norway):
     """A Norwegian delegation editor: may edit, not submit."""
-    return _delegate(django_user_model, "erik", norway, DelegationRole.EDITOR)
+    return _delegate(django_user_model, "erik", norway, Member.Role.EDITOR)
 
 
 @pytest.fixture
-def delegate_kenya(django_user_model, kenya):
+def focal_point_kenya(django_user_model, kenya):
     """A Kenyan focal point: must never see Norway's objects."""
-    return _delegate(django_user_model, "wanjiru", kenya, DelegationRole.FOCAL_POINT)
+    return _delegate(django_user_model, "wanjiru", kenya, Member.Role.FOCAL_POINT)
 
 
 @pytest.fixture

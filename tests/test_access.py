@@ -39,17 +39,17 @@ def test_admin_sends_anonymous_visitors_to_its_login(client):
 
 
 @pytest.mark.django_db
-def test_a_delegate_signs_in_and_out(client, delegate_norway):
+def test_a_delegate_signs_in_and_out(client, focal_point_norway):
     response = client.post(
         reverse("accounts:login"), {"username": "nora", "password": "pw-nora"}, follow=True
     )
-    assert response.context["user"] == delegate_norway
+    assert response.context["user"] == focal_point_norway
     response = client.post(reverse("accounts:logout"), follow=True)
     assert not response.context["user"].is_authenticated
 
 
 @pytest.mark.django_db
-def test_a_wrong_password_is_refused_with_a_message(client, delegate_norway):
+def test_a_wrong_password_is_refused_with_a_message(client, focal_point_norway):
     response = client.post(reverse("accounts:login"), {"username": "nora", "password": "nope"})
     assert response.status_code == 200
     assert not response.context["user"].is_authenticated
@@ -57,14 +57,14 @@ def test_a_wrong_password_is_refused_with_a_message(client, delegate_norway):
 
 
 @pytest.mark.django_db
-def test_logout_by_get_is_not_allowed(client, delegate_norway):
-    client.force_login(delegate_norway)
+def test_logout_by_get_is_not_allowed(client, focal_point_norway):
+    client.force_login(focal_point_norway)
     assert client.get(reverse("accounts:logout")).status_code == 405
 
 
 @pytest.mark.django_db
-def test_delegates_cannot_reach_the_admin(client, delegate_norway):
-    client.force_login(delegate_norway)
+def test_delegates_cannot_reach_the_admin(client, focal_point_norway):
+    client.force_login(focal_point_norway)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert "login" in response.url
@@ -72,10 +72,10 @@ def test_delegates_cannot_reach_the_admin(client, delegate_norway):
 
 @pytest.mark.django_db
 def test_navigation_shows_the_secretariat_desk_only_to_secretariat(
-    client, delegate_norway, secretariat
+    client, focal_point_norway, secretariat
 ):
     admin_url = reverse("admin:index")
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     assert admin_url not in client.get(reverse("home")).content.decode()
     client.force_login(secretariat)
     assert admin_url in client.get(reverse("home")).content.decode()
@@ -86,7 +86,7 @@ def test_navigation_shows_the_secretariat_desk_only_to_secretariat(
     ("persona", "lands_on"),
     [
         ("secretariat", "admin:index"),
-        ("delegate_norway", "assessments:home"),
+        ("focal_point_norway", "assessments:home"),
         ("editor_norway", "assessments:home"),
     ],
 )

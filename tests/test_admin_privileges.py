@@ -12,9 +12,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import MembershipAction, User
-from assessments.access import delegation_of
-from assessments.models import DelegationMember, DelegationRole
+from accounts.models import User
+from assessments.access import member_of
+from delegations.models import Member, MemberChange
 from tests.assessments.conftest import (  # noqa: F401
     catalogue,
     cycle,
@@ -30,14 +30,14 @@ ACTIONS = ["add", "change", "delete", "view"]
 SECRETARIAT_MAY = {
     "auth.group": set(),
     "accounts.user": {"view"},
-    "accounts.user/assessments.delegationmember": {"view"},
+    "accounts.user/delegations.member": {"view"},
     # Inviting a focal point (revoking is part of it); the invitation is never edited.
-    "accounts.invitation": {"add", "view"},
+    "delegations.invitation": {"add", "view"},
     # The log of membership changes is a record: read-only for everyone.
-    "accounts.membershipchange": {"view"},
+    "delegations.memberchange": {"view"},
     "assessments.cycle": {"add", "change", "view"},
-    "assessments.memberstate": {"view"},
-    "assessments.delegationmember": {"add", "change", "delete", "view"},
+    "delegations.memberstate": {"view"},
+    "delegations.member": {"add", "change", "delete", "view"},
     "assessments.assessment": {"view"},
     "assessments.submission": {"view"},
     "assessments.emailrecord": {"view"},
@@ -68,10 +68,10 @@ SECRETARIAT_MAY = {
 }
 SUPERUSER_MAY = {
     **{key: set(ACTIONS) for key in SECRETARIAT_MAY},
-    "accounts.invitation": {"add", "view"},
-    "accounts.membershipchange": {"view"},
+    "delegations.invitation": {"add", "view"},
+    "delegations.memberchange": {"view"},
     "assessments.cycle": {"add", "change", "view"},
-    "assessments.memberstate": {"change", "view"},
+    "delegations.memberstate": {"change", "view"},
     "assessments.assessment": {"view"},
     "assessments.submission": {"view"},
     "assessments.emailrecord": {"view"},
@@ -136,16 +136,16 @@ def what_admins_allow(user):
 
 def inline_management(forms):
     return {
-        "delegation_membership-TOTAL_FORMS": forms,
-        "delegation_membership-INITIAL_FORMS": forms,
-        "delegation_membership-MIN_NUM_FORMS": 0,
-        "delegation_membership-MAX_NUM_FORMS": 1,
+        "delegation_member-TOTAL_FORMS": forms,
+        "delegation_member-INITIAL_FORMS": forms,
+        "delegation_member-MIN_NUM_FORMS": 0,
+        "delegation_member-MAX_NUM_FORMS": 1,
     }
 
 
 def user_form(user, **changes):
     """The POST of the admin's user change page for `user`, with its inline left as it is."""
-    membership = DelegationMember.objects.filter(user=user).first()
+    membership = Member.objects.filter(user=user).first()
     data = {
         "username": user.username,
         "first_name": user.first_name,
@@ -159,10 +159,10 @@ def user_form(user, **changes):
     if membership:
         data.update(
             {
-                "delegation_membership-0-id": membership.pk,
-                "delegation_membership-0-user": user.pk,
-                "delegation_membership-0-member_state": membership.member_state_id,
-                "delegation_membership-0-role": membership.role,
+                "delegation_member-0-id": membership.pk,
+                "delegation_member-0-user": user.pk,
+                "delegation_member-0-member_state": membership.member_state_id,
+                "delegation_member-0-role": membership.role,
             }
         )
     data.update(changes)
@@ -197,11 +197,16 @@ def test_the_secretariat_group_holds_no_power_over_accounts_groups_or_permission
         )
     )
     assert ("assessments", "review_assessment") in held
-    assert {perm for perm in held if perm[0] in {"accounts", "auth"}} == {
-        ("accounts", "view_user"),
-        ("accounts", "add_invitation"),
-        ("accounts", "view_invitation"),
-        ("accounts", "view_membershipchange"),
+    assert {perm for perm in held if perm[0] in {"accounts", "auth"}} == {("accounts", "view_user")}
+    assert {perm for perm in held if perm[0] == "delegations"} == {
+        ("delegations", "view_memberstate"),
+        ("delegations", "add_member"),
+        ("delegations", "change_member"),
+        ("delegations", "delete_member"),
+        ("delegations", "view_member"),
+        ("delegations", "add_invitation"),
+        ("delegations", "view_invitation"),
+        ("delegations", "view_memberchange"),
     }
     assert {perm for perm in held if perm[1].endswith("_assessment")} == {
         ("assessments", "view_assessment"),
@@ -230,49 +235,49 @@ def test_secretariat_cannot_make_itself_superuser_staff_or_grant_itself_groups(c
 
 
 def test_secretariat_cannot_make_a_delegate_staff_or_superuser(
-    client, secretariat, delegate_norway
+    client, secretariat, focal_point_norway
 ):
     client.force_login(secretariat)
-    before = user_flags(delegate_norway)
+    before = user_flags(focal_point_norway)
     response = client.post(
-        reverse("admin:accounts_user_change", args=[delegate_norway.pk]),
+        reverse("admin:accounts_user_change", args=[focal_point_norway.pk]),
         user_form(
-            delegate_norway,
+            focal_point_norway,
             is_staff="on",
             is_superuser="on",
             groups=[Group.objects.get(name="Secretariat").pk],
         ),
     )
     assert response.status_code == 403
-    assert user_flags(delegate_norway) == before
+    assert user_flags(focal_point_norway) == before
 
 
 def test_secretariat_reads_a_user_page_without_a_way_to_save_it(
-    client, secretariat, delegate_norway
+    client, secretariat, focal_point_norway
 ):
     client.force_login(secretariat)
-    page = client.get(reverse("admin:accounts_user_change", args=[delegate_norway.pk]))
+    page = client.get(reverse("admin:accounts_user_change", args=[focal_point_norway.pk]))
     assert page.status_code == 200
     html = page.content.decode()
     assert 'name="_save"' not in html
-    assert 'name="delegation_membership-0-member_state"' not in html
+    assert 'name="delegation_member-0-member_state"' not in html
     assert 'href="../password/"' not in html
     assert "Norway" in html
 
 
 def test_secretariat_cannot_open_or_post_a_delegates_password_page(
-    client, secretariat, delegate_norway
+    client, secretariat, focal_point_norway
 ):
     client.force_login(secretariat)
-    url = reverse("admin:auth_user_password_change", args=[delegate_norway.pk])
+    url = reverse("admin:auth_user_password_change", args=[focal_point_norway.pk])
     assert client.get(url).status_code == 403
     response = client.post(
         url,
         {"password1": "taken-over-1234", "password2": "taken-over-1234", "usable_password": "true"},
     )
     assert response.status_code == 403
-    delegate_norway.refresh_from_db()
-    assert delegate_norway.check_password("pw-nora")
+    focal_point_norway.refresh_from_db()
+    assert focal_point_norway.check_password("pw-nora")
 
 
 def test_secretariat_cannot_add_a_user_with_a_password(client, secretariat, django_user_model):
@@ -285,13 +290,15 @@ def test_secretariat_cannot_add_a_user_with_a_password(client, secretariat, djan
     assert not django_user_model.objects.filter(username="mallory").exists()
 
 
-def test_secretariat_cannot_delete_a_user(client, secretariat, delegate_norway, django_user_model):
+def test_secretariat_cannot_delete_a_user(
+    client, secretariat, focal_point_norway, django_user_model
+):
     client.force_login(secretariat)
     response = client.post(
-        reverse("admin:accounts_user_delete", args=[delegate_norway.pk]), {"post": "yes"}
+        reverse("admin:accounts_user_delete", args=[focal_point_norway.pk]), {"post": "yes"}
     )
     assert response.status_code == 403
-    assert django_user_model.objects.filter(pk=delegate_norway.pk).exists()
+    assert django_user_model.objects.filter(pk=focal_point_norway.pk).exists()
 
 
 # Groups: superusers only, even for a staff member holding change_group
@@ -331,14 +338,14 @@ def test_a_staff_member_holding_change_group_cannot_give_its_group_every_permiss
 def test_secretariat_cannot_add_itself_as_a_delegations_focal_point(client, secretariat, norway):
     client.force_login(secretariat)
     response = client.post(
-        reverse("admin:assessments_delegationmember_add"),
-        {"user": secretariat.pk, "member_state": norway.pk, "role": DelegationRole.FOCAL_POINT},
+        reverse("admin:delegations_member_add"),
+        {"user": secretariat.pk, "member_state": norway.pk, "role": Member.Role.FOCAL_POINT},
     )
     assert response.status_code == 200
     assert "A staff account cannot belong to a delegation" in str(
         response.context["adminform"].form.errors["user"]
     )
-    assert not DelegationMember.objects.filter(user=secretariat).exists()
+    assert not Member.objects.filter(user=secretariat).exists()
 
 
 @pytest.mark.parametrize(
@@ -355,69 +362,69 @@ def test_no_staff_superuser_or_inactive_account_can_be_made_a_delegation_member(
     user = django_user_model.objects.create_user("other", **account)
     client.force_login(secretariat)
     response = client.post(
-        reverse("admin:assessments_delegationmember_add"),
-        {"user": user.pk, "member_state": norway.pk, "role": DelegationRole.EDITOR},
+        reverse("admin:delegations_member_add"),
+        {"user": user.pk, "member_state": norway.pk, "role": Member.Role.EDITOR},
     )
     assert response.status_code == 200
     assert message in str(response.context["adminform"].form.errors["user"])
-    assert not DelegationMember.objects.filter(user=user).exists()
+    assert not Member.objects.filter(user=user).exists()
 
 
 def test_secretariat_cannot_move_a_membership_onto_a_staff_account(
-    client, secretariat, helpdesk, delegate_norway
+    client, secretariat, helpdesk, focal_point_norway
 ):
-    membership = delegate_norway.delegation_membership
+    membership = focal_point_norway.delegation_member
     client.force_login(secretariat)
     response = client.post(
-        reverse("admin:assessments_delegationmember_change", args=[membership.pk]),
+        reverse("admin:delegations_member_change", args=[membership.pk]),
         {"user": helpdesk.pk, "member_state": membership.member_state_id, "role": membership.role},
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["user"]
     membership.refresh_from_db()
-    assert membership.user == delegate_norway
+    assert membership.user == focal_point_norway
 
 
 def test_secretariat_moves_a_delegate_to_another_state_and_role(
     client, secretariat, editor_norway, kenya
 ):
-    membership = editor_norway.delegation_membership
+    membership = editor_norway.delegation_member
     client.force_login(secretariat)
     response = client.post(
-        reverse("admin:assessments_delegationmember_change", args=[membership.pk]),
-        {"user": editor_norway.pk, "member_state": kenya.pk, "role": DelegationRole.FOCAL_POINT},
+        reverse("admin:delegations_member_change", args=[membership.pk]),
+        {"user": editor_norway.pk, "member_state": kenya.pk, "role": Member.Role.FOCAL_POINT},
     )
     assert response.status_code == 302
     membership.refresh_from_db()
-    assert (membership.member_state, membership.role) == (kenya, DelegationRole.FOCAL_POINT)
+    assert (membership.member_state, membership.role) == (kenya, Member.Role.FOCAL_POINT)
     assert membership_log() == [
-        ("NOR", MembershipAction.MEMBER_REMOVED, DelegationRole.EDITOR),
-        ("KEN", MembershipAction.MEMBER_ADDED, DelegationRole.FOCAL_POINT),
+        ("NOR", MemberChange.Action.MEMBER_REMOVED, Member.Role.EDITOR),
+        ("KEN", MemberChange.Action.MEMBER_ADDED, Member.Role.FOCAL_POINT),
     ]
 
 
 def membership_log():
-    from accounts.models import MembershipChange
+    from delegations.models import MemberChange
 
     return list(
-        MembershipChange.objects.order_by("pk").values_list("member_state__iso3", "action", "role")
+        MemberChange.objects.order_by("pk").values_list("member_state__iso3", "action", "role")
     )
 
 
 def test_secretariat_removes_a_delegate_from_a_delegation(client, secretariat, editor_norway):
-    membership = editor_norway.delegation_membership
+    membership = editor_norway.delegation_member
     client.force_login(secretariat)
     response = client.post(
-        reverse("admin:assessments_delegationmember_delete", args=[membership.pk]),
+        reverse("admin:delegations_member_delete", args=[membership.pk]),
         {"post": "yes"},
     )
     assert response.status_code == 302
-    assert not DelegationMember.objects.filter(pk=membership.pk).exists()
+    assert not Member.objects.filter(pk=membership.pk).exists()
 
 
 def test_the_membership_page_offers_no_way_to_add_or_edit_the_account(client, secretariat):
     client.force_login(secretariat)
-    page = client.get(reverse("admin:assessments_delegationmember_add"))
+    page = client.get(reverse("admin:delegations_member_add"))
     assert page.status_code == 200
     assert list(page.context["adminform"].form.fields) == ["user", "member_state", "role"]
     widget = page.context["adminform"].form.fields["user"].widget
@@ -426,17 +433,17 @@ def test_the_membership_page_offers_no_way_to_add_or_edit_the_account(client, se
 
 
 def test_choosing_a_delegation_member_offers_only_active_non_staff_accounts(
-    client, secretariat, superuser, helpdesk, delegate_norway, django_user_model
+    client, secretariat, superuser, helpdesk, focal_point_norway, django_user_model
 ):
     django_user_model.objects.create_user("gone", is_active=False)
     client.force_login(secretariat)
     response = client.get(
         reverse("admin:autocomplete"),
-        {"app_label": "assessments", "model_name": "delegationmember", "field_name": "user"},
+        {"app_label": "delegations", "model_name": "member", "field_name": "user"},
     )
     assert response.status_code == 200
     offered = {int(result["id"]) for result in response.json()["results"]}
-    assert offered == {delegate_norway.pk}
+    assert offered == {focal_point_norway.pk}
 
 
 # A staff account with a membership row never acts as a delegate
@@ -447,9 +454,9 @@ def test_a_staff_or_superuser_account_with_a_stray_membership_has_no_delegation(
     request, persona, norway
 ):
     user = request.getfixturevalue(persona)
-    DelegationMember.objects.create(user=user, member_state=norway, role="focal_point")
+    Member.objects.create(user=user, member_state=norway, role="focal_point")
     user.refresh_from_db()
-    assert delegation_of(user) is None
+    assert member_of(user) is None
 
 
 def test_a_staff_account_with_a_stray_membership_gets_404_on_the_delegations_pages(
@@ -457,7 +464,7 @@ def test_a_staff_account_with_a_stray_membership_gets_404_on_the_delegations_pag
     helpdesk,
     norway_assessment,  # noqa: F811 (a fixture imported above)
 ):
-    DelegationMember.objects.create(
+    Member.objects.create(
         user=helpdesk, member_state=norway_assessment.member_state, role="focal_point"
     )
     client.force_login(helpdesk)
@@ -483,7 +490,7 @@ def test_a_staff_account_with_a_stray_membership_cannot_save_an_answer(
     norway_assessment,  # noqa: F811 (a fixture imported above)
 ):
     user = request.getfixturevalue(persona)
-    DelegationMember.objects.create(
+    Member.objects.create(
         user=user, member_state=norway_assessment.member_state, role="focal_point"
     )
     answer = norway_assessment.answers.get(recommendation__code="2013-MS-01")
@@ -519,28 +526,28 @@ def test_a_superuser_makes_a_user_staff_and_gives_groups(client, superuser, djan
 
 
 def test_a_superuser_cannot_make_a_delegate_staff_while_she_belongs_to_a_delegation(
-    client, superuser, delegate_norway
+    client, superuser, focal_point_norway
 ):
     client.force_login(superuser)
     response = client.post(
-        reverse("admin:accounts_user_change", args=[delegate_norway.pk]),
-        user_form(delegate_norway, is_staff="on"),
+        reverse("admin:accounts_user_change", args=[focal_point_norway.pk]),
+        user_form(focal_point_norway, is_staff="on"),
     )
     assert response.status_code == 200
     assert "A staff account cannot belong to a delegation" in response.content.decode()
-    delegate_norway.refresh_from_db()
-    assert not delegate_norway.is_staff
+    focal_point_norway.refresh_from_db()
+    assert not focal_point_norway.is_staff
 
 
-def test_a_superuser_sets_a_password_and_adds_a_user(client, superuser, delegate_norway):
+def test_a_superuser_sets_a_password_and_adds_a_user(client, superuser, focal_point_norway):
     client.force_login(superuser)
     response = client.post(
-        reverse("admin:auth_user_password_change", args=[delegate_norway.pk]),
+        reverse("admin:auth_user_password_change", args=[focal_point_norway.pk]),
         {"password1": "a-new-pw-4321", "password2": "a-new-pw-4321", "usable_password": "true"},
     )
     assert response.status_code == 302
-    delegate_norway.refresh_from_db()
-    assert delegate_norway.check_password("a-new-pw-4321")
+    focal_point_norway.refresh_from_db()
+    assert focal_point_norway.check_password("a-new-pw-4321")
 
     response = client.post(
         reverse("admin:accounts_user_add"),
@@ -573,29 +580,29 @@ def test_a_superuser_creates_a_group_and_changes_its_permissions(client, superus
 def test_the_secretariats_changes_to_a_delegation_are_recorded_like_the_delegations_own(
     client, secretariat, norway, django_user_model
 ):
-    from accounts.models import MembershipChange
+    from delegations.models import MemberChange
 
     user = django_user_model.objects.create_user("olav", first_name="Olav", last_name="Dahl")
     client.force_login(secretariat)
     client.post(
-        reverse("admin:assessments_delegationmember_add"),
-        {"user": user.pk, "member_state": norway.pk, "role": DelegationRole.EDITOR},
+        reverse("admin:delegations_member_add"),
+        {"user": user.pk, "member_state": norway.pk, "role": Member.Role.EDITOR},
     )
-    membership = DelegationMember.objects.get(user=user)
+    membership = Member.objects.get(user=user)
     client.post(
-        reverse("admin:assessments_delegationmember_delete", args=[membership.pk]),
+        reverse("admin:delegations_member_delete", args=[membership.pk]),
         {"post": "yes"},
     )
 
-    assert not DelegationMember.objects.filter(user=user).exists()
+    assert not Member.objects.filter(user=user).exists()
     recorded = list(
-        MembershipChange.objects.filter(member_state=norway)
+        MemberChange.objects.filter(member_state=norway)
         .order_by("pk")
         .values_list("action", "actor", "subject")
     )
     assert recorded == [
-        (MembershipAction.MEMBER_ADDED, secretariat.pk, "Olav Dahl"),
-        (MembershipAction.MEMBER_REMOVED, secretariat.pk, "Olav Dahl"),
+        (MemberChange.Action.MEMBER_ADDED, secretariat.pk, "Olav Dahl"),
+        (MemberChange.Action.MEMBER_REMOVED, secretariat.pk, "Olav Dahl"),
     ]
 
 
@@ -604,16 +611,16 @@ def test_a_superusers_changes_on_the_user_page_and_deletions_of_accounts_are_rec
 ):
     client.force_login(superuser)
     url = reverse("admin:accounts_user_change", args=[editor_norway.pk])
-    changed = user_form(editor_norway, **{"delegation_membership-0-role": "focal_point"})
+    changed = user_form(editor_norway, **{"delegation_member-0-role": "focal_point"})
     assert client.post(url, changed).status_code == 302
-    removed = user_form(editor_norway, **{"delegation_membership-0-DELETE": "on"})
+    removed = user_form(editor_norway, **{"delegation_member-0-DELETE": "on"})
     assert client.post(url, removed).status_code == 302
     added = {
         **user_form(editor_norway),
         **inline_management(1),
-        "delegation_membership-INITIAL_FORMS": 0,
-        "delegation_membership-0-member_state": norway.pk,
-        "delegation_membership-0-role": "editor",
+        "delegation_member-INITIAL_FORMS": 0,
+        "delegation_member-0-member_state": norway.pk,
+        "delegation_member-0-role": "editor",
     }
     assert client.post(url, added).status_code == 302
     response = client.post(
@@ -623,8 +630,8 @@ def test_a_superusers_changes_on_the_user_page_and_deletions_of_accounts_are_rec
 
     assert not User.objects.filter(pk=editor_norway.pk).exists()
     assert membership_log() == [
-        ("NOR", MembershipAction.MEMBER_CHANGED, DelegationRole.FOCAL_POINT),
-        ("NOR", MembershipAction.MEMBER_REMOVED, DelegationRole.FOCAL_POINT),
-        ("NOR", MembershipAction.MEMBER_ADDED, DelegationRole.EDITOR),
-        ("NOR", MembershipAction.MEMBER_REMOVED, DelegationRole.EDITOR),
+        ("NOR", MemberChange.Action.MEMBER_CHANGED, Member.Role.FOCAL_POINT),
+        ("NOR", MemberChange.Action.MEMBER_REMOVED, Member.Role.FOCAL_POINT),
+        ("NOR", MemberChange.Action.MEMBER_ADDED, Member.Role.EDITOR),
+        ("NOR", MemberChange.Action.MEMBER_REMOVED, Member.Role.EDITOR),
     ]

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.invitations import invitation_create
 from accounts.views import ENROL_KEY
-from assessments.models import Answer, AssessmentStatus, DelegationRole, Submission
+from assessments.models import Answer, AssessmentStatus, Submission
+from delegations.models import Member
+from delegations.services import invitation_create
 from tests.assessments.conftest import catalogue, cycle  # noqa: F401 (fixtures)
 from tests.clients import SignedInClient
 
@@ -68,7 +69,7 @@ def test_a_cycle_from_invitation_to_acceptance(
     invitation_create(
         email="nora@mfa.example",
         member_state=norway,
-        role=DelegationRole.FOCAL_POINT,
+        role=Member.Role.FOCAL_POINT,
         invited_by=reviewer,
     )
     assert mail.outbox == []  # a worker sends it

@@ -49,8 +49,8 @@ def test_every_public_page_has_the_strict_content_security_policy(client, url):
     assert "unsafe-inline" not in result["Content-Security-Policy"]
 
 
-def test_signed_in_pages_have_the_same_policy(client, delegate_norway, norway_assessment):
-    client.force_login(delegate_norway)
+def test_signed_in_pages_have_the_same_policy(client, focal_point_norway, norway_assessment):
+    client.force_login(focal_point_norway)
     result = client.get(norway_assessment.get_absolute_url())
     assert directives(result["Content-Security-Policy"]) == EXPECTED_CSP
 
@@ -116,12 +116,12 @@ def test_sign_in_pages_have_the_strict_policy(client, editor_norway, name):
     assert directives(result["Content-Security-Policy"]) == EXPECTED_CSP
 
 
-def test_the_code_step_of_sign_in_has_the_strict_policy(client, delegate_norway):
+def test_the_code_step_of_sign_in_has_the_strict_policy(client, focal_point_norway):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    TOTPDevice.objects.create(user=delegate_norway, name="phone", confirmed=True)
-    delegate_norway.set_password("pw-nora")
-    delegate_norway.save()
+    TOTPDevice.objects.create(user=focal_point_norway, name="phone", confirmed=True)
+    focal_point_norway.set_password("pw-nora")
+    focal_point_norway.save()
     client.post(reverse("accounts:login"), {"username": "nora", "password": "pw-nora"})
     result = client.get(reverse("accounts:two_factor_verify"))
     assert result.status_code == 200 and "code" in result.content.decode()
@@ -135,8 +135,10 @@ def test_every_admin_list_shows_its_actions_bar():
         assert model_admin.actions_on_top or model_admin.actions_on_bottom, model_admin
 
 
-def test_attachment_downloads_keep_their_own_sandbox_policy(client, delegate_norway, first_answer):
-    client.force_login(delegate_norway)
+def test_attachment_downloads_keep_their_own_sandbox_policy(
+    client, focal_point_norway, first_answer
+):
+    client.force_login(focal_point_norway)
     upload(client, first_answer, "law.pdf", PDF)
     attachment = first_answer.attachments.get()
     result = client.get(reverse("assessments:attachment_download", args=[attachment.pk]))
@@ -181,9 +183,9 @@ def test_public_pages_for_anonymous_visitors_may_be_cached(client):
 
 
 def test_every_page_of_a_signed_in_user_is_private_and_not_stored(
-    client, delegate_norway, norway_assessment
+    client, focal_point_norway, norway_assessment
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     for url in (
         reverse("home"),
         reverse("catalogue:report_list"),

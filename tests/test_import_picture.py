@@ -9,7 +9,7 @@ import ast
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGES = ["accounts", "assessments", "catalogue", "devtools", "r2p_site"]
+PACKAGES = ["accounts", "assessments", "catalogue", "delegations", "devtools", "r2p_site"]
 
 
 def module_name(path: Path) -> str:
@@ -122,4 +122,4 @@ def late():
         "catalogue.models",
     } <= names
     assert is_views("assessments.views.answers") and not is_views("django.views.generic")
-    assert is_views("accounts.delegation_views") and is_urlconf("accounts.urls")
+    assert is_views("delegations.views") and is_urlconf("accounts.urls")

@@ -44,10 +44,10 @@ def upload_url(answer):
 
 
 def test_a_300_mib_upload_is_refused_before_its_body_is_read(
-    settings, delegate_norway, first_answer
+    settings, focal_point_norway, first_answer
 ):
     client = SignedInClient(enforce_csrf_checks=True)  # the CSRF check would read the body first
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     with mock.patch("django.http.request.MultiPartParser") as parser:
         result = post_claiming(client, upload_url(first_answer), 300 * MIB)
     assert result.status_code == 413
@@ -58,9 +58,9 @@ def test_a_300_mib_upload_is_refused_before_its_body_is_read(
 
 
 def test_an_upload_of_the_largest_accepted_file_passes_the_size_check(
-    client, settings, delegate_norway, first_answer
+    client, settings, focal_point_norway, first_answer
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     length = settings.ATTACHMENT_MAX_BYTES + 10 * 1024  # the file plus its multipart headers
     with mock.patch("django.http.request.MultiPartParser") as parser:
         parser.return_value.parse.return_value = ({}, {})
@@ -83,9 +83,9 @@ def test_the_verification_page_accepts_a_report_sized_body_and_no_more(client, s
 
 
 def test_other_views_refuse_bodies_beyond_the_default_limit(
-    client, settings, delegate_norway, first_answer
+    client, settings, focal_point_norway, first_answer
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     url = reverse("assessments:answer_save", args=[first_answer.assessment_id, first_answer.pk])
     result = client.post(
         url,
@@ -99,9 +99,9 @@ def test_other_views_refuse_bodies_beyond_the_default_limit(
 
 
 def test_an_htmx_request_refused_for_size_gets_a_short_text(
-    client, settings, delegate_norway, first_answer
+    client, settings, focal_point_norway, first_answer
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     url = reverse("assessments:answer_save", args=[first_answer.assessment_id, first_answer.pk])
     result = post_claiming(client, url, settings.REQUEST_MAX_BYTES + 1, HTTP_HX_REQUEST="true")
     assert result.status_code == 413
@@ -110,7 +110,7 @@ def test_an_htmx_request_refused_for_size_gets_a_short_text(
 
 
 def test_the_longest_evidence_in_any_script_fits_the_default_limit(
-    client, delegate_norway, first_answer
+    client, focal_point_norway, first_answer
 ):
     """10,000 four-byte characters, percent-encoded: about 120 kB of the 2.5 MiB.
 
@@ -118,7 +118,7 @@ def test_the_longest_evidence_in_any_script_fits_the_default_limit(
     by the report's CJK font; a character no shipped font has is refused whatever its
     size (tests/assessments/test_pdf_scripts.py).
     """
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     prefix = f"r{first_answer.pk}-"
     result = client.post(
         reverse("assessments:answer_save", args=[first_answer.assessment_id, first_answer.pk]),
@@ -279,10 +279,10 @@ def preview_url(assessment):
 
 
 def test_the_draft_preview_is_limited_per_user_per_minute(
-    client, settings, delegate_norway, norway_assessment
+    client, settings, focal_point_norway, norway_assessment
 ):
     settings.PREVIEW_RATE_LIMIT = 2
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     with mock.patch("assessments.views.documents._render_preview", return_value=b"%PDF-") as render:
         assert client.get(preview_url(norway_assessment)).status_code == 200
         assert client.get(preview_url(norway_assessment)).status_code == 200
@@ -293,9 +293,9 @@ def test_the_draft_preview_is_limited_per_user_per_minute(
 
 
 def test_the_draft_preview_renders_one_at_a_time_per_user(
-    client, delegate_norway, editor_norway, norway_assessment
+    client, focal_point_norway, editor_norway, norway_assessment
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     colleague = SignedInClient()
     colleague.force_login(editor_norway)
 
@@ -316,22 +316,22 @@ def test_the_draft_preview_renders_one_at_a_time_per_user(
     with mock.patch("assessments.views.documents._render_preview", side_effect=fake_render):
         result = client.get(preview_url(norway_assessment))
     assert result.status_code == 200
-    assert calls == [delegate_norway, editor_norway]
+    assert calls == [focal_point_norway, editor_norway]
     # The lock is released afterwards.
     with mock.patch("assessments.views.documents._render_preview", return_value=b"%PDF-"):
         assert client.get(preview_url(norway_assessment)).status_code == 200
 
 
 def test_renderings_in_the_request_are_capped_across_the_site(
-    client, settings, delegate_norway, delegate_kenya, norway_assessment, kenya_assessment
+    client, settings, focal_point_norway, focal_point_kenya, norway_assessment, kenya_assessment
 ):
     settings.PREVIEW_CONCURRENCY = 1
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     other_state = SignedInClient()
-    other_state.force_login(delegate_kenya)
+    other_state.force_login(focal_point_kenya)
 
     def render_while_another_state_asks(assessment, user):
-        if user == delegate_norway:
+        if user == focal_point_norway:
             # Kenya's focal point asks while Norway's preview takes the only slot.
             refused = other_state.get(preview_url(kenya_assessment))
             assert refused.status_code == 429 and refused["Retry-After"] == "10"

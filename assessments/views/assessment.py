@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from ..access import delegation_of, delegation_refusal, get_assessment_for_user, may_edit
+from ..access import delegation_refusal, get_assessment_for_user, may_edit, member_of
 from ..forms import StartAssessmentForm
 from ..models import Assessment, CommentReply, Cycle
 from ..selectors import assessment_progress, assessment_progress_by_theme
@@ -17,11 +17,11 @@ from ..services import assessment_start, previous_assessment
 @require_safe
 def assessment_home(request):
     """The delegation's assessments, one per cycle, and the open cycles it can start."""
-    membership = delegation_of(request.user)
-    if membership is None:
+    member = member_of(request.user)
+    if member is None:
         raise Http404
     assessments = list(
-        Assessment.objects.for_member_state(membership.member_state_id).select_related("cycle")
+        Assessment.objects.for_member_state(member.member_state_id).select_related("cycle")
     )
     started = {assessment.cycle_id for assessment in assessments}
     open_cycles = [
@@ -35,7 +35,7 @@ def assessment_home(request):
         request,
         "assessments/assessment_home.html",
         {
-            "member_state": membership.member_state,
+            "member_state": member.member_state,
             "assessments": assessments,
             "open_cycles": open_cycles,
             "start_form": StartAssessmentForm(),
@@ -45,15 +45,15 @@ def assessment_home(request):
 
 @require_POST
 def assessment_start_view(request, cycle_code: str):
-    membership = delegation_of(request.user)
-    if membership is None:
+    member = member_of(request.user)
+    if member is None:
         raise Http404
     cycle = get_object_or_404(Cycle, code=cycle_code)
     form = StartAssessmentForm(request.POST)
     copy_previous = form.is_valid() and form.cleaned_data["copy_previous"]
     try:
         assessment = assessment_start(
-            member_state=membership.member_state,
+            member_state=member.member_state,
             cycle=cycle,
             started_by=request.user,
             copy_previous=copy_previous,
@@ -61,7 +61,7 @@ def assessment_start_view(request, cycle_code: str):
     except PermissionDenied as error:
         messages.error(request, str(error))
         return redirect("assessments:home")
-    if copy_previous and previous_assessment(member_state=membership.member_state, cycle=cycle):
+    if copy_previous and previous_assessment(member_state=member.member_state, cycle=cycle):
         messages.success(request, _("Your answers from the previous cycle have been copied."))
     return redirect(assessment)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from r2p_site.middleware import max_body, post_rate_limit
+from r2p_site.roles import is_secretariat
 from r2p_site.throttle import (
     Throttled,
     count_request,
@@ -20,7 +21,7 @@ from r2p_site.throttle import (
     too_many_requests,
 )
 
-from ..access import get_assessment_for_user, get_submission_for_user, is_secretariat
+from ..access import get_assessment_for_user, get_submission_for_user
 from ..downloads import private_download
 from ..forms import ReportLanguageForm, VerifyForm
 from ..models import Submission

@@ -4,10 +4,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from r2p_site.roles import is_secretariat
+
 from ..access import (
     delegation_refusal,
     get_assessment_for_user,
-    is_secretariat,
     submit_refusal,
 )
 from ..forms import SubmitForm

@@ -26,9 +26,9 @@ def sign_in(client, username, password, *, ip="192.0.2.10", url="accounts:login"
 
 
 @pytest.fixture
-def norway_phone(delegate_norway):
+def norway_phone(focal_point_norway):
     """Nora's authenticator app: as a focal point, she signs in with it."""
-    return TOTPDevice.objects.get(user=delegate_norway)
+    return TOTPDevice.objects.get(user=focal_point_norway)
 
 
 @pytest.fixture

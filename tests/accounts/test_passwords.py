@@ -10,23 +10,25 @@ from r2p_site import settings as site_settings
 from .conftest import current_code, sign_in
 
 
-def test_an_older_pbkdf2_hash_becomes_argon2_at_the_next_sign_in(client, settings, delegate_norway):
+def test_an_older_pbkdf2_hash_becomes_argon2_at_the_next_sign_in(
+    client, settings, focal_point_norway
+):
     # The suite hashes with MD5 for speed; this test needs the site's own hashers.
     settings.PASSWORD_HASHERS = site_settings.PASSWORD_HASHERS
-    delegate_norway.password = make_password("pw-nora", hasher="pbkdf2_sha256")
-    delegate_norway.save()
+    focal_point_norway.password = make_password("pw-nora", hasher="pbkdf2_sha256")
+    focal_point_norway.save()
 
     assert sign_in(client, "nora", "pw-nora").status_code == 302
 
-    delegate_norway.refresh_from_db()
-    assert delegate_norway.password.startswith("argon2$")
-    assert delegate_norway.check_password("pw-nora")
+    focal_point_norway.refresh_from_db()
+    assert focal_point_norway.password.startswith("argon2$")
+    assert focal_point_norway.check_password("pw-nora")
 
 
-def test_new_passwords_are_hashed_with_argon2(settings, delegate_norway):
+def test_new_passwords_are_hashed_with_argon2(settings, focal_point_norway):
     settings.PASSWORD_HASHERS = site_settings.PASSWORD_HASHERS
-    delegate_norway.set_password("a brand new passphrase")
-    assert delegate_norway.password.startswith("argon2$")
+    focal_point_norway.set_password("a brand new passphrase")
+    assert focal_point_norway.password.startswith("argon2$")
 
 
 def test_the_sign_in_page_links_to_the_password_reset(client, db):
@@ -43,9 +45,9 @@ def ask_for_reset(client, email):
     return client.post(reverse("accounts:password_reset"), {"email": email}, follow=True)
 
 
-def test_a_reset_link_is_e_mailed_and_sets_a_new_password(client, delegate_norway, mailoutbox):
-    delegate_norway.email = "nora@norway-mission.example"
-    delegate_norway.save()
+def test_a_reset_link_is_e_mailed_and_sets_a_new_password(client, focal_point_norway, mailoutbox):
+    focal_point_norway.email = "nora@norway-mission.example"
+    focal_point_norway.save()
 
     response = ask_for_reset(client, "nora@norway-mission.example")
     assert response.status_code == 200
@@ -62,15 +64,17 @@ def test_a_reset_link_is_e_mailed_and_sets_a_new_password(client, delegate_norwa
         follow=True,
     )
     assert "Your new password is set" in done.content.decode()
-    delegate_norway.refresh_from_db()
-    assert delegate_norway.check_password(new_password)
+    focal_point_norway.refresh_from_db()
+    assert focal_point_norway.check_password(new_password)
     # A reset does not sign in: the person signs in as usual.
     assert "_auth_user_id" not in client.session
 
 
-def test_an_unknown_address_gets_the_same_page_and_no_e_mail(client, delegate_norway, mailoutbox):
-    delegate_norway.email = "nora@norway-mission.example"
-    delegate_norway.save()
+def test_an_unknown_address_gets_the_same_page_and_no_e_mail(
+    client, focal_point_norway, mailoutbox
+):
+    focal_point_norway.email = "nora@norway-mission.example"
+    focal_point_norway.save()
     known = ask_for_reset(client, "nora@norway-mission.example")
     unknown = ask_for_reset(client, "nobody@example.org")
 
@@ -85,9 +89,9 @@ def without_csrf_token(content: bytes) -> bytes:
     return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", content)
 
 
-def test_a_reset_link_works_once(client, delegate_norway, mailoutbox):
-    delegate_norway.email = "nora@norway-mission.example"
-    delegate_norway.save()
+def test_a_reset_link_works_once(client, focal_point_norway, mailoutbox):
+    focal_point_norway.email = "nora@norway-mission.example"
+    focal_point_norway.save()
     ask_for_reset(client, "nora@norway-mission.example")
     link = reset_link(mailoutbox[0])
     form = client.get(link, follow=True)
@@ -97,9 +101,11 @@ def test_a_reset_link_works_once(client, delegate_norway, mailoutbox):
     assert "This link is not valid" in again.content.decode()
 
 
-def test_a_reset_does_not_skip_the_second_step(client, delegate_norway, norway_phone, mailoutbox):
-    delegate_norway.email = "nora@norway-mission.example"
-    delegate_norway.save()
+def test_a_reset_does_not_skip_the_second_step(
+    client, focal_point_norway, norway_phone, mailoutbox
+):
+    focal_point_norway.email = "nora@norway-mission.example"
+    focal_point_norway.save()
     ask_for_reset(client, "nora@norway-mission.example")
     form = client.get(reset_link(mailoutbox[0]), follow=True)
     password = "a long new passphrase 2025"

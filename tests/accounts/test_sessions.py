@@ -12,8 +12,8 @@ KEEP_ALIVE = reverse("accounts:keep_alive")
 
 
 @pytest.fixture
-def nora_client(client, delegate_norway):
-    client.force_login(delegate_norway)
+def nora_client(client, focal_point_norway):
+    client.force_login(focal_point_norway)
     client.get(PAGE)  # the first request records the start of the session
     return client
 
@@ -104,9 +104,9 @@ def test_stay_signed_in_is_a_post_with_the_csrf_token(editor_norway):
     assert client.post(KEEP_ALIVE, headers={"X-CSRFToken": str(token)}).status_code == 204
 
 
-def test_signed_in_pages_carry_the_session_warning(client, delegate_norway):
+def test_signed_in_pages_carry_the_session_warning(client, focal_point_norway):
     assert 'id="session-warning"' not in client.get(reverse("home")).content.decode()
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     html = client.get(reverse("home")).content.decode()
     assert 'id="session-warning"' in html
     assert 'role="alertdialog"' in html

@@ -23,7 +23,7 @@ def fail_five_times(client, username, *, ip=MISSION, url="accounts:login"):
         assert response.status_code == (429 if attempt == 5 else 200)
 
 
-def test_five_wrong_passwords_pause_that_username_from_that_address(client, delegate_norway):
+def test_five_wrong_passwords_pause_that_username_from_that_address(client, focal_point_norway):
     fail_five_times(client, "nora")
     response = sign_in(client, "nora", "pw-nora")
     assert response.status_code == 429
@@ -32,27 +32,27 @@ def test_five_wrong_passwords_pause_that_username_from_that_address(client, dele
     assert "_auth_user_id" not in client.session
 
 
-def test_the_same_username_from_another_address_still_signs_in(client, delegate_norway):
+def test_the_same_username_from_another_address_still_signs_in(client, focal_point_norway):
     fail_five_times(client, "nora")
     response = sign_in(client, "nora", "pw-nora", ip=ELSEWHERE)
     assert response.status_code == 302
-    assert client.session["_auth_user_id"] == str(delegate_norway.pk)
+    assert client.session["_auth_user_id"] == str(focal_point_norway.pk)
 
 
-def test_a_colleague_on_the_same_network_still_signs_in(client, delegate_norway, editor_norway):
+def test_a_colleague_on_the_same_network_still_signs_in(client, focal_point_norway, editor_norway):
     fail_five_times(client, "nora")
     response = sign_in(client, "erik", "pw-erik")
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(editor_norway.pk)
 
 
-def test_four_failures_do_not_pause_sign_in(client, delegate_norway):
+def test_four_failures_do_not_pause_sign_in(client, focal_point_norway):
     for _ in range(4):
         sign_in(client, "nora", "wrong password")
     assert sign_in(client, "nora", "pw-nora").status_code == 302
 
 
-def test_the_pause_ends_after_the_cool_off(client, delegate_norway):
+def test_the_pause_ends_after_the_cool_off(client, focal_point_norway):
     fail_five_times(client, "nora")
     AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=16))
     assert sign_in(client, "nora", "pw-nora").status_code == 302
@@ -71,7 +71,7 @@ def test_failures_at_the_admin_login_pause_the_site_login_as_well(client, secret
     assert sign_in(client, "sam", "pw-sam").status_code == 429
 
 
-def test_a_forged_forwarded_for_header_does_not_dodge_the_pause(client, delegate_norway):
+def test_a_forged_forwarded_for_header_does_not_dodge_the_pause(client, focal_point_norway):
     for attempt in range(5):
         sign_in(client, "nora", "wrong", HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}")
     response = sign_in(client, "nora", "pw-nora", HTTP_X_FORWARDED_FOR="203.0.113.99")
@@ -96,7 +96,7 @@ def test_the_client_address_trusts_only_the_declared_proxies(
     assert client_ip(request) == expected
 
 
-def test_the_pause_page_names_the_cool_off(client, delegate_norway):
+def test_the_pause_page_names_the_cool_off(client, focal_point_norway):
     fail_five_times(client, "nora")
     html = sign_in(client, "nora", "pw-nora").content.decode()
     assert "15 minutes" in html

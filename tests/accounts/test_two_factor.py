@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
 from accounts.views import ENROL_KEY
-from assessments.models import DelegationMember, DelegationRole
+from delegations.models import Member
 
 from .conftest import current_code, sign_in
 
@@ -38,12 +38,10 @@ def test_a_focal_point_without_a_device_must_set_one_up_before_anything_else(
     set by invitations and hand-overs is not what makes it required."""
     if how == "appointed in the admin":
         user = django_user_model.objects.create_user(username="ola", password="pw-ola")
-        DelegationMember.objects.create(
-            user=user, member_state=norway, role=DelegationRole.FOCAL_POINT
-        )
+        Member.objects.create(user=user, member_state=norway, role=Member.Role.FOCAL_POINT)
     else:
         user = editor_norway
-        DelegationMember.objects.filter(user=user).update(role=DelegationRole.FOCAL_POINT)
+        Member.objects.filter(user=user).update(role=Member.Role.FOCAL_POINT)
     assert not user.two_factor_required
 
     sign_in(client, user.username, "pw-" + user.username)
@@ -61,7 +59,7 @@ def test_an_editor_made_focal_point_while_signed_in_is_sent_to_set_up_within_a_m
 ):
     sign_in(client, "erik", "pw-erik")
     assert client.get(reverse("home")).status_code == 200
-    DelegationMember.objects.filter(user=editor_norway).update(role=DelegationRole.FOCAL_POINT)
+    Member.objects.filter(user=editor_norway).update(role=Member.Role.FOCAL_POINT)
 
     later = time.time() + 61
     monkeypatch.setattr(time, "time", lambda: later)
@@ -71,7 +69,7 @@ def test_an_editor_made_focal_point_while_signed_in_is_sent_to_set_up_within_a_m
 
 
 def test_a_delegate_with_a_device_enters_a_code_after_the_password(
-    client, delegate_norway, norway_phone
+    client, focal_point_norway, norway_phone
 ):
     sign_in(client, "nora", "pw-nora")
     page = reverse("accounts:password_change")
@@ -87,14 +85,14 @@ def test_a_delegate_with_a_device_enters_a_code_after_the_password(
     assert client.get(page).status_code == 200
 
 
-def test_the_second_step_gives_the_session_a_new_key(client, delegate_norway, norway_phone):
+def test_the_second_step_gives_the_session_a_new_key(client, focal_point_norway, norway_phone):
     sign_in(client, "nora", "pw-nora")
     after_password = client.session.session_key
     enter_code(client, current_code(norway_phone))
     assert client.session.session_key != after_password
 
 
-def test_a_wrong_code_is_refused_and_then_throttled(client, delegate_norway, norway_phone):
+def test_a_wrong_code_is_refused_and_then_throttled(client, focal_point_norway, norway_phone):
     sign_in(client, "nora", "pw-nora")
     response = enter_code(client, "000000")
     assert response.status_code == 200
@@ -106,7 +104,7 @@ def test_a_wrong_code_is_refused_and_then_throttled(client, delegate_norway, nor
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_a_code_is_accepted_once(client, delegate_norway, norway_phone):
+def test_a_code_is_accepted_once(client, focal_point_norway, norway_phone):
     code = current_code(norway_phone)
     sign_in(client, "nora", "pw-nora")
     enter_code(client, code)
@@ -117,8 +115,8 @@ def test_a_code_is_accepted_once(client, delegate_norway, norway_phone):
     assert "This code is not valid" in response.content.decode()
 
 
-def test_a_recovery_code_signs_in_once_only(client, delegate_norway, norway_phone):
-    codes = two_factor.recovery_codes_generate(user=delegate_norway)
+def test_a_recovery_code_signs_in_once_only(client, focal_point_norway, norway_phone):
+    codes = two_factor.recovery_codes_generate(user=focal_point_norway)
     assert len(codes) == 10 == len(set(codes))
 
     sign_in(client, "nora", "pw-nora")
@@ -128,7 +126,7 @@ def test_a_recovery_code_signs_in_once_only(client, delegate_norway, norway_phon
 
     sign_in(client, "nora", "pw-nora")
     assert "This code is not valid" in enter_code(client, codes[0]).content.decode()
-    assert two_factor.recovery_codes_left(delegate_norway) == 9
+    assert two_factor.recovery_codes_left(focal_point_norway) == 9
 
 
 def test_staff_without_a_device_must_set_one_up_and_cannot_open_the_admin(client, secretariat):
@@ -216,7 +214,7 @@ def test_a_wrong_code_at_set_up_saves_no_device(client, editor_norway, code):
 
 
 def test_digits_that_are_not_ascii_are_a_wrong_code_at_sign_in(
-    client, delegate_norway, norway_phone
+    client, focal_point_norway, norway_phone
 ):
     sign_in(client, "nora", "pw-nora")
     response = enter_code(client, "²²²²²²")
@@ -232,43 +230,47 @@ def test_the_set_up_page_shows_the_key_to_type(client, editor_norway):
     assert 'role="img"' in page
 
 
-def test_new_recovery_codes_replace_the_old_ones(client, delegate_norway, norway_phone):
-    old = two_factor.recovery_codes_generate(user=delegate_norway)
-    client.force_login(delegate_norway)  # both steps (tests/clients.py)
+def test_new_recovery_codes_replace_the_old_ones(client, focal_point_norway, norway_phone):
+    old = two_factor.recovery_codes_generate(user=focal_point_norway)
+    client.force_login(focal_point_norway)  # both steps (tests/clients.py)
 
     response = client.post(reverse("accounts:recovery_codes"), follow=True)
-    new = StaticToken.objects.filter(device__user=delegate_norway).values_list("token", flat=True)
+    new = StaticToken.objects.filter(device__user=focal_point_norway).values_list(
+        "token", flat=True
+    )
     assert all(code in response.content.decode() for code in new)
     assert not set(old) & set(new)
 
 
 @pytest.mark.parametrize(("with_code", "still_on"), [(False, True), (True, False)])
 def test_turning_two_factor_off_needs_a_current_code(
-    client, delegate_norway, norway_phone, with_code, still_on
+    client, focal_point_norway, norway_phone, with_code, still_on
 ):
-    client.force_login(delegate_norway)  # both steps (tests/clients.py)
+    client.force_login(focal_point_norway)  # both steps (tests/clients.py)
     code = current_code(norway_phone) if with_code else "999999"
     client.post(reverse("accounts:two_factor_disable"), {"code": code})
-    assert two_factor.has_two_factor(delegate_norway) is still_on
+    assert two_factor.has_two_factor(focal_point_norway) is still_on
 
 
-def test_turning_off_is_a_post(client, delegate_norway):
-    client.force_login(delegate_norway)
+def test_turning_off_is_a_post(client, focal_point_norway):
+    client.force_login(focal_point_norway)
     assert client.get(reverse("accounts:two_factor_disable")).status_code == 405
 
 
-def test_the_second_step_returns_only_to_pages_of_this_site(client, delegate_norway, norway_phone):
+def test_the_second_step_returns_only_to_pages_of_this_site(
+    client, focal_point_norway, norway_phone
+):
     sign_in(client, "nora", "pw-nora")
     response = enter_code(client, current_code(norway_phone), next_url="https://evil.example/")
     assert response.url == reverse("start")  # the start page of the role, not elsewhere
 
 
-def test_the_language_can_be_switched_on_the_code_step(client, delegate_norway, norway_phone):
+def test_the_language_can_be_switched_on_the_code_step(client, focal_point_norway, norway_phone):
     """The code page shows the language switcher like every page: it must work there."""
     sign_in(client, "nora", "pw-nora")
     response = client.post(reverse("set_language"), {"language": "fr", "next": VERIFY})
     assert response.status_code == 302
     assert response.url == VERIFY
-    delegate_norway.refresh_from_db()
-    assert delegate_norway.language == "fr"
+    focal_point_norway.refresh_from_db()
+    assert focal_point_norway.language == "fr"
     assert '<html lang="fr"' in client.get(VERIFY).content.decode()

@@ -43,13 +43,13 @@ def cycle(catalogue):
 
 
 @pytest.fixture
-def norway_assessment(cycle, norway, delegate_norway):
-    return assessment_start(member_state=norway, cycle=cycle, started_by=delegate_norway)
+def norway_assessment(cycle, norway, focal_point_norway):
+    return assessment_start(member_state=norway, cycle=cycle, started_by=focal_point_norway)
 
 
 @pytest.fixture
-def kenya_assessment(cycle, kenya, delegate_kenya):
-    return assessment_start(member_state=kenya, cycle=cycle, started_by=delegate_kenya)
+def kenya_assessment(cycle, kenya, focal_point_kenya):
+    return assessment_start(member_state=kenya, cycle=cycle, started_by=focal_point_kenya)
 
 
 @pytest.fixture

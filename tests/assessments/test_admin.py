@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from assessments.models import Cycle, DelegationMember
+from assessments.models import Cycle
+from delegations.models import Member
 
 pytestmark = pytest.mark.django_db
 
@@ -45,20 +46,20 @@ def test_secretariat_adds_a_user_to_a_delegation(client, secretariat, norway, dj
     user = django_user_model.objects.create_user("ola", password="pw-ola")
     client.force_login(secretariat)
     response = client.post(
-        reverse("admin:assessments_delegationmember_add"),
+        reverse("admin:delegations_member_add"),
         {"user": user.pk, "member_state": norway.pk, "role": "editor"},
     )
     assert response.status_code == 302
-    assert DelegationMember.objects.get(user=user).member_state == norway
+    assert Member.objects.get(user=user).member_state == norway
 
 
-def test_user_list_shows_each_users_delegation(client, secretariat, delegate_norway):
+def test_user_list_shows_each_users_delegation(client, secretariat, focal_point_norway):
     client.force_login(secretariat)
     page = client.get(reverse("admin:accounts_user_changelist"))
     assert page.status_code == 200
     assert "Norway" in page.content.decode()
 
 
-def test_delegates_cannot_reach_the_cycles_admin(client, delegate_norway):
-    client.force_login(delegate_norway)
+def test_delegates_cannot_reach_the_cycles_admin(client, focal_point_norway):
+    client.force_login(focal_point_norway)
     assert client.get(reverse("admin:assessments_cycle_changelist")).status_code == 302

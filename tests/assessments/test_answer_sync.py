@@ -34,10 +34,10 @@ def add_recommendation_directly():
 
 
 def test_reading_the_delegations_pages_writes_nothing(
-    client, delegate_norway, norway_assessment, first_answer
+    client, focal_point_norway, norway_assessment, first_answer
 ):
     add_recommendation_directly()
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     client.get(reverse("home"))  # the session's first request records its start
     pk = norway_assessment.pk
     pages = [
@@ -92,9 +92,9 @@ def test_a_recommendation_the_secretariat_adds_reaches_the_open_cycles_assessmen
 
 
 def test_a_submission_covers_a_recommendation_added_without_the_admin(
-    norway_assessment, delegate_norway
+    norway_assessment, focal_point_norway
 ):
     add_recommendation_directly()
-    submission = assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    submission = assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     codes = [a["code"] for report in submission.snapshot["reports"] for a in report["answers"]]
     assert "2014-MS-03" in codes

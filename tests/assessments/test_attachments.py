@@ -41,9 +41,9 @@ def upload(client, response, name, content):
     [("law.pdf", PDF), ("photo.png", png_bytes()), ("report.docx", docx_bytes())],
 )
 def test_accepted_files_are_stored_with_their_hash_and_recorded(
-    client, delegate_norway, first_answer, name, content
+    client, focal_point_norway, first_answer, name, content
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     page = upload(client, first_answer, name, content)
     attachment = first_answer.attachments.get()
     assert f"{name} is attached to 2013-MS-01" in page.content.decode()
@@ -68,9 +68,9 @@ def test_accepted_files_are_stored_with_their_hash_and_recorded(
     ],
 )
 def test_disguised_unsupported_or_empty_files_are_refused(
-    client, delegate_norway, first_answer, name, content, message
+    client, focal_point_norway, first_answer, name, content, message
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     page = upload(client, first_answer, name, content)
     assert message in page.content.decode()
     assert not first_answer.attachments.exists()
@@ -78,25 +78,25 @@ def test_disguised_unsupported_or_empty_files_are_refused(
 
 
 def test_oversized_files_are_refused_with_the_limit(
-    client, delegate_norway, first_answer, settings
+    client, focal_point_norway, first_answer, settings
 ):
     settings.ATTACHMENT_MAX_BYTES = 1024
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     page = upload(client, first_answer, "big.pdf", PDF + b"0" * 2000)
     assert "files may be at most 1.0" in page.content.decode()
     assert not first_answer.attachments.exists()
 
 
-def test_a_path_in_the_file_name_is_dropped(client, delegate_norway, first_answer):
-    client.force_login(delegate_norway)
+def test_a_path_in_the_file_name_is_dropped(client, focal_point_norway, first_answer):
+    client.force_login(focal_point_norway)
     upload(client, first_answer, "../../etc/law.pdf", PDF)
     assert first_answer.attachments.get().original_name == "law.pdf"
 
 
 def test_download_serves_the_file_as_an_attachment_to_its_delegation(
-    client, delegate_norway, first_answer
+    client, focal_point_norway, first_answer
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     upload(client, first_answer, "law.pdf", PDF)
     attachment = first_answer.attachments.get()
 
@@ -110,9 +110,9 @@ def test_download_serves_the_file_as_an_attachment_to_its_delegation(
 
 
 def test_removing_an_attachment_is_recorded_and_deletes_the_file(
-    client, delegate_norway, first_answer, django_capture_on_commit_callbacks
+    client, focal_point_norway, first_answer, django_capture_on_commit_callbacks
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     upload(client, first_answer, "law.pdf", PDF)
     attachment = first_answer.attachments.get()
     storage, name = attachment.file.storage, attachment.file.name
@@ -126,9 +126,9 @@ def test_removing_an_attachment_is_recorded_and_deletes_the_file(
 
 
 def test_files_cannot_be_added_to_a_submitted_assessment(
-    client, delegate_norway, norway_assessment, first_answer
+    client, focal_point_norway, norway_assessment, first_answer
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     client.post(
         reverse("assessments:assessment_submit", args=[norway_assessment.pk]), {"confirm": "on"}
     )
@@ -141,9 +141,9 @@ def test_files_cannot_be_added_to_a_submitted_assessment(
 
 
 def test_removing_a_file_asks_first_and_keeps_it_until_confirmed(
-    client, delegate_norway, first_answer
+    client, focal_point_norway, first_answer
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     upload(client, first_answer, "law.pdf", PDF)
     attachment = first_answer.attachments.get()
     url = reverse("assessments:attachment_delete", args=[attachment.pk])
@@ -161,8 +161,10 @@ def test_removing_a_file_asks_first_and_keeps_it_until_confirmed(
     assert not first_answer.attachments.exists()
 
 
-def test_a_refused_file_is_explained_inside_its_answers_card(client, delegate_norway, first_answer):
-    client.force_login(delegate_norway)
+def test_a_refused_file_is_explained_inside_its_answers_card(
+    client, focal_point_norway, first_answer
+):
+    client.force_login(focal_point_norway)
     result = client.post(
         reverse(
             "assessments:attachment_upload", args=[first_answer.assessment_id, first_answer.pk]

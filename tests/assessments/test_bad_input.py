@@ -38,10 +38,10 @@ def post_form(client, url, body, **headers):
     [("links", "https://example.org/\x00", "Evidence links"), ("evidence", "a\x00b", "Evidence")],
 )
 def test_a_nul_in_an_answer_is_refused_naming_the_field_and_nothing_is_stored(
-    client, delegate_norway, first_answer, field, value, label
+    client, focal_point_norway, first_answer, field, value, label
 ):
     """PostgreSQL cannot store a NUL: it used to answer 500 (DataError) on links."""
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     body = form_encoded(first_answer, **{field: value})
     assert "%00" in body
 
@@ -58,9 +58,9 @@ def test_a_nul_in_an_answer_is_refused_naming_the_field_and_nothing_is_stored(
 
 
 def test_characters_no_export_can_hold_are_dropped_from_a_saved_answer(
-    client, delegate_norway, first_answer
+    client, focal_point_norway, first_answer
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     body = form_encoded(
         first_answer,
         evidence="Law\ufffe of\uffff 2019\x0b\r\nsecond line\x1f",
@@ -90,9 +90,9 @@ def test_review_comments_are_cleaned_and_refuse_nul():
 
 
 def test_the_admin_review_form_refuses_a_nul_comment_with_a_message(
-    client, secretariat, norway_assessment, delegate_norway
+    client, secretariat, norway_assessment, focal_point_norway
 ):
-    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     client.force_login(secretariat)
     url = reverse("admin:assessments_assessment_change", args=[norway_assessment.pk])
     result = post_form(client, url, urlencode({"action": "comment", "text": "Hi\x00"}))

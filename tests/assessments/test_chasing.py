@@ -11,14 +11,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.chasing import ChasingFilters, chasing_states
 from assessments.extensions import extension_grant
-from assessments.models import (
-    DelegationMember,
-    DelegationRole,
-    EmailRecord,
-    MemberState,
-    RegionalGroup,
-)
+from assessments.models import EmailRecord
 from assessments.services import AnswerContent, answer_save, assessment_start, assessment_submit
+from delegations.models import Member, MemberState, RegionalGroup
 from tests.assessments.conftest import DEADLINE
 
 pytestmark = pytest.mark.django_db
@@ -42,13 +37,13 @@ def rows(cycle, now=None, **filters):
 
 
 def test_every_state_is_listed_with_its_assessment_or_as_not_started(
-    norway_assessment, kenya_assessment, delegate_norway, first_answer, chile, cycle
+    norway_assessment, kenya_assessment, focal_point_norway, first_answer, chile, cycle
 ):
     answer_save(
         answer=first_answer,
         content=AnswerContent(status="implemented", evidence="", links=[]),
         base_version=0,
-        user=delegate_norway,
+        user=focal_point_norway,
     )
     assessment_submit(assessment=kenya_assessment, submitted_by=kenya_assessment.created_by)
 
@@ -155,9 +150,7 @@ def test_the_page_runs_a_constant_number_of_queries(
             if index % 2:
                 assessment_start(member_state=state, cycle=cycle, started_by=secretariat)
             user = django_user_model.objects.create_user(f"focal{index}")
-            DelegationMember.objects.create(
-                user=user, member_state=state, role=DelegationRole.FOCAL_POINT
-            )
+            Member.objects.create(user=user, member_state=state, role=Member.Role.FOCAL_POINT)
 
     client.force_login(secretariat)
     add_states(3)
@@ -170,9 +163,9 @@ def test_the_page_runs_a_constant_number_of_queries(
 
 
 def test_only_the_secretariat_opens_the_chasing_desk(
-    client, django_user_model, delegate_norway, cycle
+    client, django_user_model, focal_point_norway, cycle
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     assert client.get(CHASING).status_code == 302  # the admin's sign-in
 
     staff = django_user_model.objects.create_user("helpdesk", is_staff=True)
@@ -188,9 +181,12 @@ def test_only_the_secretariat_opens_the_chasing_desk(
 
 
 @pytest.fixture
-def reachable(delegate_norway, delegate_kenya):
+def reachable(focal_point_norway, focal_point_kenya):
     """Norway's and Kenya's focal points have e-mail addresses; Chile has no delegation."""
-    for user, email in [(delegate_norway, "nora@mfa.example"), (delegate_kenya, "w@mfa.example")]:
+    for user, email in [
+        (focal_point_norway, "nora@mfa.example"),
+        (focal_point_kenya, "w@mfa.example"),
+    ]:
         user.email = email
         user.save()
 
@@ -381,9 +377,7 @@ def test_the_confirmation_runs_a_constant_number_of_queries(
             user = django_user_model.objects.create_user(
                 f"focal{index}", email=f"f{index}@x.example"
             )
-            DelegationMember.objects.create(
-                user=user, member_state=state, role=DelegationRole.FOCAL_POINT
-            )
+            Member.objects.create(user=user, member_state=state, role=Member.Role.FOCAL_POINT)
 
     client.force_login(secretariat)
     add_states(3)
@@ -398,10 +392,10 @@ def test_the_confirmation_runs_a_constant_number_of_queries(
 
 
 def test_only_the_secretariat_chooses_and_sends_reminders(
-    client, django_user_model, delegate_norway, cycle, norway_assessment
+    client, django_user_model, focal_point_norway, cycle, norway_assessment
 ):
     data = {"state": [norway_assessment.member_state.pk], "confirmed": "1"}
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     assert client.post(CHASING, data).status_code == 302  # the admin's sign-in
 
     staff = django_user_model.objects.create_user("helpdesk", is_staff=True)

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def comment(norway_assessment, delegate_norway, secretariat, first_answer):
-    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+def comment(norway_assessment, focal_point_norway, secretariat, first_answer):
+    assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     return review_comment_add(
         assessment=norway_assessment, answer=first_answer, text="Cite the law.", user=secretariat
     )
@@ -39,25 +39,27 @@ def test_a_reply_is_kept_with_who_and_when(comment, editor_norway):
     assert list(comment.replies.all()) == [reply]
 
 
-def test_an_empty_or_too_long_reply_is_refused(comment, delegate_norway):
+def test_an_empty_or_too_long_reply_is_refused(comment, focal_point_norway):
     with pytest.raises(ValueError, match="Write your reply"):
-        comment_reply_add(comment=comment, user=delegate_norway, text="   ")
+        comment_reply_add(comment=comment, user=focal_point_norway, text="   ")
     with pytest.raises(ValueError, match="at most 5000"):
-        comment_reply_add(comment=comment, user=delegate_norway, text="x" * 5001)
+        comment_reply_add(comment=comment, user=focal_point_norway, text="x" * 5001)
     assert not CommentReply.objects.exists()
 
 
-def test_marking_addressed_records_the_first_who_and_when(comment, delegate_norway, editor_norway):
+def test_marking_addressed_records_the_first_who_and_when(
+    comment, focal_point_norway, editor_norway
+):
     comment_mark_addressed(comment=comment, user=editor_norway)
     first = ReviewComment.objects.get(pk=comment.pk)
-    comment_mark_addressed(comment=comment, user=delegate_norway)
+    comment_mark_addressed(comment=comment, user=focal_point_norway)
     comment.refresh_from_db()
     assert comment.is_addressed
     assert comment.addressed_by == editor_norway
     assert comment.addressed_at == first.addressed_at
 
 
-@pytest.mark.parametrize("who", ["secretariat", "delegate_kenya"])
+@pytest.mark.parametrize("who", ["secretariat", "focal_point_kenya"])
 def test_only_the_states_own_delegation_replies_or_marks_addressed(request, comment, who):
     user = request.getfixturevalue(who)
     with pytest.raises(PermissionDenied):
@@ -72,8 +74,8 @@ def test_only_the_states_own_delegation_replies_or_marks_addressed(request, comm
 # Pages
 
 
-def test_the_delegation_replies_from_its_overview(client, comment, delegate_norway):
-    client.force_login(delegate_norway)
+def test_the_delegation_replies_from_its_overview(client, comment, focal_point_norway):
+    client.force_login(focal_point_norway)
     overview = comment.assessment.get_absolute_url()
     page = client.get(overview).content.decode()
     assert f'action="{reply_url(comment)}"' in page
@@ -89,8 +91,8 @@ def test_the_delegation_replies_from_its_overview(client, comment, delegate_norw
     assert "Reply by nora" in page
 
 
-def test_an_empty_reply_gets_a_message_and_keeps_nothing(client, comment, delegate_norway):
-    client.force_login(delegate_norway)
+def test_an_empty_reply_gets_a_message_and_keeps_nothing(client, comment, focal_point_norway):
+    client.force_login(focal_point_norway)
     page = client.post(reply_url(comment), {"text": "  "}, follow=True).content.decode()
     assert "This field is required." in page
     assert not CommentReply.objects.exists()
@@ -107,10 +109,10 @@ def test_the_delegation_marks_a_comment_addressed(client, comment, editor_norway
 
 
 def test_the_answer_card_says_a_comment_is_addressed_and_links_to_its_replies(
-    client, comment, delegate_norway, first_answer
+    client, comment, focal_point_norway, first_answer
 ):
-    comment_mark_addressed(comment=comment, user=delegate_norway)
-    client.force_login(delegate_norway)
+    comment_mark_addressed(comment=comment, user=focal_point_norway)
+    client.force_login(focal_point_norway)
     html = client.get(
         reverse("assessments:report_answers", args=[comment.assessment_id, 2013])
     ).content.decode()
@@ -118,8 +120,8 @@ def test_the_answer_card_says_a_comment_is_addressed_and_links_to_its_replies(
     assert f"{comment.assessment.get_absolute_url()}#comment-{comment.pk}" in html
 
 
-def test_kenya_cannot_reply_to_or_address_norways_comment(client, comment, delegate_kenya):
-    client.force_login(delegate_kenya)
+def test_kenya_cannot_reply_to_or_address_norways_comment(client, comment, focal_point_kenya):
+    client.force_login(focal_point_kenya)
     assert client.post(reply_url(comment), {"text": "Hi"}).status_code == 404
     assert client.post(addressed_url(comment)).status_code == 404
     comment.refresh_from_db()
@@ -128,10 +130,10 @@ def test_kenya_cannot_reply_to_or_address_norways_comment(client, comment, deleg
 
 
 def test_a_comment_under_another_assessments_url_answers_404(
-    client, comment, delegate_kenya, kenya_assessment
+    client, comment, focal_point_kenya, kenya_assessment
 ):
     """Kenya's own assessment in the URL does not open Norway's comment."""
-    client.force_login(delegate_kenya)
+    client.force_login(focal_point_kenya)
     url = reverse("assessments:comment_reply", args=[kenya_assessment.pk, comment.pk])
     assert client.post(url, {"text": "Hi"}).status_code == 404
 
@@ -146,7 +148,7 @@ def test_the_secretariat_cannot_reply_as_the_delegation(client, comment, secreta
     assert not CommentReply.objects.exists()
 
 
-def test_replying_and_marking_take_posts_only(client, comment, delegate_norway):
-    client.force_login(delegate_norway)
+def test_replying_and_marking_take_posts_only(client, comment, focal_point_norway):
+    client.force_login(focal_point_norway)
     assert client.get(reply_url(comment)).status_code == 405
     assert client.get(addressed_url(comment)).status_code == 405

@@ -27,7 +27,7 @@ def answer_as(answer, status, user):
 
 
 @pytest.fixture
-def norway_answered(norway_assessment, delegate_norway):
+def norway_answered(norway_assessment, focal_point_norway):
     """Norway's 2013 answers: implemented, partially implemented, not started; 2014 open."""
     answers = norway_assessment.answers.in_catalogue_order()
     for answer, status in zip(
@@ -39,13 +39,13 @@ def norway_answered(norway_assessment, delegate_norway):
         ],
         strict=True,
     ):
-        answer_as(answer, status, delegate_norway)
+        answer_as(answer, status, focal_point_norway)
     return norway_assessment
 
 
 @pytest.fixture
-def norway_submitted(norway_answered, delegate_norway):
-    assessment_submit(assessment=norway_answered, submitted_by=delegate_norway)
+def norway_submitted(norway_answered, focal_point_norway):
+    assessment_submit(assessment=norway_answered, submitted_by=focal_point_norway)
     return norway_answered
 
 

@@ -11,9 +11,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from assessments.models import AssessmentStatus, MemberState, RegionalGroup
+from assessments.models import AssessmentStatus
 from assessments.services import AnswerContent, answer_save, assessment_start
 from catalogue.models import Recommendation, Theme, ThemeLink
+from delegations.models import MemberState, RegionalGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -53,9 +54,9 @@ def theme_url(slug="focal-points"):
 
 
 @pytest.fixture
-def answered(norway_assessment, kenya_assessment, delegate_norway, delegate_kenya):
-    answer(norway_assessment, delegate_norway, "2013-MS-01", "implemented", "=HYPERLINK(1)")
-    answer(kenya_assessment, delegate_kenya, "2013-MS-01", "not_started", "Planned for 2026.")
+def answered(norway_assessment, kenya_assessment, focal_point_norway, focal_point_kenya):
+    answer(norway_assessment, focal_point_norway, "2013-MS-01", "implemented", "=HYPERLINK(1)")
+    answer(kenya_assessment, focal_point_kenya, "2013-MS-01", "not_started", "Planned for 2026.")
     submit(norway_assessment)  # Kenya's stays a draft
 
 
@@ -142,7 +143,7 @@ def test_the_csv_and_xlsx_exports_hold_the_rows_with_formulas_kept_as_text(
 
 
 def test_the_query_count_does_not_grow_with_the_number_of_states(
-    client, secretariat, cycle, theme, delegate_norway
+    client, secretariat, cycle, theme, focal_point_norway
 ):
     client.force_login(secretariat)
     client.get(theme_url())  # sessions and content types are cached after this
@@ -155,7 +156,7 @@ def test_the_query_count_does_not_grow_with_the_number_of_states(
                 regional_group=RegionalGroup.ASIA_PACIFIC,
             )
             assessment = assessment_start(
-                member_state=state, cycle=cycle, started_by=delegate_norway
+                member_state=state, cycle=cycle, started_by=focal_point_norway
             )
             submit(assessment)
 
@@ -191,13 +192,13 @@ def test_the_states_with_nothing_counted_are_named(client, secretariat, answered
 
 
 def test_delegates_and_anonymous_visitors_never_reach_the_view(
-    client, delegate_norway, answered, theme
+    client, focal_point_norway, answered, theme
 ):
     for url in (recommendation_url(), theme_url()):
         response = client.get(url, {"format": "csv"})
         assert response.status_code == 302 and "/login/" in response.url
         assert b"Norway" not in response.content
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     for url in (recommendation_url(), theme_url()):
         response = client.get(url, {"format": "csv"})
         assert response.status_code == 302 and response.url.startswith(reverse("admin:login"))

@@ -48,24 +48,24 @@ def submit_page(assessment):
 
 
 def test_the_focal_point_submits_until_the_last_second_of_the_deadline_day_utc(
-    clock, norway_assessment, delegate_norway
+    clock, norway_assessment, focal_point_norway
 ):
     clock(LAST_MINUTE)
 
-    assert submit_refusal(delegate_norway, norway_assessment) == ""
-    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    assert submit_refusal(focal_point_norway, norway_assessment) == ""
+    assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
 
     norway_assessment.refresh_from_db()
     assert norway_assessment.status == AssessmentStatus.SUBMITTED
 
 
 def test_after_the_deadline_the_service_refuses_to_submit_naming_the_deadline(
-    clock, norway_assessment, delegate_norway
+    clock, norway_assessment, focal_point_norway
 ):
     clock(TOO_LATE)
 
     with pytest.raises(PermissionDenied, match="passed on 25 June 2099, 23:59 UTC"):
-        assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+        assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
 
     norway_assessment.refresh_from_db()
     assert norway_assessment.status == AssessmentStatus.DRAFT
@@ -73,10 +73,10 @@ def test_after_the_deadline_the_service_refuses_to_submit_naming_the_deadline(
 
 
 def test_after_the_deadline_the_submit_page_explains_and_a_post_is_refused(
-    clock, client, norway_assessment, delegate_norway
+    clock, client, norway_assessment, focal_point_norway
 ):
     clock(TOO_LATE)
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
 
     page = client.get(submit_page(norway_assessment))
     html = page.content.decode()
@@ -90,57 +90,59 @@ def test_after_the_deadline_the_submit_page_explains_and_a_post_is_refused(
     assert norway_assessment.status == AssessmentStatus.DRAFT
 
 
-def test_after_the_deadline_answers_can_still_be_saved(clock, first_answer, delegate_norway):
+def test_after_the_deadline_answers_can_still_be_saved(clock, first_answer, focal_point_norway):
     clock(TOO_LATE)
 
     saved = answer_save(
         answer=first_answer,
         content=AnswerContent(status="implemented", evidence="Late but true.", links=[]),
         base_version=0,
-        user=delegate_norway,
+        user=focal_point_norway,
     )
 
     assert saved.version == 1
 
 
 def test_an_extension_opens_submitting_until_the_end_of_its_day(
-    clock, norway_assessment, delegate_norway, secretariat
+    clock, norway_assessment, focal_point_norway, secretariat
 ):
     grant(norway_assessment, secretariat, DEADLINE + datetime.timedelta(days=10))
     clock(TOO_LATE + datetime.timedelta(days=10))
-    assert "passed on 5 July 2099, 23:59 UTC" in submit_refusal(delegate_norway, norway_assessment)
+    assert "passed on 5 July 2099, 23:59 UTC" in submit_refusal(
+        focal_point_norway, norway_assessment
+    )
 
     clock(LAST_MINUTE + datetime.timedelta(days=10))
-    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
 
     norway_assessment.refresh_from_db()
     assert norway_assessment.status == AssessmentStatus.SUBMITTED
 
 
 def test_the_latest_extension_granted_is_in_force(
-    clock, norway_assessment, delegate_norway, secretariat
+    clock, norway_assessment, focal_point_norway, secretariat
 ):
     clock(TOO_LATE + datetime.timedelta(days=5))
     grant(norway_assessment, secretariat, DEADLINE + datetime.timedelta(days=10))
     grant(norway_assessment, secretariat, DEADLINE + datetime.timedelta(days=3), "Shortened.")
 
     assert norway_assessment.extension.reason == "Shortened."
-    assert "passed on 28 June 2099" in submit_refusal(delegate_norway, norway_assessment)
+    assert "passed on 28 June 2099" in submit_refusal(focal_point_norway, norway_assessment)
 
 
 def test_an_extension_shortened_while_the_submit_page_was_open_is_the_one_applied(
-    clock, norway_assessment, delegate_norway, secretariat
+    clock, norway_assessment, focal_point_norway, secretariat
 ):
     clock(TOO_LATE + datetime.timedelta(days=5))
     grant(norway_assessment, secretariat, DEADLINE + datetime.timedelta(days=10))
-    assert submit_refusal(delegate_norway, norway_assessment) == ""  # the page said yes
+    assert submit_refusal(focal_point_norway, norway_assessment) == ""  # the page said yes
     # The focal point's request has read the ten-day extension; the secretariat then
     # replaces it by a three-day one, already over.
     assert norway_assessment.extension.until == DEADLINE + datetime.timedelta(days=10)
     grant(norway_assessment, secretariat, DEADLINE + datetime.timedelta(days=3), "Shortened.")
 
     with pytest.raises(PermissionDenied, match="passed on 28 June 2099"):
-        assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+        assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
 
     norway_assessment.refresh_from_db()
     assert norway_assessment.status == AssessmentStatus.DRAFT
@@ -154,32 +156,32 @@ def test_an_extension_never_ends_before_the_cycles_deadline(norway_assessment, s
 
 
 def test_an_extension_for_another_state_changes_nothing_for_this_one(
-    clock, norway_assessment, kenya_assessment, delegate_norway, secretariat
+    clock, norway_assessment, kenya_assessment, focal_point_norway, secretariat
 ):
     grant(kenya_assessment, secretariat, DEADLINE + datetime.timedelta(days=10))
     clock(TOO_LATE)
 
-    assert "passed on 25 June 2099" in submit_refusal(delegate_norway, norway_assessment)
+    assert "passed on 25 June 2099" in submit_refusal(focal_point_norway, norway_assessment)
 
 
 def test_a_returned_assessment_may_be_submitted_again_after_the_deadline(
-    clock, norway_assessment, delegate_norway, secretariat
+    clock, norway_assessment, focal_point_norway, secretariat
 ):
     """The secretariat asked for the revision: the deadline closed only the first submission."""
-    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     assessment_return(
         assessment=norway_assessment, user=secretariat, seen_submission=1, text="Add 2014."
     )
     clock(TOO_LATE)
     norway_assessment.refresh_from_db()
 
-    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
 
     assert norway_assessment.submissions.count() == 2
 
 
 def test_a_closed_cycle_refuses_saving_and_submitting(
-    norway_assessment, first_answer, delegate_norway
+    norway_assessment, first_answer, focal_point_norway
 ):
     norway_assessment.cycle.is_open = False
     norway_assessment.cycle.save()
@@ -190,17 +192,17 @@ def test_a_closed_cycle_refuses_saving_and_submitting(
             answer=first_answer,
             content=AnswerContent(status="implemented", evidence="", links=[]),
             base_version=0,
-            user=delegate_norway,
+            user=focal_point_norway,
         )
     with pytest.raises(PermissionDenied, match=r"This reporting cycle is closed\."):
-        assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+        assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
 
 
 def test_the_overview_shows_the_deadline_in_utc_and_the_time_left(
-    clock, client, norway_assessment, delegate_norway
+    clock, client, norway_assessment, focal_point_norway
 ):
     clock(LAST_MINUTE - datetime.timedelta(days=3, hours=4))
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
 
     html = client.get(norway_assessment.get_absolute_url()).content.decode()
 
@@ -210,10 +212,10 @@ def test_the_overview_shows_the_deadline_in_utc_and_the_time_left(
 
 
 def test_the_overview_shows_an_overdue_banner_after_the_deadline(
-    clock, client, norway_assessment, delegate_norway
+    clock, client, norway_assessment, focal_point_norway
 ):
     clock(TOO_LATE)
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
 
     html = client.get(norway_assessment.get_absolute_url()).content.decode()
 
@@ -224,12 +226,12 @@ def test_the_overview_shows_an_overdue_banner_after_the_deadline(
 
 
 def test_once_the_cycle_is_closed_the_overview_no_longer_suggests_an_extension(
-    clock, client, norway_assessment, delegate_norway
+    clock, client, norway_assessment, focal_point_norway
 ):
     norway_assessment.cycle.is_open = False
     norway_assessment.cycle.save()
     clock(TOO_LATE)
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
 
     html = client.get(norway_assessment.get_absolute_url()).content.decode()
 
@@ -238,11 +240,11 @@ def test_once_the_cycle_is_closed_the_overview_no_longer_suggests_an_extension(
 
 
 def test_the_overview_names_the_extension_in_force(
-    clock, client, norway_assessment, delegate_norway, secretariat
+    clock, client, norway_assessment, focal_point_norway, secretariat
 ):
     grant(norway_assessment, secretariat, DEADLINE + datetime.timedelta(days=10))
     clock(TOO_LATE)
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
 
     html = client.get(norway_assessment.get_absolute_url()).content.decode()
 
@@ -252,13 +254,13 @@ def test_the_overview_names_the_extension_in_force(
 
 
 def test_an_accepted_assessment_says_when_it_was_accepted(
-    client, norway_assessment, delegate_norway, secretariat
+    client, norway_assessment, focal_point_norway, secretariat
 ):
-    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     change = assessment_accept(assessment=norway_assessment, user=secretariat, seen_submission=1)
     change.changed_at = datetime.datetime(2099, 7, 2, 9, 30, tzinfo=UTC)
     change.save()
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
 
     html = client.get(norway_assessment.get_absolute_url()).content.decode()
 
@@ -269,9 +271,9 @@ def test_an_accepted_assessment_says_when_it_was_accepted(
 
 
 def test_the_confirmation_says_how_many_answers_are_missing(
-    client, norway_assessment, first_answer, delegate_norway
+    client, norway_assessment, first_answer, focal_point_norway
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     html = client.get(submit_page(norway_assessment)).content.decode()
     assert "with 5 recommendations not answered" in html
     assert "is complete" not in html
@@ -281,7 +283,7 @@ def test_the_confirmation_says_how_many_answers_are_missing(
             answer=answer,
             content=AnswerContent(status="not_started", evidence="", links=[]),
             base_version=answer.version,
-            user=delegate_norway,
+            user=focal_point_norway,
         )
     html = client.get(submit_page(norway_assessment)).content.decode()
     assert "I confirm that this assessment is complete" in html

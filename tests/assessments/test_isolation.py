@@ -13,8 +13,8 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def norway_objects(client, delegate_norway, norway_assessment, first_answer):
-    client.force_login(delegate_norway)
+def norway_objects(client, focal_point_norway, norway_assessment, first_answer):
+    client.force_login(focal_point_norway)
     client.post(
         reverse("assessments:attachment_upload", args=[norway_assessment.pk, first_answer.pk]),
         {f"a{first_answer.pk}-file": SimpleUploadedFile("law.pdf", PDF)},
@@ -53,14 +53,14 @@ def norway_urls(assessment, answer, attachment):
 
 
 def test_every_url_of_another_states_assessment_answers_404(
-    client, norway_objects, delegate_kenya, kenya_assessment, delegate_norway, secretariat
+    client, norway_objects, focal_point_kenya, kenya_assessment, focal_point_norway, secretariat
 ):
     assessment, answer, attachment = norway_objects
-    assessment_submit(assessment=assessment, submitted_by=delegate_norway)
+    assessment_submit(assessment=assessment, submitted_by=focal_point_norway)
     review_comment_add(assessment=assessment, answer=answer, text="Cite it.", user=secretariat)
     assessment.status = "returned"
     assessment.save()
-    client.force_login(delegate_kenya)
+    client.force_login(focal_point_kenya)
     urls = norway_urls(assessment, answer, attachment)
     assert len(urls["post"]) == 6
 
@@ -78,10 +78,10 @@ def test_every_url_of_another_states_assessment_answers_404(
 
 
 def test_an_answer_of_another_state_under_ones_own_assessment_answers_404(
-    client, delegate_kenya, kenya_assessment, norway_objects
+    client, focal_point_kenya, kenya_assessment, norway_objects
 ):
     _, norway_response, _ = norway_objects
-    client.force_login(delegate_kenya)
+    client.force_login(focal_point_kenya)
     tampered = reverse("assessments:answer_save", args=[kenya_assessment.pk, norway_response.pk])
     history = reverse("assessments:answer_history", args=[kenya_assessment.pk, norway_response.pk])
     assert client.post(tampered, {}).status_code == 404

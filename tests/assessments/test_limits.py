@@ -52,9 +52,9 @@ def save(response, user, evidence="", links=()):
 
 
 def test_the_form_refuses_evidence_of_more_lines_than_an_answer_may_have(
-    client, delegate_norway, first_answer
+    client, focal_point_norway, first_answer
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     result = post_answer(client, first_answer, evidence="a\n" * limits.EVIDENCE_MAX_LINES + "b")
     assert "Evidence may have at most 100 lines." in result.content.decode()
     first_answer.refresh_from_db()
@@ -72,10 +72,10 @@ def test_the_form_refuses_evidence_of_more_lines_than_an_answer_may_have(
     ids=["characters", "lines", "links", "link-length"],
 )
 def test_the_service_refuses_an_answer_over_its_limits_without_the_form(
-    first_answer, delegate_norway, evidence, links, field
+    first_answer, focal_point_norway, evidence, links, field
 ):
     with pytest.raises(ValidationError) as refused:
-        save(first_answer, delegate_norway, evidence, links)
+        save(first_answer, focal_point_norway, evidence, links)
     assert field in refused.value.message_dict
     first_answer.refresh_from_db()
     assert first_answer.version == 0
@@ -99,11 +99,11 @@ def unprintable_message(code_points):
     ids=["emoji", "hieroglyph-and-emoji", "link"],
 )
 def test_the_service_refuses_text_the_report_cannot_print(
-    first_answer, delegate_norway, evidence, links, field, code_points
+    first_answer, focal_point_norway, evidence, links, field, code_points
 ):
     # Accepted, it would be refused only at the submit, as ReportUnprintable.
     with pytest.raises(ValidationError) as refused:
-        save(first_answer, delegate_norway, evidence, links)
+        save(first_answer, focal_point_norway, evidence, links)
     assert refused.value.message_dict == {field: [unprintable_message(code_points)]}
     first_answer.refresh_from_db()
     assert (first_answer.evidence, first_answer.links, first_answer.version) == ("", [], 0)
@@ -111,7 +111,7 @@ def test_the_service_refuses_text_the_report_cannot_print(
 
 
 def test_a_theme_answer_refuses_text_the_report_cannot_print(
-    norway_assessment, delegate_norway, first_answer
+    norway_assessment, focal_point_norway, first_answer
 ):
     theme = Theme.objects.create(name="Focal points", slug="focal-points", position=1)
     ThemeLink.objects.create(theme=theme, recommendation=first_answer.recommendation, reason="-")
@@ -121,7 +121,7 @@ def test_a_theme_answer_refuses_text_the_report_cannot_print(
             theme=theme,
             content=AnswerContent(status="implemented", evidence="Done 😀", links=[]),
             versions={first_answer.pk: 0},
-            user=delegate_norway,
+            user=focal_point_norway,
         )
     assert refused.value.message_dict == {"evidence": [unprintable_message("U+1F600")]}
     first_answer.refresh_from_db()
@@ -145,42 +145,42 @@ def test_the_form_still_names_each_field_the_report_cannot_print():
 
 
 def test_an_answer_that_would_take_the_assessment_over_its_characters_is_refused(
-    monkeypatch, norway_assessment, delegate_norway
+    monkeypatch, norway_assessment, focal_point_norway
 ):
     monkeypatch.setattr(limits, "ASSESSMENT_EVIDENCE_MAX_CHARS", 50)
     first, second = norway_assessment.answers.order_by("pk")[:2]
-    save(first, delegate_norway, "a" * 30)
+    save(first, focal_point_norway, "a" * 30)
 
     with pytest.raises(ValidationError, match=r"at most 50 characters.*to 60"):
-        save(second, delegate_norway, "b" * 30)
+        save(second, focal_point_norway, "b" * 30)
 
     second.refresh_from_db()
     assert second.evidence == ""
     # Shrinking is always allowed, and makes room.
     first.refresh_from_db()
-    save(first, delegate_norway, "a" * 10)
-    save(second, delegate_norway, "b" * 30)
+    save(first, focal_point_norway, "a" * 10)
+    save(second, focal_point_norway, "b" * 30)
 
 
 def test_an_answer_that_would_take_the_assessment_over_its_lines_is_refused(
-    monkeypatch, norway_assessment, delegate_norway
+    monkeypatch, norway_assessment, focal_point_norway
 ):
     monkeypatch.setattr(limits, "ASSESSMENT_EVIDENCE_MAX_LINES", 5)
     first, second = norway_assessment.answers.order_by("pk")[:2]
-    save(first, delegate_norway, "1\n2\n3")
-    save(second, delegate_norway, "4\n5")
+    save(first, focal_point_norway, "1\n2\n3")
+    save(second, focal_point_norway, "4\n5")
     second.refresh_from_db()
     with pytest.raises(ValidationError, match="at most 5 lines"):
-        save(second, delegate_norway, "4\n5\n6")
+        save(second, focal_point_norway, "4\n5\n6")
 
 
 def test_links_beyond_the_assessments_total_are_refused_through_the_site(
-    monkeypatch, client, norway_assessment, delegate_norway
+    monkeypatch, client, norway_assessment, focal_point_norway
 ):
     monkeypatch.setattr(limits, "ASSESSMENT_LINKS_MAX", 3)
     first, second = norway_assessment.answers.order_by("pk")[:2]
-    save(first, delegate_norway, links=["https://a.example/", "https://b.example/"])
-    client.force_login(delegate_norway)
+    save(first, focal_point_norway, links=["https://a.example/", "https://b.example/"])
+    client.force_login(focal_point_norway)
 
     result = post_answer(client, second, links="https://c.example/\nhttps://d.example/")
 
@@ -211,10 +211,10 @@ def upload_file(client, response, name="law.pdf"):
     ],
 )
 def test_a_file_beyond_a_quota_is_refused_with_the_quota(
-    monkeypatch, client, delegate_norway, norway_assessment, limit, value, message
+    monkeypatch, client, focal_point_norway, norway_assessment, limit, value, message
 ):
     monkeypatch.setattr(limits, limit, value)
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     first, second = norway_assessment.answers.order_by("pk")[:2]
     assert "is attached" in upload_file(client, first).content.decode()
     assert "is attached" in upload_file(client, first).content.decode()
@@ -228,7 +228,7 @@ def test_a_file_beyond_a_quota_is_refused_with_the_quota(
 
 
 def test_the_history_of_files_records_only_the_file_that_came_or_went(
-    first_answer, delegate_norway
+    first_answer, focal_point_norway
 ):
     for name in ("a.pdf", "b.pdf", "c.pdf"):
         attachment_add(
@@ -236,10 +236,10 @@ def test_the_history_of_files_records_only_the_file_that_came_or_went(
             upload=SimpleUploadedFile(name, PDF_BYTES),
             checked_type=PDF,
             sha256=name * 4,
-            user=delegate_norway,
+            user=focal_point_norway,
         )
     attachment_remove(
-        attachment=Attachment.objects.get(original_name="b.pdf"), user=delegate_norway
+        attachment=Attachment.objects.get(original_name="b.pdf"), user=focal_point_norway
     )
 
     changes = list(first_answer.changes.order_by("pk").values_list("kind", "before", "after"))
@@ -274,29 +274,29 @@ def stored_totals(assessment):
 
 
 def test_the_assessments_evidence_totals_follow_every_save_refusal_and_copy(
-    monkeypatch, norway_assessment, delegate_norway, editor_norway, norway
+    monkeypatch, norway_assessment, focal_point_norway, editor_norway, norway
 ):
     from assessments.services import AnswerConflict, assessment_start, assessment_submit
 
     first, second = norway_assessment.answers.order_by("pk")[:2]
-    save(first, delegate_norway, "one\ntwo", ["https://a.example/"])
-    save(second, delegate_norway, "three")
+    save(first, focal_point_norway, "one\ntwo", ["https://a.example/"])
+    save(second, focal_point_norway, "three")
     first.refresh_from_db()
-    save(first, delegate_norway, "one")  # shrinks
+    save(first, focal_point_norway, "one")  # shrinks
     stale = norway_assessment.answers.get(pk=second.pk)
     second.refresh_from_db()
     save(second, editor_norway, "three and four", ["https://b.example/", "https://c.example/"])
     with pytest.raises(AnswerConflict):  # refused: nothing counted
-        save(stale, delegate_norway, "x" * 500)
+        save(stale, focal_point_norway, "x" * 500)
     monkeypatch.setattr(limits, "ASSESSMENT_EVIDENCE_MAX_CHARS", 30)
     first.refresh_from_db()
     with pytest.raises(ValidationError):  # over the limit: nothing counted
-        save(first, delegate_norway, "y" * 40)
+        save(first, focal_point_norway, "y" * 40)
 
     assert stored_totals(norway_assessment) == totals_of(norway_assessment) == (17, 2, 2)
 
     # A new cycle started from these answers counts what it copied.
-    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     from assessments.models import Cycle
 
     previous = norway_assessment.cycle
@@ -307,6 +307,6 @@ def test_the_assessments_evidence_totals_follow_every_save_refusal_and_copy(
     )
     cycle.reports.set(previous.reports.all())
     copy = assessment_start(
-        member_state=norway, cycle=cycle, started_by=delegate_norway, copy_previous=True
+        member_state=norway, cycle=cycle, started_by=focal_point_norway, copy_previous=True
     )
     assert stored_totals(copy) == totals_of(copy) == (17, 2, 2)

@@ -24,18 +24,18 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _addresses(settings, delegate_norway, editor_norway):
+def _addresses(settings, focal_point_norway, editor_norway):
     settings.SECRETARIAT_EMAIL = "desk@un.example"
     settings.SITE_URL = "https://r2p.example.org"
-    delegate_norway.email, editor_norway.email = "nora@mfa.example", "erik@mfa.example"
-    delegate_norway.save()
+    focal_point_norway.email, editor_norway.email = "nora@mfa.example", "erik@mfa.example"
+    focal_point_norway.save()
     editor_norway.save()
 
 
 @pytest.fixture
-def submitted(norway_assessment, delegate_norway, django_capture_on_commit_callbacks):
+def submitted(norway_assessment, focal_point_norway, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+        assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     return norway_assessment
 
 
@@ -150,14 +150,14 @@ def test_a_refused_act_sends_nothing(submitted, secretariat, django_capture_on_c
 
 
 def test_a_refusing_mail_server_is_recorded_and_the_notice_sent_later(
-    monkeypatch, norway_assessment, delegate_norway, django_capture_on_commit_callbacks
+    monkeypatch, norway_assessment, focal_point_norway, django_capture_on_commit_callbacks
 ):
     def refuse(self, messages):
         raise SMTPRecipientsRefused({"nora@mfa.example": (550, b"mailbox unavailable")})
 
     monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
     with django_capture_on_commit_callbacks(execute=True):
-        assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+        assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     record = EmailRecord.objects.get()
     assert record.sent_at is None
     assert "SMTPRecipientsRefused" in record.error
@@ -260,12 +260,12 @@ def test_an_extension_granted_after_the_reminders_has_reminders_and_overdue_noti
 
 
 def test_the_secretariat_gets_its_copy_when_no_focal_point_has_an_address(
-    norway_assessment, delegate_norway, django_capture_on_commit_callbacks, settings
+    norway_assessment, focal_point_norway, django_capture_on_commit_callbacks, settings
 ):
-    delegate_norway.email = ""
-    delegate_norway.save()
+    focal_point_norway.email = ""
+    focal_point_norway.save()
     with django_capture_on_commit_callbacks(execute=True):
-        assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+        assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
 
     (message,) = mail.outbox
     assert (message.to, message.cc) == ([], ["desk@un.example"])
@@ -327,11 +327,11 @@ def test_the_secretariat_reads_every_notice_in_the_admin(client, secretariat, su
 
 
 def test_a_notice_not_tried_yet_is_listed_as_not_sent_yet(
-    client, secretariat, norway_assessment, delegate_norway, task_queue
+    client, secretariat, norway_assessment, focal_point_norway, task_queue
 ):
     from django.urls import reverse
 
-    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     client.force_login(secretariat)
 
     page = client.get(reverse("admin:assessments_emailrecord_changelist")).content.decode()
@@ -452,17 +452,17 @@ def test_a_reminder_needs_a_selection_and_the_review_permission(
 
 
 def test_who_is_told_is_one_rule_for_the_sender_and_for_saying_it_beforehand(
-    norway, kenya, delegate_norway, editor_norway, delegate_kenya, django_user_model
+    norway, kenya, focal_point_norway, editor_norway, focal_point_kenya, django_user_model
 ):
-    from assessments.models import DelegationMember
     from assessments.notifications import delegation_addresses
+    from delegations.models import Member
 
-    delegate_norway.language = "fr"
-    delegate_norway.save()
+    focal_point_norway.language = "fr"
+    focal_point_norway.save()
     gone = django_user_model.objects.create_user("gone", email="gone@mfa.example")
     gone.is_active = False
     gone.save()
-    DelegationMember.objects.create(user=gone, member_state=norway, role="editor")
+    Member.objects.create(user=gone, member_state=norway, role="editor")
 
     everyone = delegation_addresses([norway.pk, kenya.pk], kind=EmailKind.COMMENT)
     focal_points = delegation_addresses([norway.pk, kenya.pk], kind=EmailKind.SUBMITTED)
@@ -487,15 +487,15 @@ def test_a_notice_goes_to_exactly_who_the_rule_says(
 
 
 def test_the_reminder_plan_names_each_skipped_state_with_its_reason(
-    cycle, norway_assessment, kenya_assessment, norway, kenya, delegate_kenya, secretariat
+    cycle, norway_assessment, kenya_assessment, norway, kenya, focal_point_kenya, secretariat
 ):
     from assessments.extensions import extension_grant
-    from assessments.models import MemberState
     from assessments.notifications import reminder_plan
     from assessments.services import assessment_start
+    from delegations.models import MemberState
 
-    delegate_kenya.email = "wanjiru@mfa.example"
-    delegate_kenya.save()
+    focal_point_kenya.email = "wanjiru@mfa.example"
+    focal_point_kenya.save()
     later = cycle.deadline + datetime.timedelta(days=30)
     extension_grant(
         member_state=kenya, cycle=cycle, until=later, reason="Elections.", granted_by=secretariat
@@ -537,8 +537,8 @@ def test_the_reminder_plan_names_each_skipped_state_with_its_reason(
 def test_a_reminder_to_a_state_that_does_not_exist_is_refused_and_sends_nothing(
     cycle, norway_assessment, norway, secretariat
 ):
-    from assessments.models import MemberState
     from assessments.notifications import RemindersRefused, reminders_send
+    from delegations.models import MemberState
 
     missing = MemberState.objects.order_by("-pk").first().pk + 1
     with pytest.raises(RemindersRefused, match="do not exist"):
@@ -561,12 +561,12 @@ def test_the_scheduled_reminders_follow_the_same_rule_of_who_is_reminded(
 
 
 def test_a_notice_leaves_with_the_worker_not_in_the_request(
-    task_queue, norway_assessment, delegate_norway, django_capture_on_commit_callbacks
+    task_queue, norway_assessment, focal_point_norway, django_capture_on_commit_callbacks
 ):
     from tests.queue import run_queued
 
     with django_capture_on_commit_callbacks(execute=True):
-        assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+        assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     assert mail.outbox == []
     assert EmailRecord.objects.get().sent_at is None
 
@@ -580,10 +580,10 @@ def test_a_notice_leaves_with_the_worker_not_in_the_request(
 
 
 def test_each_member_gets_the_notice_in_the_language_they_chose(
-    submitted, secretariat, delegate_norway, django_capture_on_commit_callbacks, monkeypatch
+    submitted, secretariat, focal_point_norway, django_capture_on_commit_callbacks, monkeypatch
 ):
-    delegate_norway.language = "fr"
-    delegate_norway.save()
+    focal_point_norway.language = "fr"
+    focal_point_norway.save()
     mail.outbox.clear()
     rendered_in = []
     render = notifications.render_to_string
@@ -613,12 +613,12 @@ def test_each_member_gets_the_notice_in_the_language_they_chose(
 
 
 def test_the_secretariat_copy_stays_in_the_default_language(
-    norway_assessment, delegate_norway, django_capture_on_commit_callbacks
+    norway_assessment, focal_point_norway, django_capture_on_commit_callbacks
 ):
-    delegate_norway.language = "ar"
-    delegate_norway.save()
+    focal_point_norway.language = "ar"
+    focal_point_norway.save()
     with django_capture_on_commit_callbacks(execute=True):
-        assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+        assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
 
     by_recipient = {tuple(message.to + message.cc): message for message in mail.outbox}
     assert set(by_recipient) == {("nora@mfa.example",), ("desk@un.example",)}
@@ -633,10 +633,10 @@ def test_the_secretariat_copy_stays_in_the_default_language(
 
 
 def test_an_arabic_comment_notice_keeps_the_code_left_to_right_in_both_parts(
-    submitted, secretariat, delegate_norway, editor_norway, django_capture_on_commit_callbacks
+    submitted, secretariat, focal_point_norway, editor_norway, django_capture_on_commit_callbacks
 ):
-    delegate_norway.language = "ar"
-    delegate_norway.save()
+    focal_point_norway.language = "ar"
+    focal_point_norway.save()
     answer = submitted.answers.get(recommendation__code="2013-MS-01")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

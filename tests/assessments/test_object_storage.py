@@ -50,32 +50,32 @@ def keys(bucket):
 
 def test_evidence_is_stored_in_the_bucket_served_after_the_check_and_removed_with_it(
     client,
-    delegate_norway,
-    delegate_kenya,
+    focal_point_norway,
+    focal_point_kenya,
     first_answer,
     bucket,
     django_capture_on_commit_callbacks,
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     upload(client, first_answer, "law.pdf", PDF)
     attachment = first_answer.attachments.get()
     assert keys(bucket) == [attachment.file.name]
 
     download = client.get(attachment.get_absolute_url())
     assert b"".join(download.streaming_content) == PDF
-    client.force_login(delegate_kenya)
+    client.force_login(focal_point_kenya)
     assert client.get(attachment.get_absolute_url()).status_code == 404
 
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("assessments:attachment_delete", args=[attachment.pk]))
     assert keys(bucket) == []
 
 
 def test_a_file_lost_by_the_store_is_a_404_not_a_server_error(
-    client, delegate_norway, first_answer, bucket
+    client, focal_point_norway, first_answer, bucket
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     upload(client, first_answer, "law.pdf", PDF)
     attachment = first_answer.attachments.get()
     bucket.Object(attachment.file.name).delete()
@@ -85,7 +85,7 @@ def test_a_file_lost_by_the_store_is_a_404_not_a_server_error(
 
 def test_the_country_report_and_the_zip_of_reports_are_stored_in_the_bucket(
     client,
-    delegate_norway,
+    focal_point_norway,
     secretariat,
     norway_assessment,
     bucket,
@@ -93,11 +93,13 @@ def test_the_country_report_and_the_zip_of_reports_are_stored_in_the_bucket(
 ):
     # Tasks run at once in the tests: the worker's rendering writes to the store.
     with django_capture_on_commit_callbacks(execute=True):
-        submission = assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+        submission = assessment_submit(
+            assessment=norway_assessment, submitted_by=focal_point_norway
+        )
     submission.refresh_from_db()
     assert keys(bucket) == [submission.pdf.name]
 
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     result = client.get(
         reverse("assessments:submission_pdf", args=[norway_assessment.pk, submission.number])
     )

@@ -82,7 +82,7 @@ def download(client, url) -> bytes:
 
 
 @pytest.fixture
-def answered(norway_assessment, delegate_norway, first_answer):
+def answered(norway_assessment, focal_point_norway, first_answer):
     answer_save(
         answer=first_answer,
         content=AnswerContent(
@@ -91,7 +91,7 @@ def answered(norway_assessment, delegate_norway, first_answer):
             links=["https://example.org/law?a=1&b=<2>"],
         ),
         base_version=0,
-        user=delegate_norway,
+        user=focal_point_norway,
     )
     upload = SimpleUploadedFile("national-law.pdf", ATTACHED)
     attachment_add(
@@ -99,15 +99,15 @@ def answered(norway_assessment, delegate_norway, first_answer):
         upload=upload,
         checked_type=check_upload(upload),
         sha256=hashlib.sha256(ATTACHED).hexdigest(),
-        user=delegate_norway,
+        user=focal_point_norway,
     )
     return norway_assessment
 
 
 @pytest.fixture
-def submitted(answered, delegate_norway, django_capture_on_commit_callbacks):
+def submitted(answered, focal_point_norway, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        submission = assessment_submit(assessment=answered, submitted_by=delegate_norway)
+        submission = assessment_submit(assessment=answered, submitted_by=focal_point_norway)
     submission.refresh_from_db()
     return submission
 
@@ -169,14 +169,14 @@ def test_the_cover_prints_the_cycles_deadline_for_a_state_without_an_extension(s
 
 
 def test_the_cover_prints_the_states_own_deadline_frozen_at_submission(
-    answered, delegate_norway, secretariat, django_capture_on_commit_callbacks
+    answered, focal_point_norway, secretariat, django_capture_on_commit_callbacks
 ):
     grant = {"member_state": answered.member_state, "cycle": answered.cycle}
     extension_grant(
         **grant, until=datetime.date(2099, 7, 31), reason="Elections.", granted_by=secretariat
     )
     with django_capture_on_commit_callbacks(execute=True):
-        submission = assessment_submit(assessment=answered, submitted_by=delegate_norway)
+        submission = assessment_submit(assessment=answered, submitted_by=focal_point_norway)
     submission.refresh_from_db()
     # A later extension changes nothing in what was submitted.
     extension_grant(
@@ -232,9 +232,9 @@ def test_the_count_of_a_single_recommendation_is_singular(submitted):
 
 
 def test_the_stored_pdf_survives_changes_of_answers_and_catalogue(
-    client, submitted, delegate_norway, first_answer
+    client, submitted, focal_point_norway, first_answer
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     url = reverse("assessments:submission_pdf", args=[submitted.assessment_id, 1])
     before = download(client, url)
     first_answer.evidence = "Rewritten later."
@@ -250,7 +250,7 @@ def test_the_stored_pdf_survives_changes_of_answers_and_catalogue(
 
 
 def test_each_submission_keeps_its_own_pdf(
-    client, submitted, delegate_norway, first_answer, django_capture_on_commit_callbacks
+    client, submitted, focal_point_norway, first_answer, django_capture_on_commit_callbacks
 ):
     assessment = submitted.assessment
     assessment.status = AssessmentStatus.RETURNED
@@ -261,10 +261,10 @@ def test_each_submission_keeps_its_own_pdf(
         answer=first_answer,
         content=AnswerContent(status="not_started", evidence="Second thoughts.", links=[]),
         base_version=first_answer.version,
-        user=delegate_norway,
+        user=focal_point_norway,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assessment_submit(assessment=assessment, submitted_by=delegate_norway)
+        assessment_submit(assessment=assessment, submitted_by=focal_point_norway)
 
     first, second = Submission.objects.filter(assessment=assessment).order_by("number")
     assert first.pdf_sha256 != second.pdf_sha256
@@ -273,11 +273,11 @@ def test_each_submission_keeps_its_own_pdf(
 
 
 def test_a_missing_pdf_is_not_rendered_by_its_download_but_served_once_the_worker_stored_it(
-    client, answered, delegate_norway, task_queue
+    client, answered, focal_point_norway, task_queue
 ):
-    submission = assessment_submit(assessment=answered, submitted_by=delegate_norway)
+    submission = assessment_submit(assessment=answered, submitted_by=focal_point_norway)
     assert not submission.pdf  # the on-commit queuing never ran in this test
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     url = reverse("assessments:submission_pdf", args=[answered.pk, 1])
 
     waiting = client.get(url)
@@ -296,11 +296,11 @@ def test_a_missing_pdf_is_not_rendered_by_its_download_but_served_once_the_worke
 
 
 def test_downloads_are_for_the_delegation_and_the_secretariat_only(
-    client, submitted, delegate_kenya, secretariat, editor_norway
+    client, submitted, focal_point_kenya, secretariat, editor_norway
 ):
     url = reverse("assessments:submission_pdf", args=[submitted.assessment_id, 1])
     assert client.get(url).status_code == 302  # to the login page
-    client.force_login(delegate_kenya)
+    client.force_login(focal_point_kenya)
     assert client.get(url).status_code == 404
     client.force_login(editor_norway)
     assert download(client, url) == stored(submitted)
@@ -315,12 +315,12 @@ def test_downloads_are_for_the_delegation_and_the_secretariat_only(
 
 
 def test_the_draft_preview_shows_live_answers_marked_as_draft(
-    client, answered, delegate_norway, delegate_kenya
+    client, answered, focal_point_norway, focal_point_kenya
 ):
     url = reverse("assessments:assessment_preview_pdf", args=[answered.pk])
-    client.force_login(delegate_kenya)
+    client.force_login(focal_point_kenya)
     assert client.get(url).status_code == 404
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     result = client.get(url)
     assert result["Content-Disposition"] == 'attachment; filename="R2P-NOR-2025-draft.pdf"'
     text = text_of(b"".join(result.streaming_content))

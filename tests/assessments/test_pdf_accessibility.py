@@ -30,13 +30,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
 from assessments.extensions import extension_grant
-from assessments.models import (
-    AnswerStatus,
-    Cycle,
-    DelegationMember,
-    DelegationRole,
-    MemberState,
-)
+from assessments.models import AnswerStatus, Cycle
 from assessments.pdf import render_country_report, report_context
 from assessments.services import (
     AnswerContent,
@@ -48,6 +42,7 @@ from assessments.services import (
 from assessments.snapshot import build_snapshot
 from assessments.uploads import check_upload
 from catalogue.models import Target
+from delegations.models import Member, MemberState
 
 from .conftest import _report
 
@@ -116,7 +111,7 @@ def _fully_answered_snapshots() -> dict[str, dict]:
         iso3="NOR", defaults={"name": "Norway", "regional_group": "western_european_other"}
     )[0]
     user = get_user_model().objects.create_user(username="accessible-focal-point")
-    DelegationMember.objects.create(user=user, member_state=state, role=DelegationRole.FOCAL_POINT)
+    Member.objects.create(user=user, member_state=state, role=Member.Role.FOCAL_POINT)
     secretariat = get_user_model().objects.create_user(username="accessible-secretariat")
     extension_grant(
         member_state=state,
@@ -244,10 +239,10 @@ def test_pdfua_finds_nothing_in_the_country_report(reports, language):
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_pdfua_finds_nothing_in_the_overview_either(
-    client, secretariat, norway_assessment, delegate_norway, language, tmp_path
+    client, secretariat, norway_assessment, focal_point_norway, language, tmp_path
 ):
     """The secretariat's global overview shares the charts, their legend and the tables."""
-    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     client.force_login(secretariat)
     url = reverse("admin:assessments_overview_pdf")
     path = tmp_path / "overview.pdf"

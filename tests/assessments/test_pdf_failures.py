@@ -43,10 +43,12 @@ def broken_renderer(monkeypatch):
 
 @pytest.fixture
 def submitted(
-    norway_assessment, delegate_norway, broken_renderer, django_capture_on_commit_callbacks
+    norway_assessment, focal_point_norway, broken_renderer, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        submission = assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+        submission = assessment_submit(
+            assessment=norway_assessment, submitted_by=focal_point_norway
+        )
     submission.refresh_from_db()
     return submission
 
@@ -70,9 +72,9 @@ def test_a_failed_rendering_keeps_the_submission_and_records_the_error(submitted
 
 
 def test_the_download_of_a_missing_pdf_gets_a_clear_page_not_a_500(
-    client, submitted, delegate_norway, broken_renderer
+    client, submitted, focal_point_norway, broken_renderer
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     result = client.get(pdf_url(submitted))
 
     assert result.status_code == 503
@@ -86,9 +88,9 @@ def test_the_download_of_a_missing_pdf_gets_a_clear_page_not_a_500(
 
 
 def test_the_download_queues_a_retry_after_the_delay_and_serves_the_pdf_once_it_renders(
-    client, submitted, delegate_norway, broken_renderer
+    client, submitted, focal_point_norway, broken_renderer
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     make_retryable(submitted)
     assert client.get(pdf_url(submitted)).status_code == 503
     assert broken_renderer.calls == [1, 1]
@@ -133,9 +135,9 @@ def test_the_secretariat_lists_the_submissions_lacking_their_pdf_and_can_render_
 
 
 def test_the_submissions_list_says_a_pdf_never_tried_is_not_rendered_yet(
-    client, norway_assessment, delegate_norway, secretariat
+    client, norway_assessment, focal_point_norway, secretariat
 ):
-    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)  # not run
+    assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)  # not run
     client.force_login(secretariat)
 
     listing = client.get(reverse("admin:assessments_submission_changelist")).content.decode()

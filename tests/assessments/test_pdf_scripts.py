@@ -55,22 +55,22 @@ def normalised(text: str) -> str:
 
 
 @pytest.fixture
-def in_every_script(norway_assessment, delegate_norway):
+def in_every_script(norway_assessment, focal_point_norway):
     for code, evidence in SCRIPTS.items():
         answer = norway_assessment.answers.get(recommendation__code=code)
         answer_save(
             answer=answer,
             content=AnswerContent(status=AnswerStatus.IMPLEMENTED, evidence=evidence, links=[]),
             base_version=0,
-            user=delegate_norway,
+            user=focal_point_norway,
         )
     return norway_assessment
 
 
 @pytest.fixture
-def official(in_every_script, delegate_norway, django_capture_on_commit_callbacks):
+def official(in_every_script, focal_point_norway, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        submission = assessment_submit(assessment=in_every_script, submitted_by=delegate_norway)
+        submission = assessment_submit(assessment=in_every_script, submitted_by=focal_point_norway)
     submission.refresh_from_db()
     return submission
 
@@ -174,12 +174,12 @@ def test_the_arabic_report_is_right_to_left_with_its_page_boxes_mirrored(officia
 
 @pytest.mark.parametrize("character", ["\ue000", "\U00010000", "\x85", "\U0001f600"])
 def test_a_character_no_shipped_font_has_is_refused_at_submit_and_nothing_changes(
-    norway_assessment, delegate_norway, first_answer, character
+    norway_assessment, focal_point_norway, first_answer, character
 ):
     Answer.objects.filter(pk=first_answer.pk).update(evidence=f"Law no. 12 {character} of 2019.")
 
     with pytest.raises(ReportUnprintable) as refused:
-        assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+        assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
 
     [message] = refused.value.messages
     assert "The evidence for 2013-MS-01" in message
@@ -190,10 +190,10 @@ def test_a_character_no_shipped_font_has_is_refused_at_submit_and_nothing_change
 
 
 def test_the_submit_page_names_the_characters_and_submits_nothing(
-    client, norway_assessment, delegate_norway, first_answer
+    client, norway_assessment, focal_point_norway, first_answer
 ):
     Answer.objects.filter(pk=first_answer.pk).update(evidence="Private \ue000 glyph")
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     result = client.post(
         reverse("assessments:assessment_submit", args=[norway_assessment.pk]),
         {"confirm": "on"},
@@ -207,7 +207,7 @@ def test_the_submit_page_names_the_characters_and_submits_nothing(
 
 @pytest.mark.parametrize("field", ["evidence", "links"])
 def test_the_answer_form_refuses_unprintable_characters_and_the_answer_stays(
-    client, delegate_norway, first_answer, field
+    client, focal_point_norway, first_answer, field
 ):
     value = "Loi \U00010000" if field == "evidence" else "https://example.org/\ue000"
     data = {"status": "implemented", "evidence": "", "links": "", "version": 0, field: value}
@@ -215,7 +215,7 @@ def test_the_answer_form_refuses_unprintable_characters_and_the_answer_stays(
     assert not form.is_valid()
     assert "U+" in form.errors[field][0]
 
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     prefix = f"r{first_answer.pk}-"
     result = client.post(
         reverse("assessments:answer_save", args=[first_answer.assessment_id, first_answer.pk]),
@@ -316,29 +316,29 @@ def test_a_language_not_offered_is_refused_with_a_message(client, official, secr
 
 
 def test_only_the_secretariat_downloads_reports_in_other_languages(
-    client, official, delegate_norway, editor_norway, delegate_kenya
+    client, official, focal_point_norway, editor_norway, focal_point_kenya
 ):
     url = translated_url(official)
     anonymous = client.get(url)
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith(reverse(settings.LOGIN_URL))
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     assert client.get(url).status_code == 403  # their own State's, but not theirs to ask
     client.force_login(editor_norway)
     assert client.get(url).status_code == 403
-    client.force_login(delegate_kenya)
+    client.force_login(focal_point_kenya)
     assert client.get(url).status_code == 404  # another State's
 
 
 def test_the_secretariat_pages_offer_the_languages_with_a_labelled_control(
-    client, official, secretariat, delegate_norway
+    client, official, secretariat, focal_point_norway
 ):
     detail = reverse("assessments:submission_detail", args=[official.assessment_id, 1])
     client.force_login(secretariat)
     page = client.get(detail).content.decode()
     assert 'for="translation-1"' in page and 'id="translation-1"' in page
     assert 'value="ar"' in page and 'value="zh-hans"' in page
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     assert 'id="translation-1"' not in client.get(detail).content.decode()
 
 
@@ -369,10 +369,10 @@ def test_the_language_picker_offers_the_readers_language_unless_the_report_is_in
 
 
 def test_the_stored_official_pdf_is_rendered_in_the_language_of_the_submission(
-    in_every_script, delegate_norway, django_capture_on_commit_callbacks
+    in_every_script, focal_point_norway, django_capture_on_commit_callbacks
 ):
     with translation.override("ar"), django_capture_on_commit_callbacks(execute=True):
-        submission = assessment_submit(assessment=in_every_script, submitted_by=delegate_norway)
+        submission = assessment_submit(assessment=in_every_script, submitted_by=focal_point_norway)
     submission.refresh_from_db()
     assert submission.snapshot["language"] == "ar"
     # The worker's task renders it outside any request, in whatever language is active.
@@ -380,9 +380,9 @@ def test_the_stored_official_pdf_is_rendered_in_the_language_of_the_submission(
 
 
 def test_a_translation_waits_for_the_official_pdf_whose_fingerprint_it_names(
-    client, in_every_script, delegate_norway, secretariat, task_queue
+    client, in_every_script, focal_point_norway, secretariat, task_queue
 ):
-    submission = assessment_submit(assessment=in_every_script, submitted_by=delegate_norway)
+    submission = assessment_submit(assessment=in_every_script, submitted_by=focal_point_norway)
     assert not submission.pdf  # the on-commit rendering never ran in this test
     client.force_login(secretariat)
     result = client.get(translated_url(submission, "fr"))

@@ -44,10 +44,14 @@ def renderer(monkeypatch):
 
 
 @pytest.fixture
-def submitted(norway_assessment, delegate_norway, task_queue, django_capture_on_commit_callbacks):
+def submitted(
+    norway_assessment, focal_point_norway, task_queue, django_capture_on_commit_callbacks
+):
     """Submitted and committed; its rendering queued, not run."""
     with django_capture_on_commit_callbacks(execute=True):
-        submission = assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+        submission = assessment_submit(
+            assessment=norway_assessment, submitted_by=focal_point_norway
+        )
     return submission
 
 
@@ -57,13 +61,13 @@ def pdf_url(submission):
 
 def test_submitting_queues_one_rendering_and_renders_nothing_in_the_request(
     client,
-    delegate_norway,
+    focal_point_norway,
     norway_assessment,
     task_queue,
     renderer,
     django_capture_on_commit_callbacks,
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     with django_capture_on_commit_callbacks(execute=True):
         result = client.post(
             reverse("assessments:assessment_submit", args=[norway_assessment.pk]),
@@ -93,14 +97,14 @@ def test_running_the_queued_task_stores_the_pdf(submitted, task_queue, renderer)
 
 
 def test_a_failing_task_records_the_error_and_the_download_says_it_is_being_prepared(
-    client, submitted, task_queue, renderer, delegate_norway
+    client, submitted, task_queue, renderer, focal_point_norway
 ):
     renderer.broken = True
     assert run_queued(task_queue) == ["failed: PdfNotReady"]
 
     submitted.refresh_from_db()
     assert submitted.pdf_error == "RuntimeError: Pango gave up"
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     result = client.get(pdf_url(submitted))
     assert result.status_code == 503
     assert "The country report is being prepared" in result.content.decode()
@@ -127,13 +131,13 @@ def test_a_task_finding_the_rendering_claimed_by_another_worker_leaves_it_to_tha
 
 
 def test_a_worker_that_died_mid_rendering_is_retried_after_the_delay(
-    client, submitted, task_queue, renderer, delegate_norway
+    client, submitted, task_queue, renderer, focal_point_norway
 ):
     # The claim of a worker that died: attempted, no PDF, no error.
     died_at = timezone.now()
     Submission.objects.filter(pk=submitted.pk).update(pdf_attempted_at=died_at, pdf_attempts=1)
     task_queue.clear()
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
 
     assert client.get(pdf_url(submitted)).status_code == 202
     assert task_queue.results == []  # within the delay, the claim may still be alive
@@ -154,21 +158,21 @@ def test_a_worker_that_died_mid_rendering_is_retried_after_the_delay(
 
 
 def test_a_lost_task_is_queued_again_by_the_submission_page_after_the_delay(
-    client, submitted, task_queue, delegate_norway
+    client, submitted, task_queue, focal_point_norway
 ):
     task_queue.clear()  # the queue lost it
     Submission.objects.filter(pk=submitted.pk).update(
         submitted_at=timezone.now() - PDF_RETRY_AFTER - datetime.timedelta(seconds=1)
     )
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     client.get(submitted.get_absolute_url())
     assert [queued.args for queued in task_queue.results] == [[submitted.pk]]
 
 
 def test_the_overview_and_submission_page_say_being_prepared_instead_of_a_link(
-    client, submitted, task_queue, delegate_norway
+    client, submitted, task_queue, focal_point_norway
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     overview = client.get(submitted.assessment.get_absolute_url()).content.decode()
     page = client.get(submitted.get_absolute_url()).content.decode()
     assert pdf_url(submitted) not in overview
@@ -194,21 +198,21 @@ def in_memory_storage(settings):
 
 
 def test_pdfs_are_stored_through_the_configured_storage_and_downloaded_from_it(
-    client, in_memory_storage, submitted, task_queue, delegate_norway, settings
+    client, in_memory_storage, submitted, task_queue, focal_point_norway, settings
 ):
     run_queued(task_queue)
     submitted.refresh_from_db()
 
     assert in_memory_storage.exists(submitted.pdf.name)
     assert not (settings.MEDIA_ROOT / submitted.pdf.name).exists()
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     result = client.get(pdf_url(submitted))
     assert result.status_code == 200
     assert b"".join(result.streaming_content).startswith(b"%PDF-")
 
 
 def test_attachments_are_stored_through_the_configured_storage_and_downloaded_from_it(
-    client, in_memory_storage, first_answer, delegate_norway, settings
+    client, in_memory_storage, first_answer, focal_point_norway, settings
 ):
     content = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     upload = SimpleUploadedFile("law.pdf", content)
@@ -217,12 +221,12 @@ def test_attachments_are_stored_through_the_configured_storage_and_downloaded_fr
         upload=upload,
         checked_type=check_upload(upload),
         sha256=hashlib.sha256(content).hexdigest(),
-        user=delegate_norway,
+        user=focal_point_norway,
     )
 
     assert in_memory_storage.exists(attachment.file.name)
     assert not (settings.MEDIA_ROOT / attachment.file.name).exists()
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     result = client.get(attachment.get_absolute_url())
     assert result.status_code == 200
     assert b"".join(result.streaming_content) == content
@@ -243,7 +247,7 @@ def test_the_cron_command_queues_a_missing_pdf_once_while_its_retry_is_pending(
 
 def test_a_submit_whose_task_cannot_be_queued_still_stands(
     client,
-    delegate_norway,
+    focal_point_norway,
     norway_assessment,
     task_queue,
     monkeypatch,
@@ -254,7 +258,7 @@ def test_a_submit_whose_task_cannot_be_queued_still_stands(
             raise ConnectionError("queue unreachable")
 
     monkeypatch.setattr("assessments.tasks.render_submission_pdf", QueueDown())
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     with django_capture_on_commit_callbacks(execute=True):
         result = client.post(
             reverse("assessments:assessment_submit", args=[norway_assessment.pk]),

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def submitted(norway_assessment, delegate_norway):
+def submitted(norway_assessment, focal_point_norway):
     """Norway's assessment, submitted; its PDF not rendered yet."""
-    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     return norway_assessment
 
 
@@ -56,7 +56,7 @@ def test_the_pdfs_of_the_selected_submissions_are_prepared_as_one_zip_to_downloa
 
 
 def test_an_export_is_downloaded_by_the_secretariat_only_and_only_once_ready(
-    client, secretariat, submitted, delegate_norway, django_user_model, task_queue
+    client, secretariat, submitted, focal_point_norway, django_user_model, task_queue
 ):
     export = export_pdf_zip_request(
         assessments=Assessment.objects.all(), requested_by=secretariat, filename="r2p.zip"
@@ -74,7 +74,7 @@ def test_an_export_is_downloaded_by_the_secretariat_only_and_only_once_ready(
     TOTPDevice.objects.create(user=other_staff, name="phone", confirmed=True)
     client.force_login(other_staff)
     assert client.get(download_url).status_code == 403
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     assert client.get(download_url).status_code == 302  # to the admin's sign-in
 
 

@@ -52,28 +52,28 @@ def attach(answer, user, name="law.pdf", content=PDF):
 
 
 @pytest.fixture
-def resubmitted(norway_assessment, delegate_norway, secretariat, first_answer):
+def resubmitted(norway_assessment, focal_point_norway, secretariat, first_answer):
     """Version 1 answered one recommendation; version 2 changed it and answered another."""
-    save(first_answer, delegate_norway, status="not_started", evidence="Draft <b>law</b>.")
-    old = attach(first_answer, delegate_norway, name="old-law.pdf")
+    save(first_answer, focal_point_norway, status="not_started", evidence="Draft <b>law</b>.")
+    old = attach(first_answer, focal_point_norway, name="old-law.pdf")
     third = norway_assessment.answers.get(recommendation__code="2013-MS-03")
-    save(third, delegate_norway, status="not_started")  # and left so in version 2
-    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    save(third, focal_point_norway, status="not_started")  # and left so in version 2
+    assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     assessment_return(
         assessment=norway_assessment, user=secretariat, seen_submission=1, text="More."
     )
     save(
         first_answer,
-        delegate_norway,
+        focal_point_norway,
         status="implemented",
         evidence="Law 12/2021 <script>alert(1)</script>.",
         links=["https://example.org/law"],
     )
-    attachment_remove(attachment=old, user=delegate_norway)
-    attach(first_answer, delegate_norway, name="new-law.pdf", content=PDF + b"%2\n")
+    attachment_remove(attachment=old, user=focal_point_norway)
+    attach(first_answer, focal_point_norway, name="new-law.pdf", content=PDF + b"%2\n")
     second = norway_assessment.answers.get(recommendation__code="2014-MS-02")
-    save(second, delegate_norway, status="partially_implemented")
-    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    save(second, focal_point_norway, status="partially_implemented")
+    assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     norway_assessment.refresh_from_db()
     return norway_assessment
 
@@ -187,15 +187,15 @@ def test_statuses_show_in_colour_and_in_words(client, secretariat, resubmitted):
 
 
 def test_the_review_page_shows_replies_and_addressed_comments(
-    client, secretariat, delegate_norway, resubmitted, first_answer
+    client, secretariat, focal_point_norway, resubmitted, first_answer
 ):
     from assessments.comments import comment_mark_addressed
 
     on_answer = review_comment_add(
         assessment=resubmitted, answer=first_answer, text="Cite it.", user=secretariat
     )
-    comment_reply_add(comment=on_answer, user=delegate_norway, text="Done <i>now</i>.")
-    comment_mark_addressed(comment=on_answer, user=delegate_norway)
+    comment_reply_add(comment=on_answer, user=focal_point_norway, text="Done <i>now</i>.")
+    comment_mark_addressed(comment=on_answer, user=focal_point_norway)
     client.force_login(secretariat)
     html = client.get(review_url(resubmitted)).content.decode()
     assert "Reply from the delegation: nora" in html
@@ -205,12 +205,12 @@ def test_the_review_page_shows_replies_and_addressed_comments(
 
 
 def test_the_review_page_queries_stay_constant_with_versions_comments_and_replies(
-    client, secretariat, delegate_norway, resubmitted, first_answer, django_assert_num_queries
+    client, secretariat, focal_point_norway, resubmitted, first_answer, django_assert_num_queries
 ):
     first = review_comment_add(
         assessment=resubmitted, answer=first_answer, text="?", user=secretariat
     )
-    comment_reply_add(comment=first, user=delegate_norway, text="!")
+    comment_reply_add(comment=first, user=focal_point_norway, text="!")
     client.force_login(secretariat)
     url = review_url(resubmitted)
     client.get(url)
@@ -222,12 +222,12 @@ def test_the_review_page_queries_stay_constant_with_versions_comments_and_replie
         comment = review_comment_add(
             assessment=resubmitted, answer=answer, text="Why?", user=secretariat
         )
-        comment_reply_add(comment=comment, user=delegate_norway, text="Because.")
+        comment_reply_add(comment=comment, user=focal_point_norway, text="Because.")
     general = review_comment_add(assessment=resubmitted, text="Overall?", user=secretariat)
-    comment_reply_add(comment=general, user=delegate_norway, text="Fine.")
+    comment_reply_add(comment=general, user=focal_point_norway, text="Fine.")
     assessment_return(assessment=resubmitted, user=secretariat, seen_submission=2, text="Again.")
-    save(first_answer, delegate_norway, evidence="Third version.")
-    assessment_submit(assessment=resubmitted, submitted_by=delegate_norway)
+    save(first_answer, focal_point_norway, evidence="Third version.")
+    assessment_submit(assessment=resubmitted, submitted_by=focal_point_norway)
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(url)
 
@@ -277,13 +277,13 @@ def test_return_asks_for_confirmation_and_says_what_the_delegation_will_see(
 
 
 def test_a_confirmation_for_a_version_since_superseded_is_refused(
-    client, secretariat, delegate_norway, resubmitted
+    client, secretariat, focal_point_norway, resubmitted
 ):
     """The confirm page names version 2; version 3 arrived before the click."""
     client.force_login(secretariat)
     client.post(review_url(resubmitted), {"action": "accept", "text": "", "submission": 2})
     assessment_return(assessment=resubmitted, user=secretariat, seen_submission=2, text="x")
-    assessment_submit(assessment=resubmitted, submitted_by=delegate_norway)
+    assessment_submit(assessment=resubmitted, submitted_by=focal_point_norway)
     page = client.post(
         review_url(resubmitted),
         {"action": "accept", "text": "", "submission": 2, "confirmed": "1"},

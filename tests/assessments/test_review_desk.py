@@ -9,16 +9,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import load_workbook
 
 from assessments.lifecycle import TransitionRefused
-from assessments.models import (
-    Answer,
-    AssessmentStatus,
-    MemberState,
-    RegionalGroup,
-    ReviewComment,
-    StatusChange,
-)
+from assessments.models import Answer, AssessmentStatus, ReviewComment, StatusChange
 from assessments.review import assessment_accept, assessment_return, review_comment_add
 from assessments.services import AnswerContent, answer_save, assessment_start, assessment_submit
+from delegations.models import MemberState, RegionalGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +24,14 @@ def review_url(assessment):
 
 
 @pytest.fixture
-def submitted(norway_assessment, delegate_norway, first_answer):
+def submitted(norway_assessment, focal_point_norway, first_answer):
     answer_save(
         answer=first_answer,
         content=AnswerContent(status="implemented", evidence='=HYPERLINK("http://evil")', links=[]),
         base_version=0,
-        user=delegate_norway,
+        user=focal_point_norway,
     )
-    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     # A control character that no form lets through, written behind the services' back:
     # exports must still clean it. (A submit refuses it: the report cannot print it.)
     Answer.objects.filter(pk=first_answer.pk).update(evidence='=HYPERLINK("http://evil")\x0b')
@@ -107,7 +101,7 @@ def test_a_comment_on_another_assessments_answer_is_refused(
 
 
 def test_returned_commented_resubmitted_then_accepted(
-    client, submitted, secretariat, delegate_norway, first_answer
+    client, submitted, secretariat, focal_point_norway, first_answer
 ):
     client.force_login(secretariat)
     client.post(
@@ -129,7 +123,7 @@ def test_returned_commented_resubmitted_then_accepted(
     assert submitted.status == AssessmentStatus.RETURNED
 
     # The delegation sees both comments and may edit again.
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     overview = client.get(submitted.get_absolute_url()).content.decode()
     assert "Please complete 2014." in overview
     assert "returned this assessment for revision" in overview
@@ -231,8 +225,8 @@ def test_review_page_queries_do_not_grow_with_answers(
 # Permissions
 
 
-def test_delegation_users_cannot_reach_the_admin(client, delegate_norway, submitted):
-    client.force_login(delegate_norway)
+def test_delegation_users_cannot_reach_the_admin(client, focal_point_norway, submitted):
+    client.force_login(focal_point_norway)
     for url in [reverse("admin:index"), reverse(CHANGELIST), review_url(submitted)]:
         result = client.get(url)
         assert result.status_code == 302
@@ -343,7 +337,7 @@ def test_csv_export_has_a_row_per_submitted_state_and_recommendation_with_formul
 
 
 def test_an_export_holds_the_submitted_version_not_later_edits(
-    client, secretariat, delegate_norway, submitted
+    client, secretariat, focal_point_norway, submitted
 ):
     submitted.status = "returned"
     submitted.save()
@@ -353,7 +347,7 @@ def test_an_export_holds_the_submitted_version_not_later_edits(
         answer=answer,
         content=AnswerContent(status="not_started", evidence="Revised draft.", links=[]),
         base_version=0,
-        user=delegate_norway,
+        user=focal_point_norway,
     )
     client.force_login(secretariat)
     body = list(
@@ -480,12 +474,12 @@ def test_the_overview_runs_a_constant_number_of_queries(
 
 
 def test_an_accept_of_a_version_older_than_the_latest_is_refused_and_names_it(
-    client, submitted, secretariat, delegate_norway
+    client, submitted, secretariat, focal_point_norway
 ):
     """A second reviewer returned version 1 and the delegation resubmitted meanwhile."""
     assessment_return(assessment=submitted, user=secretariat, seen_submission=1, text="More.")
     submitted.answers.update(evidence="Revised.")  # without the fixture's control character
-    assessment_submit(assessment=submitted, submitted_by=delegate_norway)
+    assessment_submit(assessment=submitted, submitted_by=focal_point_norway)
     client.force_login(secretariat)
 
     page = client.post(
@@ -536,9 +530,9 @@ def test_a_comment_nobody_can_be_told_of_is_added_with_a_warning_saying_why(
 
 
 def test_return_and_accept_say_how_many_members_of_the_delegation_are_told(
-    client, submitted, secretariat, delegate_norway, editor_norway
+    client, submitted, secretariat, focal_point_norway, editor_norway
 ):
-    for user in (delegate_norway, editor_norway):
+    for user in (focal_point_norway, editor_norway):
         user.email = f"{user.username}@mfa.example"
         user.save()
     client.force_login(secretariat)
@@ -563,7 +557,7 @@ def test_return_and_accept_say_how_many_members_of_the_delegation_are_told(
     editor_norway.save()
     submitted.answers.update(evidence="Revised.")  # without the fixture's control character
     submitted.refresh_from_db()
-    assessment_submit(assessment=submitted, submitted_by=delegate_norway)
+    assessment_submit(assessment=submitted, submitted_by=focal_point_norway)
     accepted = client.post(
         review_url(submitted),
         {"action": "accept", "text": "", "submission": 2, "confirmed": "1"},
@@ -608,7 +602,7 @@ def test_an_accept_nobody_can_be_told_of_still_happens_with_a_warning(
 
 
 def test_no_evidence_counts_the_answered_answers_without_evidence_as_the_submit_page_does(
-    client, norway_assessment, delegate_norway, secretariat
+    client, norway_assessment, focal_point_norway, secretariat
 ):
     import hashlib
 
@@ -629,7 +623,7 @@ def test_no_evidence_counts_the_answered_answers_without_evidence_as_the_submit_
             answer=answer,
             content=AnswerContent(status=status, evidence=evidence, links=list(links)),
             base_version=answer.version,
-            user=delegate_norway,
+            user=focal_point_norway,
         )
 
     save("2013-MS-01", "implemented", evidence="Law 12/2021.")
@@ -642,12 +636,12 @@ def test_no_evidence_counts_the_answered_answers_without_evidence_as_the_submit_
         upload=upload,
         checked_type=check_upload(upload),
         sha256=hashlib.sha256(pdf).hexdigest(),
-        user=delegate_norway,
+        user=focal_point_norway,
     )
     save("2014-MS-01", "not_started", evidence="   ")  # blanks are no evidence
     save("2014-MS-02", "", evidence="A draft, not answered yet.")
 
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     submit_page = client.get(reverse("assessments:assessment_submit", args=[norway_assessment.pk]))
     client.force_login(secretariat)
     review = client.get(review_url(norway_assessment) + "?show=no_evidence")

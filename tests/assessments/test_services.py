@@ -33,36 +33,40 @@ def test_starting_creates_one_blank_answer_per_member_state_recommendation(norwa
     assert not norway_assessment.answers.exclude(status=AnswerStatus.NOT_ANSWERED).exists()
 
 
-def test_starting_twice_returns_the_same_assessment(norway_assessment, norway, delegate_norway):
+def test_starting_twice_returns_the_same_assessment(norway_assessment, norway, focal_point_norway):
     again = assessment_start(
-        member_state=norway, cycle=norway_assessment.cycle, started_by=delegate_norway
+        member_state=norway, cycle=norway_assessment.cycle, started_by=focal_point_norway
     )
     assert again.pk == norway_assessment.pk
     assert again.answers.count() == 5
 
 
-def test_a_save_increments_the_version_and_records_before_and_after(first_answer, delegate_norway):
-    saved = answer_save(answer=first_answer, content=ANSWER, base_version=0, user=delegate_norway)
+def test_a_save_increments_the_version_and_records_before_and_after(
+    first_answer, focal_point_norway
+):
+    saved = answer_save(
+        answer=first_answer, content=ANSWER, base_version=0, user=focal_point_norway
+    )
 
     assert (saved.status, saved.version, saved.updated_by) == (
         AnswerStatus.IMPLEMENTED,
         1,
-        delegate_norway,
+        focal_point_norway,
     )
     change = saved.changes.get()
-    assert change.changed_by == delegate_norway
+    assert change.changed_by == focal_point_norway
     assert change.before == {"status": "", "evidence": "", "links": []}
     assert change.after == ANSWER.as_dict()
 
 
 def test_a_save_based_on_a_stale_version_is_refused_and_keeps_the_stored_answer(
-    first_answer, delegate_norway, editor_norway
+    first_answer, focal_point_norway, editor_norway
 ):
     answer_save(answer=first_answer, content=ANSWER, base_version=0, user=editor_norway)
     mine = AnswerContent(status=AnswerStatus.NOT_STARTED, evidence="Mine.", links=[])
 
     with pytest.raises(AnswerConflict) as conflict:
-        answer_save(answer=first_answer, content=mine, base_version=0, user=delegate_norway)
+        answer_save(answer=first_answer, content=mine, base_version=0, user=focal_point_norway)
 
     assert conflict.value.current.evidence == ANSWER.evidence
     assert conflict.value.current.updated_by == editor_norway
@@ -71,19 +75,21 @@ def test_a_save_based_on_a_stale_version_is_refused_and_keeps_the_stored_answer(
     assert first_answer.changes.count() == 1
 
 
-def test_saving_the_same_content_again_records_nothing(first_answer, delegate_norway):
-    answer_save(answer=first_answer, content=ANSWER, base_version=0, user=delegate_norway)
-    saved = answer_save(answer=first_answer, content=ANSWER, base_version=1, user=delegate_norway)
+def test_saving_the_same_content_again_records_nothing(first_answer, focal_point_norway):
+    answer_save(answer=first_answer, content=ANSWER, base_version=0, user=focal_point_norway)
+    saved = answer_save(
+        answer=first_answer, content=ANSWER, base_version=1, user=focal_point_norway
+    )
     assert saved.version == 1
     assert AnswerChange.objects.count() == 1
 
 
 def test_submitting_freezes_a_snapshot_and_makes_the_assessment_read_only(
-    norway_assessment, first_answer, delegate_norway
+    norway_assessment, first_answer, focal_point_norway
 ):
-    answer_save(answer=first_answer, content=ANSWER, base_version=0, user=delegate_norway)
+    answer_save(answer=first_answer, content=ANSWER, base_version=0, user=focal_point_norway)
 
-    submission = assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    submission = assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
 
     norway_assessment.refresh_from_db()
     assert norway_assessment.status == AssessmentStatus.SUBMITTED
@@ -105,12 +111,14 @@ def test_submitting_freezes_a_snapshot_and_makes_the_assessment_read_only(
             answer=first_answer,
             content=AnswerContent(status="", evidence="Later.", links=[]),
             base_version=1,
-            user=delegate_norway,
+            user=focal_point_norway,
         )
 
 
-def test_the_snapshot_survives_later_changes_to_the_catalogue(norway_assessment, delegate_norway):
-    submission = assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+def test_the_snapshot_survives_later_changes_to_the_catalogue(
+    norway_assessment, focal_point_norway
+):
+    submission = assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     first = norway_assessment.answers.get(recommendation__code="2013-MS-01").recommendation
     first.text = "Reworded."
     first.save()
@@ -119,18 +127,18 @@ def test_the_snapshot_survives_later_changes_to_the_catalogue(norway_assessment,
 
 
 def test_a_second_submit_is_refused_and_creates_no_second_submission(
-    norway_assessment, delegate_norway
+    norway_assessment, focal_point_norway
 ):
-    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     with pytest.raises(PermissionDenied):
-        assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+        assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     assert norway_assessment.submissions.count() == 1
 
 
 def test_a_new_cycle_can_start_from_the_previous_answers(
-    norway_assessment, first_answer, delegate_norway, norway, catalogue
+    norway_assessment, first_answer, focal_point_norway, norway, catalogue
 ):
-    answer_save(answer=first_answer, content=ANSWER, base_version=0, user=delegate_norway)
+    answer_save(answer=first_answer, content=ANSWER, base_version=0, user=focal_point_norway)
     new_cycle = Cycle.objects.create(
         code="2027",
         name="2027",
@@ -139,7 +147,7 @@ def test_a_new_cycle_can_start_from_the_previous_answers(
     new_cycle.reports.set(catalogue)
 
     copied = assessment_start(
-        member_state=norway, cycle=new_cycle, started_by=delegate_norway, copy_previous=True
+        member_state=norway, cycle=new_cycle, started_by=focal_point_norway, copy_previous=True
     )
 
     answer = copied.answers.get(recommendation__code="2013-MS-01")
@@ -148,11 +156,11 @@ def test_a_new_cycle_can_start_from_the_previous_answers(
     assert copied.answers.exclude(pk=answer.pk).filter(status="").count() == 4
 
 
-def test_a_closed_cycle_cannot_be_started(cycle, norway, delegate_norway):
+def test_a_closed_cycle_cannot_be_started(cycle, norway, focal_point_norway):
     cycle.is_open = False
     cycle.save()
     with pytest.raises(PermissionDenied):
-        assessment_start(member_state=norway, cycle=cycle, started_by=delegate_norway)
+        assessment_start(member_state=norway, cycle=cycle, started_by=focal_point_norway)
 
 
 def test_database_refuses_an_unknown_status(first_answer):
@@ -162,7 +170,7 @@ def test_database_refuses_an_unknown_status(first_answer):
         Answer.objects.filter(pk=first_answer.pk).update(status="done")
 
 
-@pytest.mark.parametrize("persona", ["secretariat", "delegate_kenya"])
+@pytest.mark.parametrize("persona", ["secretariat", "focal_point_kenya"])
 def test_the_services_let_only_the_states_own_delegation_write(request, persona, first_answer):
     """Whatever path calls them (a view, the admin, a command): the rule is in the service."""
     from django.core.files.uploadedfile import SimpleUploadedFile

@@ -37,10 +37,12 @@ def text_of(pdf: bytes) -> str:
 
 
 def test_a_submission_in_french_freezes_the_french_translations_and_prints_them(
-    french_catalogue, norway_assessment, delegate_norway
+    french_catalogue, norway_assessment, focal_point_norway
 ):
     with translation.override("fr"):
-        submission = assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+        submission = assessment_submit(
+            assessment=norway_assessment, submitted_by=focal_point_norway
+        )
     snapshot = submission.snapshot
     [report_2013, report_2014] = snapshot["reports"]
     assert report_2013["title_translated"] == FRENCH_TITLE
@@ -67,10 +69,12 @@ def test_a_submission_in_french_freezes_the_french_translations_and_prints_them(
 
 
 def test_a_submission_in_english_freezes_no_translation(
-    french_catalogue, norway_assessment, delegate_norway
+    french_catalogue, norway_assessment, focal_point_norway
 ):
     with translation.override("en"):
-        submission = assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+        submission = assessment_submit(
+            assessment=norway_assessment, submitted_by=focal_point_norway
+        )
     assert "title_translated" not in submission.snapshot["reports"][0]
     assert all(
         "text_translated" not in answer
@@ -84,7 +88,7 @@ def test_the_answer_page_in_french_shows_translations_in_constant_queries(
     client,
     french_catalogue,
     norway_assessment,
-    delegate_norway,
+    focal_point_norway,
     per_target,
     django_assert_num_queries,
 ):
@@ -103,7 +107,7 @@ def test_the_answer_page_in_french_shows_translations_in_constant_queries(
             recommendation=recommendation, language="fr", text="Davantage."
         )
     assessment_sync_answers(assessment=norway_assessment)
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     url = reverse("assessments:report_answers", args=[norway_assessment.pk, 2013])
     client.get(url, headers={"accept-language": "fr"})
 
@@ -117,10 +121,10 @@ def test_the_answer_page_in_french_shows_translations_in_constant_queries(
 
 
 def test_the_review_page_in_french_shows_translations(
-    client, french_catalogue, norway_assessment, delegate_norway, secretariat
+    client, french_catalogue, norway_assessment, focal_point_norway, secretariat
 ):
     with translation.override("fr"):
-        assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+        assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     client.force_login(secretariat)
     url = reverse("admin:assessments_assessment_change", args=[norway_assessment.pk])
     page = client.get(url, headers={"accept-language": "fr"}).content.decode()

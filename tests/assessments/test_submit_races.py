@@ -231,7 +231,7 @@ def _submit(assessment, user):
 
 @pytest.mark.parametrize("kind", WRITES)
 def test_a_write_that_began_before_the_submit_is_in_the_snapshot(
-    kind, monkeypatch, norway_assessment, with_a_file, delegate_norway, editor_norway
+    kind, monkeypatch, norway_assessment, with_a_file, focal_point_norway, editor_norway
 ):
     # Every write takes the assessment's lock first: pause it once it holds it.
     reached, go = paused_at(monkeypatch, "assessments.services.lock_for_editing", after=True)
@@ -239,7 +239,7 @@ def test_a_write_that_began_before_the_submit_is_in_the_snapshot(
     write.start()
     assert reached.wait(timeout=10), write.error
 
-    submit = Worker(_submit(norway_assessment, delegate_norway))
+    submit = Worker(_submit(norway_assessment, focal_point_norway))
     assert blocked(submit), "the submit did not wait for the write in progress"
     go.set()
     write.finish()
@@ -252,10 +252,10 @@ def test_a_write_that_began_before_the_submit_is_in_the_snapshot(
 
 @pytest.mark.parametrize("kind", WRITES)
 def test_a_write_that_comes_during_the_submit_is_refused_and_changes_nothing(
-    kind, monkeypatch, norway_assessment, with_a_file, delegate_norway, editor_norway
+    kind, monkeypatch, norway_assessment, with_a_file, focal_point_norway, editor_norway
 ):
     reached, go = paused_at(monkeypatch, "assessments.services.build_snapshot")
-    submit = Worker(_submit(norway_assessment, delegate_norway))
+    submit = Worker(_submit(norway_assessment, focal_point_norway))
     submit.start()
     assert reached.wait(timeout=10)
     before = live_content(norway_assessment)
@@ -274,17 +274,17 @@ def test_a_write_that_comes_during_the_submit_is_refused_and_changes_nothing(
 
 
 def test_colleagues_saving_and_uploading_through_the_site_during_a_submit_never_diverge(
-    cycle, norway_assessment, delegate_norway, editor_norway, django_user_model
+    cycle, norway_assessment, focal_point_norway, editor_norway, django_user_model
 ):
     """The issue's reproduction, through the real views: in every round, whatever the
     colleagues were told, the stored answers and files equal the snapshot."""
-    from assessments.models import DelegationMember, DelegationRole
+    from delegations.models import Member
 
     colleagues = [editor_norway]
     for name in ("ingrid", "ola"):
         user = django_user_model.objects.create_user(username=name, password="pw")
-        DelegationMember.objects.create(
-            user=user, member_state=norway_assessment.member_state, role=DelegationRole.EDITOR
+        Member.objects.create(
+            user=user, member_state=norway_assessment.member_state, role=Member.Role.EDITOR
         )
         colleagues.append(user)
     answers = list(norway_assessment.answers.order_by("pk"))
@@ -330,7 +330,7 @@ def test_colleagues_saving_and_uploading_through_the_site_during_a_submit_never_
 
         def submit(start=start):
             client = SignedInClient()
-            client.force_login(delegate_norway)
+            client.force_login(focal_point_norway)
             start.wait()
             time.sleep(0.02)
             return client.post(
@@ -364,8 +364,8 @@ def reviewer(django_user_model):
 
 
 @pytest.fixture
-def submitted(norway_assessment, delegate_norway):
-    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+def submitted(norway_assessment, focal_point_norway):
+    assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     return norway_assessment
 
 
@@ -402,12 +402,12 @@ def test_a_return_and_an_accept_at_once_let_exactly_one_through(submitted, revie
 
 
 def test_a_submit_and_an_accept_of_the_version_before_it_never_accept_the_new_one(
-    submitted, reviewer, delegate_norway, monkeypatch
+    submitted, reviewer, focal_point_norway, monkeypatch
 ):
     """The reviewer saw version 1; version 2 is being submitted after a return."""
     assessment_return(assessment=submitted, user=reviewer, text="Complete 2014.", seen_submission=1)
     reached, go = paused_at(monkeypatch, "assessments.services.build_snapshot")
-    submit = Worker(_submit(submitted, delegate_norway))
+    submit = Worker(_submit(submitted, focal_point_norway))
     submit.start()
     assert reached.wait(timeout=10)
 

@@ -53,10 +53,10 @@ def contents(assessment):
 
 
 def test_a_theme_answer_goes_to_the_unanswered_recommendations_only_by_default(
-    client, delegate_norway, norway_assessment, theme
+    client, focal_point_norway, norway_assessment, theme
 ):
-    save(answer_of(norway_assessment, "2013-MS-03"), delegate_norway, evidence="Our own.")
-    client.force_login(delegate_norway)
+    save(answer_of(norway_assessment, "2013-MS-03"), focal_point_norway, evidence="Our own.")
+    client.force_login(focal_point_norway)
     seen = shown_form(client, norway_assessment, theme)
 
     response = client.post(
@@ -75,11 +75,11 @@ def test_a_theme_answer_goes_to_the_unanswered_recommendations_only_by_default(
 
 
 def test_an_answer_whose_only_evidence_is_a_file_is_replaced_only_once_confirmed(
-    client, delegate_norway, norway_assessment, theme
+    client, focal_point_norway, norway_assessment, theme
 ):
     from tests.assessments.test_attachments import PDF, upload
 
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     upload(client, answer_of(norway_assessment, "2013-MS-03"), "decree.pdf", PDF)
     seen = shown_form(client, norway_assessment, theme)
 
@@ -90,9 +90,9 @@ def test_an_answer_whose_only_evidence_is_a_file_is_replaced_only_once_confirmed
 
 
 def test_each_answer_given_by_a_theme_has_its_own_history_naming_the_theme(
-    client, delegate_norway, norway_assessment, theme
+    client, focal_point_norway, norway_assessment, theme
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     seen = shown_form(client, norway_assessment, theme)
     client.post(url(norway_assessment, theme), {**seen, "status": "implemented"})
 
@@ -102,7 +102,7 @@ def test_each_answer_given_by_a_theme_has_its_own_history_naming_the_theme(
         assert (change.kind, change.note, change.changed_by) == (
             AnswerChange.Kind.THEME,
             "National focal points",
-            delegate_norway,
+            focal_point_norway,
         )
         assert change.after["status"] == "implemented"
         assert answer.version == 1  # an ordinary answer, edited on its own from here
@@ -116,10 +116,10 @@ def test_each_answer_given_by_a_theme_has_its_own_history_naming_the_theme(
 
 
 def test_replacing_answers_already_given_needs_the_confirmation_that_names_them(
-    client, delegate_norway, norway_assessment, theme
+    client, focal_point_norway, norway_assessment, theme
 ):
-    save(answer_of(norway_assessment, "2013-MS-03"), delegate_norway, evidence="Our own.")
-    client.force_login(delegate_norway)
+    save(answer_of(norway_assessment, "2013-MS-03"), focal_point_norway, evidence="Our own.")
+    client.force_login(focal_point_norway)
     page = client.get(url(norway_assessment, theme)).content.decode()
     assert "Also replace the answer already given to 1 recommendation:" in page
     assert '"recommendation-code">2013-MS-03</span></label>' in page
@@ -136,11 +136,11 @@ def test_replacing_answers_already_given_needs_the_confirmation_that_names_them(
 
 
 def test_a_theme_whose_answers_are_all_given_asks_for_the_confirmation_and_changes_nothing(
-    client, delegate_norway, norway_assessment, theme
+    client, focal_point_norway, norway_assessment, theme
 ):
     for code in THEME_CODES:
-        save(answer_of(norway_assessment, code), delegate_norway)
-    client.force_login(delegate_norway)
+        save(answer_of(norway_assessment, code), focal_point_norway)
+    client.force_login(focal_point_norway)
     seen = shown_form(client, norway_assessment, theme)
 
     response = client.post(url(norway_assessment, theme), {**seen, "status": "not_started"})
@@ -151,11 +151,11 @@ def test_a_theme_whose_answers_are_all_given_asks_for_the_confirmation_and_chang
 
 
 def test_the_form_of_a_theme_whose_answers_are_all_given_counts_no_zero(
-    client, delegate_norway, norway_assessment, theme
+    client, focal_point_norway, norway_assessment, theme
 ):
     for code in THEME_CODES:
-        save(answer_of(norway_assessment, code), delegate_norway)
-    client.force_login(delegate_norway)
+        save(answer_of(norway_assessment, code), focal_point_norway)
+    client.force_login(focal_point_norway)
 
     html = client.get(url(norway_assessment, theme)).content.decode()
 
@@ -165,9 +165,9 @@ def test_the_form_of_a_theme_whose_answers_are_all_given_counts_no_zero(
 
 
 def test_a_colleagues_save_since_the_page_was_opened_refuses_the_whole_theme(
-    client, delegate_norway, editor_norway, norway_assessment, theme
+    client, focal_point_norway, editor_norway, norway_assessment, theme
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     seen = shown_form(client, norway_assessment, theme)
     # The colleague answers one of the theme's recommendations meanwhile.
     save(answer_of(norway_assessment, "2014-MS-02"), editor_norway, evidence="Erik's answer.")
@@ -191,7 +191,7 @@ def test_a_colleagues_save_since_the_page_was_opened_refuses_the_whole_theme(
 
 
 def test_a_save_between_the_check_and_the_writes_rolls_back_every_answer(
-    delegate_norway, editor_norway, norway_assessment, theme, monkeypatch
+    focal_point_norway, editor_norway, norway_assessment, theme, monkeypatch
 ):
     answers = [answer_of(norway_assessment, code) for code in THEME_CODES]
     real_save = services.answer_save
@@ -211,7 +211,7 @@ def test_a_save_between_the_check_and_the_writes_rolls_back_every_answer(
             theme=theme,
             content=AnswerContent(status="implemented", evidence="", links=[]),
             versions={answer.pk: answer.version for answer in answers},
-            user=delegate_norway,
+            user=focal_point_norway,
         )
 
     assert [answer.pk for answer in refused.value.answers] == [answers[-1].pk]
@@ -221,9 +221,9 @@ def test_a_save_between_the_check_and_the_writes_rolls_back_every_answer(
 
 
 def test_answers_outside_the_theme_are_refused_and_nothing_is_applied(
-    client, delegate_norway, norway_assessment, theme
+    client, focal_point_norway, norway_assessment, theme
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     outside = answer_of(norway_assessment, "2013-MS-02")
     seen = shown_form(client, norway_assessment, theme)
 
@@ -237,9 +237,9 @@ def test_answers_outside_the_theme_are_refused_and_nothing_is_applied(
 
 
 def test_a_theme_answer_is_checked_like_an_answer(
-    client, delegate_norway, norway_assessment, theme
+    client, focal_point_norway, norway_assessment, theme
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     seen = shown_form(client, norway_assessment, theme)
 
     response = client.post(
@@ -253,9 +253,9 @@ def test_a_theme_answer_is_checked_like_an_answer(
 
 
 def test_the_versions_a_page_carries_must_be_well_formed(
-    client, delegate_norway, norway_assessment, theme
+    client, focal_point_norway, norway_assessment, theme
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     response = client.post(
         url(norway_assessment, theme), {"unanswered": "1:x", "status": "implemented"}
     )
@@ -264,9 +264,9 @@ def test_the_versions_a_page_carries_must_be_well_formed(
 
 
 def test_another_states_delegate_finds_no_theme_page_of_norway(
-    client, delegate_kenya, norway_assessment, theme
+    client, focal_point_kenya, norway_assessment, theme
 ):
-    client.force_login(delegate_kenya)
+    client.force_login(focal_point_kenya)
     assert client.get(url(norway_assessment, theme)).status_code == 404
     response = client.post(url(norway_assessment, theme), {"status": "implemented"})
     assert response.status_code == 404
@@ -274,9 +274,9 @@ def test_another_states_delegate_finds_no_theme_page_of_norway(
 
 
 def test_the_secretariat_reads_a_theme_page_but_never_answers_it(
-    client, secretariat, delegate_norway, norway_assessment, theme
+    client, secretariat, focal_point_norway, norway_assessment, theme
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     seen = shown_form(client, norway_assessment, theme)
     client.force_login(secretariat)
 
@@ -289,9 +289,9 @@ def test_the_secretariat_reads_a_theme_page_but_never_answers_it(
 
 
 def test_a_submitted_assessment_cannot_be_answered_by_theme(
-    client, delegate_norway, norway_assessment, theme
+    client, focal_point_norway, norway_assessment, theme
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     seen = shown_form(client, norway_assessment, theme)
     norway_assessment.status = AssessmentStatus.SUBMITTED
     norway_assessment.save(update_fields=["status"])
@@ -308,14 +308,14 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, norway_assessment, theme
 
 
 def test_the_overview_reads_by_theme_with_the_others_apart(
-    client, delegate_norway, norway_assessment, theme
+    client, focal_point_norway, norway_assessment, theme
 ):
     other = Theme.objects.create(name="Early warning", slug="early-warning", position=2)
     ThemeLink.objects.create(
         theme=other, recommendation=Recommendation.objects.get(code="2013-MS-01"), reason="Test."
     )
-    save(answer_of(norway_assessment, "2013-MS-01"), delegate_norway)
-    client.force_login(delegate_norway)
+    save(answer_of(norway_assessment, "2013-MS-01"), focal_point_norway)
+    client.force_login(focal_point_norway)
 
     response = client.get(norway_assessment.get_absolute_url(), {"by": "theme"})
 
@@ -331,13 +331,13 @@ def test_the_overview_reads_by_theme_with_the_others_apart(
 
 
 def test_each_answer_card_leads_to_the_themes_of_its_recommendation(
-    client, norway_assessment, delegate_norway, theme, django_assert_num_queries
+    client, norway_assessment, focal_point_norway, theme, django_assert_num_queries
 ):
     other = Theme.objects.create(name="Early warning", slug="early-warning", position=2)
     ThemeLink.objects.create(
         theme=other, recommendation=Recommendation.objects.get(code="2013-MS-01"), reason="Test."
     )
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     report = reverse("assessments:report_answers", args=[norway_assessment.pk, 2013])
     client.get(report)
 

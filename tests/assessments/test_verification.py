@@ -33,9 +33,9 @@ def dated(change):
 
 
 def test_the_latest_version_awaiting_review_is_the_current_submission(
-    client, norway_assessment, delegate_norway
+    client, norway_assessment, focal_point_norway
 ):
-    submit(norway_assessment, delegate_norway, "a")
+    submit(norway_assessment, focal_point_norway, "a")
 
     html = verify(client, "a")
 
@@ -45,13 +45,13 @@ def test_the_latest_version_awaiting_review_is_the_current_submission(
 
 
 def test_an_earlier_version_is_superseded_by_the_later_one(
-    client, norway_assessment, delegate_norway, secretariat
+    client, norway_assessment, focal_point_norway, secretariat
 ):
-    submit(norway_assessment, delegate_norway, "a")
+    submit(norway_assessment, focal_point_norway, "a")
     assessment_return(
         assessment=norway_assessment, user=secretariat, seen_submission=1, text="Secret note."
     )
-    later = submit(norway_assessment, delegate_norway, "b")
+    later = submit(norway_assessment, focal_point_norway, "b")
     later.submitted_at = WHEN + datetime.timedelta(days=3)
     later.save()
 
@@ -63,9 +63,9 @@ def test_an_earlier_version_is_superseded_by_the_later_one(
 
 
 def test_a_returned_version_says_when_it_was_returned_and_nothing_of_why(
-    client, norway_assessment, delegate_norway, secretariat
+    client, norway_assessment, focal_point_norway, secretariat
 ):
-    submit(norway_assessment, delegate_norway, "a")
+    submit(norway_assessment, focal_point_norway, "a")
     dated(
         assessment_return(
             assessment=norway_assessment, user=secretariat, seen_submission=1, text="Secret note."
@@ -76,14 +76,14 @@ def test_a_returned_version_says_when_it_was_returned_and_nothing_of_why(
 
     assert "returned it for revision on 3 July 2099, 09:30 UTC" in html
     assert "Secret note." not in html
-    assert delegate_norway.username not in html
+    assert focal_point_norway.username not in html
     assert secretariat.username not in html
 
 
 def test_an_accepted_version_says_when_it_was_accepted(
-    client, norway_assessment, delegate_norway, secretariat
+    client, norway_assessment, focal_point_norway, secretariat
 ):
-    submit(norway_assessment, delegate_norway, "a")
+    submit(norway_assessment, focal_point_norway, "a")
     dated(assessment_accept(assessment=norway_assessment, user=secretariat, seen_submission=1))
 
     html = verify(client, "a")

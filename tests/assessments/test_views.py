@@ -21,28 +21,28 @@ def answer(response, **fields):
     return {prefix + key: value for key, value in data.items()}
 
 
-def test_a_delegate_starts_the_assessment_of_the_open_cycle(client, delegate_norway, cycle):
-    client.force_login(delegate_norway)
+def test_a_delegate_starts_the_assessment_of_the_open_cycle(client, focal_point_norway, cycle):
+    client.force_login(focal_point_norway)
     page = client.get(reverse("assessments:home"))
     assert "Start the assessment" in page.content.decode()
 
     response = client.post(reverse("assessments:assessment_start", args=[cycle.code]))
 
-    assessment = delegate_norway.delegation_membership.member_state.assessments.get()
+    assessment = focal_point_norway.delegation_member.member_state.assessments.get()
     assert response.url == assessment.get_absolute_url()
     assert assessment.answers.count() == 5
 
 
 def test_overview_shows_progress_per_report_and_the_deadline(
-    client, delegate_norway, norway_assessment, first_answer
+    client, focal_point_norway, norway_assessment, first_answer
 ):
     answer_save(
         answer=first_answer,
         content=AnswerContent(status="implemented", evidence="", links=[]),
         base_version=0,
-        user=delegate_norway,
+        user=focal_point_norway,
     )
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
 
     page = client.get(norway_assessment.get_absolute_url())
 
@@ -57,9 +57,9 @@ def test_overview_shows_progress_per_report_and_the_deadline(
 
 
 def test_report_page_lists_member_state_recommendations_with_paragraphs(
-    client, delegate_norway, norway_assessment
+    client, focal_point_norway, norway_assessment
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     page = client.get(reverse("assessments:report_answers", args=[norway_assessment.pk, 2013]))
     html = page.content.decode()
     assert "2013-MS-03" in html
@@ -69,7 +69,7 @@ def test_report_page_lists_member_state_recommendations_with_paragraphs(
 
 
 def test_report_page_shows_each_saved_answer_in_labelled_fields(
-    client, delegate_norway, editor_norway, first_answer
+    client, focal_point_norway, editor_norway, first_answer
 ):
     answer_save(
         answer=first_answer,
@@ -81,7 +81,7 @@ def test_report_page_shows_each_saved_answer_in_labelled_fields(
         base_version=0,
         user=editor_norway,
     )
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     page = client.get(
         reverse("assessments:report_answers", args=[first_answer.assessment_id, 2013])
     )
@@ -98,9 +98,9 @@ def test_report_page_shows_each_saved_answer_in_labelled_fields(
 
 
 def test_autosave_saves_one_answer_and_returns_its_new_version(
-    client, delegate_norway, first_answer
+    client, focal_point_norway, first_answer
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
 
     result = client.post(
         save_url(first_answer),
@@ -122,9 +122,9 @@ def test_autosave_saves_one_answer_and_returns_its_new_version(
 
 
 def test_without_javascript_a_plain_post_saves_and_returns_to_the_answer(
-    client, delegate_norway, first_answer
+    client, focal_point_norway, first_answer
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     result = client.post(save_url(first_answer), answer(first_answer, status="not_started"))
     assert result.status_code == 302
     assert result.url.endswith(f"#answer-{first_answer.pk}")
@@ -144,9 +144,9 @@ def saved_by_erik(first_answer, editor_norway):
 
 
 def test_a_stale_save_is_refused_showing_both_versions_and_keeping_the_typed_text(
-    client, delegate_norway, first_answer, saved_by_erik
+    client, focal_point_norway, first_answer, saved_by_erik
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
 
     result = client.post(
         save_url(first_answer),
@@ -168,9 +168,9 @@ def test_a_stale_save_is_refused_showing_both_versions_and_keeping_the_typed_tex
 
 
 def test_a_stale_plain_post_answers_409_with_both_versions(
-    client, delegate_norway, first_answer, saved_by_erik
+    client, focal_point_norway, first_answer, saved_by_erik
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     result = client.post(save_url(first_answer), answer(first_answer, evidence="Mine.", version=0))
     assert result.status_code == 409
     assert "Erik&#x27;s text." in result.content.decode()
@@ -190,9 +190,9 @@ def test_a_stale_plain_post_answers_409_with_both_versions(
     ],
 )
 def test_bad_input_is_refused_with_a_message_and_nothing_changes(
-    client, delegate_norway, first_answer, fields, message
+    client, focal_point_norway, first_answer, fields, message
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
 
     htmx = client.post(
         save_url(first_answer), answer(first_answer, **fields), headers={"HX-Request": "true"}
@@ -208,8 +208,8 @@ def test_bad_input_is_refused_with_a_message_and_nothing_changes(
     assert not first_answer.changes.exists()
 
 
-def test_history_shows_who_changed_what(client, delegate_norway, first_answer):
-    client.force_login(delegate_norway)
+def test_history_shows_who_changed_what(client, focal_point_norway, first_answer):
+    client.force_login(focal_point_norway)
     client.post(save_url(first_answer), answer(first_answer, evidence="First."))
     first_answer.refresh_from_db()
     client.post(save_url(first_answer), answer(first_answer, evidence="Second."))
@@ -224,8 +224,8 @@ def test_history_shows_who_changed_what(client, delegate_norway, first_answer):
     assert "nora" in html
 
 
-def test_evidence_is_escaped_everywhere(client, delegate_norway, first_answer):
-    client.force_login(delegate_norway)
+def test_evidence_is_escaped_everywhere(client, focal_point_norway, first_answer):
+    client.force_login(focal_point_norway)
     script = "<script>alert('x')</script>"
     client.post(save_url(first_answer), answer(first_answer, evidence=script))
     for url in (
@@ -238,7 +238,7 @@ def test_evidence_is_escaped_everywhere(client, delegate_norway, first_answer):
 
 
 def test_only_the_focal_point_submits_after_confirming(
-    client, delegate_norway, editor_norway, norway_assessment
+    client, focal_point_norway, editor_norway, norway_assessment
 ):
     url = reverse("assessments:assessment_submit", args=[norway_assessment.pk])
     client.force_login(editor_norway)
@@ -247,7 +247,7 @@ def test_only_the_focal_point_submits_after_confirming(
     norway_assessment.refresh_from_db()
     assert norway_assessment.status == AssessmentStatus.DRAFT
 
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     unconfirmed = client.post(url, {})
     assert unconfirmed.status_code == 400
     assert "Tick the box" in unconfirmed.content.decode()
@@ -259,9 +259,9 @@ def test_only_the_focal_point_submits_after_confirming(
 
 
 def test_review_page_lists_unanswered_and_answers_without_evidence(
-    client, delegate_norway, norway_assessment, first_answer
+    client, focal_point_norway, norway_assessment, first_answer
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     client.post(save_url(first_answer), answer(first_answer))
     page = client.get(reverse("assessments:assessment_submit", args=[norway_assessment.pk]))
     assert [r.recommendation.code for r in page.context["without_evidence"]] == ["2013-MS-01"]
@@ -269,9 +269,9 @@ def test_review_page_lists_unanswered_and_answers_without_evidence(
 
 
 def test_a_double_submit_creates_one_submission_and_says_so(
-    client, delegate_norway, norway_assessment
+    client, focal_point_norway, norway_assessment
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     url = reverse("assessments:assessment_submit", args=[norway_assessment.pk])
     client.post(url, {"confirm": "on"})
     second = client.post(url, {"confirm": "on"}, follow=True)
@@ -280,9 +280,9 @@ def test_a_double_submit_creates_one_submission_and_says_so(
 
 
 def test_a_submitted_assessment_is_read_only_for_the_delegation(
-    client, delegate_norway, norway_assessment, first_answer
+    client, focal_point_norway, norway_assessment, first_answer
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     client.post(
         reverse("assessments:assessment_submit", args=[norway_assessment.pk]), {"confirm": "on"}
     )
@@ -299,12 +299,12 @@ def test_a_submitted_assessment_is_read_only_for_the_delegation(
 
 
 def test_an_autosave_refused_because_the_assessment_was_submitted_says_why(
-    client, delegate_norway, editor_norway, norway_assessment, first_answer
+    client, focal_point_norway, editor_norway, norway_assessment, first_answer
 ):
     """The editor's page was opened before the focal point submitted."""
     from assessments.services import assessment_submit
 
-    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     client.force_login(editor_norway)
 
     refused = client.post(
@@ -323,7 +323,7 @@ def test_an_autosave_refused_because_the_assessment_was_submitted_says_why(
 
 @pytest.mark.parametrize("per_target", [2, 12])
 def test_report_page_and_autosave_run_a_constant_number_of_queries(
-    client, delegate_norway, norway_assessment, django_assert_num_queries, per_target
+    client, focal_point_norway, norway_assessment, django_assert_num_queries, per_target
 ):
     from assessments.services import assessment_sync_answers
     from catalogue.models import Recommendation, Section, recommendation_code
@@ -338,7 +338,7 @@ def test_report_page_and_autosave_run_a_constant_number_of_queries(
         )
     assessment_sync_answers(assessment=norway_assessment)
     response = norway_assessment.answers.get(recommendation__code="2014-MS-01")
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     url = reverse("assessments:report_answers", args=[norway_assessment.pk, 2014])
     # A session's first request records its start and looks for a two-factor device
     # (accounts.middleware, then at most once a minute); these are the later requests.
@@ -366,9 +366,9 @@ def test_card_urls_made_once_per_page_are_the_answers_own(first_answer):
 
 
 def test_after_submitting_the_official_pdf_is_the_main_action_with_what_happens_next(
-    client, delegate_norway, norway_assessment
+    client, focal_point_norway, norway_assessment
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     client.post(
         reverse("assessments:assessment_submit", args=[norway_assessment.pk]), {"confirm": "on"}
     )

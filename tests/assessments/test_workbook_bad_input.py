@@ -27,8 +27,8 @@ from tests.assessments.workbook_files import (
 
 
 @pytest.fixture
-def downloaded(client, delegate_norway, norway_assessment):
-    client.force_login(delegate_norway)
+def downloaded(client, focal_point_norway, norway_assessment):
+    client.force_login(focal_point_norway)
     return download(client, norway_assessment)
 
 
@@ -183,9 +183,9 @@ def test_moved_sheets_are_found_by_their_keys(client, norway_assessment, downloa
 
 
 def test_another_states_workbook_names_both_assessments(
-    client, delegate_kenya, kenya_assessment, downloaded
+    client, focal_point_kenya, kenya_assessment, downloaded
 ):
-    client.force_login(delegate_kenya)
+    client.force_login(focal_point_kenya)
     assert refused(client, kenya_assessment, downloaded) == [
         "sheet “r2p_meta”, row 2, column “B”: This workbook belongs to the assessment of "
         "Norway for cycle 2025; it was uploaded to the assessment of Kenya for cycle 2025. "

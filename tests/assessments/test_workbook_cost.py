@@ -29,8 +29,8 @@ ELEMENTS = (
 
 
 @pytest.fixture
-def downloaded(client, delegate_norway, norway_assessment):
-    client.force_login(delegate_norway)
+def downloaded(client, focal_point_norway, norway_assessment):
+    client.force_login(focal_point_norway)
     return download(client, norway_assessment)
 
 

@@ -44,8 +44,8 @@ EDITED = {
 
 
 @pytest.fixture
-def assessment(cycle, norway, delegate_norway):
-    return libreoffice_assessment(cycle=cycle, member_state=norway, started_by=delegate_norway)
+def assessment(cycle, norway, focal_point_norway):
+    return libreoffice_assessment(cycle=cycle, member_state=norway, started_by=focal_point_norway)
 
 
 def saved_by_libreoffice(name: str) -> bytes:
@@ -69,11 +69,11 @@ def as_downloaded(code: str) -> dict:
 
 
 def test_the_committed_workbooks_were_downloaded_from_the_assessment_the_tests_make(
-    client, delegate_norway, assessment
+    client, focal_point_norway, assessment
 ):
     # Should the layout or the fingerprints change, this fails first: make the files
     # again (tests/assessments/data/libreoffice/README.md).
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
 
     def meta(data):
         (sheet,) = [sheet for sheet in read_sheets(data) if sheet.title == META_SHEET]
@@ -105,14 +105,14 @@ def test_the_committed_workbooks_are_libreoffices_own():
 
 @pytest.mark.parametrize("suffix", FORMATS)
 def test_a_download_saved_unchanged_in_libreoffice_uploads_as_no_change(
-    client, delegate_norway, assessment, suffix
+    client, focal_point_norway, assessment, suffix
 ):
     # Whatever the evidence holds: "_x0041_", "x005F_", "_x005F_", a formula, "1.50",
     # several lines.
     name = "unchanged" + suffix
     plan = read_workbook(data=saved_by_libreoffice(name), filename=name, assessment=assessment)
     assert plan["rows"] == []
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     assert upload(client, assessment, saved_by_libreoffice(name), name=name).status_code == 302
     page = preview(client, assessment)
     assert page.context["changes"] == [] and page.context["conflicts"] == []
@@ -120,11 +120,11 @@ def test_a_download_saved_unchanged_in_libreoffice_uploads_as_no_change(
 
 @pytest.mark.parametrize("suffix", FORMATS)
 def test_a_workbook_edited_in_libreoffice_previews_exactly_the_edits_made(
-    client, delegate_norway, assessment, suffix
+    client, focal_point_norway, assessment, suffix
 ):
     # A column inserted, a date, a fraction, 1.50 and TRUE typed into Evidence, the rows
     # sorted, a row deleted.
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     name = "edited" + suffix
     result = upload(client, assessment, saved_by_libreoffice(name), name=name)
     assert result.status_code == 302, result.context and result.context["errors"]
@@ -153,7 +153,7 @@ def test_a_workbook_edited_in_libreoffice_previews_exactly_the_edits_made(
 
 @pytest.mark.parametrize("suffix", FORMATS)
 def test_an_answer_saved_online_since_is_a_conflict_in_a_libreoffice_workbook(
-    client, delegate_norway, assessment, suffix
+    client, focal_point_norway, assessment, suffix
 ):
     answer = assessment.answers.get(recommendation__code="2015-MS-01")
     answer.assessment = assessment
@@ -161,9 +161,9 @@ def test_an_answer_saved_online_since_is_a_conflict_in_a_libreoffice_workbook(
         answer=answer,
         content=AnswerContent(status="implemented", evidence="Typed online.", links=[]),
         base_version=answer.version,
-        user=delegate_norway,
+        user=focal_point_norway,
     )
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     name = "edited" + suffix
     assert upload(client, assessment, saved_by_libreoffice(name), name=name).status_code == 302
     page = preview(client, assessment)
@@ -178,11 +178,11 @@ def test_an_answer_saved_online_since_is_a_conflict_in_a_libreoffice_workbook(
 
 @pytest.mark.parametrize("suffix", FORMATS)
 def test_a_libreoffice_workbook_uploaded_to_another_assessment_names_both_once(
-    client, delegate_norway, norway_assessment, suffix
+    client, focal_point_norway, norway_assessment, suffix
 ):
     # Norway's assessment of the same cycle, but not the one the workbook was downloaded
     # from (as on another copy of the site): named by number, the State and cycle once.
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     result = upload(client, norway_assessment, saved_by_libreoffice("edited" + suffix))
     assert result.status_code == 400
     assert [str(error) for error in result.context["errors"]] == [

@@ -20,9 +20,9 @@ DAMAGED = "The workbook cannot be read: it may be damaged or incomplete. Downloa
 
 
 @pytest.fixture
-def assessment(client, cycle, norway, delegate_norway):
-    client.force_login(delegate_norway)
-    return libreoffice_assessment(cycle=cycle, member_state=norway, started_by=delegate_norway)
+def assessment(client, cycle, norway, focal_point_norway):
+    client.force_login(focal_point_norway)
+    return libreoffice_assessment(cycle=cycle, member_state=norway, started_by=focal_point_norway)
 
 
 @pytest.fixture

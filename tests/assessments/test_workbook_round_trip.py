@@ -47,8 +47,8 @@ def apply(client, assessment, **choices):
     )
 
 
-def test_the_workbook_opens_ready_to_work_in(client, delegate_norway, norway_assessment):
-    client.force_login(delegate_norway)
+def test_the_workbook_opens_ready_to_work_in(client, focal_point_norway, norway_assessment):
+    client.force_login(focal_point_norway)
     book = open_book(download(client, norway_assessment))
     sheet = book.worksheets[0]
     assert sheet.title == "Answers"
@@ -89,7 +89,7 @@ def test_the_workbook_opens_ready_to_work_in(client, delegate_norway, norway_ass
 
 
 def test_a_workbook_in_french_gives_the_official_translations_and_still_round_trips(
-    client, delegate_norway, norway_assessment
+    client, focal_point_norway, norway_assessment
 ):
     recommendation = Recommendation.objects.get(code="2013-MS-01")
     RecommendationTranslation.objects.create(
@@ -98,9 +98,9 @@ def test_a_workbook_in_french_gives_the_official_translations_and_still_round_tr
     ReportTranslation.objects.create(
         report=recommendation.section.report, language="fr", title="Rapport de 2013"
     )
-    delegate_norway.language = "fr"
-    delegate_norway.save()
-    client.force_login(delegate_norway)
+    focal_point_norway.language = "fr"
+    focal_point_norway.save()
+    client.force_login(focal_point_norway)
 
     data = download(client, norway_assessment)
 
@@ -119,9 +119,9 @@ def test_a_workbook_in_french_gives_the_official_translations_and_still_round_tr
 
 
 def test_a_whole_assessment_round_trips_with_history_from_the_workbook(
-    client, delegate_norway, norway_assessment
+    client, focal_point_norway, norway_assessment
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     data = download(client, norway_assessment)
     codes = ["2013-MS-01", "2013-MS-02", "2013-MS-03", "2014-MS-01", "2014-MS-02"]
     statuses = ["Implemented", "partially_implemented", "Not started", "IMPLEMENTED", "Implemented"]
@@ -167,7 +167,7 @@ def test_a_whole_assessment_round_trips_with_history_from_the_workbook(
 
 
 def test_rows_are_tall_enough_for_their_wrapped_text(
-    client, delegate_norway, norway_assessment, first_answer
+    client, focal_point_norway, norway_assessment, first_answer
 ):
     answer_save(
         answer=first_answer,
@@ -175,9 +175,9 @@ def test_rows_are_tall_enough_for_their_wrapped_text(
             status="implemented", evidence="A long account of the plan. " * 40, links=[]
         ),
         base_version=0,
-        user=delegate_norway,
+        user=focal_point_norway,
     )
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     book = open_book(download(client, norway_assessment))
     sheet = book.worksheets[0]
     # 1,120 characters in a column 70 wide: 17 lines of 15 points at least.
@@ -196,7 +196,7 @@ def test_rows_are_tall_enough_for_their_wrapped_text(
 
 
 def test_text_that_looks_like_an_excel_escape_round_trips_unchanged(
-    client, delegate_norway, norway_assessment
+    client, focal_point_norway, norway_assessment
 ):
     # A spreadsheet reads "_x0041_" as "A" and "_x005F_" as "_", unless escaped; and
     # openpyxl deletes "x005F_" from shared strings, which LibreOffice writes.
@@ -212,9 +212,9 @@ def test_text_that_looks_like_an_excel_escape_round_trips_unchanged(
             answer=answer,
             content=AnswerContent(status="implemented", evidence=evidence, links=[]),
             base_version=0,
-            user=delegate_norway,
+            user=focal_point_norway,
         )
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     data = download(client, norway_assessment)
     # Stored as Excel stores such text, each underscore that starts an escape escaped.
     assert b"Decree _x005F_x0041_ of 2019" in data_part(data)
@@ -247,10 +247,10 @@ def test_what_spreadsheets_escape_is_decoded_and_nothing_else():
 
 
 def test_numbers_dates_and_truth_values_typed_in_a_cell_not_formatted_as_text_read_as_typed(
-    client, delegate_norway, norway_assessment
+    client, focal_point_norway, norway_assessment
 ):
     # In a workbook downloaded before the columns were formatted as text, or pasted over.
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     edited = edit(
         download(client, norway_assessment),
         {
@@ -273,15 +273,15 @@ def test_numbers_dates_and_truth_values_typed_in_a_cell_not_formatted_as_text_re
 
 
 def test_a_formula_is_exported_as_text_and_imported_as_typed(
-    client, delegate_norway, norway_assessment, first_answer
+    client, focal_point_norway, norway_assessment, first_answer
 ):
     answer_save(
         answer=first_answer,
         content=AnswerContent(status="implemented", evidence="=1+1", links=[]),
         base_version=0,
-        user=delegate_norway,
+        user=focal_point_norway,
     )
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     book = open_book(download(client, norway_assessment))
     sheet = book.worksheets[0]
     cell = sheet.cell(row_of(sheet, "2013-MS-01"), column_of(sheet, "evidence"))
@@ -303,8 +303,8 @@ def test_a_formula_is_exported_as_text_and_imported_as_typed(
     assert norway_assessment.answers.get(recommendation__code="2013-MS-01").evidence == "=1+1"
 
 
-def test_an_array_formula_is_imported_as_typed(client, delegate_norway, norway_assessment):
-    client.force_login(delegate_norway)
+def test_an_array_formula_is_imported_as_typed(client, focal_point_norway, norway_assessment):
+    client.force_login(focal_point_norway)
     book = open_book(download(client, norway_assessment))
     sheet = book.worksheets[0]
     cell = sheet.cell(row_of(sheet, "2013-MS-02"), column_of(sheet, "evidence"))
@@ -314,8 +314,8 @@ def test_an_array_formula_is_imported_as_typed(client, delegate_norway, norway_a
     assert (row["code"], row["content"]["evidence"]) == ("2013-MS-02", "=SUM(1,2)")
 
 
-def test_control_characters_are_cleaned(client, delegate_norway, norway_assessment):
-    client.force_login(delegate_norway)
+def test_control_characters_are_cleaned(client, focal_point_norway, norway_assessment):
+    client.force_login(focal_point_norway)
     edited = edit(download(client, norway_assessment), {"2013-MS-01": {"evidence": "CTRLMARK"}})
     # As a spreadsheet writes a pasted vertical tab and a Windows line end.
     edited = rezip_replacing(edited, b"CTRLMARK", b"Plan_x000B_ of&#13;\naction_x0007_")
@@ -326,8 +326,8 @@ def test_control_characters_are_cleaned(client, delegate_norway, norway_assessme
 
 
 @pytest.fixture
-def downloaded(client, delegate_norway, editor_norway, norway_assessment):
-    client.force_login(delegate_norway)
+def downloaded(client, focal_point_norway, editor_norway, norway_assessment):
+    client.force_login(focal_point_norway)
     return download(client, norway_assessment)
 
 
@@ -343,7 +343,7 @@ def _save_online(assessment, code, user, evidence):
 
 
 def test_a_conflict_shows_both_versions_and_the_choice_is_applied(
-    client, delegate_norway, editor_norway, norway_assessment, downloaded
+    client, focal_point_norway, editor_norway, norway_assessment, downloaded
 ):
     _save_online(norway_assessment, "2013-MS-01", editor_norway, "Typed online.")
     _save_online(norway_assessment, "2013-MS-02", editor_norway, "Also online.")
@@ -381,7 +381,7 @@ def test_a_conflict_shows_both_versions_and_the_choice_is_applied(
 
 
 def test_an_answer_changed_again_after_the_preview_refuses_the_whole_apply(
-    client, delegate_norway, editor_norway, norway_assessment, downloaded
+    client, focal_point_norway, editor_norway, norway_assessment, downloaded
 ):
     edited = edit(
         downloaded,
@@ -403,7 +403,7 @@ def test_an_answer_changed_again_after_the_preview_refuses_the_whole_apply(
 
 
 def test_a_refusal_while_applying_rolls_every_answer_back(
-    client, delegate_norway, norway_assessment, downloaded, settings, monkeypatch
+    client, focal_point_norway, norway_assessment, downloaded, settings, monkeypatch
 ):
     from assessments import limits
 

@@ -8,12 +8,12 @@ from django.core import mail
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.invitations import invitation_create
 from assessments.comments import comment_mark_addressed, comment_reply_add
 from assessments.models import AnswerStatus
 from assessments.review import assessment_return, review_comment_add
 from assessments.services import AnswerContent, answer_save, assessment_submit
 from catalogue.models import Recommendation, Theme, ThemeLink
+from delegations.services import invitation_create
 from tests.browser.support import assert_accessible, expect
 
 pytestmark = pytest.mark.browser
@@ -43,7 +43,7 @@ def _answer_some(assessment, user):
 
 def _draft(request):
     assessment = request.getfixturevalue("norway_assessment")
-    user = request.getfixturevalue("delegate_norway")
+    user = request.getfixturevalue("focal_point_norway")
     first = _answer_some(assessment, user)
     return assessment, first, user
 
@@ -80,17 +80,17 @@ def _invitation_link(request):
         email="ola@mfa.no",
         member_state=request.getfixturevalue("norway"),
         role="editor",
-        invited_by=request.getfixturevalue("delegate_norway"),
+        invited_by=request.getfixturevalue("focal_point_norway"),
     )
     token = re.search(r"/accounts/invitation/([\w-]+)/", mail.outbox[-1].body).group(1)
-    return reverse("accounts:invitation_accept", args=[token]), None
+    return reverse("delegations:invitation_accept", args=[token]), None
 
 
 def _delegation_with_history(request):
     """Norway's delegation page as its focal point sees it: members, an invitation, the log."""
     _invitation_link(request)
     request.getfixturevalue("editor_norway")
-    return reverse("accounts:delegation"), request.getfixturevalue("delegate_norway")
+    return reverse("delegations:delegation"), request.getfixturevalue("focal_point_norway")
 
 
 def _theme(codes=("2013-MS-01", "2014-MS-02")) -> Theme:
@@ -242,7 +242,7 @@ def test_main_page_has_no_accessibility_violations_in_arabic_and_chinese(
 
 
 def test_form_errors_are_accessible(
-    browser_session, axe_available, norway_assessment, delegate_norway, editor_norway
+    browser_session, axe_available, norway_assessment, focal_point_norway, editor_norway
 ):
     """Pages showing errors: a refused sign-in, an unconfirmed submission, a bad link, a
     conflict with a colleague's save."""
@@ -254,7 +254,7 @@ def test_form_errors_are_accessible(
     expect(page.locator(".alert-danger, .invalid-feedback").first).to_be_visible()
     assert_accessible(page)
 
-    page = browser_session(delegate_norway).page
+    page = browser_session(focal_point_norway).page
     page.goto(reverse("assessments:assessment_submit", args=[norway_assessment.pk]))
     page.get_by_role("button", name="Submit the assessment").click()
     expect(page.get_by_text("Tick the box to confirm the submission.")).to_be_visible()
@@ -294,7 +294,7 @@ ADMIN_PAGES = {
     "chasing": lambda a: reverse("admin:assessments_chasing"),
     "extension": lambda a: reverse("admin:assessments_extension_add"),
     "submissions": lambda a: reverse("admin:assessments_submission_changelist"),
-    "delegation-members": lambda a: reverse("admin:assessments_delegationmember_add"),
+    "delegation-members": lambda a: reverse("admin:delegations_member_add"),
     "cycle": lambda a: reverse("admin:assessments_cycle_change", args=[a.cycle.pk]),
     "across-states-recommendation": lambda a: reverse(
         "admin:assessments_cross_state_recommendation", args=["2013-MS-01"]

@@ -63,7 +63,7 @@ def answer(page, code, *, wait_for_delay=False):
     expect(state).to_have_text(SAVED_BY_NORA)
 
 
-def test_a_focal_point_answers_everything_and_submits(session, cycle, delegate_norway):
+def test_a_focal_point_answers_everything_and_submits(session, cycle, focal_point_norway):
     page = session.page
 
     # Sign in through the form, from the navigation's link.
@@ -77,7 +77,7 @@ def test_a_focal_point_answers_everything_and_submits(session, cycle, delegate_n
     # A focal point's second step: the code of the authenticator app.
     expect(page.get_by_role("heading", level=1)).to_have_text("Enter your code")
     page.get_by_role("textbox", name="Code").fill(
-        current_code(delegate_norway.totpdevice_set.get())
+        current_code(focal_point_norway.totpdevice_set.get())
     )
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("Signed in as nora.")).to_be_visible()
@@ -126,7 +126,7 @@ def test_a_focal_point_answers_everything_and_submits(session, cycle, delegate_n
             [link_of(code)],
         ), code
         assert stored.version == 3, code
-        assert stored.updated_by == delegate_norway
+        assert stored.updated_by == focal_point_norway
         assert list(
             AnswerChange.objects.filter(answer=stored)
             .order_by("version")

@@ -27,9 +27,9 @@ def save_as_nora(card):
 
 
 def test_the_second_save_shows_the_first_and_keeps_the_typed_text(
-    browser_session, norway_assessment, delegate_norway, editor_norway
+    browser_session, norway_assessment, focal_point_norway, editor_norway
 ):
-    nora, erik = browser_session(delegate_norway), browser_session(editor_norway)
+    nora, erik = browser_session(focal_point_norway), browser_session(editor_norway)
     nora_card, erik_card = (
         open_answer(nora, norway_assessment),
         open_answer(erik, norway_assessment),
@@ -82,9 +82,9 @@ def test_the_second_save_shows_the_first_and_keeps_the_typed_text(
 
 
 def test_what_is_typed_while_a_refused_save_is_on_its_way_is_kept(
-    browser_session, norway_assessment, delegate_norway, editor_norway
+    browser_session, norway_assessment, focal_point_norway, editor_norway
 ):
-    nora, erik = browser_session(delegate_norway), browser_session(editor_norway)
+    nora, erik = browser_session(focal_point_norway), browser_session(editor_norway)
     nora_card, erik_card = (
         open_answer(nora, norway_assessment),
         open_answer(erik, norway_assessment),

@@ -39,7 +39,7 @@ def test_the_admin_runs_under_the_policy_without_a_violation(request, browser_se
         reverse("admin:assessments_chasing"),
         reverse("admin:assessments_extension_add"),
         # A list without any action (deletion is off), and a form with date widgets.
-        reverse("admin:assessments_memberstate_changelist"),
+        reverse("admin:delegations_memberstate_changelist"),
         reverse("admin:assessments_cycle_change", args=[assessment.cycle.pk]),
         reverse("admin:accounts_user_add"),
         reverse("admin:catalogue_report_change", args=[assessment.cycle.reports.first().pk]),

@@ -28,9 +28,9 @@ def tab_to(page, locator, *, limit=40):
 
 
 def test_skip_link_is_the_first_stop_and_leads_to_main(
-    browser_session, norway_assessment, delegate_norway
+    browser_session, norway_assessment, focal_point_norway
 ):
-    page = browser_session(delegate_norway).page
+    page = browser_session(focal_point_norway).page
     page.goto(reverse("assessments:report_answers", args=[norway_assessment.pk, 2013]))
     skip = page.get_by_role("link", name="Skip to main content")
     expect(skip).not_to_be_in_viewport()
@@ -47,9 +47,9 @@ def test_skip_link_is_the_first_stop_and_leads_to_main(
 
 
 def test_an_answer_is_given_and_saved_from_the_keyboard(
-    browser_session, norway_assessment, delegate_norway
+    browser_session, norway_assessment, focal_point_norway
 ):
-    page = browser_session(delegate_norway).page
+    page = browser_session(focal_point_norway).page
     page.goto(reverse("assessments:report_answers", args=[norway_assessment.pk, 2013]))
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # skip to main

@@ -30,16 +30,16 @@ def x_of(locator, index: int) -> float:
 
 
 def test_codes_english_originals_and_latin_evidence_keep_their_direction_in_arabic(
-    browser_session, live_server, norway_assessment, delegate_norway
+    browser_session, live_server, norway_assessment, focal_point_norway
 ):
     first = norway_assessment.answers.get(recommendation__code="2013-MS-01")
     answer_save(
         answer=first,
         content=AnswerContent(status="implemented", evidence="Loi n° 12 du 3 mars.", links=[]),
         base_version=first.version,
-        user=delegate_norway,
+        user=focal_point_norway,
     )
-    session = browser_session(delegate_norway)
+    session = browser_session(focal_point_norway)
     session.context.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "ar", "url": live_server.url}]
     )

@@ -8,16 +8,9 @@ from django.conf import settings
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from assessments.models import (
-    DelegationMember,
-    DelegationRole,
-    EmailKind,
-    EmailRecord,
-    MemberState,
-    RegionalGroup,
-    Submission,
-)
+from assessments.models import EmailKind, EmailRecord, Submission
 from assessments.services import assessment_start, assessment_submit
+from delegations.models import Member, MemberState, RegionalGroup
 from tests.browser.support import assert_accessible, expect, sign_in
 from tests.browser.test_accessibility import _submitted
 
@@ -37,7 +30,7 @@ def secretariat_user(admin_user):
 
 def _delegation(django_user_model, state, username, email=""):
     user = django_user_model.objects.create_user(username, email=email)
-    DelegationMember.objects.create(user=user, member_state=state, role=DelegationRole.FOCAL_POINT)
+    Member.objects.create(user=user, member_state=state, role=Member.Role.FOCAL_POINT)
     return user
 
 
@@ -95,13 +88,13 @@ def test_the_desk_lists_fit_a_1280_px_screen_without_hiding_a_column(
 
 
 @pytest.fixture
-def overdue_states(cycle, norway_assessment, delegate_norway, django_user_model):
+def overdue_states(cycle, norway_assessment, focal_point_norway, django_user_model):
     """After the deadline: Norway (a draft) and Chile (never started) are overdue; Kenya
     has submitted. Norway's focal point has an address, Chile's delegation has none."""
     cycle.deadline = datetime.date.today() - datetime.timedelta(days=2)
     cycle.save()
-    delegate_norway.email = "nora@mfa.example"
-    delegate_norway.save()
+    focal_point_norway.email = "nora@mfa.example"
+    focal_point_norway.save()
     chile = MemberState.objects.create(
         name="Chile", iso3="CHL", regional_group=RegionalGroup.LATIN_AMERICAN_CARIBBEAN
     )
@@ -214,7 +207,7 @@ def test_the_invitation_form_says_what_it_does_and_is_accessible(
     browser_session, secretariat_user, axe_available, catalogue
 ):
     page = browser_session(secretariat_user).page
-    page.goto(reverse("admin:accounts_invitation_add"))
+    page.goto(reverse("admin:delegations_invitation_add"))
     expect(page.get_by_role("heading", name="Invite a State's focal point")).to_be_visible()
     expect(page.get_by_label("Role")).to_have_value("focal_point")
     assert_accessible(page)

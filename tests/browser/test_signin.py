@@ -20,9 +20,9 @@ def fill_password(page, username, password):
 
 
 def test_a_two_step_sign_in_by_keyboard_and_its_pages_are_accessible(
-    browser_session, axe_available, delegate_norway
+    browser_session, axe_available, focal_point_norway
 ):
-    phone = TOTPDevice.objects.create(user=delegate_norway, name="phone", confirmed=True)
+    phone = TOTPDevice.objects.create(user=focal_point_norway, name="phone", confirmed=True)
     page = browser_session().page
     page.goto(reverse("accounts:login"))
     fill_password(page, "nora", "pw-nora")
@@ -38,7 +38,7 @@ def test_a_two_step_sign_in_by_keyboard_and_its_pages_are_accessible(
     expect(page.get_by_role("heading", level=1)).to_have_text("Two-factor sign-in")
 
 
-def test_the_sign_in_pause_page_is_accessible(browser_session, axe_available, delegate_norway):
+def test_the_sign_in_pause_page_is_accessible(browser_session, axe_available, focal_point_norway):
     page = browser_session().page
     for _ in range(5):
         page.goto(reverse("accounts:login"))
@@ -48,11 +48,11 @@ def test_the_sign_in_pause_page_is_accessible(browser_session, axe_available, de
 
 
 def test_the_page_warns_before_the_session_ends_and_stay_signed_in_keeps_it(
-    browser_session, axe_available, settings, delegate_norway
+    browser_session, axe_available, settings, focal_point_norway
 ):
     # Warned at half the limit when it is this short; signed out after 8 s.
     settings.SESSION_IDLE_TIMEOUT = 8
-    page = browser_session(delegate_norway).page
+    page = browser_session(focal_point_norway).page
     page.goto(reverse("accounts:two_factor"))
     warning = page.get_by_role("alertdialog", name="Are you still there?")
     stay = warning.get_by_role("button", name="Stay signed in")
@@ -74,9 +74,9 @@ def test_the_page_warns_before_the_session_ends_and_stay_signed_in_keeps_it(
 
 
 def test_an_autosave_after_the_session_ended_keeps_the_text_and_says_so(
-    browser_session, norway_assessment, delegate_norway
+    browser_session, norway_assessment, focal_point_norway
 ):
-    page = browser_session(delegate_norway).page
+    page = browser_session(focal_point_norway).page
     page.goto(reverse("assessments:report_answers", args=[norway_assessment.pk, 2013]))
     card = page.get_by_role("article", name="2013-MS-01", exact=True)
     evidence = card.get_by_role("textbox", name="Evidence", exact=True)

@@ -12,9 +12,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.parametrize("signed_in", [False, True])
 def test_the_pages_fit_a_390_px_screen(
-    browser_session, norway_assessment, delegate_norway, signed_in
+    browser_session, norway_assessment, focal_point_norway, signed_in
 ):
-    page = browser_session(delegate_norway if signed_in else None).page
+    page = browser_session(focal_point_norway if signed_in else None).page
     page.set_viewport_size({"width": 390, "height": 844})
     urls = [reverse("home"), reverse("catalogue:report_list"), reverse("assessments:verify")]
     if signed_in:
@@ -30,15 +30,15 @@ def test_the_pages_fit_a_390_px_screen(
 
 @pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
 def test_the_unfolded_menu_fits_on_one_line_in_every_language(
-    browser_session, live_server, norway_assessment, delegate_norway, language
+    browser_session, live_server, norway_assessment, focal_point_norway, language
 ):
     """Where the menu unfolds (1200 px) and wider, in the longest languages, with a long
     name: no entry wraps, nothing runs past the screen, and the name is never cut (it
     may take a second line rather than be shortened)."""
-    delegate_norway.first_name = "Maria Fernanda Alejandra"
-    delegate_norway.last_name = "Espinosa Garcés de la Torre"
-    delegate_norway.save()
-    session = browser_session(delegate_norway)
+    focal_point_norway.first_name = "Maria Fernanda Alejandra"
+    focal_point_norway.last_name = "Espinosa Garcés de la Torre"
+    focal_point_norway.save()
+    session = browser_session(focal_point_norway)
     session.context.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
     )
@@ -72,11 +72,11 @@ def test_the_unfolded_menu_fits_on_one_line_in_every_language(
 
 @pytest.mark.parametrize("width", [1200, 1280, 1366])
 def test_the_account_menu_shows_the_name_whole_and_the_full_name_inside(
-    browser_session, norway_assessment, delegate_norway, width
+    browser_session, norway_assessment, focal_point_norway, width
 ):
-    delegate_norway.first_name, delegate_norway.last_name = "Nora", "Focal Point"
-    delegate_norway.save()
-    page = browser_session(delegate_norway).page
+    focal_point_norway.first_name, focal_point_norway.last_name = "Nora", "Focal Point"
+    focal_point_norway.save()
+    page = browser_session(focal_point_norway).page
     page.set_viewport_size({"width": width, "height": 800})
     page.goto(norway_assessment.get_absolute_url())
 
@@ -113,7 +113,7 @@ def test_the_reports_table_keeps_room_for_the_titles(
 
 @pytest.mark.parametrize("width", [390, 1024, 1280])
 def test_without_javascript_the_menu_language_and_sign_out_are_within_reach(
-    browser, live_server, delegate_norway, norway_assessment, width
+    browser, live_server, focal_point_norway, norway_assessment, width
 ):
     from tests.browser.support import sign_in
 
@@ -123,7 +123,7 @@ def test_without_javascript_the_menu_language_and_sign_out_are_within_reach(
         viewport={"width": width, "height": 800},
     )
     try:
-        sign_in(context, delegate_norway, live_server.url)
+        sign_in(context, focal_point_norway, live_server.url)
         page = context.new_page()
         page.goto(norway_assessment.get_absolute_url())
         for control in (

@@ -15,7 +15,7 @@ CODES = ("2013-MS-01", "2013-MS-03", "2014-MS-02")
 
 
 def test_a_delegate_answers_a_theme_by_keyboard_and_replaces_an_answer_only_when_asked(
-    browser_session, axe_available, catalogue, norway_assessment, delegate_norway, editor_norway
+    browser_session, axe_available, catalogue, norway_assessment, focal_point_norway, editor_norway
 ):
     _theme(CODES)
     answered = norway_assessment.answers.get(recommendation__code="2013-MS-03")
@@ -25,7 +25,7 @@ def test_a_delegate_answers_a_theme_by_keyboard_and_replaces_an_answer_only_when
         base_version=answered.version,
         user=editor_norway,
     )
-    page = browser_session(delegate_norway).page
+    page = browser_session(focal_point_norway).page
     page.goto(norway_assessment.get_absolute_url())
     page.get_by_role("link", name="By theme").click()
     page.get_by_role("link", name="National focal points").click()

@@ -13,9 +13,9 @@ SAVE_URL = re.compile(r"/assessments/\d+/answers/\d+/$")
 
 
 def test_leaving_before_the_save_asks_and_leaving_after_it_does_not(
-    browser_session, norway_assessment, delegate_norway
+    browser_session, norway_assessment, focal_point_norway
 ):
-    session = browser_session(delegate_norway)
+    session = browser_session(focal_point_norway)
     page = session.page
     report_url = reverse("assessments:report_answers", args=[norway_assessment.pk, 2013])
     page.goto(report_url)
@@ -57,9 +57,9 @@ def test_leaving_before_the_save_asks_and_leaving_after_it_does_not(
 
 
 def test_a_failed_save_keeps_the_warning_and_says_so(
-    browser_session, norway_assessment, delegate_norway
+    browser_session, norway_assessment, focal_point_norway
 ):
-    session = browser_session(delegate_norway)
+    session = browser_session(focal_point_norway)
     page = session.page
     page.goto(reverse("assessments:report_answers", args=[norway_assessment.pk, 2013]))
     card = page.get_by_role("article", name="2013-MS-01", exact=True)
@@ -80,9 +80,9 @@ def test_a_failed_save_keeps_the_warning_and_says_so(
 
 
 def test_the_save_state_does_not_say_saved_while_newer_text_is_unsaved(
-    browser_session, norway_assessment, delegate_norway
+    browser_session, norway_assessment, focal_point_norway
 ):
-    session = browser_session(delegate_norway)
+    session = browser_session(focal_point_norway)
     page = session.page
     page.goto(reverse("assessments:report_answers", args=[norway_assessment.pk, 2013]))
     card = page.get_by_role("article", name="2013-MS-01", exact=True)

@@ -91,7 +91,7 @@ class Walker:
 def test_a_newcomer_walks_the_whole_cycle_of_the_demo(
     demo, browser_session, capsys, axe_available, django_user_model
 ):
-    norway = django_user_model.objects.get(username="norway.focal").delegation_membership
+    norway = django_user_model.objects.get(username="norway.focal").delegation_member
     norway = norway.member_state
     secretariat = Walker(browser_session())
     editor = Walker(browser_session())
@@ -135,7 +135,7 @@ def test_a_newcomer_walks_the_whole_cycle_of_the_demo(
     focal.sign_in("norway.focal")
     focal.enrol_in_two_factor()
     page = focal.page
-    page.goto(reverse("accounts:delegation"))
+    page.goto(reverse("delegations:delegation"))
     page.get_by_label("E-mail address").fill("ola.colleague@example.org")
     page.get_by_role("button", name="Send the invitation").click()
     page.goto(reverse("assessments:assessment_submit", args=[assessment.pk]))

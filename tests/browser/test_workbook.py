@@ -12,9 +12,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_preview_shows_changes_and_the_choice_of_versions(
-    browser_session, axe_available, norway_assessment, delegate_norway, editor_norway, tmp_path
+    browser_session, axe_available, norway_assessment, focal_point_norway, editor_norway, tmp_path
 ):
-    nora = browser_session(delegate_norway)
+    nora = browser_session(focal_point_norway)
     page = nora.page
     page.goto(norway_assessment.get_absolute_url())
     with page.expect_download() as download:

@@ -118,7 +118,7 @@ def test_admin_lists_run_a_constant_number_of_queries(
     assert Section.objects.count() == 15
 
 
-def test_delegates_cannot_edit_the_catalogue(client, delegate_norway):
-    client.force_login(delegate_norway)
+def test_delegates_cannot_edit_the_catalogue(client, focal_point_norway):
+    client.force_login(focal_point_norway)
     response = client.get(reverse("admin:catalogue_report_changelist"))
     assert response.status_code == 302

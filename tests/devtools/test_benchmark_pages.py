@@ -6,13 +6,14 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from assessments.models import AnswerChange, DelegationMember, Submission
+from assessments.models import AnswerChange, Submission
+from delegations.models import Member
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_pages_benchmark_reports_wall_and_cpu_time_of_saves_and_submits_and_keeps_nothing(
-    cycle, norway, delegate_norway
+    cycle, norway, focal_point_norway
 ):
     output = io.StringIO()
 
@@ -28,4 +29,4 @@ def test_the_pages_benchmark_reports_wall_and_cpu_time_of_saves_and_submits_and_
     assert not Submission.objects.exists()
     assert not DBTaskResult.objects.exists()
     assert not AnswerChange.objects.exists()
-    assert list(DelegationMember.objects.values_list("user__username", flat=True)) == ["nora"]
+    assert list(Member.objects.values_list("user__username", flat=True)) == ["nora"]

@@ -88,7 +88,7 @@ def test_the_demo_focal_point_submits_without_an_extension_and_every_notice_has_
     demo = demo_load().cycle
     nora = django_user_model.objects.get(username="norway.focal")
     assessment = assessment_start(
-        member_state=nora.delegation_membership.member_state, cycle=demo, started_by=nora
+        member_state=nora.delegation_member.member_state, cycle=demo, started_by=nora
     )
     answer = assessment.answers.first()
     answer_save(

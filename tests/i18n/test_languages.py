@@ -35,9 +35,9 @@ PUBLIC_PAGES = {
 
 
 @pytest.fixture
-def submitted(norway_assessment, delegate_norway, task_queue):
+def submitted(norway_assessment, focal_point_norway, task_queue):
     """Norway's assessment submitted (its PDF queued, not rendered)."""
-    assessment_submit(assessment=norway_assessment, submitted_by=delegate_norway)
+    assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     return norway_assessment
 
 
@@ -78,9 +78,9 @@ def test_the_browsers_language_is_used_without_a_cookie(client, catalogue, langu
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_delegation_pages_in_each_language(client, submitted, delegate_norway, language):
-    client.force_login(delegate_norway)
-    urls = {**assessment_pages(submitted), "delegation": reverse("accounts:delegation")}
+def test_delegation_pages_in_each_language(client, submitted, focal_point_norway, language):
+    client.force_login(focal_point_norway)
+    urls = {**assessment_pages(submitted), "delegation": reverse("delegations:delegation")}
     for url in urls.values():
         assert_in_language(get(client, url, language), language, "Skip to main content")
 
@@ -124,10 +124,10 @@ def test_switching_language_signed_in_is_remembered_and_used_at_the_next_sign_in
     assert_in_language(response, "ar", "Skip to main content")
 
 
-def test_the_account_language_wins_over_the_cookie(client, catalogue, delegate_norway):
-    delegate_norway.language = "ru"
-    delegate_norway.save()
-    client.force_login(delegate_norway)
+def test_the_account_language_wins_over_the_cookie(client, catalogue, focal_point_norway):
+    focal_point_norway.language = "ru"
+    focal_point_norway.save()
+    client.force_login(focal_point_norway)
     assert_in_language(get(client, reverse("home"), "es"), "ru", "Skip to main content")
 
 
@@ -139,24 +139,24 @@ def test_an_anonymous_switch_sets_the_cookie_only(client, catalogue, django_user
 
 
 @pytest.mark.parametrize("choice", ["de", "", "en-gb'><script>"])
-def test_a_language_not_offered_changes_nothing(client, catalogue, delegate_norway, choice):
-    delegate_norway.language = "fr"
-    delegate_norway.save()
-    client.force_login(delegate_norway)
+def test_a_language_not_offered_changes_nothing(client, catalogue, focal_point_norway, choice):
+    focal_point_norway.language = "fr"
+    focal_point_norway.save()
+    client.force_login(focal_point_norway)
     response = client.post(reverse("set_language"), {"language": choice, "next": "/"})
     assert response.status_code == 302
-    delegate_norway.refresh_from_db()
-    assert delegate_norway.language == "fr"
+    focal_point_norway.refresh_from_db()
+    assert focal_point_norway.language == "fr"
     assert_in_language(client.get("/"), "fr", "Skip to main content")
 
 
-def test_switching_needs_a_post_with_the_csrf_token(catalogue, delegate_norway):
+def test_switching_needs_a_post_with_the_csrf_token(catalogue, focal_point_norway):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     assert client.get(reverse("set_language")).status_code == 405
     assert client.post(reverse("set_language"), {"language": "ar"}).status_code == 403
-    delegate_norway.refresh_from_db()
-    assert delegate_norway.language == ""
+    focal_point_norway.refresh_from_db()
+    assert focal_point_norway.language == ""
 
 
 def test_a_switch_never_leads_off_the_site(client, catalogue):

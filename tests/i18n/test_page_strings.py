@@ -77,7 +77,7 @@ def _submitted(request):
     request.getfixturevalue("task_queue")
     assessment = _draft(request)
     assessment_submit(
-        assessment=assessment, submitted_by=request.getfixturevalue("delegate_norway")
+        assessment=assessment, submitted_by=request.getfixturevalue("focal_point_norway")
     )
     return assessment
 
@@ -102,7 +102,7 @@ def delegate(url, assessment=_draft):
     """`url(assessment)` seen by Norway's focal point."""
 
     def build(request):
-        return Visit(url(assessment(request)), request.getfixturevalue("delegate_norway"))
+        return Visit(url(assessment(request)), request.getfixturevalue("focal_point_norway"))
 
     return build
 
@@ -209,7 +209,7 @@ CASES = {
         "Upload a workbook",
     ),
     "delegation": Case(
-        delegate(lambda a: reverse("accounts:delegation")), "Members of the delegation"
+        delegate(lambda a: reverse("delegations:delegation")), "Members of the delegation"
     ),
     "two-factor-settings": Case(
         delegate(lambda a: reverse("accounts:two_factor")),

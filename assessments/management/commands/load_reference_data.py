@@ -2,9 +2,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from assessments.models import Cycle, MemberState
+from assessments.models import Cycle
 from catalogue.models import Report
 from catalogue.themes import themes_load_missing
+from delegations.models import MemberState
 
 # Each fixture is loaded only into an empty table, so that the secretariat's later
 # edits in the admin (a corrected title, a 2025 report) survive a restart.

@@ -12,15 +12,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
 from django.urls import reverse
 
-from assessments.models import (
-    Answer,
-    AnswerChange,
-    Cycle,
-    DelegationMember,
-    DelegationRole,
-    MemberState,
-)
+from assessments.models import Answer, AnswerChange, Cycle
 from assessments.services import assessment_start
+from delegations.models import Member, MemberState
 from devtools.benchmarking import open_cycle, refuse_in_production, signed_in_client
 
 VERSION_INPUT = re.compile(r'name="r(\d+)-version" value="(\d+)"')
@@ -120,9 +114,9 @@ class Command(BaseCommand):
         workers = []
         for state in MemberState.objects.order_by("name")[:states]:
             pair = []
-            for role in (DelegationRole.FOCAL_POINT, DelegationRole.EDITOR):
+            for role in (Member.Role.FOCAL_POINT, Member.Role.EDITOR):
                 user = User.objects.create_user(f"load-{tag}-{state.iso3}-{role}".lower())
-                DelegationMember.objects.create(user=user, member_state=state, role=role)
+                Member.objects.create(user=user, member_state=state, role=role)
                 pair.append(user)
             assessment = assessment_start(member_state=state, cycle=cycle, started_by=pair[0])
             shared = list(assessment.answers.order_by("pk").values_list("pk", flat=True)[:answers])

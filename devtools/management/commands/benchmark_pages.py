@@ -11,14 +11,9 @@ from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path, reverse
 
-from assessments.models import (
-    Assessment,
-    AssessmentStatus,
-    DelegationMember,
-    DelegationRole,
-    MemberState,
-)
+from assessments.models import Assessment, AssessmentStatus
 from assessments.services import assessment_count_evidence, assessment_start
+from delegations.models import Member, MemberState
 from devtools.benchmarking import open_cycle, refuse_in_production, signed_in_client
 
 
@@ -61,10 +56,8 @@ class Command(BaseCommand):
 
     def _run(self, cycle, state, runs):
         user = get_user_model().objects.create_user("benchmark-delegate")
-        DelegationMember.objects.filter(member_state=state).delete()
-        DelegationMember.objects.create(
-            user=user, member_state=state, role=DelegationRole.FOCAL_POINT
-        )
+        Member.objects.filter(member_state=state).delete()
+        Member.objects.create(user=user, member_state=state, role=Member.Role.FOCAL_POINT)
         assessment = state.assessments.filter(cycle=cycle).first() or assessment_start(
             member_state=state, cycle=cycle, started_by=user
         )

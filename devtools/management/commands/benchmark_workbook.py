@@ -12,7 +12,7 @@ from django.db import transaction
 from openpyxl import load_workbook
 
 from assessments import limits
-from assessments.models import AnswerStatus, DelegationMember, DelegationRole, MemberState
+from assessments.models import AnswerStatus
 from assessments.services import assessment_count_evidence, assessment_start
 from assessments.workbook_export import build_workbook
 from assessments.workbook_import import (
@@ -22,6 +22,7 @@ from assessments.workbook_import import (
     workbook_apply,
 )
 from assessments.workbook_layout import FIRST_ANSWER_ROW
+from delegations.models import Member, MemberState
 from devtools import workbook_shapes
 from devtools.benchmarking import open_cycle, refuse_in_production
 
@@ -60,9 +61,7 @@ class Command(BaseCommand):
         state = MemberState.objects.order_by("name").first()
         with transaction.atomic():
             user = get_user_model().objects.create_user("benchmark-workbook")
-            DelegationMember.objects.create(
-                user=user, member_state=state, role=DelegationRole.FOCAL_POINT
-            )
+            Member.objects.create(user=user, member_state=state, role=Member.Role.FOCAL_POINT)
             assessment = state.assessments.filter(cycle=cycle).first() or assessment_start(
                 member_state=state, cycle=cycle, started_by=user
             )

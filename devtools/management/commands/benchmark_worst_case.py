@@ -15,13 +15,7 @@ from django.utils import timezone, translation
 
 from assessments import limits
 from assessments.exports import csv_response, xlsx_response
-from assessments.models import (
-    AnswerStatus,
-    Assessment,
-    DelegationMember,
-    DelegationRole,
-    MemberState,
-)
+from assessments.models import AnswerStatus, Assessment
 from assessments.services import AnswerContent, answer_save, assessment_start, attachment_add
 from assessments.snapshot import build_snapshot
 from assessments.uploads import PDF
@@ -31,6 +25,7 @@ from catalogue.models import (
     RecommendationTranslation,
     ReportTranslation,
 )
+from delegations.models import Member, MemberState
 from devtools.benchmarking import open_cycle, refuse_in_production
 
 # Words of the scripts delegations write in, so that shaping, bidirectional text and
@@ -194,9 +189,7 @@ class Command(BaseCommand):
         ):
             user = get_user_model().objects.create_user("benchmark-worst-case")
             # The services let only the State's own delegation write its answers.
-            DelegationMember.objects.create(
-                user=user, member_state=state, role=DelegationRole.FOCAL_POINT
-            )
+            Member.objects.create(user=user, member_state=state, role=Member.Role.FOCAL_POINT)
             assessment = state.assessments.filter(cycle=cycle).first() or assessment_start(
                 member_state=state, cycle=cycle, started_by=user
             )

@@ -10,12 +10,12 @@ from assessments.models import (
     AnswerStatus,
     Assessment,
     AssessmentStatus,
-    MemberState,
     StatusChange,
     Submission,
 )
 from assessments.services import assessment_count_evidence, assessment_start
 from assessments.snapshot import build_snapshot
+from delegations.models import MemberState
 from devtools.benchmarking import open_cycle, refuse_in_production
 
 EVIDENCE = (

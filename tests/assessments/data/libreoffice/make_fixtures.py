@@ -24,11 +24,11 @@ UNO_PYTHON = "/usr/bin/python3"
     shutil.which("soffice") is None or not Path(UNO_PYTHON).exists(),
     reason="needs LibreOffice and its UNO bridge",
 )
-def test_make_the_libreoffice_workbooks(client, cycle, norway, delegate_norway, tmp_path):
+def test_make_the_libreoffice_workbooks(client, cycle, norway, focal_point_norway, tmp_path):
     assessment = libreoffice_assessment(
-        cycle=cycle, member_state=norway, started_by=delegate_norway
+        cycle=cycle, member_state=norway, started_by=focal_point_norway
     )
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     downloaded = tmp_path / "downloaded.xlsx"
     downloaded.write_bytes(download(client, assessment))
     subprocess.run(

@@ -14,38 +14,37 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
-from assessments.access import delegation_of
-from assessments.models import DelegationMember, DelegationRole
-
-from . import invitations
+from . import services
+from .access import member_of
 from .forms import InvitationAcceptForm, InviteEditorForm
-from .models import Invitation, MembershipChange
+from .models import Invitation, Member, MemberChange
 
 # The log on the delegation page shows the latest changes; the secretariat's admin has all.
 LOG_LENGTH = 100
 
 
-def _own_delegation(request) -> DelegationMember:
-    membership = delegation_of(request.user)
-    if membership is None:
+def _own_delegation(request) -> Member:
+    """The signed-in user as a member of a delegation: 404 outside one."""
+    me = member_of(request.user)
+    if me is None:
         raise Http404
-    return membership
+    return me
 
 
-def _focal_point(request) -> DelegationMember:
-    """The signed-in focal point's membership: 404 outside a delegation, 403 for an editor."""
-    membership = _own_delegation(request)
-    if membership.role != DelegationRole.FOCAL_POINT:
+def _focal_point(request) -> Member:
+    """The signed-in focal point as a member: 404 outside a delegation, 403 for an editor."""
+    me = _own_delegation(request)
+    if me.role != Member.Role.FOCAL_POINT:
         raise PermissionDenied(_("Only the focal point changes the delegation."))
-    return membership
+    return me
 
 
-def _delegation_page(request, membership, *, form=None, status=200):
-    state = membership.member_state
+def _delegation_page(request, me, *, form=None, status=200):
+    state = me.member_state
     context = {
-        "membership": membership,
-        "is_focal_point": membership.role == DelegationRole.FOCAL_POINT,
-        "members": DelegationMember.objects.filter(member_state=state)
+        "me": me,
+        "is_focal_point": me.role == Member.Role.FOCAL_POINT,
+        "members": Member.objects.filter(member_state=state)
         .select_related("user")
         .order_by("-role", "user__last_name", "user__username"),
     }
@@ -53,9 +52,9 @@ def _delegation_page(request, membership, *, form=None, status=200):
         context.update(
             form=form or InviteEditorForm(),
             pending=Invitation.objects.pending().filter(member_state=state).order_by("-created_at"),
-            changes=MembershipChange.objects.filter(member_state=state)[:LOG_LENGTH],
+            changes=MemberChange.objects.filter(member_state=state)[:LOG_LENGTH],
         )
-    return render(request, "accounts/delegation.html", context, status=status)
+    return render(request, "delegations/delegation.html", context, status=status)
 
 
 @never_cache
@@ -65,55 +64,55 @@ def delegation(request):
 
 @require_POST
 def delegation_invite(request):
-    membership = _focal_point(request)
+    me = _focal_point(request)
     form = InviteEditorForm(request.POST)
     if form.is_valid():
         try:
-            invitations.invitation_create(
+            services.invitation_create(
                 email=form.cleaned_data["email"],
-                member_state=membership.member_state,
-                role=DelegationRole.EDITOR,
+                member_state=me.member_state,
+                role=Member.Role.EDITOR,
                 invited_by=request.user,
             )
-        except invitations.MembershipRefused as refusal:
+        except services.DelegationRefused as refusal:
             form.add_error("email", str(refusal))
         else:
             messages.success(
                 request,
                 _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
             )
-            return redirect("accounts:delegation")
-    return _delegation_page(request, membership, form=form, status=400)
+            return redirect("delegations:delegation")
+    return _delegation_page(request, me, form=form, status=400)
 
 
 def _refused_or_done(request, action, done_message: str):
     try:
         action()
-    except invitations.MembershipRefused as refusal:
+    except services.DelegationRefused as refusal:
         messages.error(request, str(refusal))
     else:
         messages.success(request, done_message)
-    return redirect("accounts:delegation")
+    return redirect("delegations:delegation")
 
 
 @require_POST
 def delegation_invitation_revoke(request, pk: int):
-    membership = _focal_point(request)
-    invitation = get_object_or_404(Invitation, pk=pk, member_state_id=membership.member_state_id)
+    me = _focal_point(request)
+    invitation = get_object_or_404(Invitation, pk=pk, member_state_id=me.member_state_id)
     return _refused_or_done(
         request,
-        lambda: invitations.invitation_revoke(invitation=invitation, revoked_by=request.user),
+        lambda: services.invitation_revoke(invitation=invitation, revoked_by=request.user),
         _("Invitation revoked: its link no longer works."),
     )
 
 
-def _own_member(request, pk: int) -> DelegationMember:
+def _own_member(request, pk: int) -> Member:
     """A member of the focal point's own delegation (404 for another State's)."""
-    membership = _focal_point(request)
+    me = _focal_point(request)
     return get_object_or_404(
-        DelegationMember.objects.select_related("user", "member_state"),
+        Member.objects.select_related("user", "member_state"),
         pk=pk,
-        member_state_id=membership.member_state_id,
+        member_state_id=me.member_state_id,
     )
 
 
@@ -122,7 +121,7 @@ def delegation_member_remove(request, pk: int):
     member = _own_member(request, pk)
     return _refused_or_done(
         request,
-        lambda: invitations.member_remove(member=member, removed_by=request.user),
+        lambda: services.member_remove(member=member, removed_by=request.user),
         _("%(name)s no longer belongs to the delegation.") % {"name": member.user},
     )
 
@@ -132,7 +131,7 @@ def delegation_hand_over(request, pk: int):
     member = _own_member(request, pk)
     return _refused_or_done(
         request,
-        lambda: invitations.focal_point_hand_over(to_member=member, handed_over_by=request.user),
+        lambda: services.focal_point_hand_over(to_member=member, handed_over_by=request.user),
         _("%(name)s is now the focal point; you are an editor.") % {"name": member.user},
     )
 
@@ -140,15 +139,15 @@ def delegation_hand_over(request, pk: int):
 def _invalid(request):
     # One page and one status for a token never issued and a spent or expired one:
     # the page tells nothing to someone guessing links.
-    return render(request, "accounts/invitation_invalid.html", status=404)
+    return render(request, "delegations/invitation_invalid.html", status=404)
 
 
 def _welcome(request, user):
     """The invited person's account exists: signed in, on to two-factor set-up."""
     login(request, user, backend="accounts.backends.UserWithDelegationBackend")
     next_url = reverse(
-        "accounts:delegation"
-        if user.delegation_membership.role == DelegationRole.FOCAL_POINT
+        "delegations:delegation"
+        if user.delegation_member.role == Member.Role.FOCAL_POINT
         else settings.LOGIN_REDIRECT_URL
     )
     messages.success(request, _("Your account is ready. Now set up two-factor sign-in."))
@@ -161,33 +160,33 @@ def _welcome(request, user):
 @sensitive_post_parameters("password1", "password2")
 def invitation_accept(request, token: str):
     """The e-mailed link: choose a username and password, then set up two-factor sign-in."""
-    invitation = invitations.invitation_for_token(token)
+    invitation = services.invitation_for_token(token)
     if invitation is None:
         return _invalid(request)
     if not invitation.is_usable():
-        invitations.unusable_link_opened(invitation=invitation)
+        services.unusable_link_opened(invitation=invitation)
         return _invalid(request)
     context = {"invitation": invitation}
     if request.user.is_authenticated:
-        return render(request, "accounts/invitation_signed_in.html", context)
-    if invitations.email_taken(invitation.email):
-        return render(request, "accounts/invitation_account_exists.html", context, status=409)
+        return render(request, "delegations/invitation_signed_in.html", context)
+    if services.email_taken(invitation.email):
+        return render(request, "delegations/invitation_account_exists.html", context, status=409)
     form = InvitationAcceptForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = invitations.invitation_accept(
+            user = services.invitation_accept(
                 invitation=invitation,
                 username=data["username"],
                 password=data["password1"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
             )
-        except invitations.UsernameTaken as taken:
+        except services.UsernameTaken as taken:
             form.add_error("username", str(taken))
-        except invitations.MembershipRefused:
+        except services.DelegationRefused:
             return _invalid(request)
         else:
             return _welcome(request, user)
     context["form"] = form
-    return render(request, "accounts/invitation_accept.html", context)
+    return render(request, "delegations/invitation_accept.html", context)

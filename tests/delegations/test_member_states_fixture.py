@@ -64,7 +64,7 @@ def test_fixture_lists_exactly_193_member_states():
 
 def test_every_entry_is_a_member_state_identified_by_natural_key_only():
     for entry in load_fixture():
-        assert entry["model"] == "assessments.memberstate"
+        assert entry["model"] == "delegations.memberstate"
         assert "pk" not in entry
         assert set(entry["fields"]) == {"name", "iso3", "regional_group"}
 
@@ -92,7 +92,7 @@ def test_every_regional_group_is_a_valid_choice():
 
 
 def test_expected_groups_match_the_model_choices():
-    from assessments.models import MemberState
+    from delegations.models import MemberState
 
     field = MemberState._meta.get_field("regional_group")
     assert set(EXPECTED_GROUP_COUNTS) == {value for value, _label in field.choices}
@@ -233,7 +233,7 @@ def test_file_is_utf8_with_two_space_indent_and_no_ascii_escapes():
 
 @pytest.mark.django_db
 def test_loaddata_loads_193_member_states_and_is_idempotent():
-    from assessments.models import MemberState
+    from delegations.models import MemberState
 
     call_command("loaddata", "member_states", verbosity=0)
     assert MemberState.objects.count() == 193

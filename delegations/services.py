@@ -1,8 +1,8 @@
-"""Delegation membership by invitation: invite, accept, revoke, remove, hand over.
+"""Delegation members by invitation: invite, accept, revoke, remove, hand over.
 
 Who may do what: the secretariat invites a State's focal point; a focal point
 invites and removes its own delegation's editors and hands the focal point role to
-one of them. Every change is a `MembershipChange` row. The services check these
+one of them. Every change is a `MemberChange` row. The services check these
 rules themselves, so a view or an admin action cannot forget one.
 """
 
@@ -12,6 +12,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -21,20 +22,20 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from assessments.access import delegation_of, is_secretariat
-from assessments.models import DelegationMember, DelegationRole, MemberState
-from assessments.roles import may_be_delegate
+from r2p_site.roles import is_secretariat
 
-from .models import Invitation, MembershipAction, MembershipChange, User
+from .access import may_be_member, member_of
+from .models import Invitation, Member, MemberChange, MemberState
 
 logger = logging.getLogger(__name__)
+User = get_user_model()
 
 
-class MembershipRefused(Exception):
+class DelegationRefused(Exception):
     """A change the rules do not allow; the message says why, for the person who tried."""
 
 
-class UsernameTaken(MembershipRefused):
+class UsernameTaken(DelegationRefused):
     """The username chosen on the invitation's page was taken meanwhile."""
 
 
@@ -60,11 +61,11 @@ def email_taken(email: str) -> bool:
     return User.objects.filter(email__iexact=email).exists()
 
 
-def membership_change_record(
+def member_change_record(
     *, member_state, action, actor=None, subject, role="", invitation=None
 ) -> None:
     """Record one change to a delegation's membership, whoever made it and where."""
-    MembershipChange.objects.create(
+    MemberChange.objects.create(
         member_state=member_state,
         action=action,
         actor=actor,
@@ -75,41 +76,41 @@ def membership_change_record(
     )
 
 
-def membership_saved_record(*, actor, member: DelegationMember, before) -> None:
-    """Record a membership the secretariat added or changed; `before` is the row as it
+def member_saved_record(*, actor, member: Member, before) -> None:
+    """Record a member row the secretariat added or changed; `before` is the row as it
     was (None when added). A move to another State is a removal from the first."""
     if before is not None and before.member_state_id != member.member_state_id:
-        membership_removed_record(actor=actor, member=before)
+        member_removed_record(actor=actor, member=before)
         before = None
-    membership_change_record(
+    member_change_record(
         member_state=member.member_state,
-        action=MembershipAction.MEMBER_CHANGED if before else MembershipAction.MEMBER_ADDED,
+        action=MemberChange.Action.MEMBER_CHANGED if before else MemberChange.Action.MEMBER_ADDED,
         actor=actor,
         subject=str(member.user),
         role=member.role,
     )
 
 
-def membership_removed_record(*, actor, member: DelegationMember) -> None:
-    membership_change_record(
+def member_removed_record(*, actor, member: Member) -> None:
+    member_change_record(
         member_state=member.member_state,
-        action=MembershipAction.MEMBER_REMOVED,
+        action=MemberChange.Action.MEMBER_REMOVED,
         actor=actor,
         subject=str(member.user),
         role=member.role,
     )
 
 
-def _focal_point_of(member_state: MemberState) -> DelegationMember | None:
+def _focal_point_of(member_state: MemberState) -> Member | None:
     return (
-        DelegationMember.objects.select_related("user")
-        .filter(member_state=member_state, role=DelegationRole.FOCAL_POINT)
+        Member.objects.select_related("user")
+        .filter(member_state=member_state, role=Member.Role.FOCAL_POINT)
         .first()
     )
 
 
 # The roles the secretariat invites to: a State's focal point, who invites the editors.
-SECRETARIAT_INVITES = [DelegationRole.FOCAL_POINT]
+SECRETARIAT_INVITES = [Member.Role.FOCAL_POINT]
 
 
 def invite_refusal(*, user, member_state: MemberState, role: str) -> str:
@@ -118,21 +119,21 @@ def invite_refusal(*, user, member_state: MemberState, role: str) -> str:
         if role not in SECRETARIAT_INVITES:
             return _("The secretariat invites focal points; the focal point invites editors.")
         return ""
-    membership = delegation_of(user)
+    member = member_of(user)
     if (
-        membership is None
-        or membership.member_state_id != member_state.pk
-        or membership.role != DelegationRole.FOCAL_POINT
+        member is None
+        or member.member_state_id != member_state.pk
+        or member.role != Member.Role.FOCAL_POINT
     ):
         return _("Only the secretariat or the State's focal point invites delegation members.")
-    if role != DelegationRole.EDITOR:
+    if role != Member.Role.EDITOR:
         return _("A focal point invites editors, and hands the focal point role over to one.")
     return ""
 
 
 def _message(invitation: Invitation) -> EmailMultiAlternatives:
     """The invitation's e-mail, in the language it was made in."""
-    link = reverse("accounts:invitation_accept", args=[link_token(invitation.token_nonce)])
+    link = reverse("delegations:invitation_accept", args=[link_token(invitation.token_nonce)])
     context = {
         "invitation": invitation,
         "link": settings.SITE_URL.rstrip("/") + link,
@@ -141,13 +142,13 @@ def _message(invitation: Invitation) -> EmailMultiAlternatives:
     with translation.override(invitation.language):
         message = EmailMultiAlternatives(
             subject=" ".join(
-                render_to_string("accounts/email/invitation_subject.txt", context).split()
+                render_to_string("delegations/email/invitation_subject.txt", context).split()
             ),
-            body=render_to_string("accounts/email/invitation.txt", context),
+            body=render_to_string("delegations/email/invitation.txt", context),
             to=[invitation.email],
         )
         message.attach_alternative(
-            render_to_string("accounts/email/invitation.html", context), "text/html"
+            render_to_string("delegations/email/invitation.html", context), "text/html"
         )
     return message
 
@@ -211,7 +212,7 @@ def invitation_refusal(*, email: str, member_state: MemberState, role: str, invi
         )
     if Invitation.objects.pending().filter(email__iexact=email).exists():
         return _("This address has an invitation still waiting. Revoke it first to send another.")
-    if role == DelegationRole.FOCAL_POINT:
+    if role == Member.Role.FOCAL_POINT:
         if _focal_point_of(member_state) is not None:
             return _(
                 "This State has a focal point already. The focal point hands the role "
@@ -233,7 +234,7 @@ def invitation_create(
         email=email, member_state=member_state, role=role, invited_by=invited_by
     )
     if refusal:
-        raise MembershipRefused(refusal)
+        raise DelegationRefused(refusal)
     nonce = secrets.token_hex(16)
     now = timezone.now()
     invitation = Invitation.objects.create(
@@ -247,9 +248,9 @@ def invitation_create(
         created_at=now,
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    membership_change_record(
+    member_change_record(
         member_state=member_state,
-        action=MembershipAction.INVITED,
+        action=MemberChange.Action.INVITED,
         actor=invited_by,
         subject=email,
         role=role,
@@ -263,12 +264,12 @@ def invitation_create(
 def revoke_refusal(*, user, invitation: Invitation) -> str:
     if is_secretariat(user):
         return ""
-    membership = delegation_of(user)
+    member = member_of(user)
     if (
-        membership is not None
-        and membership.role == DelegationRole.FOCAL_POINT
-        and membership.member_state_id == invitation.member_state_id
-        and invitation.role == DelegationRole.EDITOR
+        member is not None
+        and member.role == Member.Role.FOCAL_POINT
+        and member.member_state_id == invitation.member_state_id
+        and invitation.role == Member.Role.EDITOR
     ):
         return ""
     return _("Only the secretariat or the State's focal point revokes this invitation.")
@@ -279,7 +280,7 @@ def invitation_revoke(*, invitation: Invitation, revoked_by) -> bool:
     """Make the link unusable; False when it was already accepted or revoked."""
     refusal = revoke_refusal(user=revoked_by, invitation=invitation)
     if refusal:
-        raise MembershipRefused(refusal)
+        raise DelegationRefused(refusal)
     now = timezone.now()
     # Conditional, so that a revoke racing an acceptance changes nothing once it lost.
     revoked = Invitation.objects.filter(
@@ -288,9 +289,9 @@ def invitation_revoke(*, invitation: Invitation, revoked_by) -> bool:
     if not revoked:
         return False
     invitation.revoked_at = now
-    membership_change_record(
+    member_change_record(
         member_state=invitation.member_state,
-        action=MembershipAction.INVITATION_REVOKED,
+        action=MemberChange.Action.INVITATION_REVOKED,
         actor=revoked_by,
         subject=invitation.email,
         role=invitation.role,
@@ -302,10 +303,10 @@ def invitation_revoke(*, invitation: Invitation, revoked_by) -> bool:
 def unusable_link_opened(*, invitation: Invitation) -> None:
     """Record that an expired, used or revoked link was opened (once per invitation:
     whoever holds the link cannot grow the log by reloading)."""
-    if not invitation.changes.filter(action=MembershipAction.UNUSABLE_LINK_OPENED).exists():
-        membership_change_record(
+    if not invitation.changes.filter(action=MemberChange.Action.UNUSABLE_LINK_OPENED).exists():
+        member_change_record(
             member_state=invitation.member_state,
-            action=MembershipAction.UNUSABLE_LINK_OPENED,
+            action=MemberChange.Action.UNUSABLE_LINK_OPENED,
             subject=invitation.email,
             role=invitation.role,
             invitation=invitation,
@@ -324,18 +325,18 @@ def invitation_accept(
     """
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_usable():
-        raise MembershipRefused(_("This invitation is not valid any more."))
+        raise DelegationRefused(_("This invitation is not valid any more."))
     if email_taken(invitation.email):
-        raise MembershipRefused(
+        raise DelegationRefused(
             _("An account with this e-mail address exists already. Ask the secretariat.")
         )
     # The State's row is the lock that keeps two focal points from arriving at once.
     MemberState.objects.select_for_update().get(pk=invitation.member_state_id)
     role = invitation.role
-    if role == DelegationRole.FOCAL_POINT and _focal_point_of(invitation.member_state):
+    if role == Member.Role.FOCAL_POINT and _focal_point_of(invitation.member_state):
         # Someone became focal point since the invitation (the secretariat's members
         # page): the newcomer joins as editor rather than as a second focal point.
-        role = DelegationRole.EDITOR
+        role = Member.Role.EDITOR
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -344,7 +345,7 @@ def invitation_accept(
                 password=password,
                 first_name=first_name,
                 last_name=last_name,
-                two_factor_required=role == DelegationRole.FOCAL_POINT,
+                two_factor_required=role == Member.Role.FOCAL_POINT,
             )
     except IntegrityError:
         # The form checked the name was free; someone took it in the meantime.
@@ -352,13 +353,13 @@ def invitation_accept(
             _("The username %(username)s was taken a moment ago: choose another.")
             % {"username": username}
         ) from None
-    DelegationMember.objects.create(user=user, member_state=invitation.member_state, role=role)
+    Member.objects.create(user=user, member_state=invitation.member_state, role=role)
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user"])
-    membership_change_record(
+    member_change_record(
         member_state=invitation.member_state,
-        action=MembershipAction.INVITATION_ACCEPTED,
+        action=MemberChange.Action.INVITATION_ACCEPTED,
         actor=user,
         subject=invitation.email,
         role=role,
@@ -367,41 +368,39 @@ def invitation_accept(
     return user
 
 
-def _focal_point_acting(user, member_state_id: int) -> DelegationMember:
-    membership = delegation_of(user)
+def _focal_point_acting(user, member_state_id: int) -> Member:
+    member = member_of(user)
     if (
-        membership is None
-        or membership.member_state_id != member_state_id
-        or membership.role != DelegationRole.FOCAL_POINT
+        member is None
+        or member.member_state_id != member_state_id
+        or member.role != Member.Role.FOCAL_POINT
     ):
-        raise MembershipRefused(_("Only the State's focal point changes its delegation."))
-    return membership
+        raise DelegationRefused(_("Only the State's focal point changes its delegation."))
+    return member
 
 
 @transaction.atomic
-def member_remove(*, member: DelegationMember, removed_by) -> None:
+def member_remove(*, member: Member, removed_by) -> None:
     """A focal point removes an editor from the delegation; the account stays, without a State."""
     _focal_point_acting(removed_by, member.member_state_id)
-    if member.role != DelegationRole.EDITOR:
-        raise MembershipRefused(
+    if member.role != Member.Role.EDITOR:
+        raise DelegationRefused(
             _("A focal point removes editors; hand the focal point role over first.")
         )
-    deleted, _rows = DelegationMember.objects.filter(
-        pk=member.pk, role=DelegationRole.EDITOR
-    ).delete()
+    deleted, _rows = Member.objects.filter(pk=member.pk, role=Member.Role.EDITOR).delete()
     if not deleted:
-        raise MembershipRefused(_("This person is no longer an editor of the delegation."))
-    membership_change_record(
+        raise DelegationRefused(_("This person is no longer an editor of the delegation."))
+    member_change_record(
         member_state=member.member_state,
-        action=MembershipAction.MEMBER_REMOVED,
+        action=MemberChange.Action.MEMBER_REMOVED,
         actor=removed_by,
         subject=member.user.email or member.user.username,
-        role=DelegationRole.EDITOR,
+        role=Member.Role.EDITOR,
     )
 
 
 @transaction.atomic
-def focal_point_hand_over(*, to_member: DelegationMember, handed_over_by) -> None:
+def focal_point_hand_over(*, to_member: Member, handed_over_by) -> None:
     """The focal point makes an editor focal point and becomes an editor.
 
     Both rows change in one transaction under the State's lock: the State never has
@@ -409,28 +408,28 @@ def focal_point_hand_over(*, to_member: DelegationMember, handed_over_by) -> Non
     """
     MemberState.objects.select_for_update().get(pk=to_member.member_state_id)
     current = _focal_point_acting(handed_over_by, to_member.member_state_id)
-    if to_member.role != DelegationRole.EDITOR or to_member.pk == current.pk:
-        raise MembershipRefused(_("The focal point role goes to an editor of the delegation."))
-    if not may_be_delegate(to_member.user):
+    if to_member.role != Member.Role.EDITOR or to_member.pk == current.pk:
+        raise DelegationRefused(_("The focal point role goes to an editor of the delegation."))
+    if not may_be_member(to_member.user):
         # The State would be left with a focal point nobody can sign in as.
-        raise MembershipRefused(
+        raise DelegationRefused(
             _("This editor's account is deactivated: hand the role to an active editor.")
         )
-    changed = DelegationMember.objects.filter(
-        pk=current.pk, role=DelegationRole.FOCAL_POINT
-    ).update(role=DelegationRole.EDITOR)
-    changed += DelegationMember.objects.filter(pk=to_member.pk, role=DelegationRole.EDITOR).update(
-        role=DelegationRole.FOCAL_POINT
+    changed = Member.objects.filter(pk=current.pk, role=Member.Role.FOCAL_POINT).update(
+        role=Member.Role.EDITOR
+    )
+    changed += Member.objects.filter(pk=to_member.pk, role=Member.Role.EDITOR).update(
+        role=Member.Role.FOCAL_POINT
     )
     if changed != 2:
         # Either row moved under us: the exception rolls both back rather than leave
         # zero or two focal points.
-        raise MembershipRefused(_("The delegation changed meanwhile. Reload and try again."))
+        raise DelegationRefused(_("The delegation changed meanwhile. Reload and try again."))
     User.objects.filter(pk=to_member.user_id).update(two_factor_required=True)
-    membership_change_record(
+    member_change_record(
         member_state=to_member.member_state,
-        action=MembershipAction.FOCAL_POINT_HANDED_OVER,
+        action=MemberChange.Action.FOCAL_POINT_HANDED_OVER,
         actor=handed_over_by,
         subject=to_member.user.email or to_member.user.username,
-        role=DelegationRole.FOCAL_POINT,
+        role=Member.Role.FOCAL_POINT,
     )

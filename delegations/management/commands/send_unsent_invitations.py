@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from accounts.invitations import invitations_send_unsent
+from delegations.services import invitations_send_unsent
 
 
 class Command(BaseCommand):

@@ -10,15 +10,14 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import invitations
-from accounts.models import Invitation, MembershipAction, MembershipChange
-from assessments.models import DelegationMember, DelegationRole, MemberState
+from delegations import services
+from delegations.models import Invitation, Member, MemberChange, MemberState
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
 PASSWORD = "a long pass phrase 7"
-DELEGATION = reverse("accounts:delegation")
+DELEGATION = reverse("delegations:delegation")
 
 
 def link_token(message) -> str:
@@ -26,7 +25,7 @@ def link_token(message) -> str:
 
 
 def accept_url(token: str) -> str:
-    return reverse("accounts:invitation_accept", args=[token])
+    return reverse("delegations:invitation_accept", args=[token])
 
 
 def account_form(username="ingrid", **changes):
@@ -43,7 +42,7 @@ def account_form(username="ingrid", **changes):
 def invite(*, email, member_state, role, invited_by, capture):
     """Invite through the service, the e-mail sent as the transaction commits."""
     with capture(execute=True):
-        invitation = invitations.invitation_create(
+        invitation = services.invitation_create(
             email=email,
             member_state=member_state,
             role=role,
@@ -58,27 +57,27 @@ def kenya_invitation(secretariat, kenya, django_capture_on_commit_callbacks):
     return invite(
         email="amina@mfa.go.ke",
         member_state=kenya,
-        role=DelegationRole.FOCAL_POINT,
+        role=Member.Role.FOCAL_POINT,
         invited_by=secretariat,
         capture=django_capture_on_commit_callbacks,
     )
 
 
 @pytest.fixture
-def editor_invitation(delegate_norway, norway, django_capture_on_commit_callbacks):
+def editor_invitation(focal_point_norway, norway, django_capture_on_commit_callbacks):
     """Nora, Norway's focal point, invited an editor."""
     return invite(
         email="ola@mfa.no",
         member_state=norway,
-        role=DelegationRole.EDITOR,
-        invited_by=delegate_norway,
+        role=Member.Role.EDITOR,
+        invited_by=focal_point_norway,
         capture=django_capture_on_commit_callbacks,
     )
 
 
 def actions(member_state):
     return list(
-        MembershipChange.objects.filter(member_state=member_state)
+        MemberChange.objects.filter(member_state=member_state)
         .order_by("pk")
         .values_list("action", flat=True)
     )
@@ -93,7 +92,7 @@ def test_secretariat_invites_a_focal_point_from_the_admin_by_e_mail(
     client.force_login(secretariat)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("admin:accounts_invitation_add"),
+            reverse("admin:delegations_invitation_add"),
             {"email": "amina@mfa.go.ke", "member_state": kenya.pk, "role": "focal_point"},
         )
     assert response.status_code == 302
@@ -101,7 +100,7 @@ def test_secretariat_invites_a_focal_point_from_the_admin_by_e_mail(
     assert (invitation.email, invitation.member_state, invitation.role) == (
         "amina@mfa.go.ke",
         kenya,
-        DelegationRole.FOCAL_POINT,
+        Member.Role.FOCAL_POINT,
     )
     assert invitation.invited_by == secretariat
     assert invitation.expires_at - invitation.created_at == timedelta(days=7)
@@ -111,9 +110,9 @@ def test_secretariat_invites_a_focal_point_from_the_admin_by_e_mail(
     token = link_token(message)
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and accept_url(token) in html
-    change = MembershipChange.objects.get()
+    change = MemberChange.objects.get()
     assert (change.action, change.actor, change.subject) == (
-        MembershipAction.INVITED,
+        MemberChange.Action.INVITED,
         secretariat,
         "amina@mfa.go.ke",
     )
@@ -123,20 +122,20 @@ def test_the_database_holds_only_the_hash_of_the_links_token(kenya_invitation, s
     invitation, token = kenya_invitation
     assert len(token) >= 43
     assert token not in str(list(Invitation.objects.values()))
-    assert invitation.token_hash == invitations.token_hash(token)
+    assert invitation.token_hash == services.token_hash(token)
     # What the database holds makes the link only with the site's secret key.
     settings.SECRET_KEY = "another key" * 5
-    assert invitations.link_token(invitation.token_nonce) != token
+    assert services.link_token(invitation.token_nonce) != token
 
 
 def test_the_e_mail_is_sent_only_once_the_invitation_is_committed(
     secretariat, kenya, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        invitations.invitation_create(
+        services.invitation_create(
             email="amina@mfa.go.ke",
             member_state=kenya,
-            role=DelegationRole.FOCAL_POINT,
+            role=Member.Role.FOCAL_POINT,
             invited_by=secretariat,
         )
         assert mail.outbox == []
@@ -158,18 +157,18 @@ def test_a_refused_invitation_mail_is_recorded_and_sent_later_with_a_working_lin
         patch.setattr(EmailMultiAlternatives, "send", refused)
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
-                reverse("admin:accounts_invitation_add"),
+                reverse("admin:delegations_invitation_add"),
                 {"email": "amina@mfa.go.ke", "member_state": kenya.pk, "role": "focal_point"},
             )
     assert response.status_code == 302  # the invitation stands; the mail is retried
     invitation = Invitation.objects.get()
     assert (invitation.sent_at, invitation.send_attempts) == (None, 1)
     assert "SMTPRecipientsRefused" in invitation.send_error
-    listing = client.get(reverse("admin:accounts_invitation_changelist") + "?sent_at__isempty=1")
+    listing = client.get(reverse("admin:delegations_invitation_changelist") + "?sent_at__isempty=1")
     assert "amina@mfa.go.ke" in listing.content.decode()
 
-    assert invitations.invitations_send_unsent() == (1, 0)
-    assert invitations.invitations_send_unsent() == (0, 0)
+    assert services.invitations_send_unsent() == (1, 0)
+    assert services.invitations_send_unsent() == (0, 0)
     [message] = mail.outbox
     invitation.refresh_from_db()
     assert invitation.sent_at is not None and invitation.send_error == ""
@@ -179,8 +178,8 @@ def test_a_refused_invitation_mail_is_recorded_and_sent_later_with_a_working_lin
 
 def test_an_invitation_is_sent_once_however_often_its_task_runs(kenya_invitation):
     invitation, _token = kenya_invitation
-    invitations.send_invitation.call(invitation.pk)
-    invitations.invitation_email_send(invitation_pk=invitation.pk)
+    services.send_invitation.call(invitation.pk)
+    services.invitation_email_send(invitation_pk=invitation.pk)
     assert len(mail.outbox) == 1
 
 
@@ -189,15 +188,15 @@ def test_a_revoked_invitation_is_not_sent_again(secretariat, kenya, monkeypatch)
 
     with monkeypatch.context() as patch:
         patch.setattr(EmailMultiAlternatives, "send", lambda *a, **k: 1 / 0)
-        invitation = invitations.invitation_create(
+        invitation = services.invitation_create(
             email="amina@mfa.go.ke",
             member_state=kenya,
-            role=DelegationRole.FOCAL_POINT,
+            role=Member.Role.FOCAL_POINT,
             invited_by=secretariat,
         )
-        invitations.invitation_email_send(invitation_pk=invitation.pk)
-    invitations.invitation_revoke(invitation=invitation, revoked_by=secretariat)
-    assert invitations.invitations_send_unsent() == (0, 0)
+        services.invitation_email_send(invitation_pk=invitation.pk)
+    services.invitation_revoke(invitation=invitation, revoked_by=secretariat)
+    assert services.invitations_send_unsent() == (0, 0)
     assert mail.outbox == []
 
 
@@ -205,23 +204,23 @@ def test_the_invitation_is_written_in_the_inviters_language(secretariat, kenya):
     from django.utils import translation
 
     with translation.override("fr"):
-        invitation = invitations.invitation_create(
+        invitation = services.invitation_create(
             email="amina@mfa.go.ke",
             member_state=kenya,
-            role=DelegationRole.FOCAL_POINT,
+            role=Member.Role.FOCAL_POINT,
             invited_by=secretariat,
         )
-    invitations.invitation_email_send(invitation_pk=invitation.pk)
+    services.invitation_email_send(invitation_pk=invitation.pk)
     assert invitation.language == "fr"
     assert "Vous êtes invité" in mail.outbox[0].body
 
 
 def test_secretariat_cannot_invite_a_second_focal_point_for_a_state(
-    client, secretariat, delegate_norway, norway
+    client, secretariat, focal_point_norway, norway
 ):
     client.force_login(secretariat)
     response = client.post(
-        reverse("admin:accounts_invitation_add"),
+        reverse("admin:delegations_invitation_add"),
         {"email": "other@mfa.no", "member_state": norway.pk, "role": "focal_point"},
     )
     assert response.status_code == 200
@@ -234,7 +233,7 @@ def test_the_invitation_form_offers_the_one_role_the_secretariat_invites_and_say
     client, secretariat
 ):
     client.force_login(secretariat)
-    page = client.get(reverse("admin:accounts_invitation_add"))
+    page = client.get(reverse("admin:delegations_invitation_add"))
     role = page.context["adminform"].form.fields["role"]
     assert list(role.choices) == [("focal_point", "Focal point")]
     html = page.content.decode()
@@ -249,7 +248,7 @@ def test_a_forged_role_on_the_invitation_form_is_refused_and_nothing_is_sent(
 ):
     client.force_login(secretariat)
     response = client.post(
-        reverse("admin:accounts_invitation_add"),
+        reverse("admin:delegations_invitation_add"),
         {"email": "amina@mfa.go.ke", "member_state": kenya.pk, "role": "editor"},
     )
     assert response.status_code == 200
@@ -260,18 +259,18 @@ def test_a_forged_role_on_the_invitation_form_is_refused_and_nothing_is_sent(
     assert mail.outbox == []
 
 
-@pytest.mark.parametrize("persona", ["secretariat", "delegate_norway"])
+@pytest.mark.parametrize("persona", ["secretariat", "focal_point_norway"])
 def test_an_address_that_has_an_account_is_never_invited(
     request, client, persona, norway, django_user_model
 ):
     """Not a staff account (which may never be a delegate), nor any other."""
     django_user_model.objects.create_user("staffer", email="Staff@un.org", is_staff=True)
     inviter = request.getfixturevalue(persona)
-    with pytest.raises(invitations.MembershipRefused, match="exists already"):
-        invitations.invitation_create(
+    with pytest.raises(services.DelegationRefused, match="exists already"):
+        services.invitation_create(
             email="staff@UN.org",
             member_state=norway,
-            role=DelegationRole.EDITOR if persona == "delegate_norway" else "focal_point",
+            role=Member.Role.EDITOR if persona == "focal_point_norway" else "focal_point",
             invited_by=inviter,
         )
     assert not Invitation.objects.exists()
@@ -281,7 +280,7 @@ def test_secretariat_revokes_an_invitation_from_the_admin(client, secretariat, k
     invitation, token = kenya_invitation
     client.force_login(secretariat)
     response = client.post(
-        reverse("admin:accounts_invitation_changelist"),
+        reverse("admin:delegations_invitation_changelist"),
         {"action": "revoke", "_selected_action": [invitation.pk]},
     )
     assert response.status_code == 302
@@ -296,23 +295,23 @@ def test_revoking_says_which_invitations_were_not_revoked_and_why(
     client, secretariat, kenya_invitation, norway
 ):
     invitation, _token = kenya_invitation
-    revoked = invitations.invitation_create(
+    revoked = services.invitation_create(
         email="ola@mfa.no", member_state=norway, role="focal_point", invited_by=secretariat
     )
-    invitations.invitation_revoke(invitation=revoked, revoked_by=secretariat)
+    services.invitation_revoke(invitation=revoked, revoked_by=secretariat)
     chile = MemberState.objects.create(
         name="Chile", iso3="CHL", regional_group="latin_american_caribbean"
     )
-    accepted = invitations.invitation_create(
+    accepted = services.invitation_create(
         email="ana@minrel.cl", member_state=chile, role="focal_point", invited_by=secretariat
     )
-    invitations.invitation_accept(
+    services.invitation_accept(
         invitation=accepted, username="ana", password=PASSWORD, first_name="Ana", last_name="R"
     )
     client.force_login(secretariat)
 
     page = client.post(
-        reverse("admin:accounts_invitation_changelist"),
+        reverse("admin:delegations_invitation_changelist"),
         {"action": "revoke", "_selected_action": [invitation.pk, revoked.pk, accepted.pk]},
         follow=True,
     )
@@ -331,11 +330,11 @@ def test_revoking_only_spent_invitations_is_a_warning_not_a_success(
     client, secretariat, kenya_invitation
 ):
     invitation, _token = kenya_invitation
-    invitations.invitation_revoke(invitation=invitation, revoked_by=secretariat)
+    services.invitation_revoke(invitation=invitation, revoked_by=secretariat)
     client.force_login(secretariat)
 
     page = client.post(
-        reverse("admin:accounts_invitation_changelist"),
+        reverse("admin:delegations_invitation_changelist"),
         {"action": "revoke", "_selected_action": [invitation.pk]},
         follow=True,
     )
@@ -348,14 +347,14 @@ def test_revoking_only_spent_invitations_is_a_warning_not_a_success(
 
 def test_secretariat_reads_the_membership_log_in_the_admin(client, secretariat, kenya_invitation):
     client.force_login(secretariat)
-    page = client.get(reverse("admin:accounts_membershipchange_changelist"))
+    page = client.get(reverse("admin:delegations_memberchange_changelist"))
     assert page.status_code == 200
     assert "amina@mfa.go.ke" in page.content.decode()
-    change = MembershipChange.objects.get()
-    url = reverse("admin:accounts_membershipchange_change", args=[change.pk])
+    change = MemberChange.objects.get()
+    url = reverse("admin:delegations_memberchange_change", args=[change.pk])
     assert 'name="_save"' not in client.get(url).content.decode()
     invitation_page = client.get(
-        reverse("admin:accounts_invitation_change", args=[change.invitation_id])
+        reverse("admin:delegations_invitation_change", args=[change.invitation_id])
     ).content.decode()
     assert "amina@mfa.go.ke" in invitation_page and 'name="_save"' not in invitation_page
     assert change.invitation.token_hash not in invitation_page
@@ -384,9 +383,9 @@ def test_accepting_creates_the_account_and_membership_and_asks_for_two_factor(
         False,
     )
     assert user.check_password(PASSWORD)
-    assert (user.delegation_membership.member_state, user.delegation_membership.role) == (
+    assert (user.delegation_member.member_state, user.delegation_member.role) == (
         kenya,
-        DelegationRole.FOCAL_POINT,
+        Member.Role.FOCAL_POINT,
     )
     invitation.refresh_from_db()
     assert invitation.accepted_at is not None and invitation.accepted_user == user
@@ -405,7 +404,7 @@ def test_an_invited_editor_is_offered_two_factor_sign_in_but_may_skip_it(
     assert response.url.startswith(reverse("accounts:two_factor_enrol"))
     assert "Not now" in client.get(response.url).content.decode()
     assert client.get(DELEGATION).status_code == 200
-    assert User.objects.get(username="ola").delegation_membership.role == DelegationRole.EDITOR
+    assert User.objects.get(username="ola").delegation_member.role == Member.Role.EDITOR
 
 
 def test_the_link_works_once(client, kenya_invitation):
@@ -430,7 +429,7 @@ def test_the_link_expires(client, kenya_invitation, monkeypatch, settings):
 
 def test_opening_an_unusable_link_is_recorded_once(client, kenya_invitation, secretariat, kenya):
     invitation, token = kenya_invitation
-    invitations.invitation_revoke(invitation=invitation, revoked_by=secretariat)
+    services.invitation_revoke(invitation=invitation, revoked_by=secretariat)
     client.get(accept_url(token))
     client.post(accept_url(token), account_form())
     assert actions(kenya) == ["invited", "invitation_revoked", "unusable_link_opened"]
@@ -445,7 +444,7 @@ def test_a_made_up_or_mangled_token_gives_the_same_clear_page(client, kenya_invi
 
 
 def test_a_weak_password_or_taken_username_is_refused_with_the_field_named(
-    client, kenya_invitation, delegate_norway
+    client, kenya_invitation, focal_point_norway
 ):
     _invitation, token = kenya_invitation
     response = client.post(
@@ -477,22 +476,22 @@ def test_an_account_made_meanwhile_with_the_address_stops_the_link(
 
 
 def test_a_signed_in_person_is_asked_to_sign_out_before_accepting(
-    client, kenya_invitation, delegate_norway
+    client, kenya_invitation, focal_point_norway
 ):
     _invitation, token = kenya_invitation
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     response = client.post(accept_url(token), account_form(username="amina"))
     assert "Sign out to accept the invitation" in response.content.decode()
     assert not User.objects.filter(username="amina").exists()
 
 
 def test_a_focal_point_arriving_after_another_joins_as_editor(
-    client, kenya_invitation, delegate_kenya, kenya
+    client, kenya_invitation, focal_point_kenya, kenya
 ):
     """The secretariat added a focal point in its members page while the link was out."""
     _invitation, token = kenya_invitation
     client.post(accept_url(token), account_form(username="amina"))
-    roles = DelegationMember.objects.filter(member_state=kenya).values_list("role", flat=True)
+    roles = Member.objects.filter(member_state=kenya).values_list("role", flat=True)
     assert sorted(roles) == ["editor", "focal_point"]
 
 
@@ -500,17 +499,17 @@ def test_a_focal_point_arriving_after_another_joins_as_editor(
 
 
 def test_a_focal_point_invites_an_editor_from_the_delegation_page(
-    client, delegate_norway, norway, django_capture_on_commit_callbacks
+    client, focal_point_norway, norway, django_capture_on_commit_callbacks
 ):
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("accounts:delegation_invite"), {"email": "ola@mfa.no"})
+        response = client.post(reverse("delegations:invite"), {"email": "ola@mfa.no"})
     assert response.status_code == 302
     invitation = Invitation.objects.get()
     assert (invitation.member_state, invitation.role, invitation.invited_by) == (
         norway,
-        DelegationRole.EDITOR,
-        delegate_norway,
+        Member.Role.EDITOR,
+        focal_point_norway,
     )
     assert mail.outbox[0].to == ["ola@mfa.no"]
     page = client.get(DELEGATION).content.decode()
@@ -518,52 +517,52 @@ def test_a_focal_point_invites_an_editor_from_the_delegation_page(
     assert "Invited" in page
 
 
-def test_a_focal_point_never_invites_a_focal_point(delegate_norway, norway):
-    with pytest.raises(invitations.MembershipRefused):
-        invitations.invitation_create(
+def test_a_focal_point_never_invites_a_focal_point(focal_point_norway, norway):
+    with pytest.raises(services.DelegationRefused):
+        services.invitation_create(
             email="two@mfa.no",
             member_state=norway,
-            role=DelegationRole.FOCAL_POINT,
-            invited_by=delegate_norway,
+            role=Member.Role.FOCAL_POINT,
+            invited_by=focal_point_norway,
         )
 
 
 def test_an_editor_sees_the_members_but_may_not_invite_remove_or_hand_over(
-    client, editor_norway, delegate_norway, editor_invitation
+    client, editor_norway, focal_point_norway, editor_invitation
 ):
     invitation, _token = editor_invitation
     client.force_login(editor_norway)
     page = client.get(DELEGATION)
     assert page.status_code == 200
     html = page.content.decode()
-    assert "nora" in html and reverse("accounts:delegation_invite") not in html
+    assert "nora" in html and reverse("delegations:invite") not in html
     assert "ola@mfa.no" not in html  # the invitations and the log are the focal point's
-    own = editor_norway.delegation_membership.pk
-    focal = delegate_norway.delegation_membership.pk
+    own = editor_norway.delegation_member.pk
+    focal = focal_point_norway.delegation_member.pk
     for url in [
-        reverse("accounts:delegation_invite"),
-        reverse("accounts:delegation_member_remove", args=[own]),
-        reverse("accounts:delegation_hand_over", args=[focal]),
-        reverse("accounts:delegation_invitation_revoke", args=[invitation.pk]),
+        reverse("delegations:invite"),
+        reverse("delegations:member_remove", args=[own]),
+        reverse("delegations:hand_over", args=[focal]),
+        reverse("delegations:invitation_revoke", args=[invitation.pk]),
     ]:
         assert client.post(url, {"email": "x@mfa.no"}).status_code == 403, url
-    assert DelegationMember.objects.get(pk=focal).role == DelegationRole.FOCAL_POINT
+    assert Member.objects.get(pk=focal).role == Member.Role.FOCAL_POINT
     assert Invitation.objects.count() == 1
 
 
 def test_another_states_focal_point_gets_404_for_norways_members_and_invitations(
-    client, delegate_kenya, editor_norway, editor_invitation
+    client, focal_point_kenya, editor_norway, editor_invitation
 ):
     invitation, _token = editor_invitation
-    member = editor_norway.delegation_membership.pk
-    client.force_login(delegate_kenya)
+    member = editor_norway.delegation_member.pk
+    client.force_login(focal_point_kenya)
     for url in [
-        reverse("accounts:delegation_member_remove", args=[member]),
-        reverse("accounts:delegation_hand_over", args=[member]),
-        reverse("accounts:delegation_invitation_revoke", args=[invitation.pk]),
+        reverse("delegations:member_remove", args=[member]),
+        reverse("delegations:hand_over", args=[member]),
+        reverse("delegations:invitation_revoke", args=[invitation.pk]),
     ]:
         assert client.post(url).status_code == 404, url
-    assert DelegationMember.objects.filter(pk=member, role="editor").exists()
+    assert Member.objects.filter(pk=member, role="editor").exists()
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
 
@@ -578,78 +577,74 @@ def test_the_delegation_page_is_for_delegation_members(request, client, persona)
 
 
 def test_a_focal_point_removes_an_editor_and_the_change_is_recorded(
-    client, delegate_norway, editor_norway, norway
+    client, focal_point_norway, editor_norway, norway
 ):
-    client.force_login(delegate_norway)
-    member = editor_norway.delegation_membership
-    response = client.post(reverse("accounts:delegation_member_remove", args=[member.pk]))
+    client.force_login(focal_point_norway)
+    member = editor_norway.delegation_member
+    response = client.post(reverse("delegations:member_remove", args=[member.pk]))
     assert response.status_code == 302
-    assert not DelegationMember.objects.filter(pk=member.pk).exists()
-    change = MembershipChange.objects.get()
+    assert not Member.objects.filter(pk=member.pk).exists()
+    change = MemberChange.objects.get()
     assert (change.action, change.actor, change.subject) == (
-        MembershipAction.MEMBER_REMOVED,
-        delegate_norway,
+        MemberChange.Action.MEMBER_REMOVED,
+        focal_point_norway,
         "erik",
     )
 
 
-def test_a_focal_point_cannot_remove_itself(client, delegate_norway):
-    client.force_login(delegate_norway)
-    member = delegate_norway.delegation_membership
-    client.post(reverse("accounts:delegation_member_remove", args=[member.pk]))
-    assert DelegationMember.objects.filter(pk=member.pk, role="focal_point").exists()
-    assert not MembershipChange.objects.exists()
+def test_a_focal_point_cannot_remove_itself(client, focal_point_norway):
+    client.force_login(focal_point_norway)
+    member = focal_point_norway.delegation_member
+    client.post(reverse("delegations:member_remove", args=[member.pk]))
+    assert Member.objects.filter(pk=member.pk, role="focal_point").exists()
+    assert not MemberChange.objects.exists()
 
 
-def test_handing_over_keeps_exactly_one_focal_point(client, delegate_norway, editor_norway, norway):
-    client.force_login(delegate_norway)
+def test_handing_over_keeps_exactly_one_focal_point(
+    client, focal_point_norway, editor_norway, norway
+):
+    client.force_login(focal_point_norway)
     response = client.post(
-        reverse("accounts:delegation_hand_over", args=[editor_norway.delegation_membership.pk])
+        reverse("delegations:hand_over", args=[editor_norway.delegation_member.pk])
     )
     assert response.status_code == 302
-    roles = dict(
-        DelegationMember.objects.filter(member_state=norway).values_list("user__username", "role")
-    )
+    roles = dict(Member.objects.filter(member_state=norway).values_list("user__username", "role"))
     assert roles == {"nora": "editor", "erik": "focal_point"}
     editor_norway.refresh_from_db()
     assert editor_norway.two_factor_required
     assert actions(norway) == ["focal_point_handed_over"]
     # The former focal point is an editor now: no more invitations from her.
-    assert (
-        client.post(reverse("accounts:delegation_invite"), {"email": "x@mfa.no"}).status_code == 403
-    )
+    assert client.post(reverse("delegations:invite"), {"email": "x@mfa.no"}).status_code == 403
 
 
 def test_the_focal_point_role_cannot_be_handed_to_a_deactivated_account(
-    client, delegate_norway, editor_norway, norway
+    client, focal_point_norway, editor_norway, norway
 ):
     editor_norway.is_active = False
     editor_norway.save()
-    client.force_login(delegate_norway)
+    client.force_login(focal_point_norway)
     response = client.post(
-        reverse("accounts:delegation_hand_over", args=[editor_norway.delegation_membership.pk]),
+        reverse("delegations:hand_over", args=[editor_norway.delegation_member.pk]),
         follow=True,
     )
     assert "account is deactivated" in response.content.decode()
-    assert delegate_norway.delegation_membership.role == DelegationRole.FOCAL_POINT
-    assert DelegationMember.objects.get(user=editor_norway).role == DelegationRole.EDITOR
+    assert focal_point_norway.delegation_member.role == Member.Role.FOCAL_POINT
+    assert Member.objects.get(user=editor_norway).role == Member.Role.EDITOR
     assert actions(norway) == []
 
 
-def test_the_focal_point_role_cannot_be_handed_to_oneself(client, delegate_norway, norway):
-    client.force_login(delegate_norway)
-    client.post(
-        reverse("accounts:delegation_hand_over", args=[delegate_norway.delegation_membership.pk])
-    )
-    assert DelegationMember.objects.get(member_state=norway).role == DelegationRole.FOCAL_POINT
+def test_the_focal_point_role_cannot_be_handed_to_oneself(client, focal_point_norway, norway):
+    client.force_login(focal_point_norway)
+    client.post(reverse("delegations:hand_over", args=[focal_point_norway.delegation_member.pk]))
+    assert Member.objects.get(member_state=norway).role == Member.Role.FOCAL_POINT
 
 
 def test_a_focal_point_revokes_an_editors_invitation(
-    client, delegate_norway, editor_invitation, norway
+    client, focal_point_norway, editor_invitation, norway
 ):
     invitation, _token = editor_invitation
-    client.force_login(delegate_norway)
-    client.post(reverse("accounts:delegation_invitation_revoke", args=[invitation.pk]))
+    client.force_login(focal_point_norway)
+    client.post(reverse("delegations:invitation_revoke", args=[invitation.pk]))
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None
     assert actions(norway) == ["invited", "invitation_revoked"]
@@ -661,7 +656,7 @@ def test_a_username_taken_while_the_form_was_open_is_asked_again_not_a_500(
     """Someone took the name between the form's check and the account's creation."""
     invitation, token = kenya_invitation
     monkeypatch.setattr(
-        "accounts.forms.InvitationAcceptForm.clean_username",
+        "delegations.forms.InvitationAcceptForm.clean_username",
         lambda form: form.cleaned_data["username"],
     )
     django_user_model.objects.create_user("ingrid")
@@ -672,4 +667,4 @@ def test_a_username_taken_while_the_form_was_open_is_asked_again_not_a_500(
     assert "The username ingrid was taken a moment ago" in result.content.decode()
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
-    assert not DelegationMember.objects.filter(member_state=invitation.member_state).exists()
+    assert not Member.objects.filter(member_state=invitation.member_state).exists()

@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from assessments.models import MemberState, RegionalGroup
 from assessments.services import assessment_start
-from assessments.state_search import member_states_named
+from delegations.models import MemberState, RegionalGroup
+from delegations.state_search import member_states_named
+from tests.assessments.conftest import catalogue, cycle  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,11 +45,11 @@ def test_the_admin_lists_find_states_without_accents(client, secretariat, states
         assessment_start(member_state=state, cycle=cycle, started_by=secretariat)
     client.force_login(secretariat)
 
-    members = client.get(reverse("admin:assessments_memberstate_changelist"), {"q": "turkiye"})
+    members = client.get(reverse("admin:delegations_memberstate_changelist"), {"q": "turkiye"})
     assessments = client.get(reverse("admin:assessments_assessment_changelist"), {"q": "cote"})
 
     assert [state.iso3 for state in members.context["cl"].result_list] == ["TUR"]
     assert [a.member_state.iso3 for a in assessments.context["cl"].result_list] == ["CIV"]
     # The ISO code is still searched as before.
-    by_code = client.get(reverse("admin:assessments_memberstate_changelist"), {"q": "TUV"})
+    by_code = client.get(reverse("admin:delegations_memberstate_changelist"), {"q": "TUV"})
     assert [state.iso3 for state in by_code.context["cl"].result_list] == ["TUV"]
