@@ -40,7 +40,12 @@ def test_state_names_match_without_accents_or_apostrophes(states, term, expected
     assert [state.iso3 for state in found] == expected
 
 
-def test_the_admin_lists_find_states_without_accents(client, secretariat, states, cycle):
+def test_the_admin_lists_find_states_without_accents(
+    client,
+    secretariat,
+    states,
+    cycle,  # noqa: F811 (a fixture imported above)
+):
     for state in states:
         assessment_start(member_state=state, cycle=cycle, started_by=secretariat)
     client.force_login(secretariat)
