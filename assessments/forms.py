@@ -9,8 +9,8 @@ from r2p_site.fonts import validate_printable
 
 from . import limits
 from .models import AnswerStatus
-from .review import MAX_COMMENT_LENGTH
-from .services import AnswerContent
+from .services.answers import AnswerContent
+from .services.review import MAX_COMMENT_LENGTH
 from .text import clean_text
 from .uploads import ACCEPT, check_upload, clean_filename, sha256_of
 

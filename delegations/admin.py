@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 
 from catalogue.bidi import ltr_isolated
+from r2p_site.admin_mixins import RecordAdmin
 
 from . import services
 from .access import may_be_member
@@ -178,12 +179,13 @@ class InvitationForm(forms.ModelForm):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(StateNameSearch, admin.ModelAdmin):
+class InvitationAdmin(RecordAdmin, StateNameSearch, admin.ModelAdmin):
     """The secretariat invites focal points and revokes invitations; nothing else changes.
 
     The link's token is never shown: only its hash is stored, and the e-mail carries it.
     """
 
+    may_add = True
     form = InvitationForm
     list_display = [
         "email",
@@ -232,12 +234,6 @@ class InvitationAdmin(StateNameSearch, admin.ModelAdmin):
         if obj is not None:
             return form
         return type(form.__name__, (form,), {"invited_by": request.user})
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_revoke_permission(self, request):
         # Revoking makes a link unusable, which is part of inviting, not a change.
@@ -291,7 +287,7 @@ class InvitationAdmin(StateNameSearch, admin.ModelAdmin):
 
 
 @admin.register(MemberChange)
-class MemberChangeAdmin(StateNameSearch, admin.ModelAdmin):
+class MemberChangeAdmin(RecordAdmin, StateNameSearch, admin.ModelAdmin):
     """The log of delegation membership changes: read-only, for everyone."""
 
     list_display = ["created_at", "member_state", "action", "role", "subject", "actor_name"]
@@ -299,12 +295,3 @@ class MemberChangeAdmin(StateNameSearch, admin.ModelAdmin):
     list_select_related = ["member_state"]
     search_fields = ["member_state__name", "subject", "actor_name"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

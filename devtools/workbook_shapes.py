@@ -12,8 +12,8 @@ from openpyxl.utils import get_column_letter
 
 from assessments import limits
 from assessments.models import AnswerStatus
-from assessments.workbook_archive import TagCounts, count_tags
-from assessments.workbook_layout import (
+from assessments.workbook.archive import TagCounts, count_tags
+from assessments.workbook.layout import (
     COLUMNS,
     FIRST_ANSWER_ROW,
     FORMAT_VERSION,

@@ -21,7 +21,7 @@ from ..access import (
 )
 from ..forms import AnswerForm, AttachmentForm
 from ..models import Answer, AnswerStatus
-from ..services import AnswerConflict, answer_save
+from ..services.answers import AnswerConflict, answer_save
 from ..uploads import ACCEPT
 
 

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST, require_safe
 from ..access import delegation_refusal, get_assessment_for_user, may_edit, member_of
 from ..forms import StartAssessmentForm
 from ..models import Assessment, CommentReply, Cycle
-from ..selectors import assessment_progress, assessment_progress_by_theme
-from ..services import assessment_start, previous_assessment
+from ..selectors.progress import assessment_progress, assessment_progress_by_theme
+from ..services.lifecycle import assessment_start, previous_assessment
 
 
 @require_safe

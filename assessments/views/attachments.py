@@ -11,7 +11,7 @@ from r2p_site.middleware import max_body
 from ..access import get_attachment_for_user, get_editable_answer, get_editable_assessment
 from ..downloads import private_download
 from ..forms import AttachmentForm
-from ..services import attachment_add, attachment_remove
+from ..services.answers import attachment_add, attachment_remove
 from ..uploads import sha256_of
 from .answers import render_report_page
 

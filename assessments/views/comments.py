@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..access import get_own_comment
-from ..comments import comment_mark_addressed, comment_reply_add
 from ..forms import CommentReplyForm
+from ..services.review import comment_mark_addressed, comment_reply_add
 
 
 def _back_to(comment):

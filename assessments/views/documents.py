@@ -22,13 +22,13 @@ from r2p_site.throttle import (
 )
 
 from ..access import get_assessment_for_user, get_submission_for_user
+from ..documents.pdf import OfficialReport, render_country_report
+from ..documents.snapshot import build_snapshot
+from ..documents.verification import submission_standing
 from ..downloads import private_download
 from ..forms import ReportLanguageForm, VerifyForm
 from ..models import Submission
-from ..pdf import OfficialReport, render_country_report
-from ..services import PDF_RETRY_AFTER, submission_pdf_retry
-from ..snapshot import build_snapshot
-from ..verification import submission_standing
+from ..services.reports import PDF_RETRY_AFTER, submission_pdf_retry
 
 # How soon a page waiting for a PDF that is being rendered suggests asking again.
 PDF_PENDING_RETRY_AFTER = 15

@@ -11,11 +11,12 @@ from ..access import (
     get_assessment_for_user,
     submit_refusal,
 )
+from ..documents.snapshot import readable
 from ..forms import SubmitForm
 from ..models import AnswerStatus
-from ..selectors import answered_without_evidence
-from ..services import ReportUnprintable, assessment_submit, submission_pdf_retry
-from ..snapshot import readable
+from ..selectors.review import answered_without_evidence
+from ..services.lifecycle import ReportUnprintable, assessment_submit
+from ..services.reports import submission_pdf_retry
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -11,7 +11,7 @@ from catalogue.models import Theme
 
 from ..access import edit_refusal, get_assessment_for_user
 from ..forms import ThemeAnswerForm, format_versions
-from ..services import ThemeConflict, theme_answer
+from ..services.answers import ThemeConflict, theme_answer
 
 
 def _theme_answers(assessment, theme):

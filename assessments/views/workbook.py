@@ -24,14 +24,10 @@ from r2p_site.throttle import Throttled, count_request, too_many_requests
 from ..access import get_editable_assessment
 from ..downloads import private_download
 from ..forms import WorkbookUploadForm
-from ..workbook_export import XLSX_CONTENT_TYPE, build_workbook, workbook_filename
-from ..workbook_import import (
-    WorkbookRefused,
-    WorkbookStale,
-    plan_changes,
-    read_workbook,
-    workbook_apply,
-)
+from ..services.workbook import WorkbookStale, workbook_apply
+from ..workbook.download import XLSX_CONTENT_TYPE, build_workbook, workbook_filename
+from ..workbook.refusals import WorkbookRefused
+from ..workbook.upload import plan_changes, read_workbook
 
 TAKE_ONLINE, TAKE_WORKBOOK = "online", "workbook"
 

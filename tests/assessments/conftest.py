@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from assessments.models import Cycle
-from assessments.services import assessment_start
+from assessments.services.lifecycle import assessment_start
 from catalogue.models import Recommendation, Report, Section, Target, recommendation_code
 
 

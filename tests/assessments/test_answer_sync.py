@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.services import assessment_submit
+from assessments.services.lifecycle import assessment_submit
 from catalogue.models import Recommendation, Section
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from assessments.forms import AnswerForm, ReviewForm
 from assessments.models import Answer
-from assessments.services import assessment_submit
+from assessments.services.lifecycle import assessment_submit
 from assessments.text import clean_text
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assessments.changes import FileRef, snapshot_changes
+from assessments.selectors.changes import FileRef, snapshot_changes
 
 LAW = {"name": "law.pdf", "sha256": "a" * 64, "size": 10}
 

@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from assessments.chasing import ChasingFilters, chasing_states
-from assessments.extensions import extension_grant
 from assessments.models import EmailRecord
-from assessments.services import AnswerContent, answer_save, assessment_start, assessment_submit
+from assessments.selectors.chasing import ChasingFilters, chasing_states
+from assessments.services.answers import AnswerContent, answer_save
+from assessments.services.extensions import extension_grant
+from assessments.services.lifecycle import assessment_start, assessment_submit
 from delegations.models import Member, MemberState, RegionalGroup
 from tests.assessments.conftest import DEADLINE
 

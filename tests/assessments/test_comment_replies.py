@@ -4,10 +4,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from assessments.comments import comment_mark_addressed, comment_reply_add
 from assessments.models import CommentReply, ReviewComment
-from assessments.review import review_comment_add
-from assessments.services import assessment_submit
+from assessments.services.lifecycle import assessment_submit
+from assessments.services.review import (
+    comment_mark_addressed,
+    comment_reply_add,
+    review_comment_add,
+)
 
 pytestmark = pytest.mark.django_db
 

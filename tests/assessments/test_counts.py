@@ -6,12 +6,13 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from assessments.charts import stacked_bars
 from assessments.counts import STATUS_COLOURS, STATUS_ORDER, StatusCounts
+from assessments.documents.charts import stacked_bars
+from assessments.documents.pdf import render_country_report, report_context
 from assessments.models import AnswerStatus, Assessment
-from assessments.pdf import render_country_report, report_context
-from assessments.selectors import assessment_progress, with_progress
-from assessments.services import AnswerContent, answer_save, assessment_submit
+from assessments.selectors.progress import assessment_progress, with_progress
+from assessments.services.answers import AnswerContent, answer_save
+from assessments.services.lifecycle import assessment_submit
 from tests.assessments.test_pdf import text_of
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from assessments.models import AssessmentStatus
-from assessments.services import AnswerContent, answer_save, assessment_start
+from assessments.services.answers import AnswerContent, answer_save
+from assessments.services.lifecycle import assessment_start
 from catalogue.models import Recommendation, Theme, ThemeLink
 from delegations.models import MemberState, RegionalGroup
 

@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.access import submit_refusal
-from assessments.extensions import extension_grant
 from assessments.models import AssessmentStatus, Extension
-from assessments.review import assessment_accept, assessment_return
-from assessments.services import AnswerContent, answer_save, assessment_submit
+from assessments.services.answers import AnswerContent, answer_save
+from assessments.services.extensions import extension_grant
+from assessments.services.lifecycle import assessment_submit
+from assessments.services.review import assessment_accept, assessment_return
 from tests.assessments.conftest import DEADLINE
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from assessments.exports import table_csv_response, table_xlsx_response
+from assessments.spreadsheets import table_csv_response, table_xlsx_response
 
 FORMULA_LIKE = ["=1+1", '=HYPERLINK("http://evil","x")', "+41 22 917 1234", "-5", "@SUM(A1)"]
 

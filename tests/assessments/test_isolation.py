@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assessments.review import review_comment_add
-from assessments.services import assessment_submit
+from assessments.services.lifecycle import assessment_submit
+from assessments.services.review import review_comment_add
 
 pytestmark = pytest.mark.django_db
 

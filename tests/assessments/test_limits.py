@@ -9,7 +9,7 @@ from django.urls import reverse
 from assessments import limits
 from assessments.forms import AnswerForm
 from assessments.models import AnswerChange, Attachment
-from assessments.services import (
+from assessments.services.answers import (
     AnswerContent,
     answer_save,
     attachment_add,
@@ -276,7 +276,8 @@ def stored_totals(assessment):
 def test_the_assessments_evidence_totals_follow_every_save_refusal_and_copy(
     monkeypatch, norway_assessment, focal_point_norway, editor_norway, norway
 ):
-    from assessments.services import AnswerConflict, assessment_start, assessment_submit
+    from assessments.services.answers import AnswerConflict
+    from assessments.services.lifecycle import assessment_start, assessment_submit
 
     first, second = norway_assessment.answers.order_by("pk")[:2]
     save(first, focal_point_norway, "one\ntwo", ["https://a.example/"])

@@ -9,16 +9,16 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone, translation
 
-from assessments import notifications
 from assessments.models import EmailKind, EmailRecord, ReviewComment
-from assessments.notifications import (
+from assessments.services import notifications
+from assessments.services.lifecycle import assessment_submit
+from assessments.services.notifications import (
     deadline_reminders,
     email_send,
     emails_send_unsent,
     notify_submitted,
 )
-from assessments.review import assessment_accept, assessment_return, review_comment_add
-from assessments.services import assessment_submit
+from assessments.services.review import assessment_accept, assessment_return, review_comment_add
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,7 @@ def test_the_longest_comment_the_secretariat_may_write_arrives_whole_in_both_par
 ):
     from django.utils.html import escape
 
-    from assessments.review import MAX_COMMENT_LENGTH
+    from assessments.services.review import MAX_COMMENT_LENGTH
 
     line = "<b>Cite</b> the law & «décret» — القانون 法律 Закон\n"
     text = (line * (MAX_COMMENT_LENGTH // len(line) + 1))[:MAX_COMMENT_LENGTH].strip()
@@ -140,7 +140,7 @@ def test_acceptance_and_comments_are_told_once_each(
 
 
 def test_a_refused_act_sends_nothing(submitted, secretariat, django_capture_on_commit_callbacks):
-    from assessments.lifecycle import TransitionRefused
+    from assessments.services.lifecycle import TransitionRefused
 
     mail.outbox.clear()
     with pytest.raises(TransitionRefused), django_capture_on_commit_callbacks(execute=True):
@@ -232,7 +232,7 @@ def test_a_day_the_job_did_not_run_loses_no_reminder(cycle, norway_assessment, n
 def test_an_extension_granted_after_the_reminders_has_reminders_and_overdue_notices_of_its_own(
     cycle, norway_assessment, norway, secretariat, settings
 ):
-    from assessments.extensions import extension_grant
+    from assessments.services.extensions import extension_grant
 
     settings.REMINDER_DAYS_BEFORE = [7]
     first, second = (cycle.deadline + datetime.timedelta(days=n) for n in (30, 60))
@@ -343,7 +343,7 @@ def test_a_notice_not_tried_yet_is_listed_as_not_sent_yet(
 def test_an_extension_moves_the_states_reminders_and_overdue_notice(
     cycle, norway_assessment, norway, secretariat, settings
 ):
-    from assessments.extensions import extension_grant
+    from assessments.services.extensions import extension_grant
 
     settings.REMINDER_DAYS_BEFORE = [7]
     extension_grant(
@@ -454,7 +454,7 @@ def test_a_reminder_needs_a_selection_and_the_review_permission(
 def test_who_is_told_is_one_rule_for_the_sender_and_for_saying_it_beforehand(
     norway, kenya, focal_point_norway, editor_norway, focal_point_kenya, django_user_model
 ):
-    from assessments.notifications import delegation_addresses
+    from assessments.selectors.recipients import delegation_addresses
     from delegations.models import Member
 
     focal_point_norway.language = "fr"
@@ -475,7 +475,7 @@ def test_who_is_told_is_one_rule_for_the_sender_and_for_saying_it_beforehand(
 def test_a_notice_goes_to_exactly_who_the_rule_says(
     submitted, secretariat, django_capture_on_commit_callbacks
 ):
-    from assessments.notifications import delegation_addresses
+    from assessments.selectors.recipients import delegation_addresses
 
     state = submitted.member_state
     with django_capture_on_commit_callbacks(execute=True):
@@ -489,9 +489,9 @@ def test_a_notice_goes_to_exactly_who_the_rule_says(
 def test_the_reminder_plan_names_each_skipped_state_with_its_reason(
     cycle, norway_assessment, kenya_assessment, norway, kenya, focal_point_kenya, secretariat
 ):
-    from assessments.extensions import extension_grant
-    from assessments.notifications import reminder_plan
-    from assessments.services import assessment_start
+    from assessments.selectors.recipients import reminder_plan
+    from assessments.services.extensions import extension_grant
+    from assessments.services.lifecycle import assessment_start
     from delegations.models import MemberState
 
     focal_point_kenya.email = "wanjiru@mfa.example"
@@ -537,7 +537,8 @@ def test_the_reminder_plan_names_each_skipped_state_with_its_reason(
 def test_a_reminder_to_a_state_that_does_not_exist_is_refused_and_sends_nothing(
     cycle, norway_assessment, norway, secretariat
 ):
-    from assessments.notifications import RemindersRefused, reminders_send
+    from assessments.selectors.recipients import RemindersRefused
+    from assessments.services.notifications import reminders_send
     from delegations.models import MemberState
 
     missing = MemberState.objects.order_by("-pk").first().pk + 1

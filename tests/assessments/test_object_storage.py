@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 from moto import mock_aws
 
-from assessments.exports import export_pdf_zip_build, export_pdf_zip_request
 from assessments.models import Assessment
-from assessments.services import assessment_submit
+from assessments.services.exports import export_pdf_zip_build, export_pdf_zip_request
+from assessments.services.lifecycle import assessment_submit
 from tests.assessments.test_attachments import PDF, upload
 
 pytestmark = pytest.mark.django_db

@@ -15,22 +15,18 @@ from pypdf import PdfReader
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
-from assessments.extensions import extension_grant
-from assessments.models import AnswerStatus, AssessmentStatus, Submission
-from assessments.pdf import (
+from assessments.documents.pdf import (
     ASSETS_DIR,
     AssetRefused,
     css_counter_text,
     render_country_report,
     static_asset_fetcher,
 )
-from assessments.services import (
-    AnswerContent,
-    answer_save,
-    assessment_submit,
-    attachment_add,
-)
-from assessments.tasks import render_submission_pdf
+from assessments.models import AnswerStatus, AssessmentStatus, Submission
+from assessments.services.answers import AnswerContent, answer_save, attachment_add
+from assessments.services.extensions import extension_grant
+from assessments.services.lifecycle import assessment_submit
+from assessments.services.reports import render_submission_pdf
 from assessments.uploads import check_upload
 
 pytestmark = pytest.mark.django_db
@@ -421,8 +417,9 @@ def test_loading_the_site_does_not_import_weasyprint():
     code = (
         "import django, sys; django.setup(); "
         "from django.urls import resolve; resolve('/'); "
-        "import assessments.admin, assessments.services, assessments.views.documents, "
-        "assessments.exports, r2p_site.urls; "
+        "import assessments.admin, assessments.services.lifecycle, "
+        "assessments.services.reports, assessments.views.documents, "
+        "assessments.selectors.exports, r2p_site.urls; "
         "print('weasyprint' in sys.modules)"
     )
     result = subprocess.run(

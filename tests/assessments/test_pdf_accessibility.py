@@ -29,17 +29,12 @@ from django.utils.translation import get_language_bidi, gettext, ngettext
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
-from assessments.extensions import extension_grant
+from assessments.documents.pdf import render_country_report, report_context
+from assessments.documents.snapshot import build_snapshot
 from assessments.models import AnswerStatus, Cycle
-from assessments.pdf import render_country_report, report_context
-from assessments.services import (
-    AnswerContent,
-    answer_save,
-    assessment_start,
-    assessment_submit,
-    attachment_add,
-)
-from assessments.snapshot import build_snapshot
+from assessments.services.answers import AnswerContent, answer_save, attachment_add
+from assessments.services.extensions import extension_grant
+from assessments.services.lifecycle import assessment_start, assessment_submit
 from assessments.uploads import check_upload
 from catalogue.models import Target
 from delegations.models import Member, MemberState

@@ -10,9 +10,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from assessments import pdf as pdf_module
+from assessments.documents import pdf as pdf_module
 from assessments.models import AssessmentStatus, Export, Submission
-from assessments.services import PDF_RETRY_AFTER, assessment_submit
+from assessments.services.lifecycle import assessment_submit
+from assessments.services.reports import PDF_RETRY_AFTER
 
 pytestmark = pytest.mark.django_db
 

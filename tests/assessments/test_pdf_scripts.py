@@ -18,22 +18,18 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from pypdf import PdfReader
 
-from assessments.forms import AnswerForm
-from assessments.models import Answer, AnswerStatus, AssessmentStatus, Submission
-from assessments.pdf import (
+from assessments.documents.pdf import (
     AssetRefused,
     pdf_html,
     render_country_report,
     report_context,
     static_asset_fetcher,
 )
-from assessments.services import (
-    AnswerContent,
-    ReportUnprintable,
-    answer_save,
-    assessment_submit,
-)
-from assessments.snapshot import unprintable_parts
+from assessments.documents.snapshot import unprintable_parts
+from assessments.forms import AnswerForm
+from assessments.models import Answer, AnswerStatus, AssessmentStatus, Submission
+from assessments.services.answers import AnswerContent, answer_save
+from assessments.services.lifecycle import ReportUnprintable, assessment_submit
 from r2p_site.fonts import cjk_font_path, printable, unprintable
 
 from .test_pdf import fonts_of, stored, text_of
@@ -128,8 +124,8 @@ def test_the_chart_draws_its_bars_in_every_language(language):
     """Its geometry is SVG, which reads "70.5" only: never "70,5" as French writes it."""
     from django.template.loader import render_to_string
 
-    from assessments.charts import stacked_bars
     from assessments.counts import StatusCounts
+    from assessments.documents.charts import stacked_bars
 
     counts = StatusCounts(label="2013", implemented=1, partially_implemented=2, not_answered=4)
     with translation.override(language):

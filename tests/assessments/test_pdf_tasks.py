@@ -12,10 +12,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import pdf as pdf_module
+from assessments.documents import pdf as pdf_module
 from assessments.models import AssessmentStatus, Submission
-from assessments.services import PDF_RETRY_AFTER, assessment_submit, attachment_add
-from assessments.tasks import render_submission_pdf
+from assessments.services.answers import attachment_add
+from assessments.services.lifecycle import assessment_submit
+from assessments.services.reports import PDF_RETRY_AFTER, render_submission_pdf
 from assessments.uploads import check_upload
 from tests.queue import run_queued
 
@@ -257,7 +258,7 @@ def test_a_submit_whose_task_cannot_be_queued_still_stands(
         def enqueue(self, *args, **kwargs):
             raise ConnectionError("queue unreachable")
 
-    monkeypatch.setattr("assessments.tasks.render_submission_pdf", QueueDown())
+    monkeypatch.setattr("assessments.services.reports.render_submission_pdf", QueueDown())
     client.force_login(focal_point_norway)
     with django_capture_on_commit_callbacks(execute=True):
         result = client.post(

@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from assessments.exports import export_pdf_zip_build, export_pdf_zip_request
 from assessments.models import Assessment, Export, ExportState
-from assessments.services import assessment_submit
-from assessments.tasks import render_submission_pdf
+from assessments.services.exports import export_pdf_zip_build, export_pdf_zip_request
+from assessments.services.lifecycle import assessment_submit
+from assessments.services.reports import render_submission_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def test_a_failed_export_records_its_error(secretariat, submitted, task_queue, m
     def disk_full(*args, **kwargs):
         raise OSError("No space left on device")
 
-    monkeypatch.setattr("assessments.exports.write_pdf_zip", disk_full)
+    monkeypatch.setattr("assessments.services.exports.write_pdf_zip", disk_full)
     with pytest.raises(OSError):
         export_pdf_zip_build(export=export)
     export.refresh_from_db()

@@ -7,16 +7,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assessments.comments import comment_reply_add
 from assessments.models import AssessmentStatus
-from assessments.review import assessment_return, review_comment_add
-from assessments.services import (
+from assessments.services.answers import (
     AnswerContent,
     answer_save,
-    assessment_submit,
     attachment_add,
     attachment_remove,
 )
+from assessments.services.lifecycle import assessment_submit
+from assessments.services.review import assessment_return, comment_reply_add, review_comment_add
 from assessments.uploads import check_upload
 
 pytestmark = pytest.mark.django_db
@@ -189,7 +188,7 @@ def test_statuses_show_in_colour_and_in_words(client, secretariat, resubmitted):
 def test_the_review_page_shows_replies_and_addressed_comments(
     client, secretariat, focal_point_norway, resubmitted, first_answer
 ):
-    from assessments.comments import comment_mark_addressed
+    from assessments.services.review import comment_mark_addressed
 
     on_answer = review_comment_add(
         assessment=resubmitted, answer=first_answer, text="Cite it.", user=secretariat

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import load_workbook
 
-from assessments.lifecycle import TransitionRefused
 from assessments.models import Answer, AssessmentStatus, ReviewComment, StatusChange
-from assessments.review import assessment_accept, assessment_return, review_comment_add
-from assessments.services import AnswerContent, answer_save, assessment_start, assessment_submit
+from assessments.services.answers import AnswerContent, answer_save
+from assessments.services.lifecycle import TransitionRefused, assessment_start, assessment_submit
+from assessments.services.review import assessment_accept, assessment_return, review_comment_add
 from delegations.models import MemberState, RegionalGroup
 
 pytestmark = pytest.mark.django_db
@@ -608,7 +608,7 @@ def test_no_evidence_counts_the_answered_answers_without_evidence_as_the_submit_
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from assessments.services import attachment_add
+    from assessments.services.answers import attachment_add
     from assessments.uploads import check_upload
 
     answers = {

@@ -12,13 +12,8 @@ from assessments.models import (
     AssessmentStatus,
     Cycle,
 )
-from assessments.services import (
-    AnswerConflict,
-    AnswerContent,
-    answer_save,
-    assessment_start,
-    assessment_submit,
-)
+from assessments.services.answers import AnswerConflict, AnswerContent, answer_save
+from assessments.services.lifecycle import assessment_start, assessment_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -175,7 +170,7 @@ def test_the_services_let_only_the_states_own_delegation_write(request, persona,
     """Whatever path calls them (a view, the admin, a command): the rule is in the service."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from assessments.services import attachment_add
+    from assessments.services.answers import attachment_add
     from assessments.uploads import PDF
 
     user = request.getfixturevalue(persona)

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
-from assessments.pdf import render_country_report
-from assessments.services import assessment_submit
+from assessments.documents.pdf import render_country_report
+from assessments.services.lifecycle import assessment_submit
 from catalogue.models import Recommendation, RecommendationTranslation, ReportTranslation
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_the_answer_page_in_french_shows_translations_in_constant_queries(
     per_target,
     django_assert_num_queries,
 ):
-    from assessments.services import assessment_sync_answers
+    from assessments.services.lifecycle import assessment_sync_answers
     from catalogue.models import Section, recommendation_code
 
     section = Section.objects.get(report__year=2013, target__code="MS")

@@ -16,20 +16,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
-from assessments.lifecycle import TransitionRefused
 from assessments.models import Answer, Assessment, AssessmentStatus, Attachment, Submission
-from assessments.review import assessment_accept, assessment_return
-from assessments.services import (
+from assessments.services.answers import (
     AnswerContent,
     answer_save,
-    assessment_submit,
     attachment_add,
     attachment_remove,
     theme_answer,
 )
+from assessments.services.lifecycle import TransitionRefused, assessment_submit
+from assessments.services.review import assessment_accept, assessment_return
+from assessments.services.workbook import workbook_apply
 from assessments.uploads import PDF
-from assessments.workbook_export import build_workbook
-from assessments.workbook_import import read_workbook, workbook_apply
+from assessments.workbook.download import build_workbook
+from assessments.workbook.upload import read_workbook
 from catalogue.models import Theme, ThemeLink
 from tests.assessments.workbook_files import edit
 from tests.clients import SignedInClient
@@ -234,7 +234,9 @@ def test_a_write_that_began_before_the_submit_is_in_the_snapshot(
     kind, monkeypatch, norway_assessment, with_a_file, focal_point_norway, editor_norway
 ):
     # Every write takes the assessment's lock first: pause it once it holds it.
-    reached, go = paused_at(monkeypatch, "assessments.services.lock_for_editing", after=True)
+    reached, go = paused_at(
+        monkeypatch, "assessments.services.answers.lock_for_editing", after=True
+    )
     write = Worker(WRITES[kind](with_a_file, editor_norway))
     write.start()
     assert reached.wait(timeout=10), write.error
@@ -254,7 +256,7 @@ def test_a_write_that_began_before_the_submit_is_in_the_snapshot(
 def test_a_write_that_comes_during_the_submit_is_refused_and_changes_nothing(
     kind, monkeypatch, norway_assessment, with_a_file, focal_point_norway, editor_norway
 ):
-    reached, go = paused_at(monkeypatch, "assessments.services.build_snapshot")
+    reached, go = paused_at(monkeypatch, "assessments.services.lifecycle.build_snapshot")
     submit = Worker(_submit(norway_assessment, focal_point_norway))
     submit.start()
     assert reached.wait(timeout=10)
@@ -406,7 +408,7 @@ def test_a_submit_and_an_accept_of_the_version_before_it_never_accept_the_new_on
 ):
     """The reviewer saw version 1; version 2 is being submitted after a return."""
     assessment_return(assessment=submitted, user=reviewer, text="Complete 2014.", seen_submission=1)
-    reached, go = paused_at(monkeypatch, "assessments.services.build_snapshot")
+    reached, go = paused_at(monkeypatch, "assessments.services.lifecycle.build_snapshot")
     submit = Worker(_submit(submitted, focal_point_norway))
     submit.start()
     assert reached.wait(timeout=10)

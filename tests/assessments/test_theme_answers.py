@@ -4,9 +4,9 @@ confirmed, each an ordinary answer with its history, and all or nothing on a con
 import pytest
 from django.urls import reverse
 
-from assessments import services
 from assessments.models import Answer, AnswerChange, AnswerStatus, AssessmentStatus
-from assessments.services import AnswerContent, ThemeConflict, answer_save, theme_answer
+from assessments.services import answers as answer_services
+from assessments.services.answers import AnswerContent, ThemeConflict, answer_save, theme_answer
 from catalogue.models import Recommendation, Theme, ThemeLink
 
 pytestmark = pytest.mark.django_db
@@ -194,7 +194,7 @@ def test_a_save_between_the_check_and_the_writes_rolls_back_every_answer(
     focal_point_norway, editor_norway, norway_assessment, theme, monkeypatch
 ):
     answers = [answer_of(norway_assessment, code) for code in THEME_CODES]
-    real_save = services.answer_save
+    real_save = answer_services.answer_save
     calls = []
 
     def colleague_saves_the_last_one_first(**kwargs):
@@ -203,7 +203,7 @@ def test_a_save_between_the_check_and_the_writes_rolls_back_every_answer(
         calls.append(kwargs["answer"].pk)
         return real_save(**kwargs)
 
-    monkeypatch.setattr(services, "answer_save", colleague_saves_the_last_one_first)
+    monkeypatch.setattr(answer_services, "answer_save", colleague_saves_the_last_one_first)
 
     with pytest.raises(ThemeConflict) as refused:
         theme_answer(

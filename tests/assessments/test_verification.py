@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from assessments.review import assessment_accept, assessment_return
-from assessments.services import assessment_submit
+from assessments.services.lifecycle import assessment_submit
+from assessments.services.review import assessment_accept, assessment_return
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import AnswerStatus, AssessmentStatus
-from assessments.services import AnswerContent, answer_save
+from assessments.services.answers import AnswerContent, answer_save
 from assessments.views.answers import Card, card_urls
 
 pytestmark = pytest.mark.django_db
@@ -302,7 +302,7 @@ def test_an_autosave_refused_because_the_assessment_was_submitted_says_why(
     client, focal_point_norway, editor_norway, norway_assessment, first_answer
 ):
     """The editor's page was opened before the focal point submitted."""
-    from assessments.services import assessment_submit
+    from assessments.services.lifecycle import assessment_submit
 
     assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     client.force_login(editor_norway)
@@ -325,7 +325,7 @@ def test_an_autosave_refused_because_the_assessment_was_submitted_says_why(
 def test_report_page_and_autosave_run_a_constant_number_of_queries(
     client, focal_point_norway, norway_assessment, django_assert_num_queries, per_target
 ):
-    from assessments.services import assessment_sync_answers
+    from assessments.services.lifecycle import assessment_sync_answers
     from catalogue.models import Recommendation, Section, recommendation_code
 
     section = Section.objects.get(report__year=2014, target__code="MS")

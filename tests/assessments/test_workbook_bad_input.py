@@ -11,8 +11,9 @@ from openpyxl import Workbook
 
 from assessments import limits
 from assessments.models import Answer, AnswerChange, AssessmentStatus
-from assessments.workbook_archive import TagCounts, count_tags
-from assessments.workbook_import import WorkbookRefused, read_workbook
+from assessments.workbook.archive import TagCounts, count_tags
+from assessments.workbook.refusals import WorkbookRefused
+from assessments.workbook.upload import read_workbook
 from tests.assessments.workbook_files import (
     column_of,
     damage,

@@ -9,8 +9,11 @@ from io import BytesIO
 
 import pytest
 
-from assessments import limits, workbook_ods, workbook_xlsx
-from assessments.workbook_import import WorkbookRefused, read_workbook
+from assessments import limits
+from assessments.workbook import ods as workbook_ods
+from assessments.workbook import xlsx as workbook_xlsx
+from assessments.workbook.refusals import WorkbookRefused
+from assessments.workbook.upload import read_workbook
 from tests.assessments.workbook_files import LIBREOFFICE_DATA, download, rezip
 
 CELLS = (

@@ -13,10 +13,10 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import AnswerChange, AnswerStatus
-from assessments.services import AnswerContent, answer_save
-from assessments.workbook_import import read_workbook
-from assessments.workbook_layout import META_SHEET
-from assessments.workbook_xlsx import read_sheets
+from assessments.services.answers import AnswerContent, answer_save
+from assessments.workbook.layout import META_SHEET
+from assessments.workbook.upload import read_workbook
+from assessments.workbook.xlsx import read_sheets
 from tests.assessments.workbook_files import (
     LIBREOFFICE_ANSWERS,
     LIBREOFFICE_DATA,

@@ -9,8 +9,8 @@ from django.urls import reverse
 from openpyxl.worksheet.formula import ArrayFormula
 
 from assessments.models import Answer, AnswerChange, AnswerStatus
-from assessments.services import AnswerContent, answer_save
-from assessments.workbook_xlsx import excel_escape, excel_unescape
+from assessments.services.answers import AnswerContent, answer_save
+from assessments.workbook.xlsx import excel_escape, excel_unescape
 from catalogue.models import Recommendation, RecommendationTranslation, ReportTranslation
 from tests.assessments.workbook_files import (
     column_of,

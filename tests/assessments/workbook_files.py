@@ -9,8 +9,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessments.models import Answer, Assessment
-from assessments.services import assessment_count_evidence, assessment_sync_answers
-from assessments.workbook_layout import FIRST_ANSWER_ROW, KEY_ROW
+from assessments.services.lifecycle import assessment_count_evidence, assessment_sync_answers
+from assessments.workbook.layout import FIRST_ANSWER_ROW, KEY_ROW
 from catalogue.models import Recommendation, Report, Section, Target
 
 LIBREOFFICE_DATA = Path(__file__).parent / "data" / "libreoffice"

@@ -8,10 +8,15 @@ from django.core import mail
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from assessments.comments import comment_mark_addressed, comment_reply_add
 from assessments.models import AnswerStatus
-from assessments.review import assessment_return, review_comment_add
-from assessments.services import AnswerContent, answer_save, assessment_submit
+from assessments.services.answers import AnswerContent, answer_save
+from assessments.services.lifecycle import assessment_submit
+from assessments.services.review import (
+    assessment_return,
+    comment_mark_addressed,
+    comment_reply_add,
+    review_comment_add,
+)
 from catalogue.models import Recommendation, Theme, ThemeLink
 from delegations.services import invitation_create
 from tests.browser.support import assert_accessible, expect

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from assessments.services import AnswerContent, answer_save
+from assessments.services.answers import AnswerContent, answer_save
 from tests.browser.support import expect
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.models import EmailKind, EmailRecord, Submission
-from assessments.services import assessment_start, assessment_submit
+from assessments.services.lifecycle import assessment_start, assessment_submit
 from delegations.models import Member, MemberState, RegionalGroup
 from tests.browser.support import assert_accessible, expect, sign_in
 from tests.browser.test_accessibility import _submitted

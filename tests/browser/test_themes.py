@@ -5,7 +5,7 @@ when asked; and the public pages that lead from a recommendation to its siblings
 import pytest
 
 from assessments.models import AnswerChange, AnswerStatus
-from assessments.services import AnswerContent, answer_save
+from assessments.services.answers import AnswerContent, answer_save
 from tests.browser.support import assert_accessible, expect
 from tests.browser.test_accessibility import _theme
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import AnswerChange
-from assessments.services import AnswerContent, answer_save
+from assessments.services.answers import AnswerContent, answer_save
 from tests.assessments.workbook_files import edit
 from tests.browser.support import assert_accessible, expect
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from assessments.services import assessment_start
+from assessments.services.lifecycle import assessment_start
 from delegations.models import MemberState, RegionalGroup
 from delegations.state_search import member_states_named
 from tests.assessments.conftest import catalogue, cycle  # noqa: F401 (fixtures)

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from assessments.models import Answer, Cycle
-from assessments.services import answer_save
+from assessments.services.answers import answer_save
 from devtools.management.commands.benchmark_autosave_load import lost_updates
 
 needs_server_database = pytest.mark.skipif(

@@ -11,12 +11,8 @@ from django.urls import reverse
 
 from accounts.views import ENROL_KEY
 from assessments.models import AssessmentStatus, Cycle, utc_today
-from assessments.services import (
-    AnswerContent,
-    answer_save,
-    assessment_start,
-    assessment_submit,
-)
+from assessments.services.answers import AnswerContent, answer_save
+from assessments.services.lifecycle import assessment_start, assessment_submit
 from devtools.demo import DEMO_CYCLE_CODE, DEMO_PASSWORD, REFERENCE_CYCLE_CODE, demo_load
 from tests.accounts.conftest import sign_in
 

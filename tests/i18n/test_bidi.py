@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from assessments.snapshot import unprintable_parts
+from assessments.documents.snapshot import unprintable_parts
 from catalogue.bidi import code_list, ltr_isolated
 
 LRI, PDI = "\u2066", "\u2069"
@@ -58,7 +58,7 @@ def test_the_arabic_report_isolates_the_names_it_puts_in_arabic_lines():
     import json
     from pathlib import Path
 
-    from assessments.pdf import pdf_html, report_context
+    from assessments.documents.pdf import pdf_html, report_context
 
     data = Path(__file__).parents[1] / "assessments" / "data" / "snapshot_v1.json"
     snapshot = json.loads(data.read_text(encoding="utf-8"))

@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from assessments.services import assessment_submit
+from assessments.services.lifecycle import assessment_submit
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 HTML_TAG = re.compile(r"<html\b[^>]*>")

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from assessments.services import assessment_submit
+from assessments.services.lifecycle import assessment_submit
 from catalogue.models import Recommendation, Theme, ThemeLink
 
 # English is the source language; these are the translations in locale/.

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.services import (
+from ...services.reports import (
     submissions_missing_pdf,
     submissions_queue_missing_pdfs,
     submissions_render_missing_pdfs,

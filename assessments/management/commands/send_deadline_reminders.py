@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from assessments.notifications import deadline_reminders, emails_send_unsent
+from ...services.notifications import deadline_reminders, emails_send_unsent
 
 
 class Command(BaseCommand):

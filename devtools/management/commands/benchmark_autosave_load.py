@@ -13,7 +13,7 @@ from django.db import connection, connections, transaction
 from django.urls import reverse
 
 from assessments.models import Answer, AnswerChange, Cycle
-from assessments.services import assessment_start
+from assessments.services.lifecycle import assessment_start
 from delegations.models import Member, MemberState
 from devtools.benchmarking import open_cycle, refuse_in_production, signed_in_client
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import include, path, reverse
 
 from assessments.models import Assessment, AssessmentStatus
-from assessments.services import assessment_count_evidence, assessment_start
+from assessments.services.lifecycle import assessment_count_evidence, assessment_start
 from delegations.models import Member, MemberState
 from devtools.benchmarking import open_cycle, refuse_in_production, signed_in_client
 

@@ -8,10 +8,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone, translation
 
+from assessments.documents.pdf import render_country_report
+from assessments.documents.snapshot import build_snapshot
 from assessments.models import AnswerStatus
-from assessments.pdf import render_country_report
-from assessments.services import assessment_count_evidence, assessment_start
-from assessments.snapshot import build_snapshot
+from assessments.services.lifecycle import assessment_count_evidence, assessment_start
 from delegations.models import MemberState
 from devtools.benchmarking import open_cycle, refuse_in_production
 

@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from assessments.snapshot import unprintable_parts
+from assessments.documents.snapshot import unprintable_parts
 from devtools.benchmarking import refuse_in_production
 from r2p_site.fonts import unprintable
 

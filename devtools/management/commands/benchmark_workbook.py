@@ -13,15 +13,12 @@ from openpyxl import load_workbook
 
 from assessments import limits
 from assessments.models import AnswerStatus
-from assessments.services import assessment_count_evidence, assessment_start
-from assessments.workbook_export import build_workbook
-from assessments.workbook_import import (
-    WorkbookRefused,
-    plan_changes,
-    read_workbook,
-    workbook_apply,
-)
-from assessments.workbook_layout import FIRST_ANSWER_ROW
+from assessments.services.lifecycle import assessment_count_evidence, assessment_start
+from assessments.services.workbook import workbook_apply
+from assessments.workbook.download import build_workbook
+from assessments.workbook.layout import FIRST_ANSWER_ROW
+from assessments.workbook.refusals import WorkbookRefused
+from assessments.workbook.upload import plan_changes, read_workbook
 from delegations.models import Member, MemberState
 from devtools import workbook_shapes
 from devtools.benchmarking import open_cycle, refuse_in_production

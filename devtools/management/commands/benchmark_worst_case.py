@@ -14,12 +14,13 @@ from django.test import override_settings
 from django.utils import timezone, translation
 
 from assessments import limits
-from assessments.exports import csv_response, xlsx_response
+from assessments.documents.snapshot import build_snapshot
 from assessments.models import AnswerStatus, Assessment
-from assessments.services import AnswerContent, answer_save, assessment_start, attachment_add
-from assessments.snapshot import build_snapshot
+from assessments.selectors.exports import csv_response, xlsx_response
+from assessments.services.answers import AnswerContent, answer_save, attachment_add
+from assessments.services.lifecycle import assessment_start
 from assessments.uploads import PDF
-from assessments.workbook_export import build_workbook
+from assessments.workbook.download import build_workbook
 from catalogue.models import (
     MAX_RECOMMENDATION_LENGTH,
     RecommendationTranslation,
@@ -117,7 +118,7 @@ def _translate_catalogue(assessment, language: str, rng: random.Random) -> None:
 
 
 def _render(snapshot, queue):
-    from assessments.pdf import render_country_report
+    from assessments.documents.pdf import render_country_report
 
     # WeasyPrint logs a warning per glyph no font has (all of the Chinese shape's): the
     # logging is part of the cost measured, but not worth reading.

@@ -5,6 +5,7 @@ from django.db.models import F
 from django.db.models.functions import Mod
 from django.utils import timezone
 
+from assessments.documents.snapshot import build_snapshot
 from assessments.models import (
     Answer,
     AnswerStatus,
@@ -13,8 +14,7 @@ from assessments.models import (
     StatusChange,
     Submission,
 )
-from assessments.services import assessment_count_evidence, assessment_start
-from assessments.snapshot import build_snapshot
+from assessments.services.lifecycle import assessment_count_evidence, assessment_start
 from delegations.models import MemberState
 from devtools.benchmarking import open_cycle, refuse_in_production
 

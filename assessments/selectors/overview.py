@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from catalogue.models import Recommendation
 from delegations.models import MemberState, RegionalGroup
 
-from .charts import stacked_bars
-from .counts import StatusCounts
-from .models import Answer, Assessment, AssessmentStatus, Cycle
+from ..counts import StatusCounts
+from ..documents.charts import stacked_bars
+from ..models import Answer, Assessment, AssessmentStatus, Cycle
 
 SCOPES = {
     "submitted": (AssessmentStatus.SUBMITTED, AssessmentStatus.ACCEPTED),

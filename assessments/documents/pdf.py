@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 
 from r2p_site.fonts import cjk_font_path
 
+from ..counts import StatusCounts
 from .charts import stacked_bars
-from .counts import StatusCounts
 from .snapshot import readable
 
 if TYPE_CHECKING:

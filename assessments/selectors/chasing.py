@@ -25,9 +25,9 @@ from django.db.models.functions import Coalesce
 
 from delegations.models import Member, MemberState, RegionalGroup
 
-from .counts import StatusCounts
-from .models import AssessmentStatus, Cycle, Extension, utc_today
-from .notifications import reminder_refusal
+from ..counts import StatusCounts
+from ..models import AssessmentStatus, Cycle, Extension, utc_today
+from .recipients import reminder_refusal
 
 NOT_STARTED = "not_started"
 

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from catalogue.models import Recommendation
 from delegations.models import MemberState, RegionalGroup
 
-from .counts import StatusCounts
+from ..counts import StatusCounts
+from ..models import ANSWER_ORDER, Answer, Assessment, Attachment, Cycle
 from .exports import export_row, exported_line
-from .models import ANSWER_ORDER, Answer, Assessment, Attachment, Cycle
 from .overview import SCOPES
-from .selectors import status_view
+from .review import status_view
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """An uploaded workbook read back: checked as an archive before anything parses it
-(`workbook_archive`), read as the sheets of an Excel workbook (`workbook_xlsx`) or an
-OpenDocument spreadsheet (`workbook_ods`), validated row by row, turned into a plan of
+(`archive`), read as the sheets of an Excel workbook (`xlsx`) or an OpenDocument
+spreadsheet (`ods`), validated row by row, turned into a plan of
 changes for the preview, and applied all at once.
 
 Nothing in the file is trusted, its protection and hidden sheet included: every value
@@ -13,9 +13,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
@@ -23,14 +21,13 @@ from openpyxl.utils import get_column_letter
 from catalogue.bidi import ltr_isolated
 from delegations.models import MemberState
 
-from . import limits, workbook_ods, workbook_xlsx
-from .forms import AnswerForm
-from .lifecycle import lock_for_editing
-from .models import AnswerChange, AnswerStatus, Assessment, Cycle
-from .services import AnswerConflict, AnswerContent, answer_save
-from .text import clean_text
-from .workbook_archive import ODS, check_archive
-from .workbook_layout import (
+from .. import limits
+from ..forms import AnswerForm
+from ..models import AnswerStatus, Assessment, Cycle
+from ..text import clean_text
+from . import ods, xlsx
+from .archive import ODS, check_archive
+from .layout import (
     COLUMN_BY_KEY,
     COLUMN_KEYS,
     FIRST_ANSWER_ROW,
@@ -46,15 +43,11 @@ from .workbook_layout import (
     META_STATE,
     fingerprint,
 )
-from .workbook_refusals import CellError, WorkbookRefused, damaged, refuse
-from .workbook_sheets import Sheet, ShownNumber
+from .refusals import CellError, WorkbookRefused, damaged, refuse
+from .sheets import Sheet, ShownNumber
 
 # Reading stops after this many errors: enough to fix a workbook by.
 MAX_ERRORS = 50
-
-
-class WorkbookStale(Exception):
-    """An answer changed since the preview was shown: nothing was saved."""
 
 
 def _text(value) -> str:
@@ -115,7 +108,7 @@ def read_workbook(*, data: bytes, filename: str, assessment: Assessment) -> dict
     if reason:
         raise refuse(reason)
     workbook_format = check_archive(data)
-    read_sheets = workbook_ods.read_sheets if workbook_format == ODS else workbook_xlsx.read_sheets
+    read_sheets = ods.read_sheets if workbook_format == ODS else xlsx.read_sheets
     try:
         sheets = read_sheets(data)
     except WorkbookRefused:
@@ -536,53 +529,3 @@ def plan_changes(*, assessment: Assessment, plan: dict) -> list[PlannedChange]:
             )
         )
     return changes
-
-
-@transaction.atomic
-def workbook_apply(
-    *,
-    assessment: Assessment,
-    plan: dict,
-    seen_versions: dict[str, int],
-    take_workbook: set[str],
-    user: AbstractBaseUser,
-) -> int:
-    """Save the planned changes, all or none, as the web form saves them (history kind
-    WORKBOOK, the file's name as note); the number of answers saved.
-
-    `seen_versions` are the versions the preview showed, per code: if any answer has
-    moved on since, WorkbookStale and nothing is saved. A conflict is saved only if its
-    code is in `take_workbook`.
-    """
-    # The assessment's row lock first, so that no save of a colleague slips in between
-    # the versions read here and the saves below.
-    lock_for_editing(assessment)
-    current = {
-        answer.pk: answer
-        for answer in assessment.answers.select_related("recommendation").filter(
-            pk__in=[row["answer"] for row in plan["rows"]]
-        )
-    }
-    saved = 0
-    for row in plan["rows"]:
-        answer = current.get(row["answer"])
-        if answer is None or answer.content() == row["content"]:
-            continue
-        if seen_versions.get(row["code"]) != answer.version:
-            raise WorkbookStale
-        if answer.version > row["file_version"] and row["code"] not in take_workbook:
-            continue
-        answer.assessment = assessment
-        try:
-            answer_save(
-                answer=answer,
-                content=AnswerContent(**row["content"]),
-                base_version=answer.version,
-                user=user,
-                kind=AnswerChange.Kind.WORKBOOK,
-                note=plan["filename"],
-            )
-        except AnswerConflict:
-            raise WorkbookStale from None
-        saved += 1
-    return saved

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from . import limits
+from .. import limits
 
 
 @dataclass(frozen=True)

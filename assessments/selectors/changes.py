@@ -8,7 +8,7 @@ Statuses stay codes; labels are put in when the page is rendered.
 
 from dataclasses import dataclass, field
 
-from .snapshot import readable
+from ..documents.snapshot import readable
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from catalogue.models import shown_in
 
-from . import limits
-from .exports import FORMULA_STARTS
-from .models import AnswerStatus, Assessment
-from .text import clean_text
-from .workbook_layout import (
+from .. import limits
+from ..models import AnswerStatus, Assessment
+from ..spreadsheets import FORMULA_STARTS
+from ..text import clean_text
+from .layout import (
     COLUMNS,
     FIRST_ANSWER_ROW,
     FORMAT_VERSION,
@@ -35,7 +35,7 @@ from .workbook_layout import (
     META_STATUS_COLUMN,
     fingerprint,
 )
-from .workbook_xlsx import excel_escape
+from .xlsx import excel_escape
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WRAPPED = Alignment(wrap_text=True, vertical="top")

@@ -1,75 +1,17 @@
-"""Exports for the secretariat: one row per State × recommendation (CSV, XLSX), and the
-submitted PDFs of several States as one ZIP, built by a worker (`Export`)."""
+"""The secretariat's exports of answers: one row per State x recommendation, from the
+submitted snapshots (or the live drafts, when asked for), as CSV or XLSX."""
 
-import csv
-import io
-import shutil
-import tempfile
-import zipfile
 from collections import defaultdict
 
-from django.core.files import File
-from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
 
 from catalogue.models import Recommendation, target_label
 
-from .models import (
-    Answer,
-    AnswerStatus,
-    Assessment,
-    Attachment,
-    Export,
-    ExportState,
-    Submission,
-)
-from .services import submission_pdf_retry
-from .snapshot import readable
-from .text import clean_text
-
-# A spreadsheet treats a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """A CSV value that a spreadsheet shows as typed, never runs: "=1+1" becomes "'=1+1".
-
-    A CSV file has no cell types, so the apostrophe is the only way to say "text"; the
-    XLSX export keeps the text exact instead (`xlsx_cell`). Text is cleaned as the forms
-    clean it (assessments/text.py): answers stored before the forms did so may hold
-    characters that make an XLSX file unreadable.
-    """
-    if not isinstance(value, str):
-        return value
-    value = clean_text(value)
-    if value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def xlsx_cell(sheet, value):
-    """A value for a row of the write-only `sheet`, text kept exactly as stored.
-
-    openpyxl would store "=1+1" as a formula: such text goes in a string cell marked
-    with the quote prefix, as the delegation's workbook does (workbook_export.text_cell),
-    so that it shows as typed, never runs and stays text when edited. Other values are
-    appended as they are: a cell object for every value adds about a third to the time
-    of a large export.
-    """
-    if not isinstance(value, str):
-        return value
-    value = clean_text(value)
-    if not value.startswith(FORMULA_STARTS):
-        return value
-    cell = WriteOnlyCell(sheet, value)
-    cell.data_type = "s"
-    cell.quotePrefix = True
-    return cell
+from ..documents.snapshot import readable
+from ..models import Answer, AnswerStatus, Assessment, Attachment, Submission
+from ..spreadsheets import table_csv_response, table_xlsx_response
 
 
 def export_header() -> list[str]:
@@ -92,10 +34,6 @@ def export_header() -> list[str]:
         _("Attached files"),
         _("Last saved"),
     ]
-
-
-# Widths of the XLSX columns, in characters, in the order of the header.
-XLSX_WIDTHS = (22, 8, 22, 8, 14, 24, 8, 22, 18, 14, 60, 12, 20, 60, 40, 30, 16)
 
 
 def _latest_submissions(assessments) -> dict[int, Submission]:
@@ -239,48 +177,6 @@ def xlsx_response(assessments, filename: str, *, include_drafts: bool = False) -
     return table_xlsx_response(export_header(), rows, filename, about=_about(include_drafts))
 
 
-def table_csv_response(header: list[str], rows, filename: str) -> HttpResponse:
-    """A CSV download of `rows` under `header`, every cell made safe for spreadsheets."""
-    result = HttpResponse(content_type="text/csv; charset=utf-8")
-    result["Content-Disposition"] = f'attachment; filename="{filename}"'
-    result.write("\ufeff")  # so that Excel reads the file as UTF-8
-    writer = csv.writer(result)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(value) for value in row])
-    return result
-
-
-def table_xlsx_response(
-    header: list[str], rows, filename: str, *, about: list[str]
-) -> HttpResponse:
-    """An XLSX download of `rows` under `header`, every cell made safe for spreadsheets,
-    ready to filter; `about` says on a second sheet what the rows are."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Responses"))
-    # Set before the first row, as a write-only sheet requires.
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(XLSX_WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append(header)
-    count = 0
-    for row in rows:
-        sheet.append([xlsx_cell(sheet, value) for value in row])
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
-    about_sheet = workbook.create_sheet(_("About this export"))
-    for line in about:
-        about_sheet.append([line])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    result = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    result["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return result
-
-
 def exported_line() -> str:
     """When an export was made, for the sheet that says what it holds."""
     return _("Exported %(date)s UTC.") % {"date": timezone.now().strftime("%Y-%m-%d %H:%M")}
@@ -304,72 +200,3 @@ def _about(include_drafts: bool) -> list[str]:
             )
         )
     return lines
-
-
-def write_pdf_zip(assessments, target) -> list[str]:
-    """Write every submitted version of the selected assessments, as stored, as a ZIP
-    into the file object `target`; the names of the PDFs still missing.
-
-    Only stored files are copied, one at a time; nothing is rendered. A missing PDF is
-    named in MISSING.txt and its rendering queued again if due.
-    """
-    submissions = Submission.objects.filter(assessment__in=assessments).order_by(
-        "assessment__member_state__name", "number"
-    )
-    missing = []
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for submission in submissions.iterator():
-            if not submission.pdf:
-                submission_pdf_retry(submission)
-                missing.append(submission.pdf_filename())
-                continue
-            with (
-                submission.pdf.open("rb") as pdf,
-                archive.open(submission.pdf_filename(), "w") as member,
-            ):
-                shutil.copyfileobj(pdf, member)
-        if missing:
-            archive.writestr(
-                _("MISSING.txt"),
-                _("These country reports are still being prepared; try again later:")
-                + "\n"
-                + "\n".join(missing)
-                + "\n",
-            )
-    return missing
-
-
-@transaction.atomic
-def export_pdf_zip_request(*, assessments, requested_by, filename: str) -> Export:
-    """Record the secretariat's request for a ZIP of PDFs and queue its building."""
-    export = Export.objects.create(
-        requested_by=requested_by,
-        assessment_ids=sorted(assessments.values_list("pk", flat=True)),
-        filename=filename,
-    )
-    # Imported here: the task module calls this one.
-    from .tasks import build_pdf_zip
-
-    transaction.on_commit(lambda: build_pdf_zip.enqueue(export.pk))
-    return export
-
-
-def export_pdf_zip_build(*, export: Export) -> Export:
-    """Build a requested ZIP into storage (spooled to disk beyond a few MiB, so that 193
-    States' reports need not fit in memory); a failure is recorded on the export."""
-    if export.state == ExportState.READY:
-        return export
-    try:
-        with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
-            assessments = Assessment.objects.filter(pk__in=export.assessment_ids)
-            write_pdf_zip(assessments, spool)
-            spool.seek(0)
-            export.file.save(export.filename, File(spool), save=False)
-    except Exception as error:
-        export.state, export.error = ExportState.FAILED, f"{type(error).__name__}: {error}"[:2000]
-        export.finished_at = timezone.now()
-        export.save(update_fields=["state", "error", "finished_at"])
-        raise
-    export.state, export.error, export.finished_at = ExportState.READY, "", timezone.now()
-    export.save(update_fields=["file", "state", "error", "finished_at"])
-    return export

@@ -9,7 +9,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 
 from delegations.models import MemberState
 
-from .models import Cycle, Extension
+from ..models import Cycle, Extension
 
 
 def extension_grant(

@@ -8,7 +8,7 @@ Who submitted or reviewed it, and the secretariat's comments, stay private.
 from dataclasses import dataclass
 from datetime import datetime
 
-from .models import AssessmentStatus, Submission
+from ..models import AssessmentStatus, Submission
 
 
 @dataclass(frozen=True)

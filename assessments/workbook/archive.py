@@ -21,9 +21,9 @@ from dataclasses import dataclass, fields
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from . import limits
-from .workbook_layout import META_ANSWERS_ROW
-from .workbook_refusals import (
+from .. import limits
+from .layout import META_ANSWERS_ROW
+from .refusals import (
     damaged,
     not_a_workbook,
     over_limit,

@@ -19,7 +19,7 @@ from catalogue.models import RecommendationTranslation, ReportTranslation, is_so
 from delegations.models import RegionalGroup
 from r2p_site.fonts import code_points, unprintable
 
-from .models import AnswerStatus, Assessment, Attachment
+from ..models import AnswerStatus, Assessment, Attachment
 
 SNAPSHOT_FORMAT = 2
 

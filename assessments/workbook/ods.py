@@ -18,9 +18,9 @@ import zipfile
 from io import BytesIO
 from xml.parsers import expat
 
-from . import limits
-from .workbook_refusals import damaged, over_limit, too_much_data
-from .workbook_sheets import RowValues, Sheet, ShownNumber
+from .. import limits
+from .refusals import damaged, over_limit, too_much_data
+from .sheets import RowValues, Sheet, ShownNumber
 
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"

@@ -17,7 +17,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
-from .workbook_sheets import RowValues, Sheet
+from .sheets import RowValues, Sheet
 
 ESCAPE_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 # An underscore that starts what would read as an escape, the closing underscore of one

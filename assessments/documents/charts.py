@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from .counts import STATUS_COLOURS, STATUS_ORDER, StatusCounts
+from ..counts import STATUS_COLOURS, STATUS_ORDER, StatusCounts
 
 
 def describe_bar(counts: StatusCounts) -> str:
