@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from delegations.access import member_of
 from r2p_site.roles import is_secretariat
 
+from . import policy
 from .models import Answer, Assessment, Attachment, ReviewComment, Submission
 
 
@@ -33,7 +34,7 @@ def edit_refusal(user, assessment: Assessment) -> str:
     delegation, while the assessment is a draft or returned and its cycle open. (The
     services test the status again under the assessment's lock: lifecycle.py.)
     """
-    return delegation_refusal(user, assessment) or assessment.read_only_reason()
+    return delegation_refusal(user, assessment) or policy.edit_refusal(assessment)
 
 
 def may_edit(user, assessment: Assessment) -> bool:
@@ -90,11 +91,7 @@ def submit_refusal(user, assessment: Assessment, now: datetime | None = None) ->
     State's focal point, while the assessment is editable (cycle open, draft or
     returned) and its deadline, or the extension in force, has not passed.
     """
-    refusal = (
-        delegation_refusal(user, assessment)
-        or assessment.read_only_reason()
-        or assessment.deadline_refusal(now)
-    )
+    refusal = delegation_refusal(user, assessment) or policy.submit_refusal(assessment, now)
     if refusal:
         return refusal
     if not member_of(user).may_submit:

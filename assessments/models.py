@@ -144,8 +144,6 @@ class AssessmentQuerySet(models.QuerySet):
 class Assessment(models.Model):
     """One Member State's self-assessment in one reporting cycle."""
 
-    EDITABLE_STATUSES = (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
-
     member_state = models.ForeignKey(
         MemberState,
         on_delete=models.PROTECT,
@@ -200,36 +198,6 @@ class Assessment(models.Model):
     def get_absolute_url(self):
         return reverse("assessments:assessment_detail", args=[self.pk])
 
-    def read_only_reason(self) -> str:
-        """Why its delegation may not edit it now ("" when it may).
-
-        The deadline does not stop editing: answers can be saved until the cycle is closed.
-        """
-        if not self.cycle.is_open:
-            return _("This reporting cycle is closed.")
-        if self.status == AssessmentStatus.ACCEPTED:
-            accepted_at = (
-                self.status_changes.filter(to_status=AssessmentStatus.ACCEPTED)
-                .order_by("-changed_at", "-pk")
-                .values_list("changed_at", flat=True)
-                .first()
-            )
-            if accepted_at is None:
-                return _("The secretariat has accepted this assessment; it is final.")
-            return gettext("The secretariat accepted this assessment on %(date)s; it is final.") % {
-                "date": utc_display(accepted_at)
-            }
-        if self.status not in self.EDITABLE_STATUSES:
-            return _(
-                "This assessment has been submitted and is read-only until the secretariat "
-                "returns it."
-            )
-        return ""
-
-    @property
-    def is_editable(self) -> bool:
-        return not self.read_only_reason()
-
     @cached_property
     def extension(self) -> Extension | None:
         """The extension in force for its State in its cycle: the latest one granted."""
@@ -245,22 +213,6 @@ class Assessment(models.Model):
     @property
     def closes_at(self) -> datetime:
         return end_of_day(self.submission_deadline)
-
-    def deadline_refusal(self, now: datetime | None = None) -> str:
-        """Why its State may no longer submit it ("" while it may), as far as time goes.
-
-        The deadline (or the extension in force) closes the first submission. A returned
-        assessment may be submitted again while the cycle is open: the secretariat asked
-        for that revision.
-        """
-        if self.status != AssessmentStatus.DRAFT or not deadline_passed(
-            self.submission_deadline, now
-        ):
-            return ""
-        return gettext(
-            "The deadline for submitting passed on %(deadline)s. Answers can still be saved; "
-            "to submit, ask the secretariat for an extension."
-        ) % {"deadline": utc_display(self.closes_at)}
 
 
 class AnswerStatus(models.TextChoices):

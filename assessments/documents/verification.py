@@ -8,7 +8,8 @@ Who submitted or reviewed it, and the secretariat's comments, stay private.
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..models import AssessmentStatus, Submission
+from .. import policy
+from ..models import Submission
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ def submission_standing(submission: Submission) -> Standing:
     )
     if later:
         return Standing("superseded", later["submitted_at"], later["number"])
-    if assessment.status in (AssessmentStatus.RETURNED, AssessmentStatus.ACCEPTED):
+    if policy.is_decided(assessment.status):
         changed_at = (
             assessment.status_changes.filter(to_status=assessment.status)
             .order_by("-changed_at", "-pk")

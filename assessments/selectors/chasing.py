@@ -25,9 +25,9 @@ from django.db.models.functions import Coalesce
 
 from delegations.models import Member, MemberState, RegionalGroup
 
+from .. import policy
 from ..counts import StatusCounts
 from ..models import AssessmentStatus, Cycle, Extension, utc_today
-from .recipients import reminder_refusal
 
 NOT_STARTED = "not_started"
 
@@ -62,8 +62,8 @@ def chasing_states(
     `assessment_id`, `status`, `last_activity_at`, the status counts, `extended_until`
     (the extension in force), `focal_point_count`, `overdue`; `focal_points` prefetched.
 
-    Overdue is `Assessment.deadline_refusal` in SQL, for States that never started too:
-    not submitted yet, and the deadline day (or the extension's) over in UTC.
+    Overdue is `policy.overdue_q`, for States that never started too: not submitted yet,
+    and the deadline day (or the extension's) over in UTC.
     """
     extension = Extension.objects.filter(member_state=OuterRef("pk"), cycle=cycle).order_by(
         "-granted_at", "-pk"
@@ -76,7 +76,6 @@ def chasing_states(
         .annotate(count=Count("pk"))
         .values("count")
     )
-    not_submitted = Q(assessment_id__isnull=True) | Q(status=AssessmentStatus.DRAFT)
     states = (
         MemberState.objects.annotate(
             current=FilteredRelation("assessments", condition=Q(assessments__cycle=cycle))
@@ -96,7 +95,11 @@ def chasing_states(
         .annotate(
             overdue=Case(
                 When(
-                    not_submitted & Q(submission_deadline__lt=utc_today(now)),
+                    policy.overdue_q(
+                        status_field="status",
+                        deadline_field="submission_deadline",
+                        today=utc_today(now),
+                    ),
                     then=Value(True),
                 ),
                 default=Value(False),
@@ -144,7 +147,7 @@ CHOICES = ("listed", "overdue", NOT_STARTED)
 def remindable(states) -> dict[str, list]:
     """Of the States listed (`chasing_states`), those a reminder applies to, for each of
     CHOICES; in Python, over the rows already loaded."""
-    applies = [state for state in states if not reminder_refusal(state.status)]
+    applies = [state for state in states if not policy.reminder_refusal(state.status)]
     return {
         "listed": applies,
         "overdue": [state for state in applies if state.overdue],

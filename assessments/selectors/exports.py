@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from catalogue.models import Recommendation, target_label
 
+from .. import policy
 from ..documents.snapshot import readable
 from ..models import Answer, AnswerStatus, Assessment, Attachment, Submission
 from ..spreadsheets import table_csv_response, table_xlsx_response
@@ -59,7 +60,7 @@ def export_rows(assessments, *, include_drafts: bool = False):
     latest = _latest_submissions(assessments)
     targets = dict(Recommendation.objects.values_list("code", "section__target__name"))
     for assessment in selected:
-        if include_drafts and assessment.status in Assessment.EDITABLE_STATUSES:
+        if include_drafts and policy.is_being_edited(assessment.status):
             rows, source = _live_rows(assessment), _live_source(assessment)
         elif assessment.pk in latest:
             submission = latest[assessment.pk]
@@ -87,7 +88,7 @@ def export_row(answer: Answer, files: list[str]) -> list:
 
 
 def _live_source(assessment: Assessment) -> str:
-    if assessment.status in Assessment.EDITABLE_STATUSES:
+    if policy.is_being_edited(assessment.status):
         return _("Live draft, not submitted")
     # Read-only while submitted and final once accepted: the latest submitted version.
     return _("Submitted answers")

@@ -7,14 +7,12 @@ from django.utils.translation import gettext as _
 from catalogue.models import Recommendation
 from delegations.models import MemberState, RegionalGroup
 
+from .. import policy
 from ..counts import StatusCounts
 from ..documents.charts import stacked_bars
 from ..models import Answer, Assessment, AssessmentStatus, Cycle
 
-SCOPES = {
-    "submitted": (AssessmentStatus.SUBMITTED, AssessmentStatus.ACCEPTED),
-    "all": tuple(AssessmentStatus.values),
-}
+SCOPES = policy.SCOPES
 
 
 def cycle_overview(cycle: Cycle, scope: str = "submitted") -> dict:
@@ -69,8 +67,7 @@ def cycle_overview(cycle: Cycle, scope: str = "submitted") -> dict:
         "states_by_status": [
             (label, states.get(value, 0)) for value, label in AssessmentStatus.choices
         ],
-        "submitted": states.get(AssessmentStatus.SUBMITTED, 0)
-        + states.get(AssessmentStatus.ACCEPTED, 0),
+        "submitted": sum(states.get(status, 0) for status in policy.SUBMITTED),
         "overall": overall,
         "reports": reports,
         "groups": groups,

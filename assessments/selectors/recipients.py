@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from delegations.models import Member, MemberState
 
-from ..models import Assessment, AssessmentStatus, Cycle, EmailKind, Extension
+from .. import policy
+from ..models import Assessment, Cycle, EmailKind, Extension
 
 # The notices that only the focal points get (they are the ones who submit); every other
 # notice goes to every member of the delegation.
@@ -57,20 +58,6 @@ def extensions_in_force(cycle: Cycle) -> dict[int, date]:
     return extended
 
 
-def reminder_refusal(status: str | None) -> str:
-    """Why a State whose assessment has `status` (None: never started) is not reminded of
-    its deadline, as a phrase; "" when it is. The scheduled reminders, the chasing desk and
-    its confirmation all follow this."""
-    if status is None or status == AssessmentStatus.DRAFT:
-        return ""
-    if status == AssessmentStatus.RETURNED:
-        # Submitted once: the deadline no longer binds it (access.submit_refusal).
-        return _("returned for revision: a reminder of the deadline does not apply")
-    if status == AssessmentStatus.ACCEPTED:
-        return _("already submitted and accepted")
-    return _("already submitted")
-
-
 class RemindersRefused(Exception):
     """Nothing can be reminded: the cycle is closed, or the States asked for are unknown."""
 
@@ -115,7 +102,7 @@ class ReminderPlan:
 def reminder_plan(*, cycle: Cycle, member_state_ids: Iterable[int], today: date) -> ReminderPlan:
     """Who a reminder to these States would reach, in four queries whatever their number.
 
-    Skipped: a State that has submitted (`reminder_refusal`), and one whose delegation
+    Skipped: a State that has submitted (`policy.reminder_refusal`), and one whose delegation
     has nobody with an e-mail address (`delegation_addresses`, the sender's own rule).
     RemindersRefused when the cycle is closed or a State asked for does not exist.
     """
@@ -140,7 +127,7 @@ def reminder_plan(*, cycle: Cycle, member_state_ids: Iterable[int], today: date)
     extended = extensions_in_force(cycle)
     reminded, skipped = [], []
     for state in states:
-        reason = reminder_refusal(statuses.get(state.pk))
+        reason = policy.reminder_refusal(statuses.get(state.pk))
         if not reason and state.pk not in addresses:
             reason = nobody_to_tell(EmailKind.REMINDER)
         if reason:

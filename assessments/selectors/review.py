@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from .. import policy
 from ..counts import StatusCounts
 from ..models import (
     Answer,
@@ -120,6 +121,7 @@ def review_context(assessment: Assessment, *, show: str = "") -> dict:
         reports.setdefault(report, []).append(answer)
     return {
         "assessment": assessment,
+        "rules": policy.AssessmentRules.of(assessment),
         "reports": list(reports.items()),
         "changes": [
             {

@@ -1,5 +1,5 @@
 """The assessment's lifecycle: the lock every write takes, and the transitions between
-statuses. (Who may edit: `Assessment.read_only_reason` and `access.edit_refusal`.)
+statuses. (The rules they follow: `policy`; who may act: `access`.)
 
 Two rules keep a submission equal to its snapshot whatever colleagues do meanwhile:
 
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from catalogue.models import Recommendation
 from delegations.models import MemberState
 
-from .. import limits
+from .. import limits, policy
 from ..access import submit_refusal
 from ..documents.snapshot import build_snapshot, unprintable_parts
 from ..limits import Growth
@@ -157,14 +157,6 @@ def _copy_answers(*, source: Assessment, target: Assessment, user: AbstractBaseU
     assessment_count_evidence(assessment=target)  # written in bulk, not saved
 
 
-# The statuses each transition may leave.
-TRANSITIONS = {
-    AssessmentStatus.SUBMITTED: (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED),
-    AssessmentStatus.RETURNED: (AssessmentStatus.SUBMITTED,),
-    AssessmentStatus.ACCEPTED: (AssessmentStatus.SUBMITTED,),
-}
-
-
 class TransitionRefused(PermissionDenied):
     """The assessment is not in a status this transition may leave, or has moved on."""
 
@@ -180,9 +172,8 @@ def lock_for_editing(assessment: Assessment, growth: Growth | None = None) -> No
     """
     growth = growth or Growth()
     locked = Assessment.objects.filter(
+        policy.editable_q(),
         pk=assessment.pk,
-        status__in=Assessment.EDITABLE_STATUSES,
-        cycle_id__in=Cycle.objects.filter(is_open=True).values("pk"),
         **growth.room_needed(),
     ).update(
         last_activity_at=timezone.now(),
@@ -193,7 +184,7 @@ def lock_for_editing(assessment: Assessment, growth: Growth | None = None) -> No
     )
     if not locked:
         current = Assessment.objects.select_related("cycle").get(pk=assessment.pk)
-        reason = current.read_only_reason()
+        reason = policy.edit_refusal(current)
         if reason:
             raise PermissionDenied(reason)
         raise growth.refusal(current)
@@ -218,16 +209,9 @@ def assessment_transition(
         .select_related("cycle")
         .get(pk=assessment.pk)
     )
-    if current.status not in TRANSITIONS[to] or (
-        to == AssessmentStatus.SUBMITTED and not current.cycle.is_open
-    ):
-        raise TransitionRefused(_refusal(current, to))
-    if to == AssessmentStatus.SUBMITTED:
-        # Checked again on the locked row: an extension replaced meanwhile by a shorter
-        # one, or a deadline passing during the request, is the rule in force now.
-        refusal = current.deadline_refusal()
-        if refusal:
-            raise TransitionRefused(refusal)
+    refusal = policy.transition_refusal(current, to)
+    if refusal:
+        raise TransitionRefused(refusal)
     if seen_submission is not None:
         latest = current.submissions.order_by("-number").values_list("number", flat=True).first()
         if latest != seen_submission:
@@ -247,20 +231,6 @@ def assessment_transition(
         changed_by=user,
         comment=comment,
     )
-
-
-def _refusal(current: Assessment, to: str) -> str:
-    if to == AssessmentStatus.SUBMITTED:
-        return current.read_only_reason() or _("This assessment has already been submitted.")
-    if current.status == to:
-        return (
-            _("This assessment has already been accepted.")
-            if to == AssessmentStatus.ACCEPTED
-            else _("This assessment has already been returned to the delegation.")
-        )
-    return _("Only a submitted assessment can be returned or accepted; this one is %(status)s.") % {
-        "status": current.get_status_display().lower()
-    }
 
 
 class ReportUnprintable(ValidationError):

@@ -24,9 +24,9 @@ from django_tasks import task
 
 from delegations.models import MemberState
 
+from .. import policy
 from ..models import (
     Assessment,
-    AssessmentStatus,
     Cycle,
     EmailKind,
     EmailRecord,
@@ -40,7 +40,6 @@ from ..selectors.recipients import (
     delegation_addresses,
     extensions_in_force,
     reminder_plan,
-    reminder_refusal,
 )
 
 logger = logging.getLogger(__name__)
@@ -216,7 +215,7 @@ def notify_transition(change: StatusChange) -> list[EmailRecord]:
     """To the delegation: its assessment was returned (with the comment, and the open
     comments on its answers) or accepted."""
     assessment = change.assessment
-    returned = change.to_status == AssessmentStatus.RETURNED
+    returned = policy.is_return(change.to_status)
     context = {
         "comment": change.comment.text if change.comment else "",
         "url": _assessment_url(assessment),
@@ -307,7 +306,7 @@ def deadline_reminders(*, today: date) -> int:
         assessments = {a.member_state_id: a for a in Assessment.objects.filter(cycle=cycle)}
         for state in MemberState.objects.all():
             assessment = assessments.get(state.pk)
-            if reminder_refusal(assessment.status if assessment else None):
+            if policy.reminder_refusal(assessment.status if assessment else None):
                 continue
             deadline = extended.get(state.pk, cycle.deadline)
             key = reminder_occasion(deadline=deadline, today=today)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from .. import policy
 from ..access import delegation_refusal, get_assessment_for_user, may_edit, member_of
 from ..forms import StartAssessmentForm
 from ..models import Assessment, CommentReply, Cycle
@@ -73,7 +74,6 @@ def assessment_detail(request, pk: int):
     # The overview read by theme as well as by report (a recommendation in several
     # themes counts under each; those in none under "Other").
     by_theme = request.GET.get("by") == "theme"
-    read_only = assessment.read_only_reason()
     return render(
         request,
         "assessments/assessment_detail.html",
@@ -85,9 +85,8 @@ def assessment_detail(request, pk: int):
             "overall": overall,
             "submissions": list(assessment.submissions.select_related("submitted_by")),
             "editable": may_edit(request.user, assessment),
-            "read_only": read_only,
-            # Once the cycle is closed, an extension would not help: that is all it says.
-            "deadline_refusal": "" if read_only else assessment.deadline_refusal(),
+            # Once the cycle is closed, an extension would not help: the rules say only that.
+            "rules": policy.AssessmentRules.of(assessment),
             "now": timezone.now(),
             "review_comments": assessment.review_comments.select_related(
                 "written_by", "addressed_by", "answer__recommendation__section__report"

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from r2p_site.roles import is_secretariat
 
+from .. import policy
 from ..access import (
     delegation_refusal,
     get_assessment_for_user,
@@ -26,8 +27,9 @@ def assessment_submit_view(request, pk: int):
     refusal = delegation_refusal(request.user, assessment)
     if refusal:
         raise PermissionDenied(refusal)
-    if assessment.read_only_reason():
-        messages.info(request, assessment.read_only_reason())
+    read_only = policy.edit_refusal(assessment)
+    if read_only:
+        messages.info(request, read_only)
         return redirect(assessment)
     if request.method == "POST":
         refusal = submit_refusal(request.user, assessment)

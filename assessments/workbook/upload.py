@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from catalogue.bidi import ltr_isolated
 from delegations.models import MemberState
 
-from .. import limits
+from .. import limits, policy
 from ..forms import AnswerForm
 from ..models import AnswerStatus, Assessment, Cycle
 from ..text import clean_text
@@ -104,7 +104,7 @@ def _field_errors(error: ValidationError) -> list[str]:
 def read_workbook(*, data: bytes, filename: str, assessment: Assessment) -> dict:
     """The changes an uploaded workbook (.xlsx or .ods) would make to `assessment`, as a
     plan for the preview; WorkbookRefused with every problem found otherwise."""
-    reason = assessment.read_only_reason()
+    reason = policy.edit_refusal(assessment)
     if reason:
         raise refuse(reason)
     workbook_format = check_archive(data)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from assessments import policy
 from assessments.models import EmailRecord
 from assessments.selectors.chasing import ChasingFilters, chasing_states
 from assessments.services.answers import AnswerContent, answer_save
@@ -88,7 +89,9 @@ def test_the_overdue_flag_is_the_rule_that_refuses_submitting(
 ):
     for now in [AFTER_THE_DEADLINE - datetime.timedelta(days=2), AFTER_THE_DEADLINE]:
         monkeypatch.setattr(timezone, "now", lambda now=now: now)
-        assert rows(cycle, now=now)["NOR"].overdue == bool(norway_assessment.deadline_refusal())
+        assert rows(cycle, now=now)["NOR"].overdue == bool(
+            policy.deadline_refusal(norway_assessment)
+        )
 
 
 def test_the_desk_filters_by_status_group_overdue_and_focal_point(

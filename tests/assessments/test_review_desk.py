@@ -8,6 +8,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import load_workbook
 
+from assessments import policy
 from assessments.models import Answer, AssessmentStatus, ReviewComment, StatusChange
 from assessments.services.answers import AnswerContent, answer_save
 from assessments.services.lifecycle import TransitionRefused, assessment_start, assessment_submit
@@ -54,7 +55,7 @@ def test_returning_needs_a_comment_and_reopens_the_assessment(submitted, secreta
 
     submitted.refresh_from_db()
     assert submitted.status == AssessmentStatus.RETURNED
-    assert submitted.is_editable
+    assert policy.may_edit(submitted)
     assert (change.from_status, change.to_status) == ("submitted", "returned")
     assert change.changed_by == secretariat
     assert change.comment.text == "Add evidence."
@@ -64,7 +65,7 @@ def test_accepting_is_recorded_with_who_and_when(submitted, secretariat):
     change = assessment_accept(assessment=submitted, user=secretariat, seen_submission=1)
     submitted.refresh_from_db()
     assert submitted.status == AssessmentStatus.ACCEPTED
-    assert not submitted.is_editable
+    assert not policy.may_edit(submitted)
     assert change.changed_by == secretariat
     assert change.changed_at is not None
 

@@ -8,10 +8,11 @@ from django.utils.translation import ngettext, pgettext
 
 from delegations.models import RegionalGroup
 
+from ... import policy
 from ...counts import StatusCounts
 from ...models import AssessmentStatus, utc_today
 from ...selectors.chasing import CHOICES, NOT_STARTED, ChasingFilters, chasing_states, remindable
-from ...selectors.recipients import RemindersRefused, reminder_plan, reminder_refusal
+from ...selectors.recipients import RemindersRefused, reminder_plan
 from ...services.notifications import reminders_send
 from . import chosen_cycle, desk_page, require_review
 
@@ -29,7 +30,8 @@ def chasing(request):
     for state in states:
         state.progress = StatusCounts.of_annotated(state)
         state.status_label = dict(statuses)[state.status or NOT_STARTED]
-        state.reminder_refusal = reminder_refusal(state.status)
+        state.reminder_refusal = policy.reminder_refusal(state.status)
+        state.may_get_extension = policy.may_get_extension(state.status, cycle_open=cycle.is_open)
     return desk_page(
         request,
         "admin/assessments/assessment/chasing.html",
