@@ -214,6 +214,10 @@ def unprintable_parts(snapshot: dict) -> list[str]:
     """What in a snapshot its country report could not print: one message per text with
     a character no shipped font has (fonts.py), naming where it is and which ones."""
     problems = []
+    # One look at everything first: a report whose texts are all printable (the rule,
+    # since the forms refuse the rest) needs no text looked at, nor worded, on its own.
+    if not unprintable("\n".join(text for text, _where, _params in _texts(snapshot))):
+        return problems
 
     def check(text: str, where, **params) -> None:
         characters = unprintable(text)
@@ -229,26 +233,37 @@ def unprintable_parts(snapshot: dict) -> list[str]:
                 }
             )
 
-    check(snapshot["member_state"]["name"], _("The name of the Member State"))
-    check(snapshot["cycle"]["name"], _("The name of the cycle"))
-    check(snapshot["submission"]["submitted_by"], _("The name of the person submitting"))
+    for text, where, params in _texts(snapshot):
+        check(text, where, **params)
+    return problems
+
+
+# Where a text of a report is, for the message naming a character it cannot print.
+WHERE_STATE = _("The name of the Member State")
+WHERE_CYCLE = _("The name of the cycle")
+WHERE_SUBMITTER = _("The name of the person submitting")
+WHERE_TITLE = _("The title of report %(year)s")
+WHERE_TEXT = _("The text of %(code)s")
+WHERE_EVIDENCE = _("The evidence for %(code)s")
+WHERE_LINKS = _("The list of evidence links for %(code)s")
+WHERE_EDITOR = _("The person who last changed %(code)s")
+WHERE_FILE = _("The name of the file “%(name)s” attached to %(code)s")
+
+
+def _texts(snapshot: dict):
+    """Every text a snapshot's report prints: (text, where it is, the names of `where`)."""
+    yield snapshot["member_state"]["name"], WHERE_STATE, {}
+    yield snapshot["cycle"]["name"], WHERE_CYCLE, {}
+    yield snapshot["submission"]["submitted_by"], WHERE_SUBMITTER, {}
     for report in snapshot["reports"]:
         for title in (report["title"], report.get("title_translated", "")):
-            check(title, _("The title of report %(year)s"), year=report["year"])
+            yield title, WHERE_TITLE, {"year": report["year"]}
         for answer in report["answers"]:
-            code = answer["code"]
-            check(answer["text"], _("The text of %(code)s"), code=code)
-            check(answer.get("text_translated", ""), _("The text of %(code)s"), code=code)
-            check(answer["evidence"], _("The evidence for %(code)s"), code=code)
-            check(
-                "\n".join(answer["links"]), _("The list of evidence links for %(code)s"), code=code
-            )
-            check(answer["updated_by"] or "", _("The person who last changed %(code)s"), code=code)
+            code = {"code": answer["code"]}
+            yield answer["text"], WHERE_TEXT, code
+            yield answer.get("text_translated", ""), WHERE_TEXT, code
+            yield answer["evidence"], WHERE_EVIDENCE, code
+            yield "\n".join(answer["links"]), WHERE_LINKS, code
+            yield answer["updated_by"] or "", WHERE_EDITOR, code
             for file in answer["attachments"]:
-                check(
-                    file["name"],
-                    _("The name of the file “%(name)s” attached to %(code)s"),
-                    name=file["name"],
-                    code=code,
-                )
-    return problems
+                yield file["name"], WHERE_FILE, {"name": file["name"], **code}

@@ -41,7 +41,7 @@ from ..models import (
     StatusChange,
     Submission,
 )
-from .notifications import notify_submitted
+from .notifications import prepare_submitted_notice
 from .reports import submission_pdf_enqueue
 
 
@@ -271,10 +271,11 @@ def assessment_submit(*, assessment: Assessment, submitted_by: AbstractBaseUser)
     )
     # Built here, not typed: the unique (assessment, number) constraint is the check.
     submission.save()
-    notify_submitted(submission)
-    # The document is rendered by a worker from the snapshot once the submission is
-    # committed: the request does not wait for it, and a failed rendering never undoes a
-    # submission. Should queuing fail, the submission still stands and the retry after
-    # PDF_RETRY_AFTER queues it (robust: logged, not raised into a committed request).
+    # The document is rendered, and the notice prepared, by a worker once the submission
+    # is committed: the request waits for neither, and neither can undo a submission.
+    # Should queuing fail, the submission still stands: the retry after PDF_RETRY_AFTER
+    # queues the PDF again, and the scheduled jobs prepare the missing notice (robust:
+    # logged, not raised into a committed request).
     transaction.on_commit(lambda: submission_pdf_enqueue(submission_pk=submission.pk), robust=True)
+    transaction.on_commit(lambda: prepare_submitted_notice.enqueue(submission.pk), robust=True)
     return submission

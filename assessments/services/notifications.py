@@ -10,7 +10,7 @@ mandatory for a cycle, so none carries an unsubscribe link.
 
 import logging
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -188,7 +188,11 @@ def _assessment_url(assessment: Assessment) -> str:
 
 
 def notify_submitted(submission: Submission) -> list[EmailRecord]:
-    """To the focal point, a copy to the secretariat: the submission is received."""
+    """To the focal point, a copy to the secretariat: the submission is received.
+
+    Prepared by a worker (`prepare_submitted_notice`, queued when the submission
+    commits), not in the request: rendering a notice in every language its readers
+    use would make a submit cost more than two autosaves."""
     assessment = submission.assessment
     copy = [settings.SECRETARIAT_EMAIL] if settings.SECRETARIAT_EMAIL else []
     return email_prepare(
@@ -204,6 +208,47 @@ def notify_submitted(submission: Submission) -> list[EmailRecord]:
             ),
         },
     )
+
+
+@task()
+def prepare_submitted_notice(submission_pk: int) -> str:
+    """The worker's side of `notify_submitted`: prepare the notice, which is then sent
+    by `send_email` once this commits. Run twice, it prepares once (the occasion is
+    unique)."""
+    with transaction.atomic():
+        submission = Submission.objects.select_related(
+            "assessment__member_state", "assessment__cycle"
+        ).get(pk=submission_pk)
+        notify_submitted(submission)
+    return "prepared"
+
+
+# A submission whose notice was never prepared (its task lost with a worker) is found by
+# the scheduled jobs within this time; an older one was long since received otherwise.
+SUBMITTED_NOTICE_CATCH_UP = timedelta(days=7)
+
+
+def submitted_notices_prepare_missing(*, now: datetime | None = None) -> int:
+    """Prepare the "received" notice of every recent submission that lacks one (a lost
+    task); how many were prepared. The scheduled jobs run it."""
+    since = (now or timezone.now()) - SUBMITTED_NOTICE_CATCH_UP
+    prepared = 0
+    recent = Submission.objects.filter(submitted_at__gte=since).select_related(
+        "assessment__member_state", "assessment__cycle"
+    )
+    noticed = set(
+        EmailRecord.objects.filter(kind=EmailKind.SUBMITTED, created_at__gte=since).values_list(
+            "member_state_id", "cycle_id", "key"
+        )
+    )
+    for submission in recent.order_by("submitted_at"):
+        assessment = submission.assessment
+        occasion = (assessment.member_state_id, assessment.cycle_id, f"v{submission.number}")
+        if occasion in noticed:
+            continue
+        with transaction.atomic():
+            prepared += bool(notify_submitted(submission))
+    return prepared
 
 
 # A return's notice lists the open comments on answers up to this many (a comment may

@@ -331,7 +331,8 @@ def test_a_notice_not_tried_yet_is_listed_as_not_sent_yet(
 ):
     from django.urls import reverse
 
-    assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
+    submission = assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
+    notifications.prepare_submitted_notice.call(submission.pk)  # prepared, not sent yet
     client.force_login(secretariat)
 
     page = client.get(reverse("admin:assessments_emailrecord_changelist")).content.decode()
@@ -569,8 +570,11 @@ def test_a_notice_leaves_with_the_worker_not_in_the_request(
     with django_capture_on_commit_callbacks(execute=True):
         assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     assert mail.outbox == []
-    assert EmailRecord.objects.get().sent_at is None
+    assert not EmailRecord.objects.exists()  # the worker prepares it too
 
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "prepared" in run_queued(task_queue)
+    assert EmailRecord.objects.get().sent_at is None
     outcomes = run_queued(task_queue)
 
     assert "sent" in outcomes
@@ -651,3 +655,30 @@ def test_an_arabic_comment_notice_keeps_the_code_left_to_right_in_both_parts(
     # Other languages get the code as it is.
     (english,) = [message for message in mail.outbox if "erik@mfa.example" in message.to]
     assert "2013-MS-01" in english.body and "\u2066" not in english.body
+
+
+def test_the_jobs_prepare_a_received_notice_whose_task_was_lost(
+    task_queue, norway_assessment, focal_point_norway, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
+    task_queue.clear()  # the worker died with the notice's task
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_deadline_reminders", stdout=io.StringIO())
+        call_command("send_deadline_reminders", stdout=io.StringIO())
+
+    record = EmailRecord.objects.get()
+    assert (record.kind, record.key, record.recipients) == ("submitted", "v1", ["nora@mfa.example"])
+
+
+def test_the_jobs_leave_a_submission_older_than_a_week_alone(
+    task_queue, norway_assessment, focal_point_norway
+):
+    submission = assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
+    task_queue.clear()
+    submission.submitted_at -= notifications.SUBMITTED_NOTICE_CATCH_UP + datetime.timedelta(1)
+    submission.save(update_fields=["submitted_at"])
+
+    assert notifications.submitted_notices_prepare_missing() == 0
+    assert not EmailRecord.objects.exists()

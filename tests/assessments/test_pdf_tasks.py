@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.documents import pdf as pdf_module
-from assessments.models import AssessmentStatus, Submission
+from assessments.models import AssessmentStatus, EmailRecord, Submission
 from assessments.services.answers import attachment_add
 from assessments.services.lifecycle import assessment_submit
+from assessments.services.notifications import prepare_submitted_notice
 from assessments.services.reports import PDF_RETRY_AFTER, render_submission_pdf
 from assessments.uploads import check_upload
 from tests.queue import run_queued
@@ -48,11 +49,15 @@ def renderer(monkeypatch):
 def submitted(
     norway_assessment, focal_point_norway, task_queue, django_capture_on_commit_callbacks
 ):
-    """Submitted and committed; its rendering queued, not run."""
+    """Submitted and committed; its rendering queued, not run (the notice's task, queued
+    beside it, is tests/assessments/test_notifications.py's)."""
     with django_capture_on_commit_callbacks(execute=True):
         submission = assessment_submit(
             assessment=norway_assessment, submitted_by=focal_point_norway
         )
+    task_queue.results[:] = [
+        queued for queued in task_queue.results if queued.task is render_submission_pdf
+    ]
     return submission
 
 
@@ -60,7 +65,7 @@ def pdf_url(submission):
     return reverse("assessments:submission_pdf", args=[submission.assessment_id, submission.number])
 
 
-def test_submitting_queues_one_rendering_and_renders_nothing_in_the_request(
+def test_submitting_queues_one_rendering_and_one_notice_and_does_neither_in_the_request(
     client,
     focal_point_norway,
     norway_assessment,
@@ -80,9 +85,11 @@ def test_submitting_queues_one_rendering_and_renders_nothing_in_the_request(
     assert norway_assessment.status == AssessmentStatus.SUBMITTED
     submission = norway_assessment.submissions.get()
     assert [(queued.task, queued.args) for queued in task_queue.results] == [
-        (render_submission_pdf, [submission.pk])
+        (render_submission_pdf, [submission.pk]),
+        (prepare_submitted_notice, [submission.pk]),
     ]
     assert renderer.calls == 0
+    assert not EmailRecord.objects.exists()
     assert not submission.pdf and submission.pdf_attempts == 0
 
 
