@@ -10,7 +10,6 @@ from r2p_site.fonts import validate_printable
 from . import limits
 from .models import AnswerStatus
 from .services.answers import AnswerContent
-from .services.review import MAX_COMMENT_LENGTH
 from .text import clean_text
 from .uploads import ACCEPT, check_upload, clean_filename, sha256_of
 
@@ -287,7 +286,7 @@ class ReviewForm(forms.Form):
     text = TextField(
         label=_("Comment"),
         required=False,
-        max_length=MAX_COMMENT_LENGTH,
+        max_length=limits.COMMENT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
     )
     action = forms.ChoiceField(choices=ACTIONS)
@@ -312,7 +311,7 @@ class CommentReplyForm(forms.Form):
 
     text = TextField(
         label=_("Your reply"),
-        max_length=MAX_COMMENT_LENGTH,
+        max_length=limits.COMMENT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
     )
 

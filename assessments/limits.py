@@ -17,6 +17,11 @@ from django.utils.translation import ngettext
 
 from r2p_site.fonts import validate_printable
 
+# A comment of the secretariat on an assessment or an answer, and a delegation's reply.
+COMMENT_MAX_CHARS = 5_000
+# Why the secretariat granted an extension.
+EXTENSION_REASON_MAX_CHARS = 2_000
+
 # One answer.
 EVIDENCE_MAX_CHARS = 10_000
 EVIDENCE_MAX_LINES = 100

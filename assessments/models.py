@@ -14,6 +14,8 @@ from catalogue.models import CATALOGUE_ORDER, TranslatedQuerySet
 from delegations.models import MemberState
 from r2p_site.fonts import validate_printable
 
+from . import limits
+
 
 def end_of_day(day: date) -> datetime:
     """A deadline day ends at 23:59:59 UTC: one instant for every delegation, wherever it is."""
@@ -93,7 +95,7 @@ class Extension(models.Model):
         _("new deadline"),
         help_text=_("Submitting stays open until the end of this day, 23:59 UTC."),
     )
-    reason = models.TextField(_("reason"), max_length=2000)
+    reason = models.TextField(_("reason"), max_length=limits.EXTENSION_REASON_MAX_CHARS)
     granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -261,7 +263,7 @@ class Answer(models.Model):
         default=AnswerStatus.NOT_ANSWERED,
         blank=True,
     )
-    evidence = models.TextField(_("evidence"), blank=True, max_length=10_000)
+    evidence = models.TextField(_("evidence"), blank=True, max_length=limits.EVIDENCE_MAX_CHARS)
     links = models.JSONField(_("evidence links"), default=list, blank=True)
     # Incremented by every save; a save based on an older version is a conflict.
     version = models.PositiveIntegerField(_("version"), default=0)
@@ -481,7 +483,7 @@ class ReviewComment(models.Model):
         related_name="review_comments",
         verbose_name=_("answer"),
     )
-    text = models.TextField(_("comment"), max_length=5000)
+    text = models.TextField(_("comment"), max_length=limits.COMMENT_MAX_CHARS)
     written_at = models.DateTimeField(_("written at"), default=timezone.now)
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -524,7 +526,7 @@ class CommentReply(models.Model):
         related_name="replies",
         verbose_name=_("comment"),
     )
-    text = models.TextField(_("reply"), max_length=5000)
+    text = models.TextField(_("reply"), max_length=limits.COMMENT_MAX_CHARS)
     written_at = models.DateTimeField(_("written at"), default=timezone.now)
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

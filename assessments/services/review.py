@@ -12,12 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import limits
 from ..access import delegation_refusal
 from ..models import Answer, Assessment, AssessmentStatus, CommentReply, ReviewComment, StatusChange
 from .lifecycle import assessment_transition
 from .notifications import notify_comment, notify_transition
-
-MAX_COMMENT_LENGTH = 5000
 
 
 def clean_comment(text: str, *, required: bool) -> str:
@@ -25,9 +24,10 @@ def clean_comment(text: str, *, required: bool) -> str:
     text = (text or "").strip()
     if required and not text:
         raise ValueError(_("Write a comment: the delegation needs to know what to revise."))
-    if len(text) > MAX_COMMENT_LENGTH:
+    if len(text) > limits.COMMENT_MAX_CHARS:
         raise ValueError(
-            _("A comment may be at most %(max)s characters long.") % {"max": MAX_COMMENT_LENGTH}
+            _("A comment may be at most %(max)s characters long.")
+            % {"max": limits.COMMENT_MAX_CHARS}
         )
     return text
 

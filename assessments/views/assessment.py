@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import policy
+from .. import limits, policy
 from ..access import delegation_refusal, get_assessment_for_user, may_edit, member_of
 from ..forms import StartAssessmentForm
 from ..models import Assessment, CommentReply, Cycle
@@ -95,5 +95,6 @@ def assessment_detail(request, pk: int):
             ),
             # Only the State's own delegation replies; the secretariat reads here.
             "may_reply": not delegation_refusal(request.user, assessment),
+            "comment_max_chars": limits.COMMENT_MAX_CHARS,
         },
     )

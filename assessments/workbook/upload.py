@@ -233,6 +233,26 @@ def _another_assessment(meta: dict, assessment: Assessment) -> str:
 
 
 def _read_answer_rows(sheet: Sheet, meta: dict, versions: dict, answers: dict) -> list[dict]:
+    """The plan's rows: each answer row of the sheet whose content was edited offline,
+    checked as the web form checks it. WorkbookRefused names every problem found (up to
+    MAX_ERRORS), whatever the row."""
+    columns = _columns(sheet)
+    reader = _RowReader(sheet.title, columns, meta, versions, answers)
+    plan_rows = []
+    for row, values in _answer_rows(sheet):
+        if len(reader.errors) >= MAX_ERRORS:
+            break
+        planned = reader.read(row, values)
+        if planned is not None:
+            plan_rows.append(planned)
+    if reader.errors:
+        raise WorkbookRefused(reader.errors)
+    return plan_rows
+
+
+def _columns(sheet: Sheet) -> dict[str, int]:
+    """Each column's key and its number, found by the hidden first row (so that moved
+    columns still read); unknown, twice named, missing and too many columns refused."""
     errors: list[CellError] = []
     title = sheet.title
     columns: dict[str, int] = {}
@@ -242,197 +262,149 @@ def _read_answer_rows(sheet: Sheet, meta: dict, versions: dict, answers: dict) -
         if not key:
             continue
         if key not in COLUMN_BY_KEY:
-            errors.append(
-                CellError(
-                    title,
-                    HEADER_ROW,
-                    _letter(column),
-                    _("This column is not part of the workbook: remove it."),
-                )
-            )
+            message = _("This column is not part of the workbook: remove it.")
+            errors.append(CellError(title, HEADER_ROW, _letter(column), message))
         elif key in columns:
-            errors.append(
-                CellError(
-                    title,
-                    HEADER_ROW,
-                    _letter(column),
-                    _("This column appears twice: remove one of them."),
-                )
-            )
+            message = _("This column appears twice: remove one of them.")
+            errors.append(CellError(title, HEADER_ROW, _letter(column), message))
         else:
             columns[key] = column
     if not columns:
-        raise WorkbookRefused(
-            [
-                CellError(
-                    title,
-                    KEY_ROW,
-                    None,
-                    _(
-                        "The hidden first row, which names the columns, was removed or "
-                        "changed: download the workbook again and copy your answers into it."
-                    ),
-                )
-            ]
+        message = _(
+            "The hidden first row, which names the columns, was removed or changed: "
+            "download the workbook again and copy your answers into it."
         )
+        raise WorkbookRefused([CellError(title, KEY_ROW, None, message)])
     for key in COLUMN_KEYS:
         if key not in columns:
-            errors.append(
-                CellError(
-                    title,
-                    HEADER_ROW,
-                    str(COLUMN_BY_KEY[key].label),
-                    _(
-                        "This column is missing: download the workbook again and copy your "
-                        "answers into it."
-                    ),
-                )
+            message = _(
+                "This column is missing: download the workbook again and copy your answers into it."
             )
+            errors.append(CellError(title, HEADER_ROW, str(COLUMN_BY_KEY[key].label), message))
     if errors:
         raise WorkbookRefused(errors)
     if max(keys) > limits.WORKBOOK_MAX_COLUMNS:
-        raise WorkbookRefused(
-            [
-                CellError(
-                    title,
-                    KEY_ROW,
-                    _letter(limits.WORKBOOK_MAX_COLUMNS + 1),
-                    _("The sheet has too many columns."),
-                )
-            ]
-        )
+        column = _letter(limits.WORKBOOK_MAX_COLUMNS + 1)
+        message = _("The sheet has too many columns.")
+        raise WorkbookRefused([CellError(title, KEY_ROW, column, message)])
+    return columns
 
-    spellings = _status_spellings(meta[META_LANGUAGE])
-    form_fields = AnswerForm.base_fields
-    labels = {key: str(COLUMN_BY_KEY[key].label) for key in COLUMN_KEYS}
-    read_columns = set(columns.values())
-    seen: dict[str, int] = {}
-    plan_rows = []
+
+def _answer_rows(sheet: Sheet):
+    """The rows of answers, after the keys and the headings; a value beyond the most
+    rows an assessment may have refuses the sheet, empty rows there do not."""
     for row, values in sheet.rows:
         if row < FIRST_ANSWER_ROW:
-            continue  # the keys, and the headings, for people
+            continue
         if row >= FIRST_ANSWER_ROW + limits.WORKBOOK_MAX_ANSWER_ROWS:
             if not any(_text(value) for value in values.values()):
                 continue
-            raise WorkbookRefused(
-                [
-                    CellError(
-                        title,
-                        row,
-                        None,
-                        _("The sheet has more than %(max)s rows of answers.")
-                        % {"max": limits.WORKBOOK_MAX_ANSWER_ROWS},
-                    )
-                ]
-            )
-        if len(errors) >= MAX_ERRORS:
-            break
-        cells = {key: values.get(column) for key, column in columns.items()}
-        for column, value in sorted(values.items()):
-            if column not in read_columns and _text(value):
-                errors.append(
-                    CellError(
-                        title,
-                        row,
-                        _letter(column),
-                        _("This cell is outside the workbook's columns: empty it."),
-                    )
-                )
+            message = _("The sheet has more than %(max)s rows of answers.") % {
+                "max": limits.WORKBOOK_MAX_ANSWER_ROWS
+            }
+            raise WorkbookRefused([CellError(sheet.title, row, None, message)])
+        yield row, values
+
+
+class _RowReader:
+    """Reads the answer rows of one sheet, remembering the codes met and the errors."""
+
+    def __init__(self, title: str, columns: dict[str, int], meta: dict, versions, answers):
+        self.title, self.columns = title, columns
+        self.versions, self.answers = versions, answers
+        self.spellings = _status_spellings(meta[META_LANGUAGE])
+        self.labels = {key: str(COLUMN_BY_KEY[key].label) for key in COLUMN_KEYS}
+        self.read_columns = set(columns.values())
+        self.seen: dict[str, int] = {}
+        self.errors: list[CellError] = []
+
+    def _refuse(self, row: int, key: str, message: str) -> None:
+        self.errors.append(CellError(self.title, row, self.labels[key], message))
+
+    def read(self, row: int, values: dict) -> dict | None:
+        """The plan's row for this row, or None: not edited offline, empty, or refused
+        (its errors recorded)."""
+        self._outside_columns(row, values)
+        cells = {key: values.get(column) for key, column in self.columns.items()}
         code = _text(cells["code"])
         editable = {key: _text(cells[key]) for key in ("status", "evidence", "links")}
         if not code:
             if any(editable.values()):
-                errors.append(CellError(title, row, labels["code"], _("The code is missing.")))
-            continue
-        if code in seen:
-            errors.append(
-                CellError(
-                    title,
-                    row,
-                    labels["code"],
-                    _("%(code)s is also in row %(other)s: keep one row per recommendation.")
-                    % {"code": ltr_isolated(code), "other": seen[code]},
-                )
-            )
-            continue
-        seen[code] = row
-        answer = answers.get(code)
+                self._refuse(row, "code", _("The code is missing."))
+            return None
+        found = self._answer_and_version(row, code)
+        if found is None:
+            return None
+        answer, (file_version, downloaded) = found
+        content = self._content(row, editable)
+        if content is None:
+            return None
+        if fingerprint(content) == downloaded or content == answer.content():
+            return None  # not edited offline, or already as stored
+        return {
+            "answer": answer.pk,
+            "code": code,
+            "row": row,
+            "file_version": file_version,
+            "content": content,
+        }
+
+    def _outside_columns(self, row: int, values: dict) -> None:
+        for column, value in sorted(values.items()):
+            if column not in self.read_columns and _text(value):
+                message = _("This cell is outside the workbook's columns: empty it.")
+                self.errors.append(CellError(self.title, row, _letter(column), message))
+
+    def _answer_and_version(self, row: int, code: str):
+        """The answer of `code` and (the version, the fingerprint) the download recorded
+        for it; None, with the error recorded, for a code twice, unknown or unrecorded."""
+        shown = ltr_isolated(code)
+        if code in self.seen:
+            message = _("%(code)s is also in row %(other)s: keep one row per recommendation.")
+            self._refuse(row, "code", message % {"code": shown, "other": self.seen[code]})
+            return None
+        self.seen[code] = row
+        answer = self.answers.get(code)
         if answer is None:
-            errors.append(
-                CellError(
-                    title,
-                    row,
-                    labels["code"],
-                    _("%(code)s is not a recommendation of this assessment.")
-                    % {"code": ltr_isolated(code)},
-                )
-            )
-            continue
-        if code not in versions:
+            message = _("%(code)s is not a recommendation of this assessment.")
+            self._refuse(row, "code", message % {"code": shown})
+            return None
+        if code not in self.versions:
             # The hidden sheet has no row for the code: the row named is the answer's.
-            errors.append(
-                CellError(
-                    title,
-                    row,
-                    labels["code"],
-                    _("No version is recorded for %(code)s.") % {"code": ltr_isolated(code)},
-                )
-            )
-            continue
-        file_version, downloaded, meta_row = versions[code]
+            self._refuse(row, "code", _("No version is recorded for %(code)s.") % {"code": shown})
+            return None
+        file_version, downloaded, meta_row = self.versions[code]
         if file_version > answer.version:
-            errors.append(
-                CellError(
-                    META_SHEET,
-                    meta_row,
-                    "B",
-                    _("The version recorded for %(code)s is not one this answer has had.")
-                    % {"code": ltr_isolated(code)},
-                )
-            )
-            continue
+            message = _("The version recorded for %(code)s is not one this answer has had.")
+            self.errors.append(CellError(META_SHEET, meta_row, "B", message % {"code": shown}))
+            return None
+        return answer, (file_version, downloaded)
+
+    def _content(self, row: int, editable: dict) -> dict | None:
+        """The row's status, evidence and links as the web form would save them; None,
+        with the errors recorded, where the form or the answer's limits refuse them."""
         status_text = " ".join(editable["status"].split()).casefold()
-        if status_text not in spellings:
-            errors.append(
-                CellError(
-                    title,
-                    row,
-                    labels["status"],
-                    _("“%(value)s” is not a status: choose one from the list.")
-                    % {"value": editable["status"][:100]},
-                )
-            )
-            continue
-        content = {"status": spellings[status_text]}
+        if status_text not in self.spellings:
+            message = _("“%(value)s” is not a status: choose one from the list.")
+            self._refuse(row, "status", message % {"value": editable["status"][:100]})
+            return None
+        content = {"status": self.spellings[status_text]}
         for key in ("evidence", "links"):
             try:
-                content[key] = form_fields[key].clean(editable[key])
+                content[key] = AnswerForm.base_fields[key].clean(editable[key])
             except ValidationError as error:
-                errors.extend(
-                    CellError(title, row, labels[key], message) for message in _field_errors(error)
-                )
+                for message in _field_errors(error):
+                    self._refuse(row, key, message)
         if len(content) < 3:
-            continue
+            return None
         try:
             limits.check_answer(evidence=content["evidence"], links=content["links"])
         except ValidationError as error:
             for field, messages in error.message_dict.items():
-                errors.extend(CellError(title, row, labels[field], message) for message in messages)
-            continue
-        if fingerprint(content) == downloaded or content == answer.content():
-            continue  # not edited offline, or already as stored
-        plan_rows.append(
-            {
-                "answer": answer.pk,
-                "code": code,
-                "row": row,
-                "file_version": file_version,
-                "content": content,
-            }
-        )
-    if errors:
-        raise WorkbookRefused(errors)
-    return plan_rows
+                for message in messages:
+                    self._refuse(row, field, message)
+            return None
+        return content
 
 
 def _check_totals(assessment: Assessment, answers: dict, rows: list[dict], title: str) -> None:

@@ -311,3 +311,42 @@ def test_the_assessments_evidence_totals_follow_every_save_refusal_and_copy(
         member_state=norway, cycle=cycle, started_by=focal_point_norway, copy_previous=True
     )
     assert stored_totals(copy) == totals_of(copy) == (17, 2, 2)
+
+
+def test_every_limit_is_written_once():
+    """Models, forms, services and templates import the limits; none repeats one (the
+    values large enough to be told from a field's storage size or a page size)."""
+    import ast
+    import re
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    values = {
+        value
+        for name, value in vars(limits).items()
+        if name.isupper() and isinstance(value, int) and value >= 5_000
+    }
+    repeated = []
+    for path in sorted((repo / "assessments").rglob("*.py")):
+        if "migrations" in path.parts or path.name == "limits.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and type(node.value) is int and node.value in values:
+                repeated.append(f"{path.relative_to(repo)}:{node.lineno}: {node.value}")
+    for path in sorted((repo / "templates").rglob("*.html")):
+        for match in re.finditer(r'maxlength="\d+"', path.read_text()):
+            repeated.append(f"{path.relative_to(repo)}: {match.group()}")
+    assert repeated == []
+
+
+def test_the_review_desks_comment_boxes_take_the_comments_limit(
+    client, secretariat, norway_assessment, focal_point_norway
+):
+    from assessments.services.lifecycle import assessment_submit
+
+    assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
+    client.force_login(secretariat)
+    html = client.get(
+        reverse("admin:assessments_assessment_change", args=[norway_assessment.pk])
+    ).content.decode()
+    assert html.count(f'maxlength="{limits.COMMENT_MAX_CHARS}"') >= 2

@@ -77,7 +77,7 @@ def test_the_longest_comment_the_secretariat_may_write_arrives_whole_in_both_par
 ):
     from django.utils.html import escape
 
-    from assessments.services.review import MAX_COMMENT_LENGTH
+    from assessments.limits import COMMENT_MAX_CHARS as MAX_COMMENT_LENGTH
 
     line = "<b>Cite</b> the law & «décret» — القانون 法律 Закон\n"
     text = (line * (MAX_COMMENT_LENGTH // len(line) + 1))[:MAX_COMMENT_LENGTH].strip()

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from delegations.models import MemberState
 
+from ... import limits
 from ...forms import ReviewForm
 from ...models import Assessment, EmailKind
 from ...selectors.recipients import delegation_addresses, nobody_to_tell
@@ -44,7 +45,10 @@ def review(request, assessment: Assessment):
     return desk_page(
         request,
         "admin/assessments/assessment/review.html",
-        review_context(assessment, show=request.GET.get("show", "")),
+        {
+            **review_context(assessment, show=request.GET.get("show", "")),
+            "comment_max_chars": limits.COMMENT_MAX_CHARS,
+        },
         title=_("Review: %(assessment)s") % {"assessment": assessment},
     )
 
@@ -81,6 +85,7 @@ def _confirmation(request, assessment: Assessment, data: dict):
             "action": data["action"],
             "text": text,
             "number": number,
+            "comment_max_chars": limits.COMMENT_MAX_CHARS,
             "told": who_is_told(
                 assessment.member_state,
                 EmailKind.RETURNED if returning else EmailKind.ACCEPTED,
