@@ -42,8 +42,9 @@ class AnswerContent:
 def _begin_edit(
     assessment: Assessment, user: AbstractBaseUser, growth: limits.Growth | None = None
 ) -> None:
-    """Every write to an answer or a file starts here, whoever calls: only the State's
-    own delegation writes, and only while the assessment's row lock says it may."""
+    """Every change of an answer's content or files starts here, whoever calls: only the
+    State's own delegation writes, and only while the assessment's row lock says it may
+    (the writes that need no lock are listed in `services.lifecycle`)."""
     refusal = delegation_refusal(user, assessment)
     if refusal:
         raise PermissionDenied(refusal)

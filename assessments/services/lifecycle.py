@@ -1,11 +1,13 @@
-"""The assessment's lifecycle: the lock every write takes, and the transitions between
-statuses. (The rules they follow: `policy`; who may act: `access`.)
+"""The assessment's lifecycle: starting it, the lock that every change of what a
+delegation entered takes, the transitions between statuses, and the submit. (The rules
+they follow: `policy`; who may act: `access`.)
 
 Two rules keep a submission equal to its snapshot whatever colleagues do meanwhile:
 
-- every write to an answer or a file starts with `lock_for_editing`, a conditional
-  UPDATE of the assessment's row that succeeds only while the assessment is editable
-  and holds the row until the write commits;
+- every change of an answer's content or files (a save from the form, a theme or a
+  workbook; a file added or removed: `services.answers`, `services.workbook`) starts with
+  `lock_for_editing`, a conditional UPDATE of the assessment's row that succeeds only
+  while the assessment is editable and holds the row until the write commits;
 - every transition locks that same row, checks the status it leaves, then changes it.
 
 So a save and a submit of one assessment take turns on one row lock: a save that got
@@ -13,6 +15,13 @@ there first commits before the submit's snapshot is read (and is in it); a save 
 comes second waits, finds the assessment submitted and is refused. On SQLite, whose
 transactions take the database's write lock at BEGIN (IMMEDIATE), they take turns
 anyway.
+
+Three writes to answers take no lock, and need none: starting an assessment (its blank
+answers, and the copy of the previous cycle's, are written in the transaction that
+creates it, before anyone else can see it), the blank answers added when the catalogue
+of a cycle grows (`assessment_sync_answers`: empty rows, nothing a snapshot holds
+changes), and the evidence totals counted again from the answers
+(`assessment_count_evidence`, for rows written in bulk outside the services).
 """
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -164,7 +173,7 @@ class TransitionRefused(PermissionDenied):
 def lock_for_editing(assessment: Assessment, growth: Growth | None = None) -> None:
     """Hold the assessment's row until the transaction ends, if it may still be edited.
 
-    Call it first in the transaction of any write to the assessment's answers or files.
+    Call it first in the transaction of any change of the assessment's answers or files.
     The status test is on the locked row itself, so a save that waited for a submit
     sees the submitted status (PostgreSQL re-reads a row it waited for). A save's
     `growth` of the evidence totals is added in the same UPDATE, which matches only if
