@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from assessments.models import Assessment
+from assessments.models import Assessment, Submission
 from delegations.models import Invitation, Member, MemberChange, MemberState
 
 BEFORE = [("assessments", "0018_printable_names"), ("accounts", "0007_printable_names")]
@@ -80,7 +80,17 @@ def test_every_row_of_the_delegations_comes_through_the_move(before_the_move):
         created_at=now,
     )
     cycle = Cycle.objects.create(code="2025", name="2025", deadline=datetime.date(2025, 6, 25))
-    assessment = OldAssessment.objects.create(member_state=kenya, cycle=cycle)
+    assessment = OldAssessment.objects.create(member_state=kenya, cycle=cycle, status="submitted")
+    OldSubmission = apps.get_model("assessments", "Submission")
+    submission = OldSubmission.objects.create(
+        assessment=assessment,
+        number=1,
+        submitted_at=now,
+        submitted_by=nora,
+        snapshot={"format": 2},
+        pdf="submissions/1/report.pdf",
+        pdf_sha256="c" * 64,
+    )
     state_type = OldContentType.objects.get(app_label="assessments", model="memberstate")
     OldLogEntry.objects.create(
         user=sam,
@@ -104,6 +114,12 @@ def test_every_row_of_the_delegations_comes_through_the_move(before_the_move):
     assert Invitation.objects.get(pk=invitation.pk).member_state_id == norway.pk
     assert MemberChange.objects.get(pk=change.pk).invitation_id == invitation.pk
     assert Assessment.objects.get(pk=assessment.pk).member_state.name == "Kenya"
+    # A stored country report is the same file, with the same hash, after the move.
+    moved_submission = Submission.objects.get(pk=submission.pk)
+    assert (moved_submission.pdf.name, moved_submission.pdf_sha256) == (
+        "submissions/1/report.pdf",
+        "c" * 64,
+    )
     # The admin's history still leads to Norway, under the app it now belongs to.
     entry = LogEntry.objects.get(object_repr="Norway")
     assert entry.content_type == ContentType.objects.get_for_model(MemberState)
