@@ -166,7 +166,17 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "r2p_cache",
-    }
+    },
+    # Rendered answer cards, under a key made of everything they show (so never stale):
+    # in each process's memory, so that a page shown again runs no more queries and writes
+    # nothing. About 5 kB a card (tens of kB with the longest evidence); the least
+    # recently shown go first.
+    "cards": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "answer-cards",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -111,9 +111,9 @@ def test_the_answer_page_in_french_shows_translations_in_constant_queries(
     url = reverse("assessments:report_answers", args=[norway_assessment.pk, 2013])
     client.get(url, headers={"accept-language": "fr"})
 
-    # Two more than in English (test_views): the report's and the recommendations'
+    # Two more than in English (test_views): the reports' and the recommendations'
     # translations.
-    with django_assert_num_queries(11 + 2):
+    with django_assert_num_queries(10 + 2):
         page = client.get(url, headers={"accept-language": "fr"}).content.decode()
     assert FRENCH_TITLE in page
     assert FRENCH_TEXT in page

@@ -341,7 +341,7 @@ def test_each_answer_card_leads_to_the_themes_of_its_recommendation(
     report = reverse("assessments:report_answers", args=[norway_assessment.pk, 2013])
     client.get(report)
 
-    with django_assert_num_queries(11):  # as many with themes as without (test_views)
+    with django_assert_num_queries(10):  # as many with themes as without (test_views)
         page = client.get(report).content.decode()
 
     card = page.split(f'id="answer-{answer_of(norway_assessment, "2013-MS-01").pk}"')[1]
