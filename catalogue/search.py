@@ -10,8 +10,8 @@
 
 PostgreSQL searches with its English full-text configuration over the text with
 accents and apostrophes removed in SQL (`translate`, no extension needed); SQLite
-with an FTS5 index and its Porter stemmer, built in memory for each search: the
-catalogue holds a few hundred recommendations, indexed in about a millisecond.
+with an FTS5 index and its Porter stemmer, in a private in-memory database kept by
+the process and built again when the texts it holds change (`_kept`).
 The two stemmers differ on rare words, never on the cases the tests pin.
 
 In another language than English, the official translations into it are searched too,
@@ -20,14 +20,20 @@ written without spaces, as typed, anywhere in the text.
 """
 
 import difflib
+import functools
+import json
 import re
 import sqlite3
+import threading
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Func, Q, QuerySet, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils.translation import get_language
 
@@ -108,7 +114,11 @@ def fold(text: str) -> str:
 FOLDED_RANGES = ((0xC0, 0x250), (0x370, 0x400), (0x400, 0x500), (0x600, 0x700))
 
 
+@functools.cache
 def _sql_fold_map() -> tuple[str, str]:
+    # Worked out once: it folds some 1,600 characters (1.4 ms), and every search on
+    # PostgreSQL writes it into its query.
+    #
     # Each letter folded to another single letter ("é" -> "e", "й" -> "и"), then the
     # marks folding removes (Arabic vowel signs), which `translate` deletes.
     accented, plain, removed = [], [], []
@@ -257,24 +267,34 @@ def _text_matches(recommendations: QuerySet, parsed: ParsedQuery) -> QuerySet:
     official translation into it does."""
     language = get_language()
     translated = None if is_source_language(language) else language
+    if connection.vendor != "postgresql":
+        return recommendations.filter(pk__in=_id_list(_fts5_matches(parsed, translated)))
+    terms = [*parsed.words, *(f'"{" ".join(phrase)}"' for phrase in parsed.phrases)]
+    # The matching ids are read first, in a query of their own, and the page's queries
+    # (its count, its rows, their joins) filter on the list: inside them the text search
+    # could be planned once per row of a join, thousands of parses per search whenever
+    # the table's statistics are off (an empty table just analysed). Unordered: the
+    # catalogue order would join the reports and addressees, and the planner may then
+    # parse each text once per joined row.
+    ids = set(
+        Recommendation.objects.annotate(search=SearchVector(Fold("text"), config="english"))
+        .filter(search=SearchQuery(" ".join(terms), search_type="websearch", config="english"))
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    if translated:
+        ids.update(_translation_matches(translated, parsed, terms))
+    return recommendations.filter(pk__in=_id_list(ids))
+
+
+def _id_list(ids: Iterable[int]) -> RawSQL:
+    """`ids` as a list the database reads from one parameter (an array, in SQLite a JSON
+    one): as hundreds of parameters, one a match, they took each of the page's queries
+    (its count, its rows) up to half a millisecond more to prepare, send and log."""
+    ids = sorted(set(ids))
     if connection.vendor == "postgresql":
-        terms = [*parsed.words, *(f'"{" ".join(phrase)}"' for phrase in parsed.phrases)]
-        # The matching ids are read first, in a query of their own, and the page's
-        # queries (its count, its rows, their joins) filter on the list: inside them the
-        # text search could be planned once per row of a join, thousands of parses per
-        # search whenever the table's statistics are off (an empty table just analysed).
-        # Unordered: the catalogue order would join the reports and addressees, and the
-        # planner may then parse each text once per joined row.
-        ids = set(
-            Recommendation.objects.annotate(search=SearchVector(Fold("text"), config="english"))
-            .filter(search=SearchQuery(" ".join(terms), search_type="websearch", config="english"))
-            .order_by()
-            .values_list("pk", flat=True)
-        )
-        if translated:
-            ids.update(_translation_matches(translated, parsed, terms))
-        return recommendations.filter(pk__in=ids)
-    return recommendations.filter(pk__in=_fts5_matches(recommendations, parsed, translated))
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
 
 
 def _translation_matches(language: str, parsed: ParsedQuery, terms: list[str]) -> QuerySet:
@@ -303,6 +323,42 @@ def _chinese_matches(translations: QuerySet, parsed: ParsedQuery) -> QuerySet:
     return translations.order_by().values_list("recommendation_id", flat=True)
 
 
+# What is derived from the catalogue's texts (SQLite's FTS5 indexes, the words that
+# suggestions are chosen from) costs several milliseconds a search to derive, folding
+# every text, and the texts change only when the secretariat edits the catalogue. So
+# each is kept in this process with the rows it was derived from; each search reads the
+# rows again (one query, a fraction of a millisecond) and derives anew only if they
+# differ. Comparing the texts themselves, not a count or a date, is what lets an edit, a
+# new recommendation or translation, or a transaction rolled back be seen at once, from
+# whatever process made it, with no signal to miss and no field to keep up to date.
+Rows = list[tuple[int, str]]
+Derived = TypeVar("Derived")
+_KEPT: dict[str, tuple[Rows, object]] = {}
+# Threads of one process share what is kept, an index's database connection included.
+_KEPT_LOCK = threading.Lock()
+
+
+def _kept(key: str, rows: Rows, derive: Callable[[Rows], Derived]) -> Derived:
+    """`derive(rows)`, kept under `key` while the rows stay the same. Call it with
+    `_KEPT_LOCK` held."""
+    kept = _KEPT.get(key)
+    if kept is None or kept[0] != rows:
+        kept = _KEPT[key] = (rows, derive(rows))
+    return kept[1]
+
+
+def _recommendation_rows() -> Rows:
+    return list(Recommendation.objects.order_by("pk").values_list("pk", "text"))
+
+
+def _translation_rows(language: str) -> Rows:
+    return list(
+        RecommendationTranslation.objects.filter(language=language)
+        .order_by("recommendation_id")
+        .values_list("recommendation_id", "text")
+    )
+
+
 # FTS5 indexes for SQLite: the English text with the Porter stemmer; the translations
 # by whole words.
 ENGLISH_INDEX = (
@@ -314,47 +370,54 @@ WORDS_INDEX = (
 )
 
 
-def _fts5_matches(
-    recommendations: QuerySet, parsed: ParsedQuery, language: str | None
-) -> list[int]:
+def _fts5_matches(parsed: ParsedQuery, language: str | None) -> list[int]:
+    """The ids of all the recommendations that match: the caller's query set keeps those
+    among its own."""
     # Each word and phrase quoted: FTS5 reads them as strings, never as operators.
     match = " AND ".join(f'"{term}"' for term in parsed.terms)
-    found = _fts5_search(ENGLISH_INDEX, recommendations.values_list("pk", "text"), match)
+    found = _fts5_search("english", ENGLISH_INDEX, _recommendation_rows(), match)
     if language:
-        translations = RecommendationTranslation.objects.filter(
-            language=language, recommendation__in=recommendations.values("pk")
-        )
         if _has_chinese(parsed):
+            translations = RecommendationTranslation.objects.filter(language=language)
             found += list(_chinese_matches(translations, parsed))
         else:
-            texts = translations.values_list("recommendation_id", "text")
-            found += _fts5_search(WORDS_INDEX, texts, match)
+            rows = _translation_rows(language)
+            found += _fts5_search(f"words-{language}", WORDS_INDEX, rows, match)
     return found
 
 
-def _fts5_search(create: str, texts, match: str) -> list[int]:
-    # A private in-memory database: the search never writes to the application's.
-    index = sqlite3.connect(":memory:")
-    try:
-        index.execute(create)
-        index.executemany(
-            "INSERT INTO document (rowid, body) VALUES (?, ?)",
-            ((pk, fold(text)) for pk, text in texts),
-        )
+def _fts5_search(key: str, create: str, rows: Rows, match: str) -> list[int]:
+    with _KEPT_LOCK:
+        index = _kept(f"fts5-{key}", rows, lambda rows: _fts5_index(create, rows))
         return [row[0] for row in index.execute("SELECT rowid FROM document(?)", (match,))]
-    finally:
-        index.close()
+
+
+def _fts5_index(create: str, rows: Rows) -> sqlite3.Connection:
+    # A private in-memory database: the search never writes to the application's. Used
+    # by one thread at a time (under _KEPT_LOCK), whichever thread built it.
+    index = sqlite3.connect(":memory:", check_same_thread=False)
+    index.execute(create)
+    index.executemany(
+        "INSERT INTO document (rowid, body) VALUES (?, ?)",
+        ((pk, fold(text)) for pk, text in rows),
+    )
+    return index
 
 
 def _suggestions(words: list[str]) -> list[str]:
     if not words:
         return []
-    vocabulary = set()
-    for text in Recommendation.objects.values_list("text", flat=True):
-        vocabulary.update(_WORD.findall(fold(text)))
+    rows = _recommendation_rows()
+    with _KEPT_LOCK:
+        vocabulary = _kept("vocabulary", rows, _vocabulary)
     suggestions = []
     for word in words:
         if word in vocabulary:
             continue
         suggestions += difflib.get_close_matches(word, vocabulary, n=MAX_SUGGESTIONS, cutoff=0.75)
     return list(dict.fromkeys(suggestions))[:MAX_SUGGESTIONS]
+
+
+def _vocabulary(rows: Rows) -> frozenset[str]:
+    """The catalogue's words, folded as the search folds them."""
+    return frozenset(word for _pk, text in rows for word in _WORD.findall(fold(text)))

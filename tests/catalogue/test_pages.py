@@ -1,6 +1,9 @@
 """The public catalogue pages: reports, one report, recommendations with filters and search."""
 
+import re
+
 import pytest
+from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 
 from catalogue.models import Recommendation
@@ -167,3 +170,42 @@ def test_catalogue_pages_run_a_constant_number_of_queries(
     # PostgreSQL reads the ids its full-text search finds.
     with django_assert_num_queries(5):
         client.get(reverse("catalogue:recommendation_list"), {"q": "recommendation", "year": 2009})
+
+
+def test_each_listed_recommendation_links_to_its_place_in_its_report_and_names_its_addressee(
+    client, make_report
+):
+    make_report(2013, per_target=1, codes=("MS", "UN"))
+    make_report(2014, per_target=2, codes=("CS",))
+
+    html = client.get(reverse("catalogue:recommendation_list")).content.decode()
+
+    rows = re.findall(r"<tr>(.*?)</tr>", html, re.DOTALL)[1:]  # after the header row
+    listed = Recommendation.objects.with_catalogue()
+    assert len(rows) == len(listed) == 4
+    for row, recommendation in zip(rows, listed, strict=True):
+        report = recommendation.section.report
+        assert f'<a href="{recommendation.get_absolute_url()}">{recommendation.code}</a>' in row
+        assert f"<td>{recommendation.section.target.label}</td>" in row
+        assert f'<a href="{report.get_absolute_url()}">{report.year}</a>' in row
+
+
+def test_the_filters_show_the_chosen_report_and_addressee_and_cut_long_titles(client, make_report):
+    long_title = "Implementing the responsibility to protect: accountability for prevention"
+    make_report(2013, title=long_title)
+    make_report(2014, title="Early warning")
+    url = reverse("catalogue:recommendation_list")
+
+    chosen = client.get(url, {"year": 2014, "target": "UN"}).content.decode()
+    unfiltered = client.get(url).content.decode()
+
+    cut = truncatechars(f"2013 – {long_title}", 70)
+    assert cut.endswith("…")
+    assert f'<option value="2013">{cut}</option>' in chosen
+    assert '<option value="2014" selected>2014 – Early warning</option>' in chosen
+    assert '<option value="UN" selected>United Nations</option>' in chosen
+    assert '<option value="MS">Member States</option>' in chosen
+    assert '<option value="">All reports</option>' in chosen
+    filters = unfiltered.split('role="search"', 1)[1].split("</form>", 1)[0]
+    assert "<option" in filters
+    assert " selected>" not in filters
