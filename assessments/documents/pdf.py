@@ -8,9 +8,12 @@ WeasyPrint is imported here only, when a PDF is made: importing it costs every p
 (each manage.py command, each worker start) 0.3 s.
 """
 
+import contextlib
 import functools
+import gc
 import mimetypes
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,6 +28,7 @@ from django.utils import translation
 from django.utils.translation import get_language, get_language_bidi, get_language_info
 from django.utils.translation import gettext as _
 
+from r2p_site.datastack import with_stack_room
 from r2p_site.fonts import cjk_font_path
 
 from ..counts import StatusCounts
@@ -196,16 +200,53 @@ def render_country_report(
 
 def render_pdf(template: str, context: dict) -> bytes:
     """A template as tagged PDF (PDF/UA-1), with static files as its only resources."""
-    html = pdf_html(template, context)
+    return html_to_pdf(pdf_html(template, context))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """HTML as tagged PDF (PDF/UA-1), with static files as its only resources; also the
+    bare layout that `benchmark_pdf` measures the country report against."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    document = HTML(
-        string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=static_asset_fetcher()
-    )
-    return document.write_pdf(
-        font_config=FontConfiguration(), pdf_variant="pdf/ua-1", finisher=scope_header_cells
-    )
+    def write() -> bytes:
+        document = HTML(
+            string=html, base_url=ASSETS_DIR.as_uri() + "/", url_fetcher=static_asset_fetcher()
+        )
+        return document.write_pdf(
+            font_config=FontConfiguration(), pdf_variant="pdf/ua-1", finisher=scope_header_cells
+        )
+
+    with collector_paused():
+        return with_stack_room(write)
+
+
+_paused = {"renderings": 0, "resume": False}
+_paused_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cycle collector off while WeasyPrint works, then as it was before.
+
+    A rendering builds hundreds of thousands of objects that live until its end and
+    makes almost no cycles (41 objects to collect after one): the collector's passes,
+    each a walk of the objects of its generations, took a tenth of the country report's
+    time and freed nothing that mattered (docs/benchmarks.md).
+    Counted, so that renderings in two threads at once leave it as they found it.
+    """
+    with _paused_lock:
+        if _paused["renderings"] == 0:
+            _paused["resume"] = gc.isenabled()
+            gc.disable()
+        _paused["renderings"] += 1
+    try:
+        yield
+    finally:
+        with _paused_lock:
+            _paused["renderings"] -= 1
+            if _paused["renderings"] == 0 and _paused["resume"]:
+                gc.enable()
 
 
 # HTML's scope of a header cell as PDF's /Scope. A <th> without one heads its column, as
