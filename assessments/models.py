@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalogue.models import CATALOGUE_ORDER, TranslatedQuerySet
 from delegations.models import MemberState
@@ -133,7 +134,7 @@ class Extension(models.Model):
 
 class AssessmentStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("assessment status", "Submitted")
     RETURNED = "returned", _("Returned for revision")
     ACCEPTED = "accepted", _("Accepted")
 

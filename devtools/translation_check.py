@@ -1,8 +1,9 @@
 """The translation check run in CI (`manage.py i18n_check`, `make i18n-check`).
 
-Three kinds of problem, each reported as `file:line: what`:
+Four kinds of problem, each reported as `file:line: what`:
 - a catalogue of a language other than English missing, or with an untranslated or
   fuzzy entry;
+- a translation against the typography of its language (typography_check.py);
 - a catalogue out of date: an entry the source no longer has, or a string the source
   marks that the catalogue lacks (found by running `makemessages` into a temporary
   directory and comparing msgids);
@@ -21,6 +22,8 @@ from django.core.management import call_command
 from django.template.base import Lexer, TokenType
 from django.test import override_settings
 from django.utils.translation import to_locale
+
+from devtools.typography_check import entry_problems
 
 # What `makemessages` leaves out, here and in `make messages`: tests and development
 # tools are never shown to users, vendored files carry their own texts.
@@ -76,9 +79,11 @@ def catalogue_problems(locale_dir: Path | None = None) -> list[str]:
 
 
 def po_problems(path: Path, template: polib.POFile | None = None) -> list[str]:
-    """Untranslated, fuzzy and obsolete entries; with a template, also missing ones."""
+    """Untranslated, fuzzy and obsolete entries and typography; with a template, also
+    missing ones."""
     catalogue = polib.pofile(str(path))
     name = relative(path)
+    language = path.parent.parent.name  # locale/<language>/LC_MESSAGES/django.po
     found = []
     if catalogue.metadata_is_fuzzy:
         found.append(f"{name}:1: the header is marked fuzzy")
@@ -89,6 +94,10 @@ def po_problems(path: Path, template: polib.POFile | None = None) -> list[str]:
             found.append(f"{name}:{entry.linenum}: fuzzy entry {entry.msgid!r}")
         elif not entry.translated():
             found.append(f"{name}:{entry.linenum}: untranslated entry {entry.msgid!r}")
+        else:
+            found += [
+                f"{name}:{entry.linenum}: {problem}" for problem in entry_problems(language, entry)
+            ]
     if template is None:
         return found
     have = {message_key(entry) for entry in catalogue if not entry.obsolete}

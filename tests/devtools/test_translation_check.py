@@ -180,3 +180,79 @@ def test_make_messages_extracts_what_the_check_compares_with():
     assert makefile_list("MESSAGES_IGNORE") == list(translation_check.MAKEMESSAGES_IGNORE)
     assert makefile_list("MESSAGES_LOCALES") == ["ar", "zh_Hans", "fr", "ru", "es"]
     assert translation_check.catalogue_languages() == ["ar", "zh_Hans", "fr", "ru", "es"]
+
+
+def typography_problems(tmp_path, language, body):
+    path = tmp_path / language / "LC_MESSAGES" / "django.po"
+    path.parent.mkdir(parents=True)
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    if language == "ar":
+        header += (
+            '"Plural-Forms: nplurals=6; plural=n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : '
+            'n%100>=3 && n%100<=10 ? 3 : n%100>=11 && n%100<=99 ? 4 : 5;\\n"\n'
+        )
+    path.write_text(header + "\n" + body, encoding="utf-8")
+    return po_problems(path)
+
+
+@pytest.mark.parametrize(
+    ("translation", "found"),
+    [
+        ("Statut : envoyé ; prêt ? oui !", 4),  # ordinary spaces
+        ("Statut: envoyé", 1),  # no space at all
+        ("« Sans éléments »", 2),
+        ("Statut\u00a0: envoyé\u202f; prêt\u202f? oui\u202f!", 0),
+        ("«\u00a0Sans éléments\u00a0»", 0),
+        ("Vérifiez à l'adresse https://example.org/verify/?sha=1 à 10:30", 0),
+        ("%(state)s\u00a0: version %(number)s", 0),
+    ],
+)
+def test_french_needs_a_non_breaking_space_before_double_punctuation(tmp_path, translation, found):
+    problems = typography_problems(tmp_path, "fr", f'msgid "x"\nmsgstr "{translation}"\n')
+    assert len(problems) == found, problems
+    assert all(problem.startswith(f"{tmp_path}/fr/LC_MESSAGES/django.po:") for problem in problems)
+
+
+@pytest.mark.parametrize(
+    ("translation", "found"),
+    [
+        ("已于 %(date)s 接受", 2),
+        ("2009–2024 年", 1),
+        ("已于%(date)s接受", 0),
+        ("2009–2024年", 0),
+        ("PDF 文件 SHA-256", 0),  # Latin words keep their spaces
+    ],
+)
+def test_chinese_placeholders_and_numbers_are_not_padded(tmp_path, translation, found):
+    problems = typography_problems(tmp_path, "zh_Hans", f'msgid "x"\nmsgstr "{translation}"\n')
+    assert len(problems) == found, problems
+
+
+def arabic_entry(forms):
+    return 'msgid "%(count)s answer"\nmsgid_plural "%(count)s answers"\n' + "".join(
+        f'msgstr[{index}] "{form}"\n' for index, form in enumerate(forms)
+    )
+
+
+def test_arabic_zero_one_and_two_forms_say_the_number_in_words(tmp_path):
+    good = ["لا توجد إجابات", "إجابة واحدة", "إجابتان"] + ["%(count)s إجابات"] * 3
+    assert typography_problems(tmp_path / "good", "ar", arabic_entry(good)) == []
+    bad = ["%(count)s إجابة", "إجابة واحدة", "%(count)s إجابتان"] + ["%(count)s إجابات"] * 3
+    problems = typography_problems(tmp_path / "bad", "ar", arabic_entry(bad))
+    assert [problem.split(": ", 1)[1][:18] for problem in problems] == ["plural form 0 repe"] + [
+        "plural form 2 repe"
+    ]
+
+
+def test_an_arabic_figure_after_a_label_stays_a_figure(tmp_path):
+    forms = ["منفذة: %(count)s"] * 6
+    assert typography_problems(tmp_path, "ar", arabic_entry(forms)) == []
+
+
+def test_the_project_catalogues_follow_their_typography():
+    found = [
+        problem
+        for problem in catalogue_problems()
+        if "non-breaking" in problem or "space between" in problem or "plural form" in problem
+    ]
+    assert found == []
