@@ -18,6 +18,7 @@ from .counts import StatusCounts
 from .models import (
     Assessment,
     Cycle,
+    CycleTranslation,
     EmailRecord,
     Export,
     ExportState,
@@ -55,10 +56,17 @@ for model, catalogue_admin in [
     admin.site.register(model, type(catalogue_admin.__name__, (SyncsAnswers, catalogue_admin), {}))
 
 
+class CycleTranslationInline(admin.TabularInline):
+    model = CycleTranslation
+    extra = 0
+
+
 @admin.register(Cycle)
 class CycleAdmin(SyncsAnswers, admin.ModelAdmin):
-    """The secretariat opens a new reporting cycle here, choosing the reports it covers."""
+    """The secretariat opens a new reporting cycle here, choosing the reports it covers,
+    and names it in the other UN languages."""
 
+    inlines = [CycleTranslationInline]
     list_display = ["name", "code", "deadline", "is_open"]
     list_filter = ["is_open"]
     search_fields = ["name", "code"]
@@ -288,7 +296,8 @@ class AssessmentAdmin(RecordAdmin, StateNameSearch, admin.ModelAdmin):
     @admin.display(description=_("answered"), ordering="answered")
     def progress(self, obj):
         counts = StatusCounts.of_annotated(obj)
-        return f"{counts.answered} / {counts.total}"
+        # Left to right in every language: in Arabic "0 / 12" would read "12 / 0".
+        return format_html('<span dir="ltr">{} / {}</span>', counts.answered, counts.total)
 
     @admin.display(description=_("last submitted"), ordering="submitted_at")
     def submitted_at(self, obj):

@@ -233,7 +233,8 @@ class SubmitForm(forms.Form):
 
 
 class ReportLanguageForm(forms.Form):
-    """The language of a country report rendered for the secretariat from a submission."""
+    """The language of a country report rendered from a submission for its delegation or
+    the secretariat."""
 
     language = forms.ChoiceField(label=_("Labels in"), choices=settings.LANGUAGES)
 

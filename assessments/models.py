@@ -7,11 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from catalogue.models import CATALOGUE_ORDER, TranslatedQuerySet
+from catalogue.models import CATALOGUE_ORDER, TranslatedQuerySet, Translation, shown_in
 from delegations.models import MemberState
 from r2p_site.fonts import validate_printable
 
@@ -39,7 +38,7 @@ def utc_display(moment: datetime) -> str:
     }
 
 
-class CycleManager(models.Manager):
+class CycleManager(models.Manager.from_queryset(TranslatedQuerySet)):
     def get_by_natural_key(self, code):
         return self.get(code=code)
 
@@ -66,14 +65,39 @@ class Cycle(models.Model):
         verbose_name_plural = _("reporting cycles")
 
     def __str__(self):
-        return self.name
+        return self.name_shown
 
     def natural_key(self):
         return (self.code,)
 
     @property
+    def name_shown(self) -> str:
+        """The cycle's name in the active language: its official translation, or the
+        English (lists prefetch the translations with `with_translations()`)."""
+        return shown_in(self, "name").text
+
+    @property
     def closes_at(self) -> datetime:
         return end_of_day(self.deadline)
+
+
+class CycleTranslation(Translation):
+    """The name of a cycle in another UN language, as the secretariat enters it."""
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="translations", verbose_name=_("cycle")
+    )
+    name = models.CharField(_("name"), max_length=200, validators=[validate_printable])
+
+    class Meta(Translation.Meta):
+        verbose_name = _("translation of the cycle's name")
+        verbose_name_plural = _("translations of the cycle's name")
+        constraints = [
+            *Translation.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["cycle", "language"], name="cycle_translation_unique_language"
+            ),
+        ]
 
 
 class Extension(models.Model):

@@ -1,8 +1,12 @@
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
+from django.shortcuts import redirect
+from django.urls import include, path, reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+
+from r2p_site.admin_mixins import RecordAdmin
 
 from .models import (
     Recommendation,
@@ -14,6 +18,7 @@ from .models import (
     Theme,
     ThemeLink,
     ThemeTranslation,
+    TranslationImport,
     recommendation_code,
 )
 
@@ -23,7 +28,7 @@ class RecommendationForm(forms.ModelForm):
 
     class Meta:
         model = Recommendation
-        fields = ["section", "position", "text"]
+        fields = ["section", "position", "text", "place"]
 
     def clean(self):
         cleaned_data = super().clean()
@@ -96,7 +101,7 @@ class ReportAdmin(admin.ModelAdmin):
 class RecommendationInline(admin.TabularInline):
     model = Recommendation
     form = RecommendationForm
-    fields = ["position", "code", "text"]
+    fields = ["position", "code", "text", "place"]
     readonly_fields = ["code"]
     extra = 1
     ordering = ["position"]
@@ -127,7 +132,7 @@ class SectionAdmin(admin.ModelAdmin):
 @admin.register(Recommendation)
 class RecommendationAdmin(admin.ModelAdmin):
     form = RecommendationForm
-    list_display = ["code", "short_text", "target", "year"]
+    list_display = ["code", "short_text", "target", "year", "place"]
     list_filter = ["section__target", "section__report__year"]
     list_select_related = ["section__report", "section__target"]
     search_fields = ["code", "text"]
@@ -137,7 +142,8 @@ class RecommendationAdmin(admin.ModelAdmin):
     inlines = [RecommendationTranslationInline]
 
     def get_fields(self, request, obj=None):
-        return ["code", "section", "position", "text"] if obj else ["section", "position", "text"]
+        fields = ["section", "position", "text", "place"]
+        return ["code", *fields] if obj else fields
 
     @admin.display(description=_("recommendation"))
     def short_text(self, recommendation):
@@ -185,3 +191,48 @@ class ThemeAdmin(admin.ModelAdmin):
     @admin.display(description=_("recommendations"), ordering="link_count")
     def link_count(self, theme):
         return theme.link_count
+
+
+@admin.register(TranslationImport)
+class TranslationImportAdmin(RecordAdmin, admin.ModelAdmin):
+    """The record of every import of official translations; the upload, the preview and
+    the confirm are pages of their own (official_texts/urls.py), open to whoever may add
+    and change recommendation translations."""
+
+    list_display = [
+        "uploaded_at",
+        "report",
+        "language",
+        "file_name",
+        "status",
+        "uploaded_by",
+        "added",
+        "replaced",
+        "unchanged",
+    ]
+    list_filter = ["status", "language", "report__year"]
+    list_select_related = ["report", "uploaded_by"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perms(
+            [
+                "catalogue.add_recommendationtranslation",
+                "catalogue.change_recommendationtranslation",
+            ]
+        )
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_urls(self):
+        return [path("import/", include("catalogue.official_texts.urls")), *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return redirect("admin:catalogue_translationimport_preview", object_id)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "upload_url": reverse("admin:catalogue_translationimport_upload"),
+        }
+        return super().changelist_view(request, extra_context)

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from r2p_site.fonts import validate_printable
 
+from .official_texts.places import validate_place
+
 OFFICIAL_DOCUMENT_URL = "https://undocs.org/{symbol}"
 # Bounds on what the secretariat may enter, above the source's longest (a
 # recommendation of 383 characters; translations run up to a third longer): every
@@ -279,6 +281,20 @@ class Recommendation(models.Model):
     text = models.TextField(
         _("text"), max_length=MAX_RECOMMENDATION_LENGTH, validators=[validate_printable]
     )
+    # Where the report makes the recommendation: the source names paragraphs per
+    # section only, so the import of official translations reads this place instead
+    # (catalogue/official_texts/paragraphs.py).
+    place = models.CharField(
+        _("place in the report"),
+        max_length=20,
+        blank=True,
+        validators=[validate_place],
+        help_text=_(
+            "The paragraph of the report that makes this recommendation, and its place in "
+            "it: 17 (the whole paragraph), 17(b) (its second lettered sub-paragraph) or "
+            "17.2 (its second sentence). Official translations are imported from there."
+        ),
+    )
 
     objects = RecommendationManager()
 
@@ -500,3 +516,79 @@ class ThemeTranslation(Translation):
                 fields=["theme", "language"], name="one_theme_translation_per_language"
             ),
         ]
+
+
+class TranslationImport(models.Model):
+    """An official document in another language read against one report: first a
+    preview of what it would save (`items`), then, once the secretariat confirms, the
+    record of what it saved and what that replaced. What is confirmed is exactly what
+    was previewed: the items are stored, not read again from the file."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting confirmation")
+        CONFIRMED = "confirmed", _("Saved")
+        DISCARDED = "discarded", _("Discarded")
+
+    report = models.ForeignKey(
+        Report,
+        on_delete=models.CASCADE,
+        related_name="translation_imports",
+        verbose_name=_("report"),
+    )
+    language = models.CharField(_("language"), max_length=10, choices=translation_languages)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    # The proposed title ("" where none was found) and the title it would replace.
+    title = models.CharField(_("proposed title"), max_length=300, blank=True)
+    previous_title = models.CharField(_("previous title"), max_length=300, blank=True)
+    # One entry per recommendation of the report, in catalogue order: its id and code,
+    # its place, the proposed text or the problem, and the translation it would replace.
+    items = models.JSONField(_("items"), default=list)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("confirmed or discarded by"),
+    )
+    decided_at = models.DateTimeField(_("confirmed or discarded at"), null=True, blank=True)
+    added = models.PositiveIntegerField(_("added"), default=0)
+    replaced = models.PositiveIntegerField(_("replaced"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("import of official translations")
+        verbose_name_plural = _("imports of official translations")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(language=SOURCE_LANGUAGE),
+                name="translationimport_not_source_language",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "confirmed", "discarded"]),
+                name="translationimport_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report.year} – {self.language} – {self.file_name}"
+
+    @property
+    def placed(self) -> list[dict]:
+        return [item for item in self.items if item["text"]]
+
+    @property
+    def unplaced(self) -> list[dict]:
+        return [item for item in self.items if not item["text"]]

@@ -89,7 +89,7 @@ def recommendation_list(request):
                 target_codes={target.code for target in targets},
                 years={report.year for report in reports},
             )
-            recommendations, terms = result.recommendations, result.parsed.terms
+            recommendations, terms = result.recommendations, result.terms
     elif form.is_bound:
         recommendations = recommendations.none()
 

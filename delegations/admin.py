@@ -14,23 +14,120 @@ from r2p_site.admin_mixins import RecordAdmin
 
 from . import services
 from .access import may_be_member
-from .models import Invitation, Member, MemberChange, MemberState
+from .collation import name_order
+from .models import (
+    Invitation,
+    Member,
+    MemberChange,
+    MemberState,
+    MemberStateNameChange,
+    NameLanguage,
+    name_field,
+)
 from .services import member_removed_record, member_saved_record
 from .state_search import StateNameSearch
+
+NAME_FIELDS = [name_field(language) for language in NameLanguage.values]
+
+
+class MemberStateNamesForm(forms.ModelForm):
+    """The six names; a name once given cannot be emptied (a blank one means that the
+    CLDR had none and the English name is shown)."""
+
+    class Meta:
+        model = MemberState
+        fields = NAME_FIELDS
+        labels = {"name": _("name in English")}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for field in NAME_FIELDS:
+            if field in cleaned_data and not cleaned_data[field] and self.initial.get(field):
+                self.add_error(
+                    field, _("A State's name cannot be blank: type the UN's official form.")
+                )
+        return cleaned_data
+
+
+class MissingNamesFilter(admin.SimpleListFilter):
+    title = _("names")
+    parameter_name = "names"
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("Shown in English in some language"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.with_missing_names()
+        return queryset
+
+
+class MemberStateNameChangeInline(admin.TabularInline):
+    """Every correction of the State's names, newest first: read only."""
+
+    model = MemberStateNameChange
+    fields = ["language", "before", "after", "changed_by_name", "changed_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(MemberState)
 class MemberStateAdmin(StateNameSearch, admin.ModelAdmin):
+    """The secretariat corrects a State's names to the UN's official forms, each
+    correction recorded; the code and the regional group are the fixture's."""
+
     state_path = "pk"
-    list_display = ["name", "iso3", "regional_group"]
-    list_filter = ["regional_group"]
+    form = MemberStateNamesForm
+    list_display = ["name", "shown_name", "iso3", "regional_group", "names_in_english"]
+    list_filter = ["regional_group", MissingNamesFilter]
     search_fields = ["name", "iso3"]
+    fields = [*NAME_FIELDS, "iso3", "regional_group"]
+    readonly_fields = ["iso3", "regional_group"]
+    inlines = [MemberStateNameChangeInline]
+
+    @admin.display(description=_("name in the language of this page"))
+    def shown_name(self, state):
+        return state.local_name
+
+    @admin.display(description=_("languages with no name (English shown)"))
+    def names_in_english(self, state):
+        return ", ".join(
+            str(label)
+            for language, label in NameLanguage.choices
+            if language != NameLanguage.ENGLISH and not getattr(state, name_field(language))
+        )
+
+    def get_ordering(self, request):
+        # The list and the autocompletes of every State field, in the reader's collation.
+        return [name_order()]
 
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        # The recorded correction is the service's: it saves only the names that changed.
+        services.state_names_correct(
+            member_state=obj,
+            names={
+                language: form.cleaned_data[name_field(language)]
+                for language in NameLanguage.values
+                if name_field(language) in form.changed_data
+            },
+            corrected_by=request.user,
+        )
 
 
 class MemberForm(forms.ModelForm):

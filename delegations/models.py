@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from r2p_site.fonts import validate_printable
@@ -14,15 +15,60 @@ class RegionalGroup(models.TextChoices):
     WESTERN_EUROPEAN_OTHER = "western_european_other", _("Western European and other States")
 
 
-class MemberStateManager(models.Manager):
+class NameLanguage(models.TextChoices):
+    """The six UN languages a State is named in; English is `MemberState.name`."""
+
+    ARABIC = "ar", _("Arabic")
+    CHINESE = "zh", _("Chinese")
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+    RUSSIAN = "ru", _("Russian")
+    SPANISH = "es", _("Spanish")
+
+
+def name_language(language: str | None) -> str:
+    """The NameLanguage of a Django language code ("zh-hans" -> "zh"); English if none."""
+    code = (language or "en").split("-")[0].lower()
+    return code if code in NameLanguage.values else NameLanguage.ENGLISH
+
+
+def name_field(language: str) -> str:
+    """The MemberState field holding the name in `language` (a NameLanguage)."""
+    return "name" if language == NameLanguage.ENGLISH else f"name_{language}"
+
+
+class MemberStateQuerySet(models.QuerySet):
     def get_by_natural_key(self, iso3):
         return self.get(iso3=iso3)
+
+    def with_missing_names(self):
+        """States shown in English in some language: the CLDR had no name for them."""
+        missing = models.Q()
+        for language in NameLanguage.values:
+            if language != NameLanguage.ENGLISH:
+                missing |= models.Q(**{name_field(language): ""})
+        return self.filter(missing)
+
+
+MemberStateManager = models.Manager.from_queryset(MemberStateQuerySet)
+
+
+def _name_in(language_label):
+    # Blank: no name known in that language (none in the CLDR), the English one is shown.
+    return models.CharField(
+        language_label, max_length=100, blank=True, validators=[validate_printable]
+    )
 
 
 class MemberState(models.Model):
     """A UN Member State, named as the UN lists its members."""
 
     name = models.CharField(_("name"), max_length=100, unique=True, validators=[validate_printable])
+    name_ar = _name_in(_("name in Arabic"))
+    name_zh = _name_in(_("name in Chinese"))
+    name_fr = _name_in(_("name in French"))
+    name_ru = _name_in(_("name in Russian"))
+    name_es = _name_in(_("name in Spanish"))
     iso3 = models.CharField(_("ISO 3166 alpha-3 code"), max_length=3, unique=True)
     regional_group = models.CharField(
         _("regional group"), max_length=30, choices=RegionalGroup.choices
@@ -45,10 +91,61 @@ class MemberState(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.local_name
 
     def natural_key(self):
         return (self.iso3,)
+
+    def name_in(self, language: str | None) -> str:
+        """The State's name in `language` (a Django language code), English if none is known."""
+        return getattr(self, name_field(name_language(language))) or self.name
+
+    @property
+    def local_name(self) -> str:
+        """The State's name in the active language: the one every page, list and report shows."""
+        return self.name_in(get_language())
+
+    def names(self) -> dict[str, str]:
+        """The name in each of the six languages, English where none is known."""
+        return {language: self.name_in(language) for language in NameLanguage.values}
+
+
+class MemberStateNameChange(models.Model):
+    """A correction of a State's name in one language: who, when, from what, to what."""
+
+    member_state = models.ForeignKey(
+        MemberState,
+        on_delete=models.PROTECT,
+        related_name="name_changes",
+        verbose_name=_("Member State"),
+    )
+    language = models.CharField(_("language"), max_length=2, choices=NameLanguage.choices)
+    before = models.CharField(_("before"), max_length=100, blank=True)
+    after = models.CharField(_("after"), max_length=100)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    # Kept as text: the record outlives the account.
+    changed_by_name = models.CharField(_("by (name)"), max_length=300, blank=True)
+    changed_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("correction of a Member State's name")
+        verbose_name_plural = _("corrections of Member States' names")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(language__in=NameLanguage.values),
+                name="member_state_name_change_language_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member_state} ({self.language}): {self.before} → {self.after}"
 
 
 class MemberRole(models.TextChoices):

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -25,7 +26,16 @@ from django_tasks import task
 from r2p_site.roles import is_secretariat
 
 from .access import may_be_member, member_of
-from .models import Invitation, Member, MemberChange, MemberState
+from .cldr import cldr_names
+from .models import (
+    Invitation,
+    Member,
+    MemberChange,
+    MemberState,
+    MemberStateNameChange,
+    NameLanguage,
+    name_field,
+)
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -433,3 +443,66 @@ def focal_point_hand_over(*, to_member: Member, handed_over_by) -> None:
         subject=to_member.user.email or to_member.user.username,
         role=Member.Role.FOCAL_POINT,
     )
+
+
+# State names
+
+
+def state_names_fill_missing() -> int:
+    """Give each State the CLDR's name in every language it has none in yet (a fresh
+    database, a State added); corrected names are never touched. Returns how many names
+    were filled."""
+    filled = 0
+    with transaction.atomic():
+        for state in MemberState.objects.select_for_update().order_by("pk"):
+            fields = []
+            for language, name in cldr_names(state.iso3).items():
+                field = name_field(language)
+                if name and not getattr(state, field):
+                    setattr(state, field, name)
+                    fields.append(field)
+            if fields:
+                state.full_clean()
+                state.save(update_fields=fields)
+                filled += len(fields)
+    return filled
+
+
+@transaction.atomic
+def state_names_correct(
+    *, member_state: MemberState, names: dict[str, str], corrected_by
+) -> list[MemberStateNameChange]:
+    """Set the State's names given by language (a NameLanguage each) and record each one
+    that changed. A name cannot be emptied or hold what the report cannot print; a
+    refusal (ValidationError) changes nothing."""
+    state = MemberState.objects.select_for_update().get(pk=member_state.pk)
+    changes = []
+    for language, name in names.items():
+        field = name_field(NameLanguage(language))
+        name = name.strip()
+        before = getattr(state, field)
+        if name == before:
+            continue
+        if not name:
+            raise ValidationError(
+                {field: _("A State's name cannot be blank: type the UN's official form.")},
+                code="blank",
+            )
+        setattr(state, field, name)
+        changes.append(
+            MemberStateNameChange(
+                member_state=state,
+                language=language,
+                before=before,
+                after=name,
+                changed_by=corrected_by,
+                changed_by_name=corrected_by.get_full_name() or corrected_by.get_username(),
+            )
+        )
+    if not changes:
+        return []
+    state.full_clean()
+    state.save(update_fields=[name_field(change.language) for change in changes])
+    MemberStateNameChange.objects.bulk_create(changes)
+    member_state.refresh_from_db()
+    return changes

@@ -1,5 +1,6 @@
 """Admin searches of State names that ignore accents and apostrophes: "cote" finds
-Côte d’Ivoire, "turkiye" finds Türkiye.
+Côte d’Ivoire, "turkiye" finds Türkiye; a name in any of the six languages finds the
+State ("挪威", "Норвегия", "النرويج").
 
 The 193 names are folded in Python (catalogue.search.fold) rather than in SQL: one
 small query, the same on SQLite and PostgreSQL, and no extension or extra column.
@@ -9,19 +10,21 @@ from django.db.models import Q
 
 from catalogue.search import fold
 
-from .models import MemberState
+from .models import MemberState, NameLanguage, name_field
+
+NAME_FIELDS = [name_field(language) for language in NameLanguage.values]
 
 
 def member_states_named(term: str) -> list[int]:
-    """The States whose name contains every word of `term`, accents, apostrophes and
-    case aside, as the admin's own search wants every word ("cote ivoire")."""
+    """The States one of whose names contains every word of `term`, accents, apostrophes
+    and case aside, as the admin's own search wants every word ("cote ivoire")."""
     words = fold(term).split()
     if not words:
         return []
     return [
         pk
-        for pk, name in MemberState.objects.values_list("pk", "name")
-        if all(word in fold(name) for word in words)
+        for pk, *names in MemberState.objects.values_list("pk", *NAME_FIELDS)
+        if any(all(word in fold(name) for word in words) for name in names)
     ]
 
 

@@ -36,7 +36,10 @@ SECRETARIAT_MAY = {
     # The log of membership changes is a record: read-only for everyone.
     "delegations.memberchange": {"view"},
     "assessments.cycle": {"add", "change", "view"},
-    "delegations.memberstate": {"view"},
+    "assessments.cycle/assessments.cycletranslation": set(ACTIONS),
+    # The six names corrected to the UN's official forms; each correction a record.
+    "delegations.memberstate": {"change", "view"},
+    "delegations.memberstate/delegations.memberstatenamechange": {"view"},
     "delegations.member": {"add", "change", "delete", "view"},
     "assessments.assessment": {"view"},
     "assessments.submission": {"view"},
@@ -53,6 +56,8 @@ SECRETARIAT_MAY = {
     "catalogue.section/catalogue.recommendation": {"add", "change", "view"},
     "catalogue.recommendation": {"add", "change", "view"},
     "catalogue.recommendation/catalogue.recommendationtranslation": set(ACTIONS),
+    # Imports of official translations: a record, read; made on their own pages.
+    "catalogue.translationimport": {"view"},
     # Themes are the secretariat's curation, links and their reasons included.
     "catalogue.theme": set(ACTIONS),
     "catalogue.theme/catalogue.themelink": set(ACTIONS),
@@ -71,10 +76,13 @@ SUPERUSER_MAY = {
     "delegations.invitation": {"add", "view"},
     "delegations.memberchange": {"view"},
     "assessments.cycle": {"add", "change", "view"},
+    "assessments.cycle/assessments.cycletranslation": set(ACTIONS),
     "delegations.memberstate": {"change", "view"},
+    "delegations.memberstate/delegations.memberstatenamechange": {"view"},
     "assessments.assessment": {"view"},
     "assessments.submission": {"view"},
     "assessments.emailrecord": {"view"},
+    "catalogue.translationimport": {"view"},
     "assessments.extension": {"add", "view"},
     "assessments.export": {"view"},
     "catalogue.target": {"add", "change", "view"},
@@ -200,6 +208,8 @@ def test_the_secretariat_group_holds_no_power_over_accounts_groups_or_permission
     assert {perm for perm in held if perm[0] in {"accounts", "auth"}} == {("accounts", "view_user")}
     assert {perm for perm in held if perm[0] == "delegations"} == {
         ("delegations", "view_memberstate"),
+        ("delegations", "change_memberstate"),
+        ("delegations", "view_memberstatenamechange"),
         ("delegations", "add_member"),
         ("delegations", "change_member"),
         ("delegations", "delete_member"),

@@ -25,9 +25,13 @@ from urllib.request import url2pathname
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_bidi, get_language_info
 from django.utils.translation import gettext as _
 
+from catalogue.bidi import ltr_isolated
+from catalogue.original_texts import notice_text
 from r2p_site.datastack import with_stack_room
 from r2p_site.fonts import cjk_font_path
 
@@ -152,6 +156,13 @@ def report_context(snapshot: dict, *, draft: bool) -> dict:
             [*summaries, overall], title=_("Answers by report"), name="summary-chart"
         ),
         "draft": draft,
+        # Said once, on the summary page, rather than beside every text marked EN.
+        "originals_notice": notice_text()
+        if any(
+            report["title_original"] or any(answer["text_original"] for answer in report["answers"])
+            for report in reports
+        )
+        else "",
     }
 
 
@@ -165,17 +176,33 @@ class OfficialReport:
     verify_url: str
 
     def note(self) -> str:
-        """The notice on the cover and at the foot of every page, in the active language."""
-        return _(
+        """The notice on the cover and at the foot of every page, in the active language,
+        as HTML.
+
+        The fingerprint and the address are left-to-right runs of their own, each kept on
+        one line: in an Arabic sentence the address's last slash, a neutral at the end of
+        the run, would otherwise be drawn before its "https"; and WeasyPrint lays out
+        each line of a paragraph anew, so a run broken across two lines would lose the
+        mark that opens it on the second.
+        """
+        sentence = _(
             "A translation of the interface labels of submission %(number)s, not the "
             "official report, which is in %(language)s. SHA-256 of the official PDF: "
             "%(sha256)s. Verify it at %(url)s"
-        ) % {
-            "number": self.number,
-            "language": get_language_info(self.language)["name_translated"],
-            "sha256": self.sha256,
-            "url": self.verify_url,
-        }
+        )
+        return mark_safe(  # noqa: S308 (the sentence and every value are escaped)
+            escape(sentence)
+            % {
+                "number": self.number,
+                "language": escape(get_language_info(self.language)["name_translated"]),
+                "sha256": _unbroken_ltr_run(self.sha256),
+                "url": _unbroken_ltr_run(self.verify_url),
+            }
+        )
+
+
+def _unbroken_ltr_run(value: str) -> str:
+    return format_html('<span class="unbroken">{}</span>', ltr_isolated(value))
 
 
 def render_country_report(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.bidi import ltr_isolated
 from catalogue.models import RecommendationTranslation, ReportTranslation, is_source_language
-from delegations.models import RegionalGroup
+from delegations.models import RegionalGroup, name_language
 from r2p_site.fonts import code_points, unprintable
 
 from ..models import AnswerStatus, Assessment, Attachment
@@ -104,12 +104,18 @@ def build_snapshot(
         "language": language,
         "member_state": {
             "name": state.name,
+            # The name in each of the six languages, by NameLanguage: a rendering prints
+            # its language's. An optional key of format 2: snapshots without it print `name`.
+            "names": state.names(),
             "iso3": state.iso3,
             "regional_group": state.regional_group,
         },
         "cycle": {
             "code": assessment.cycle.code,
             "name": assessment.cycle.name,
+            # Its official translations by language, frozen like the State's names: a
+            # rendering prints its language's. Optional: snapshots without it print `name`.
+            "names": {t.language: t.name for t in assessment.cycle.translations.all()},
             "deadline": assessment.cycle.deadline.isoformat(),
         },
         "submission": {
@@ -146,6 +152,7 @@ def _translated(field: str, text: str | None) -> dict:
 def readable(snapshot: dict) -> dict:
     """The snapshot with its labels, in the active language, for pages and documents.
 
+    The State's name is its name in the active language where the snapshot froze it.
     Titles and recommendations come as `title_shown` and `text_shown`: the translation
     frozen with the snapshot when the active language is the submission's, else the
     English, with `title_original` / `text_original` set when that is not the language
@@ -180,7 +187,12 @@ def readable(snapshot: dict) -> dict:
         **snapshot,
         "member_state": {
             **state,
+            "name": state.get("names", {}).get(name_language(language)) or state["name"],
             "regional_group": str(RegionalGroup(state["regional_group"]).label),
+        },
+        "cycle": {
+            **snapshot["cycle"],
+            "name": snapshot["cycle"].get("names", {}).get(language) or snapshot["cycle"]["name"],
         },
         "reports": [
             {
@@ -253,7 +265,11 @@ WHERE_FILE = _("The name of the file “%(name)s” attached to %(code)s")
 def _texts(snapshot: dict):
     """Every text a snapshot's report prints: (text, where it is, the names of `where`)."""
     yield snapshot["member_state"]["name"], WHERE_STATE, {}
+    for name in snapshot["member_state"].get("names", {}).values():
+        yield name, WHERE_STATE, {}
     yield snapshot["cycle"]["name"], WHERE_CYCLE, {}
+    for name in snapshot["cycle"].get("names", {}).values():
+        yield name, WHERE_CYCLE, {}
     yield snapshot["submission"]["submitted_by"], WHERE_SUBMITTER, {}
     for report in snapshot["reports"]:
         for title in (report["title"], report.get("title_translated", "")):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from catalogue.models import Recommendation
+from delegations.collation import by_state_name, sorted_by_name
 from delegations.models import MemberState, RegionalGroup
 
 from ..counts import StatusCounts
@@ -89,10 +90,11 @@ def cross_state_answers(
     )
     if group:
         answers = answers.filter(assessment__member_state__regional_group=group)
-    answers = list(
+    answers = by_state_name(
         answers.with_catalogue()
         .select_related("assessment__member_state", "assessment__cycle")
-        .order_by("assessment__member_state__name", *ANSWER_ORDER)
+        .order_by(*ANSWER_ORDER),
+        state=lambda answer: answer.assessment.member_state,
     )
     files = defaultdict(list)
     for answer_id, name in (
@@ -125,7 +127,7 @@ def cross_state_answers(
         overall=StatusCounts.combined(
             (counts for _item, counts in per_recommendation), label=_("All")
         ),
-        without_answers=list(states.order_by("name")),
+        without_answers=sorted_by_name(states),
     )
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.models import Recommendation, target_label
+from delegations.collation import by_state_name
 
 from .. import policy
 from ..documents.snapshot import readable
@@ -52,10 +53,11 @@ def export_rows(assessments, *, include_drafts: bool = False):
     With `include_drafts`, an assessment being edited (a draft, or returned) gives its
     live answers instead, marked as such in the Source column.
     """
-    selected = (
+    selected = by_state_name(
         Assessment.objects.filter(pk__in=assessments.values("pk"))
         .select_related("member_state", "cycle")
-        .order_by("member_state__name", "cycle__deadline")
+        .order_by("cycle__deadline"),
+        state=lambda assessment: assessment.member_state,
     )
     latest = _latest_submissions(assessments)
     targets = dict(Recommendation.objects.values_list("code", "section__target__name"))
@@ -97,7 +99,7 @@ def _live_source(assessment: Assessment) -> str:
 def _table_row(assessment: Assessment, source: str, row: dict, target: str) -> list:
     state = assessment.member_state
     return [
-        state.name,
+        state.local_name,
         state.iso3,
         state.get_regional_group_display(),
         assessment.cycle.code,

@@ -8,6 +8,7 @@ from datetime import date
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from delegations.collation import sorted_by_name
 from delegations.models import Member, MemberState
 
 from .. import policy
@@ -109,7 +110,7 @@ def reminder_plan(*, cycle: Cycle, member_state_ids: Iterable[int], today: date)
     if not cycle.is_open:
         raise RemindersRefused(_("This cycle is closed: there is no deadline to remind of."))
     ids = set(member_state_ids)
-    states = list(MemberState.objects.filter(pk__in=ids).order_by("name"))
+    states = sorted_by_name(MemberState.objects.filter(pk__in=ids))
     if len(states) != len(ids):
         raise RemindersRefused(
             _(

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from r2p_site.middleware import max_body, post_rate_limit
-from r2p_site.roles import is_secretariat
 from r2p_site.throttle import (
     Throttled,
     count_request,
@@ -68,17 +66,16 @@ def _pdf_not_ready(request, submission: Submission):
 
 @require_safe
 def submission_translated_pdf(request, pk: int, number: int):
-    """A submission's country report with its labels in another language, for the
-    secretariat: rendered from the submission's snapshot, never stored, and saying on
-    its cover and every page which official PDF it translates and how to verify that.
+    """A submission's country report with its labels in another language, for any
+    member of the State's delegation and for the secretariat: rendered from the
+    submission's snapshot, never stored, and saying on its cover and every page which
+    official PDF it translates and how to verify that.
 
     Rendered here, like the draft preview, under the same brakes: it is an occasional
-    download of one report by one reviewer, which a queued task would only make wait
+    download of one report by one reader, which a queued task would only make wait
     (and would have to store somewhere and clean up), for the same seconds of work.
     """
     submission = get_submission_for_user(request, pk, number)
-    if not is_secretariat(request.user):
-        raise PermissionDenied(_("Only the secretariat downloads reports in other languages."))
     form = ReportLanguageForm(request.GET)
     if not form.is_valid():
         messages.error(request, _("Choose one of the languages offered."))

@@ -4,8 +4,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from r2p_site.roles import is_secretariat
-
 from .. import policy
 from ..access import (
     delegation_refusal,
@@ -99,6 +97,5 @@ def submission_detail(request, pk: int, number: int):
             "assessment": assessment,
             "submission": submission,
             "snapshot": readable(submission.snapshot),
-            "may_translate": is_secretariat(request.user),
         },
     )

@@ -8,12 +8,13 @@ from django import template
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
 
 from catalogue.bidi import isolated, ltr_isolated
 
 from ..models import Recommendation, shown_in, target_label
+from ..original_texts import marked_original
 from ..search import APOSTROPHES, fold
+from ..search_languages import ARABIC_LETTERS
 
 register = template.Library()
 
@@ -52,7 +53,7 @@ def highlight(text: str, terms: list[str]):
 @functools.lru_cache(maxsize=64)
 def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern | None:
     # A page highlights the same terms in each of its results: folded and compiled once.
-    folded_terms = sorted({fold(term) for term in terms} - {""}, key=len, reverse=True)
+    folded_terms = sorted({_fold(term) for term in terms} - {""}, key=len, reverse=True)
     if not folded_terms:
         return None
     return re.compile("|".join(re.escape(term) for term in folded_terms))
@@ -71,7 +72,12 @@ def _folded_with_origin(text: str):
     return "".join(folded), origin.__getitem__
 
 
-_fold_char = functools.lru_cache(maxsize=4096)(fold)
+def _fold(text: str) -> str:
+    # As the search reads Arabic: tatweel aside, alef wasla and maksura as alef and ya.
+    return fold(text).translate(ARABIC_LETTERS)
+
+
+_fold_char = functools.lru_cache(maxsize=4096)(_fold)
 
 
 @register.filter
@@ -103,18 +109,19 @@ def ltr_text(value) -> str:
 @register.simple_tag
 def in_language(obj, field: str, terms: list[str] | None = None):
     """A report's title or a recommendation's text in the active language (`shown_in`),
-    or the English original marked `lang="en"` and said to be so, for screen readers
-    and for readers. `terms`: search terms to highlight."""
+    or the English original marked quietly as such (`marked_original`; the page says
+    once what the mark means). `terms`: search terms to highlight."""
     shown = shown_in(obj, field)
     text = highlight(shown.text, terms or [])
-    if not shown.original:
-        return text
-    return format_html(
-        '<span lang="en" dir="ltr">{}</span> '
-        '<small class="original-note text-body-secondary">({})</small>',
-        text,
-        gettext("English original"),
-    )
+    return marked_original(text) if shown.original else text
+
+
+@register.simple_tag
+def frozen_text(item: dict, field: str):
+    """A snapshot's title or recommendation text as `readable()` gives it, marked as the
+    English original where it is one."""
+    text = item[f"{field}_shown"]
+    return marked_original(text) if item.get(f"{field}_original") else text
 
 
 # One row of the recommendations table; every value is escaped, the text marked up by

@@ -154,7 +154,7 @@ def test_a_file_added_or_removed_shows_on_the_next_page_load(
     )
 
     card = card_of(report_page(nora, norway_assessment), first_answer)
-    assert ">law.pdf</a>" in card
+    assert "><bdi>law.pdf</bdi></a>" in card
     assert "No files attached." not in card
 
     attachment_remove(attachment=first_answer.attachments.get(), user=focal_point_norway)
@@ -203,7 +203,7 @@ def test_a_translation_of_the_recommendation_published_later_shows_on_the_next_p
     nora, norway_assessment, first_answer
 ):
     french = {"accept-language": "fr"}
-    assert '<span lang="en" dir="ltr">' in card_of(
+    assert '<span lang="en" dir="ltr" class="original-en">' in card_of(
         report_page(nora, norway_assessment, **french), first_answer
     )
 

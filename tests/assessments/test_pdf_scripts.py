@@ -2,7 +2,7 @@
 prints in the country report with the shipped fonts; the report renders in each of the
 six languages, Arabic right to left; a character no shipped font has is refused before
 anything is frozen; the secretariat downloads a report with its labels in another
-language, marked as such."""
+language, marked as such (the delegation's own downloads: test_renderings.py)."""
 
 import hashlib
 import io
@@ -311,31 +311,15 @@ def test_a_language_not_offered_is_refused_with_a_message(client, official, secr
     assert "Choose one of the languages offered." in result.content.decode()
 
 
-def test_only_the_secretariat_downloads_reports_in_other_languages(
-    client, official, focal_point_norway, editor_norway, focal_point_kenya
+def test_the_review_page_offers_the_languages_with_a_labelled_control(
+    client, official, secretariat
 ):
-    url = translated_url(official)
-    anonymous = client.get(url)
-    assert anonymous.status_code == 302
-    assert anonymous["Location"].startswith(reverse(settings.LOGIN_URL))
-    client.force_login(focal_point_norway)
-    assert client.get(url).status_code == 403  # their own State's, but not theirs to ask
-    client.force_login(editor_norway)
-    assert client.get(url).status_code == 403
-    client.force_login(focal_point_kenya)
-    assert client.get(url).status_code == 404  # another State's
-
-
-def test_the_secretariat_pages_offer_the_languages_with_a_labelled_control(
-    client, official, secretariat, focal_point_norway
-):
-    detail = reverse("assessments:submission_detail", args=[official.assessment_id, 1])
     client.force_login(secretariat)
-    page = client.get(detail).content.decode()
+    page = client.get(
+        reverse("admin:assessments_assessment_change", args=[official.assessment_id])
+    ).content.decode()
     assert 'for="translation-1"' in page and 'id="translation-1"' in page
     assert 'value="ar"' in page and 'value="zh-hans"' in page
-    client.force_login(focal_point_norway)
-    assert 'id="translation-1"' not in client.get(detail).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -354,14 +338,11 @@ def test_the_language_picker_offers_the_readers_language_unless_the_report_is_in
     Submission.objects.filter(pk=official.pk).update(snapshot=snapshot)
     client.force_login(secretariat)
 
-    for page in [
-        reverse("assessments:submission_detail", args=[official.assessment_id, 1]),
-        reverse("admin:assessments_assessment_change", args=[official.assessment_id]),
-    ]:
-        html = client.get(page, headers={"accept-language": reader}).content.decode()
-        select = re.search(r'<select id="translation-1".*?</select>', html, re.DOTALL)
-        selected = re.findall(r'<option value="([^"]+)"[^>]* selected>', select.group())
-        assert selected == [offered_first], (page, selected)
+    page = reverse("admin:assessments_assessment_change", args=[official.assessment_id])
+    html = client.get(page, headers={"accept-language": reader}).content.decode()
+    select = re.search(r'<select id="translation-1".*?</select>', html, re.DOTALL)
+    selected = re.findall(r'<option value="([^"]+)"[^>]* selected>', select.group())
+    assert selected == [offered_first], selected
 
 
 def test_the_stored_official_pdf_is_rendered_in_the_language_of_the_submission(

@@ -85,7 +85,9 @@ def test_a_resubmission_shows_first_what_changed_since_the_previous_version(
 
     assert "2 answers changed since version 1" in html
     changes = html[html.index('id="changes"') : html.index('id="answers"')]
-    assert f'<a href="#answer-{first_answer.pk}">2013-MS-01</a>' in changes
+    assert (
+        f'<a href="#answer-{first_answer.pk}" class="recommendation-code">2013-MS-01</a>' in changes
+    )
     assert "2014-MS-02" in changes
     assert (
         '<span class="review-status status-not_started">Not started</span> → '

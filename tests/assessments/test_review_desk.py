@@ -166,7 +166,7 @@ def test_returned_commented_resubmitted_then_accepted(
 def test_the_review_page_shows_answers_history_files_and_pdfs(client, submitted, secretariat):
     client.force_login(secretariat)
     html = client.get(review_url(submitted)).content.decode()
-    assert "<strong>Answered:</strong> 1 / 5" in html
+    assert '<strong>Answered:</strong> <span dir="ltr" class="review-fraction">1 / 5</span>' in html
     assert "(1 implemented, 0 partially, 0 not started)" in html
     assert "2013-MS-01" in html
     assert "2014-MS-02" in html

@@ -63,3 +63,31 @@ def test_codes_english_originals_and_latin_evidence_keep_their_direction_in_arab
     evidence = page.get_by_role("textbox", name="الأدلة", exact=True).first
     expect(evidence).to_have_value("Loi n° 12 du 3 mars.")
     assert evidence.evaluate("element => getComputedStyle(element).direction") == "ltr"
+
+
+def test_counts_links_and_fingerprints_keep_their_order_on_the_delegations_pages_in_arabic(
+    browser_session, live_server, norway_assessment, focal_point_norway
+):
+    from assessments.services.lifecycle import assessment_submit
+    from tests.browser.test_right_to_left_desk import reads_left_to_right
+
+    link = "https://example.org/law/12/"
+    first = norway_assessment.answers.get(recommendation__code="2013-MS-01")
+    answer_save(
+        answer=first,
+        content=AnswerContent(status="implemented", evidence="Loi n° 12.", links=[link]),
+        base_version=first.version,
+        user=focal_point_norway,
+    )
+    submission = assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
+    session = browser_session(focal_point_norway)
+    session.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "ar", "url": live_server.url}]
+    )
+    page = session.page
+    page.goto(reverse("assessments:assessment_detail", args=[norway_assessment.pk]))
+    reads_left_to_right(page.locator("tfoot"), "1 / 5")  # not "5 / 1"
+    page.goto(reverse("assessments:submission_detail", args=[norway_assessment.pk, 1]))
+    reads_left_to_right(page.locator("main"), link)
+    submission.refresh_from_db()
+    reads_left_to_right(page.locator("main"), submission.pdf_sha256)

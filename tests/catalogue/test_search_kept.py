@@ -103,9 +103,9 @@ def test_searches_use_the_same_index_until_a_text_changes(make_report, monkeypat
     built = []
     build = search._fts5_index
 
-    def counted(create, rows):
+    def counted(create, rows, prepare):
         built.append(len(rows))
-        return build(create, rows)
+        return build(create, rows, prepare)
 
     monkeypatch.setattr(search, "_fts5_index", counted)
 

@@ -239,8 +239,9 @@ def test_arabic_zero_one_and_two_forms_say_the_number_in_words(tmp_path):
     assert typography_problems(tmp_path / "good", "ar", arabic_entry(good)) == []
     bad = ["%(count)s إجابة", "إجابة واحدة", "%(count)s إجابتان"] + ["%(count)s إجابات"] * 3
     problems = typography_problems(tmp_path / "bad", "ar", arabic_entry(bad))
-    assert [problem.split(": ", 1)[1][:18] for problem in problems] == ["plural form 0 repe"] + [
-        "plural form 2 repe"
+    assert [problem.split(": ", 1)[1][:18] for problem in problems] == [
+        "plural form 0 repe",
+        "plural form 2 repe",
     ]
 
 

@@ -6,6 +6,7 @@ from assessments.models import Cycle
 from catalogue.models import Report
 from catalogue.themes import themes_load_missing
 from delegations.models import MemberState
+from delegations.services import state_names_fill_missing
 
 # Each fixture is loaded only into an empty table, so that the secretariat's later
 # edits in the admin (a corrected title, a 2025 report) survive a restart.
@@ -19,7 +20,7 @@ REFERENCE_FIXTURES = [
 class Command(BaseCommand):
     help = (
         "Load the catalogue, the Member States and the first cycle into an empty database, "
-        "and the themes the database does not have yet."
+        "and the State names and themes the database does not have yet."
     )
 
     def handle(self, *args, **options):
@@ -30,6 +31,12 @@ class Command(BaseCommand):
                 )
             else:
                 call_command("loaddata", fixture, verbosity=options["verbosity"])
+        # The fixture holds the UN's English names; the other five come from the CLDR,
+        # only where a State has none yet (a correction in the admin stays).
+        self.stdout.write(
+            _("Member State names: %(filled)s filled from the CLDR.")
+            % {"filled": state_names_fill_missing()}
+        )
         # Themes are curated further in the admin: only those missing are added.
         result = themes_load_missing()
         self.stdout.write(

@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from delegations.collation import sorted_by_name
 from delegations.models import RegionalGroup
 
 from ... import policy
@@ -25,7 +26,7 @@ def chasing(request):
         if request.POST.get("confirmed"):
             return _send_reminders(request, cycle)
         return _confirm_reminders(request, cycle, filters)
-    states = list(chasing_states(cycle, filters))
+    states = sorted_by_name(chasing_states(cycle, filters))
     statuses = [*AssessmentStatus.choices, (NOT_STARTED, _("Not started"))]
     for state in states:
         state.progress = StatusCounts.of_annotated(state)
