@@ -5,6 +5,7 @@ from functools import cached_property
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext, pgettext_lazy
@@ -25,6 +26,21 @@ def end_of_day(day: date) -> datetime:
 def deadline_passed(day: date, now: datetime | None = None) -> bool:
     """Whether the deadline day `day` is over; the SQL form of it is `day < utc_today()`."""
     return (now or timezone.now()) > end_of_day(day)
+
+
+def deadline_in_force(cycle_deadline: date, extended_until: date | None) -> date:
+    """The last day a State may first submit: the later of its cycle's deadline and the
+    extension granted to it last. An extension the cycle's deadline has since overtaken
+    (the cycle postponed past it) has no effect: it never shortens the State's time.
+    `deadline_in_force_sql` is the same rule in a query."""
+    return max(cycle_deadline, extended_until or cycle_deadline)
+
+
+def deadline_in_force_sql(extended_until, cycle_deadline: date):
+    """`deadline_in_force` as an expression: `extended_until` names the field (or holds
+    the expression) of the latest extension, NULL where there is none."""
+    cycle = models.Value(cycle_deadline, output_field=models.DateField())
+    return Greatest(Coalesce(extended_until, cycle), cycle, output_field=models.DateField())
 
 
 def utc_today(now: datetime | None = None) -> date:
@@ -233,9 +249,15 @@ class Assessment(models.Model):
         ).first()
 
     @property
+    def extension_in_force(self) -> Extension | None:
+        """The extension granted last, if it gives more time than the cycle's deadline."""
+        extension = self.extension
+        return extension if extension and extension.until > self.cycle.deadline else None
+
+    @property
     def submission_deadline(self) -> date:
-        """The last day its State may submit it for the first time."""
-        return self.extension.until if self.extension else self.cycle.deadline
+        """The last day its State may submit it for the first time (`deadline_in_force`)."""
+        return deadline_in_force(self.cycle.deadline, self.extension and self.extension.until)
 
     @property
     def closes_at(self) -> datetime:

@@ -23,7 +23,7 @@ from django.template.base import Lexer, TokenType
 from django.test import override_settings
 from django.utils.translation import to_locale
 
-from devtools.typography_check import entry_problems
+from devtools.typography_check import entry_problems, punctuation_after_translation
 
 # What `makemessages` leaves out, here and in `make messages`: tests and development
 # tools are never shown to users, vendored files carry their own texts.
@@ -55,7 +55,9 @@ LETTER = re.compile(r"[^\W\d_]")
 def problems() -> list[str]:
     """Every problem of the catalogues and templates, as `file:line: what`."""
     template_problems = [
-        problem for path in template_files() for problem in unmarked_template_text(path)
+        problem
+        for path in template_files()
+        for problem in [*unmarked_template_text(path), *punctuation_after_translation(path)]
     ]
     return catalogue_problems() + template_problems
 

@@ -11,6 +11,7 @@ the rest of `manage.py i18n_check` (translation_check.py):
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import polib
 
@@ -101,3 +102,17 @@ def count_placeholder(text: str) -> str | None:
 def _near(text: str, start: int, end: int) -> str:
     """Where in `text` the problem is, with ten characters either side."""
     return repr(text[max(0, start - 10) : end + 10])
+
+
+# `{% translate "Status" %}:` prints "Statut:" in French: the colon belongs inside the
+# translation, where each language gives it its own spacing ("Statut :", "状态：").
+PUNCTUATION_AFTER_TRANSLATION = re.compile(r"{%\s*(?:translate|trans)\b[^%]*%}[:;?!]")
+
+
+def punctuation_after_translation(path: Path) -> Iterator[str]:
+    """`path:line: …` for each translated string of a template followed by its own
+    punctuation, outside the translation."""
+    source = path.read_text(encoding="utf-8")
+    for match in PUNCTUATION_AFTER_TRANSLATION.finditer(source):
+        line = source.count("\n", 0, match.start()) + 1
+        yield f"{path}:{line}: punctuation outside the translation: {match.group()}"

@@ -11,7 +11,6 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    DateField,
     F,
     FilteredRelation,
     OuterRef,
@@ -27,7 +26,7 @@ from delegations.models import Member, MemberState, RegionalGroup
 
 from .. import policy
 from ..counts import StatusCounts
-from ..models import AssessmentStatus, Cycle, Extension, utc_today
+from ..models import AssessmentStatus, Cycle, Extension, deadline_in_force_sql, utc_today
 
 NOT_STARTED = "not_started"
 
@@ -88,9 +87,12 @@ def chasing_states(
             focal_point_count=Coalesce(Subquery(focal_point_count), 0),
         )
         .annotate(
-            submission_deadline=Coalesce(
-                "extended_until", Value(cycle.deadline), output_field=DateField()
-            )
+            submission_deadline=deadline_in_force_sql("extended_until", cycle.deadline),
+            extension_in_force=Case(
+                When(extended_until__gt=cycle.deadline, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
         )
         .annotate(
             overdue=Case(

@@ -12,7 +12,7 @@ from delegations.collation import sorted_by_name
 from delegations.models import Member, MemberState
 
 from .. import policy
-from ..models import Assessment, Cycle, EmailKind, Extension
+from ..models import Assessment, Cycle, EmailKind, Extension, deadline_in_force
 
 # The notices that only the focal points get (they are the ones who submit); every other
 # notice goes to every member of the delegation.
@@ -49,8 +49,9 @@ def nobody_to_tell(kind: str) -> str:
     return _("no member of the delegation has an e-mail address on record")
 
 
-def extensions_in_force(cycle: Cycle) -> dict[int, date]:
-    """The extension in force per State of a cycle (the latest granted)."""
+def latest_extensions(cycle: Cycle) -> dict[int, date]:
+    """The extension granted last to each State of a cycle, by State (`deadline_in_force`
+    says whether it is in force)."""
     extended = {}
     for state_id, until in Extension.objects.filter(cycle=cycle).values_list(
         "member_state_id", "until"
@@ -125,7 +126,7 @@ def reminder_plan(*, cycle: Cycle, member_state_ids: Iterable[int], today: date)
     )
     # An overdue notice goes to the same people as a reminder.
     addresses = delegation_addresses(ids, kind=EmailKind.REMINDER)
-    extended = extensions_in_force(cycle)
+    extended = latest_extensions(cycle)
     reminded, skipped = [], []
     for state in states:
         reason = policy.reminder_refusal(statuses.get(state.pk))
@@ -134,7 +135,7 @@ def reminder_plan(*, cycle: Cycle, member_state_ids: Iterable[int], today: date)
         if reason:
             skipped.append(Skipped(member_state=state, reason=reason))
             continue
-        deadline = extended.get(state.pk, cycle.deadline)
+        deadline = deadline_in_force(cycle.deadline, extended.get(state.pk))
         reminded.append(
             Reminded(
                 member_state=state,

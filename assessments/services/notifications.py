@@ -33,12 +33,13 @@ from ..models import (
     ReviewComment,
     StatusChange,
     Submission,
+    deadline_in_force,
 )
 from ..selectors.recipients import (
     FOCAL_POINTS_ONLY,
     ReminderPlan,
     delegation_addresses,
-    extensions_in_force,
+    latest_extensions,
     reminder_plan,
 )
 
@@ -347,13 +348,13 @@ def deadline_reminders(*, today: date) -> int:
     a record saying so. Returns how many States' notices were prepared."""
     prepared = 0
     for cycle in Cycle.objects.filter(is_open=True):
-        extended = extensions_in_force(cycle)
+        extended = latest_extensions(cycle)
         assessments = {a.member_state_id: a for a in Assessment.objects.filter(cycle=cycle)}
         for state in MemberState.objects.all():
             assessment = assessments.get(state.pk)
             if policy.reminder_refusal(assessment.status if assessment else None):
                 continue
-            deadline = extended.get(state.pk, cycle.deadline)
+            deadline = deadline_in_force(cycle.deadline, extended.get(state.pk))
             key = reminder_occasion(deadline=deadline, today=today)
             if key is None:
                 continue

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from smtplib import SMTPRecipientsRefused
 
 import pytest
@@ -682,3 +683,19 @@ def test_the_jobs_leave_a_submission_older_than_a_week_alone(
 
     assert notifications.submitted_notices_prepare_missing() == 0
     assert not EmailRecord.objects.exists()
+
+
+def test_an_arabic_notice_keeps_its_address_left_to_right(
+    submitted, secretariat, focal_point_norway, django_capture_on_commit_callbacks
+):
+    focal_point_norway.language = "ar"
+    focal_point_norway.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_return(assessment=submitted, user=secretariat, seen_submission=1, text="Why?")
+
+    (arabic,) = [m for m in mail.outbox if m.to == ["nora@mfa.example"]]
+    html = arabic.alternatives[0][0]
+    assert 'dir="rtl"' in html
+    # Without its own direction the address's last slash is drawn before its "https".
+    assert re.search(r'<a href="https?://[^"]+" dir="ltr">https?://', html)

@@ -257,3 +257,17 @@ def test_the_project_catalogues_follow_their_typography():
         if "non-breaking" in problem or "space between" in problem or "plural form" in problem
     ]
     assert found == []
+
+
+def test_punctuation_after_a_translated_label_is_flagged(tmp_path):
+    from devtools.typography_check import punctuation_after_translation
+
+    path = tmp_path / "page.html"
+    path.write_text(
+        '{% load i18n %}\n<p>{% translate "Status:" %} ok</p>\n'
+        '<p><strong>{% translate "Status" %}:</strong></p>\n',
+        encoding="utf-8",
+    )
+    assert list(punctuation_after_translation(path)) == [
+        f'{path}:3: punctuation outside the translation: {{% translate "Status" %}}:'
+    ]

@@ -259,9 +259,14 @@ def cases():
             yield pytest.param(page, language, id=f"{page}-{language}", marks=marks)
 
 
+# The invisible marks that isolate a code in right-to-left text (catalogue.bidi).
+BIDI_MARKS = re.compile("[\u2066-\u2069]")
+
+
 def visible_text(fragment: str) -> str:
-    """The text of an HTML fragment as read: tags dropped, entities decoded, spaces joined."""
-    return SPACE.sub(" ", html.unescape(TAG.sub(" ", fragment))).strip()
+    """The text of an HTML fragment as read: tags dropped, entities decoded, isolation
+    marks dropped, spaces joined."""
+    return SPACE.sub(" ", BIDI_MARKS.sub("", html.unescape(TAG.sub(" ", fragment)))).strip()
 
 
 def expected_text(msgid: str, params: dict, language: str) -> str:
