@@ -31,6 +31,7 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from catalogue.models import Recommendation
 from delegations.models import MemberState
@@ -285,6 +286,15 @@ def assessment_submit(*, assessment: Assessment, submitted_by: AbstractBaseUser)
     # Should queuing fail, the submission still stands: the retry after PDF_RETRY_AFTER
     # queues the PDF again, and the scheduled jobs prepare the missing notice (robust:
     # logged, not raised into a committed request).
-    transaction.on_commit(lambda: submission_pdf_enqueue(submission_pk=submission.pk), robust=True)
-    transaction.on_commit(lambda: prepare_submitted_notice.enqueue(submission.pk), robust=True)
+    transaction.on_commit(lambda: submission_received.enqueue(submission.pk), robust=True)
     return submission
+
+
+@task()
+def submission_received(submission_pk: int) -> str:
+    """The worker's side of a submit, one task queued by the request (one row written to
+    the queue, not two): the country report's rendering queued as a task of its own, with
+    its own attempts and retries, then the "received" notice prepared. Either one lost
+    is caught up by the scheduled jobs (missing PDFs queued, missing notices prepared)."""
+    submission_pdf_enqueue(submission_pk=submission_pk)
+    return prepare_submitted_notice.call(submission_pk)

@@ -13,10 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.documents import pdf as pdf_module
-from assessments.models import AssessmentStatus, EmailRecord, Submission
+from assessments.models import AssessmentStatus, EmailKind, EmailRecord, Submission
 from assessments.services.answers import attachment_add
-from assessments.services.lifecycle import assessment_submit
-from assessments.services.notifications import prepare_submitted_notice
+from assessments.services.lifecycle import assessment_submit, submission_received
 from assessments.services.reports import PDF_RETRY_AFTER, render_submission_pdf
 from assessments.uploads import check_upload
 from tests.queue import run_queued
@@ -49,12 +48,16 @@ def renderer(monkeypatch):
 def submitted(
     norway_assessment, focal_point_norway, task_queue, django_capture_on_commit_callbacks
 ):
-    """Submitted and committed; its rendering queued, not run (the notice's task, queued
-    beside it, is tests/assessments/test_notifications.py's)."""
+    """Submitted and committed, the submit's task run by a worker: its rendering queued,
+    not run (the notice it prepared is tests/assessments/test_notifications.py's)."""
     with django_capture_on_commit_callbacks(execute=True):
         submission = assessment_submit(
             assessment=norway_assessment, submitted_by=focal_point_norway
         )
+    (received,) = task_queue.results
+    task_queue.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        received.task.call(*received.args)
     task_queue.results[:] = [
         queued for queued in task_queue.results if queued.task is render_submission_pdf
     ]
@@ -84,13 +87,23 @@ def test_submitting_queues_one_rendering_and_one_notice_and_does_neither_in_the_
     norway_assessment.refresh_from_db()
     assert norway_assessment.status == AssessmentStatus.SUBMITTED
     submission = norway_assessment.submissions.get()
+    # One row written to the queue by the request.
     assert [(queued.task, queued.args) for queued in task_queue.results] == [
-        (render_submission_pdf, [submission.pk]),
-        (prepare_submitted_notice, [submission.pk]),
+        (submission_received, [submission.pk])
     ]
     assert renderer.calls == 0
     assert not EmailRecord.objects.exists()
     assert not submission.pdf and submission.pdf_attempts == 0
+
+    # The worker's side: the rendering queued as a task of its own, the notice prepared.
+    (received,) = task_queue.results
+    task_queue.clear()
+    assert received.task.call(*received.args) == "prepared"
+    assert (render_submission_pdf, [submission.pk]) in [
+        (queued.task, queued.args) for queued in task_queue.results
+    ]
+    assert renderer.calls == 0
+    assert EmailRecord.objects.filter(kind=EmailKind.SUBMITTED).exists()
 
 
 def test_running_the_queued_task_stores_the_pdf(submitted, task_queue, renderer):
@@ -265,7 +278,7 @@ def test_a_submit_whose_task_cannot_be_queued_still_stands(
         def enqueue(self, *args, **kwargs):
             raise ConnectionError("queue unreachable")
 
-    monkeypatch.setattr("assessments.services.reports.render_submission_pdf", QueueDown())
+    monkeypatch.setattr("assessments.services.lifecycle.submission_received", QueueDown())
     client.force_login(focal_point_norway)
     with django_capture_on_commit_callbacks(execute=True):
         result = client.post(
