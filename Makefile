@@ -54,9 +54,10 @@ seed: setup
 	$(BIN)/python manage.py load_demo
 
 # The web server and a task worker (PDF rendering, exports) in one command: the worker
-# runs in the background and is stopped with the server, however the server ends.
+# runs in the background, is started again if it ends (a database restart ends it:
+# r2p_site/keep_running.py), and is stopped with the server, however the server ends.
 run: seed
-	@$(BIN)/python manage.py db_worker & worker=$$!; \
+	@$(BIN)/python -m r2p_site.keep_running manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -14,3 +14,8 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "r2p_site.settings")
 
 application = get_asgi_application()
+
+# Before the first request rather than during it (r2p_site/warm.py).
+from r2p_site.warm import warm  # noqa: E402
+
+warm()

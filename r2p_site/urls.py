@@ -33,3 +33,5 @@ urlpatterns = [
     # it every such page logged a "Not Found".
     path("favicon.ico", views.favicon),
 ]
+
+handler500 = views.server_error

@@ -1,7 +1,10 @@
+import sys
+
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -43,3 +46,19 @@ def start(request):
     if member_of(request.user) is not None:
         return redirect("assessments:home")
     return redirect("home")
+
+
+# How long a client is asked to wait while the database is out of reach: a PostgreSQL
+# restart takes seconds (docs/deployment.md).
+DATABASE_RETRY_AFTER_SECONDS = 30
+
+
+def server_error(request):
+    """Django's 500, except while the database cannot be reached: then 503 with
+    Retry-After, saying to try again shortly rather than that something broke. Rendered
+    without the request's context, which would read the session from that database."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponseServerError(render_to_string("500.html"))
