@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -177,12 +178,18 @@ class SubmissionAdmin(RecordAdmin, StateNameSearch, admin.ModelAdmin):
         if obj.pdf:
             return _("Stored")
         if not obj.pdf_attempts:
-            return _("Missing: not rendered yet")
-        state = ngettext(
-            "Missing after %(count)s attempt",
-            "Missing after %(count)s attempts",
-            obj.pdf_attempts,
-        ) % {"count": obj.pdf_attempts}
+            state = _("Missing: not rendered yet")
+        else:
+            state = ngettext(
+                "Missing after %(count)s attempt",
+                "Missing after %(count)s attempts",
+                obj.pdf_attempts,
+            ) % {"count": obj.pdf_attempts}
+        # How long the delegation has been waiting for its document, since it submitted.
+        state = _("%(state)s, waiting for %(waited)s") % {
+            "state": state,
+            "waited": timesince(obj.submitted_at),
+        }
         if not obj.pdf_error:
             return state
         return _("%(state)s: %(error)s") % {"state": state, "error": obj.pdf_error[:120]}

@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.documents import pdf as pdf_module
 from assessments.models import AssessmentStatus, Export, Submission
@@ -205,3 +206,17 @@ def test_the_review_page_says_which_version_lacks_its_pdf(client, submitted, sec
     ).content.decode()
     assert "PDF not stored yet (1 attempt)" in page
     assert "No font for U+1F600" in page
+
+
+def test_the_submissions_list_says_how_long_a_missing_pdf_has_been_waited_for(
+    client, norway_assessment, focal_point_norway, secretariat
+):
+    submission = assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
+    type(submission).objects.filter(pk=submission.pk).update(
+        submitted_at=timezone.now() - datetime.timedelta(hours=1, minutes=30)
+    )
+    client.force_login(secretariat)
+
+    listing = client.get(reverse("admin:assessments_submission_changelist")).content.decode()
+
+    assert "Missing: not rendered yet, waiting for 1\xa0hour, 30\xa0minutes" in listing
