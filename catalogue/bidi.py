@@ -6,9 +6,20 @@ that isolate a left-to-right run it reads as written. Plain text and the PDF: HT
 browsers uses `<span dir="ltr">` (the `ltr` template filter) or `<bdi>`.
 """
 
+import re
+
 from django.utils.translation import get_language_bidi, pgettext
 
 LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
+# Every mark that steers direction without being seen: marks, embeddings, overrides and
+# isolates.
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def without_controls(text: str) -> str:
+    """`text` as read: without its invisible direction marks (extracted from a PDF, or a
+    page in Arabic)."""
+    return BIDI_CONTROLS.sub("", text)
 
 
 def ltr_isolated(value) -> str:

@@ -16,6 +16,8 @@ from pathlib import Path
 import polib
 
 PLACEHOLDER = re.compile(r"%\((?P<name>\w+)\)[sdif]|%[sdif]|\{\w*\}")
+# A placeholder or a number: what a Chinese text must not pad with spaces.
+PLACEHOLDER_OR_NUMBER = r"(%\(\w+\)[sdif]|%[sdif]|\{\w*\}|\d+)"
 URL = re.compile(r"\b\w+://\S*")
 HTML_TAG = re.compile(r"<[a-zA-Z/][^>]*>")
 NON_BREAKING = "\u00a0\u202f"
@@ -64,10 +66,10 @@ def french_problems(text: str) -> Iterator[str]:
 
 
 def chinese_problems(text: str) -> Iterator[str]:
-    for match in re.finditer(r"(%\(\w+\)[sdif]|%[sdif]|\{\w*\}|\d+) ", text):
+    for match in re.finditer(PLACEHOLDER_OR_NUMBER + " ", text):
         if CJK.match(text, match.end()):
             yield f"a space between {match.group(1)!r} and Chinese: {_near(text, *match.span())}"
-    for match in re.finditer(r" (%\(\w+\)[sdif]|%[sdif]|\{\w*\}|\d+)", text):
+    for match in re.finditer(" " + PLACEHOLDER_OR_NUMBER, text):
         if match.start() and CJK.match(text, match.start() - 1):
             yield f"a space between Chinese and {match.group(1)!r}: {_near(text, *match.span())}"
 

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from ..bidi import without_controls
 from .places import Place
 
 DIGITS = str.maketrans(
     "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹０１２３４５６７８９．（）",
     "012345678901234567890123456789.()",
 )
-INVISIBLE_RE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 PARAGRAPH_RE = re.compile(r"^(?P<number>[1-9][0-9]{0,2})\s*(?:\.|\s-|\s–)\s*(?P<text>\S.*)$")
 # Right-to-left lines extracted from a PDF may carry the number at their end.
 PARAGRAPH_AT_END_RE = re.compile(r"^(?P<text>\S.*?)\s*[-–]\s*(?P<number>[1-9][0-9]{0,2})$")
@@ -90,7 +90,7 @@ def join_lines(lines: list[str]) -> str:
 
 
 def clean(block: str) -> str:
-    return INVISIBLE_RE.sub("", block.replace("\xa0", " ")).strip()
+    return without_controls(block.replace("\xa0", " ").replace("\ufeff", "")).strip()
 
 
 def parse_document(blocks: list[str]) -> ParsedDocument:

@@ -9,7 +9,6 @@ under `CI=true`, where it fails: .ci/run installs poppler-utils.
 """
 
 import io
-import re
 import shutil
 import subprocess
 import tempfile
@@ -23,6 +22,7 @@ from assessments.documents.pdf import OfficialReport, render_country_report
 from assessments.models import AnswerStatus
 from assessments.services.answers import AnswerContent, answer_save
 from assessments.services.lifecycle import assessment_submit
+from catalogue.bidi import without_controls
 from tests.browser.support import require
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,6 @@ LINK = "https://example.org/law/12/"
 LONG_LINK = "https://example.org/" + "a-long-path-segment/" * 8
 # The marks pdftotext puts around the runs of each direction, and the ones the report
 # isolates runs with: none of them is read.
-BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def pdf_text(pdf: bytes, page: int) -> list[str]:
@@ -48,7 +47,7 @@ def pdf_text(pdf: bytes, page: int) -> list[str]:
             capture_output=True,
             check=True,
         )
-    text = BIDI_MARKS.sub("", result.stdout.decode())
+    text = without_controls(result.stdout.decode())
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 

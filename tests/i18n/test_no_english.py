@@ -25,6 +25,7 @@ from assessments.documents.pdf import render_country_report
 from assessments.models import CycleTranslation
 from assessments.services.answers import AnswerContent, answer_save
 from assessments.services.lifecycle import assessment_submit
+from catalogue.bidi import without_controls
 from catalogue.models import Recommendation, RecommendationTranslation, Report, ReportTranslation
 from devtools.translation_check import source_messages
 
@@ -53,8 +54,6 @@ NOT_WORDS = re.compile(
     r"|\S+@\S+"
     r"|(?<![A-Za-z])(?:PDF|SHA-256|SHA|UTC|R2P|EN|XLSX|CSV|ZIP|ISO|CLDR|HTTPS|NOR)(?![A-Za-z])"
 )
-# The marks that isolate a code or an address in right-to-left text.
-BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 
 
@@ -66,7 +65,7 @@ def visible_text(page: str, *, inside: str) -> str:
 
 
 def english_words(text: str, language: str, people: set[str]) -> list[str]:
-    text = NOT_WORDS.sub(" ", BIDI_CONTROLS.sub("", text).replace(EVIDENCE, " "))
+    text = NOT_WORDS.sub(" ", without_controls(text).replace(EVIDENCE, " "))
     words = [w for w in LATIN_WORD.findall(text) if w.lower() not in people]
     if language in ("ar", "zh-hans", "ru"):
         return words

@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from assessments.services.lifecycle import assessment_submit
+from catalogue.bidi import without_controls
 from catalogue.models import Recommendation, Theme, ThemeLink
 
 # English is the source language; these are the translations in locale/.
@@ -259,14 +260,10 @@ def cases():
             yield pytest.param(page, language, id=f"{page}-{language}", marks=marks)
 
 
-# The invisible marks that isolate a code in right-to-left text (catalogue.bidi).
-BIDI_MARKS = re.compile("[\u2066-\u2069]")
-
-
 def visible_text(fragment: str) -> str:
     """The text of an HTML fragment as read: tags dropped, entities decoded, isolation
     marks dropped, spaces joined."""
-    return SPACE.sub(" ", BIDI_MARKS.sub("", html.unescape(TAG.sub(" ", fragment)))).strip()
+    return SPACE.sub(" ", without_controls(html.unescape(TAG.sub(" ", fragment)))).strip()
 
 
 def expected_text(msgid: str, params: dict, language: str) -> str:
