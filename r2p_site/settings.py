@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "django_tasks",
+    # Before django_tasks_db: its `db_worker` command is operations' worker, which
+    # beats, recovers the tasks of a dead worker and rides out a database outage.
+    "operations",
     "django_tasks_db",
     "accounts",
     "catalogue",

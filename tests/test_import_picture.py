@@ -7,7 +7,7 @@
 - Only URLconfs import views (the admin modules are the admin site's URLconfs, through
   `get_urls`, and may import the desk's views).
 - Nothing but the development tools themselves imports the development tools, which
-  production does not install.
+  production does not install; nothing but URLconfs imports operations.
 - No circle between modules, imports inside functions included.
 """
 
@@ -15,7 +15,15 @@ import ast
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGES = ["accounts", "assessments", "catalogue", "delegations", "devtools", "r2p_site"]
+PACKAGES = [
+    "accounts",
+    "assessments",
+    "catalogue",
+    "delegations",
+    "devtools",
+    "operations",
+    "r2p_site",
+]
 
 
 def module_name(path: Path) -> str:
@@ -133,6 +141,18 @@ def test_nothing_outside_the_development_tools_imports_them():
         where
         for module, name, where in project_imports()
         if not within(module, "devtools") and within(name, "devtools")
+    ]
+    assert not found, "\n".join(found)
+
+
+def test_only_urlconfs_import_operations():
+    """The operations app (the worker, health, scheduled jobs, backups) watches and
+    keeps the others; they work without it, so none of them imports it."""
+    found = [
+        where
+        for module, name, where in project_imports()
+        if within(name, "operations")
+        and not (within(module, "operations") or within(module, "devtools") or is_urlconf(module))
     ]
     assert not found, "\n".join(found)
 
