@@ -1,8 +1,10 @@
 """Two-factor sign-in: authenticator-app (TOTP) devices and single-use recovery codes.
 
 A user has at most one confirmed TOTP device and one static device holding the
-recovery codes. Codes are checked by django-otp's devices, which throttle wrong
-codes themselves (each failure doubles the wait before the next try).
+recovery codes, hashed (`RecoveryCode`, `recovery_codes.py`). Wrong codes are throttled
+on the devices, django-otp's way: each failure doubles the wait before the next try.
+A check reads and writes the devices' failure counts under a lock on the devices, so
+codes sent in parallel are checked one at a time and each sees the failures before it.
 """
 
 import time
@@ -13,14 +15,19 @@ from datetime import datetime
 
 import segno
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django_otp import devices_for_user, user_has_device, verify_token
+from django_otp import devices_for_user, user_has_device
 from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from delegations.models import Member
+
+from . import recovery_codes
+from .models import RecoveryCode
 
 RECOVERY_CODE_COUNT = 10
 
@@ -68,8 +75,7 @@ def totp_qr_svg(*, user, key: str, title: str) -> str:
     return mark_safe(segno.make(url, error="m").svg_inline(scale=4, title=title))  # noqa: S308
 
 
-def _normalise(code: str) -> str:
-    return "".join(code.split()).replace("-", "").lower()
+_normalise = recovery_codes.normalise
 
 
 def _is_number(code: str) -> bool:
@@ -99,35 +105,72 @@ def totp_device_confirm(*, user, key: str, code: str) -> TOTPDevice | None:
 
 @transaction.atomic
 def recovery_codes_generate(*, user) -> list[str]:
-    """Replace `user`'s recovery codes with ten new ones, to be shown once."""
+    """Replace `user`'s recovery codes with ten new ones, to be shown once: only their
+    hashes are kept."""
     device, _ = StaticDevice.objects.get_or_create(
         user=user, defaults={"name": "Recovery codes", "confirmed": True}
     )
-    device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    # Locked, so that a code being checked meanwhile is checked against the old set or
+    # the new one, never half of each.
+    device = StaticDevice.objects.select_for_update().get(pk=device.pk)
+    device.recovery_codes.all().delete()
+    # Codes django-otp's admin may have added in clear: replaced like the others.
+    StaticToken.objects.filter(device=device).delete()
+    codes = [recovery_codes.new_code() for _ in range(RECOVERY_CODE_COUNT)]
+    RecoveryCode.objects.bulk_create(
+        [RecoveryCode(device=device, code_hash=recovery_codes.code_hash(code)) for code in codes]
+    )
     return codes
 
 
 def recovery_codes_left(user) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return RecoveryCode.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def code_check(*, user, code: str) -> CodeCheck:
-    """Check an authenticator code or a recovery code (spent when it matches)."""
+    """Check an authenticator code or a recovery code (spent when it matches).
+
+    The user's devices are locked first and their throttling read from the locked rows:
+    a check that waited for another one sees its failure, and waits for the device
+    rather than being counted as a wrong code. (On SQLite, whose transactions here take
+    the write lock at their start, checks take turns the same way.)
+    """
     code = _normalise(code)
-    devices = list(devices_for_user(user))
-    for device in devices:
-        allowed, details = device.verify_is_allowed()
-        if not allowed:
-            return CodeCheck(locked_until=(details or {}).get("locked_until"))
-    for device in devices:
-        if isinstance(device, TOTPDevice) and not _is_number(code):
-            continue
-        verified = verify_token(user, device.persistent_id, code)
-        if verified is not None:
-            return CodeCheck(device=verified)
+    with transaction.atomic():
+        devices = list(devices_for_user(user, confirmed=True, for_verify=True))
+        for device in devices:
+            allowed, details = device.verify_is_allowed()
+            if not allowed:
+                return CodeCheck(locked_until=(details or {}).get("locked_until"))
+        for device in devices:
+            if isinstance(device, TOTPDevice):
+                accepted = _is_number(code) and device.verify_token(code)
+            else:
+                accepted = isinstance(device, StaticDevice) and _recovery_code_spend(device, code)
+            if accepted:
+                return CodeCheck(device=device)
     return CodeCheck()
+
+
+def _recovery_code_spend(device: StaticDevice, code: str) -> bool:
+    """Spend the recovery code of the (locked) `device` that `code` is, or count a
+    failure on the device."""
+    for stored in device.recovery_codes.all():
+        if recovery_codes.code_matches(code, stored.code_hash):
+            stored.delete()
+            StaticDevice.objects.filter(pk=device.pk).update(
+                throttling_failure_count=0,
+                throttling_failure_timestamp=None,
+                last_used_at=timezone.now(),
+            )
+            return True
+    # Counted in the database, not from the count read: a failure recorded meanwhile
+    # by any other path is never overwritten.
+    StaticDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=F("throttling_failure_count") + 1,
+        throttling_failure_timestamp=timezone.now(),
+    )
+    return False
 
 
 @transaction.atomic

@@ -27,13 +27,11 @@ urlpatterns = [
         name="password_change_done",
     ),
     # Reset by e-mail link. The answer is the same whether or not an account has the
-    # address, and a reset does not sign in: the second step still follows.
+    # address (the worker sends the e-mail), and a reset does not sign in: the second
+    # step still follows.
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            email_template_name="registration/password_reset_email.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ),
+        views.PasswordResetView.as_view(success_url=reverse_lazy("accounts:password_reset_done")),
         name="password_reset",
     ),
     path(

@@ -2,11 +2,13 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.utils import translation
 from django.utils.formats import time_format
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views import i18n
@@ -19,9 +21,9 @@ from . import two_factor
 from .forms import CodeForm
 from .language import is_site_language, user_language_set
 from .middleware import DEVICE_CHECK, session_touch
+from .password_reset import password_reset_request
 
 ENROL_KEY = "accounts.totp_enrol_key"
-NEW_RECOVERY_CODES = "accounts.new_recovery_codes"
 
 
 def _next_url(request) -> str:
@@ -97,9 +99,8 @@ def two_factor_enrol(request):
             codes = two_factor.recovery_codes_generate(user=request.user)
             del request.session[ENROL_KEY]
             _verified(request, device)
-            request.session[NEW_RECOVERY_CODES] = codes
             messages.success(request, _("Two-factor sign-in is on."))
-            return _redirect_with_next("accounts:recovery_codes", next_url)
+            return _new_recovery_codes(request, codes, next_url)
     context = {
         "form": form,
         "next": next_url,
@@ -114,13 +115,6 @@ def two_factor_enrol(request):
     return render(request, "accounts/two_factor_enrol.html", context)
 
 
-def _redirect_with_next(view_name: str, next_url: str):
-    response = redirect(view_name)
-    if next_url:
-        response["Location"] += "?" + urlencode({"next": next_url})
-    return response
-
-
 @never_cache
 def two_factor_settings(request):
     enabled = two_factor.has_two_factor(request.user)
@@ -133,21 +127,38 @@ def two_factor_settings(request):
     return render(request, "accounts/two_factor.html", context)
 
 
+def _new_recovery_codes(request, codes: list[str], next_url: str):
+    """The codes just made, in the answer to the request that made them: they are kept
+    nowhere (the session included), so this page is the only time they are shown."""
+    context = {"codes": codes, "next": resolve_url(next_url or "accounts:two_factor")}
+    return render(request, "accounts/recovery_codes.html", context)
+
+
 @never_cache
+@sensitive_post_parameters("code")
 def recovery_codes(request):
-    """New recovery codes, shown once after they were made; POST makes new ones."""
+    """How many recovery codes are left; POST with a current code makes new ones.
+
+    The code is asked as for turning two-factor off: a session left open, or stolen,
+    cannot swap the codes for ones its holder knows."""
     if not two_factor.has_two_factor(request.user):
         return redirect("accounts:two_factor")
-    if request.method == "POST":
-        request.session[NEW_RECOVERY_CODES] = two_factor.recovery_codes_generate(user=request.user)
+    next_url = _next_url(request)
+    form = CodeForm(
+        request.POST or None,
+        help_text=_("A code from your authenticator app, or one of your recovery codes."),
+    )
+    if request.method == "POST" and form.is_valid() and _check_code(request, form) is not None:
+        codes = two_factor.recovery_codes_generate(user=request.user)
         messages.success(request, _("New recovery codes made. The old ones no longer work."))
-        return redirect("accounts:recovery_codes")
+        return _new_recovery_codes(request, codes, next_url)
     context = {
-        "codes": request.session.pop(NEW_RECOVERY_CODES, None),
+        "form": form,
         "codes_left": two_factor.recovery_codes_left(request.user),
-        "next": resolve_url(_next_url(request) or "accounts:two_factor"),
+        "next": next_url,
     }
-    return render(request, "accounts/recovery_codes.html", context)
+    status = 400 if form.is_bound else 200
+    return render(request, "accounts/recovery_codes.html", context, status=status)
 
 
 @require_POST
@@ -167,6 +178,17 @@ def two_factor_disable(request):
         "form": form,
     }
     return render(request, "accounts/two_factor.html", context, status=400)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, whose e-mail the task worker sends: the request queues the
+    address whether or not an account has it, so both answer in the same time."""
+
+    def form_valid(self, form):
+        password_reset_request(
+            email=form.cleaned_data["email"], language=translation.get_language() or ""
+        )
+        return redirect(self.get_success_url())
 
 
 @require_POST

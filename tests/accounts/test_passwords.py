@@ -2,10 +2,15 @@
 
 import re
 
+import pytest
 from django.contrib.auth.hashers import make_password
+from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from r2p_site import settings as site_settings
+from tests.queue import run_queued
 
 from .conftest import current_code, sign_in
 
@@ -119,3 +124,95 @@ def test_a_reset_does_not_skip_the_second_step(
     verify = reverse("accounts:two_factor_verify")
     client.post(verify, {"code": current_code(norway_phone)})
     assert client.get(reverse("accounts:two_factor")).status_code == 200
+
+
+# The e-mail leaves from the task worker: the page queues the address, known or not, and
+# answers in the same time for both.
+
+
+def queued(task_queue) -> list[tuple[str, tuple, dict]]:
+    return [
+        (result.task.name, tuple(result.args), dict(result.kwargs)) for result in task_queue.results
+    ]
+
+
+def test_the_page_queues_the_address_alike_whether_an_account_has_it_or_not(
+    client, task_queue, focal_point_norway, mailoutbox
+):
+    focal_point_norway.email = "nora@norway-mission.example"
+    focal_point_norway.save()
+
+    ask_for_reset(client, "nora@norway-mission.example")
+    known = queued(task_queue)
+    task_queue.clear()
+    ask_for_reset(client, "nobody@example.org")
+    unknown = queued(task_queue)
+
+    assert known == [("send_password_reset", ("nora@norway-mission.example", "en"), {})]
+    assert unknown == [("send_password_reset", ("nobody@example.org", "en"), {})]
+    assert mailoutbox == []
+
+
+def test_the_worker_e_mails_a_known_address_once_and_an_unknown_one_never(
+    client, task_queue, focal_point_norway, mailoutbox
+):
+    focal_point_norway.email = "nora@norway-mission.example"
+    focal_point_norway.save()
+    ask_for_reset(client, "NORA@norway-mission.example")
+    ask_for_reset(client, "nobody@example.org")
+
+    assert run_queued(task_queue) == [1, 0]
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["nora@norway-mission.example"]
+
+    form = client.get(reset_link(mailoutbox[0]), follow=True)
+    password = "a long new passphrase 2025"
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": password, "new_password2": password},
+        follow=True,
+    )
+    assert "Your new password is set" in done.content.decode()
+    focal_point_norway.refresh_from_db()
+    assert focal_point_norway.check_password(password)
+
+
+def test_the_e_mail_links_to_the_sites_address(client, settings, focal_point_norway, mailoutbox):
+    settings.SITE_URL = "https://r2p.example.org/"
+    focal_point_norway.email = "nora@norway-mission.example"
+    focal_point_norway.save()
+    ask_for_reset(client, "nora@norway-mission.example")
+    assert "https://r2p.example.org/accounts/password/reset/" in mailoutbox[0].body
+    assert "account on r2p.example.org." in mailoutbox[0].body
+
+
+@pytest.mark.parametrize(("chosen", "page", "expected"), [("", "fr", "fr"), ("es", "fr", "es")])
+def test_the_e_mail_is_in_the_accounts_language_or_else_the_pages(
+    client, task_queue, focal_point_norway, mailoutbox, chosen, page, expected
+):
+    focal_point_norway.email = "nora@norway-mission.example"
+    focal_point_norway.language = chosen
+    focal_point_norway.save()
+    client.post(
+        reverse("accounts:password_reset"),
+        {"email": "nora@norway-mission.example"},
+        headers={"accept-language": page},
+    )
+    run_queued(task_queue)
+    english = "Reset your password for the R2P implementation self-assessment"
+    with translation.override(expected):
+        subject = gettext(english)
+    assert subject != english
+    assert mailoutbox[0].subject == subject
+
+
+def test_a_refused_e_mail_fails_the_task(task_queue, client, focal_point_norway, monkeypatch):
+    focal_point_norway.email = "nora@norway-mission.example"
+    focal_point_norway.save()
+    ask_for_reset(client, "nora@norway-mission.example")
+
+    def refuse(self, fail_silently=False):
+        raise ConnectionRefusedError("the mail server is down")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
+    assert run_queued(task_queue) == ["failed: ConnectionRefusedError"]
