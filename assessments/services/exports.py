@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from ..models import Assessment, Export, ExportState, Submission
+from ..storing import storing
 from .reports import submission_pdf_retry
 
 
@@ -67,18 +68,26 @@ def export_pdf_zip_build(*, export: Export) -> Export:
     if export.state == ExportState.READY:
         return export
     try:
-        with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
+        with (
+            tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool,
+            storing() as files,  # no ZIP, whole or partial, without its export marked ready
+        ):
             assessments = Assessment.objects.filter(pk__in=export.assessment_ids)
             write_pdf_zip(assessments, spool)
             spool.seek(0)
-            export.file.save(export.filename, File(spool), save=False)
+            files.store(export.file, export.filename, File(spool))
+            export.state, export.error, export.finished_at = (
+                ExportState.READY,
+                "",
+                timezone.now(),
+            )
+            export.save(update_fields=["file", "state", "error", "finished_at"])
     except Exception as error:
+        export.file = ""
         export.state, export.error = ExportState.FAILED, f"{type(error).__name__}: {error}"[:2000]
         export.finished_at = timezone.now()
-        export.save(update_fields=["state", "error", "finished_at"])
+        export.save(update_fields=["file", "state", "error", "finished_at"])
         raise
-    export.state, export.error, export.finished_at = ExportState.READY, "", timezone.now()
-    export.save(update_fields=["file", "state", "error", "finished_at"])
     return export
 
 

@@ -12,7 +12,8 @@ from ..access import get_attachment_for_user, get_editable_answer, get_editable_
 from ..downloads import private_download
 from ..forms import AttachmentForm
 from ..services.answers import attachment_add, attachment_remove
-from ..uploads import sha256_of
+from ..storing import StorageFailed
+from ..uploads import clean_filename, sha256_of
 from .answers import render_report_page
 
 
@@ -29,6 +30,7 @@ def _back_to(answer):
 def attachment_upload(request, pk: int, answer_pk: int):
     answer = get_editable_answer(request, pk, answer_pk)
     form = AttachmentForm(request.POST, request.FILES, prefix=AttachmentForm.prefix_for(answer.pk))
+    status = 400
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -41,6 +43,18 @@ def attachment_upload(request, pk: int, answer_pk: int):
             )
         except ValidationError as error:
             form.add_error("file", error)
+        except StorageFailed:
+            # Logged by the storing; the person learns that nothing was kept, and why.
+            form.add_error(
+                "file",
+                _(
+                    "%(name)s could not be stored: the site's file storage is full or "
+                    "unavailable. Nothing was saved. Try again later; if it keeps failing, "
+                    "tell the secretariat."
+                )
+                % {"name": clean_filename(upload.name)},
+            )
+            status = 503
         else:
             messages.success(
                 request,
@@ -54,7 +68,7 @@ def attachment_upload(request, pk: int, answer_pk: int):
             answer.assessment,
             answer.recommendation.section.report,
             upload_errors={answer.pk: form.errors.get("file", [])},
-            status=400,
+            status=status,
         )
     return _back_to(answer)
 

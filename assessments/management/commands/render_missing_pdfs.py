@@ -29,14 +29,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, now, here, **options):
         if here:
-            rendered, missing = submissions_render_missing_pdfs(retry_now=now)
-            self.stdout.write(f"rendered {rendered}, still missing {missing}")
-            failing = missing
+            outcome = submissions_render_missing_pdfs(retry_now=now)
+            failing = outcome.failed
+            # Only a failure fails the run: a PDF another worker is rendering is not one.
+            self.stdout.write(
+                f"rendered {outcome.rendered}, still missing {outcome.missing}, "
+                f"last rendering failed {failing}"
+            )
         else:
             queued = submissions_queue_missing_pdfs(retry_now=now)
             failing = submissions_missing_pdf().exclude(pdf_error="").count()
             self.stdout.write(f"queued {queued}, last rendering failed {failing}")
         if failing:
             raise CommandError(
-                "Some PDFs could not be rendered; the secretariat's submissions list shows why."
+                "Some PDFs could not be rendered or stored; the secretariat's submissions list "
+                "shows why."
             )
