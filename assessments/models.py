@@ -483,6 +483,10 @@ class Submission(models.Model):
     # A rendering claims the submission by setting pdf_attempted_at, so that concurrent
     # downloads do not render it twice; a failure leaves its error for the secretariat.
     pdf_attempted_at = models.DateTimeField(_("PDF last attempted at"), null=True, blank=True)
+    # The worker's task that holds the claim: its claim ends with the task, so that a
+    # rendering interrupted by a dead worker is taken over at once, not after the
+    # claim's time (assessments/services/reports.py).
+    pdf_claimed_by_task = models.UUIDField(_("PDF claimed by task"), null=True, blank=True)
     pdf_attempts = models.PositiveSmallIntegerField(_("PDF rendering attempts"), default=0)
     pdf_error = models.TextField(_("PDF rendering error"), blank=True)
 

@@ -28,6 +28,7 @@ from assessments.services.extensions import extension_grant
 from assessments.services.lifecycle import assessment_submit
 from assessments.services.reports import render_submission_pdf
 from assessments.uploads import check_upload
+from tests.queue import run_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -283,7 +284,8 @@ def test_a_missing_pdf_is_not_rendered_by_its_download_but_served_once_the_worke
     submission.refresh_from_db()
     assert submission.pdf_attempts == 0
 
-    render_submission_pdf.call(submission.pk)
+    render_submission_pdf.enqueue(submission.pk)
+    run_queued(task_queue)  # as the worker does
     result = client.get(url)
     assert result["Content-Disposition"] == 'attachment; filename="R2P-NOR-2025-v1.pdf"'
     pdf = b"".join(result.streaming_content)
