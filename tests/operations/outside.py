@@ -32,6 +32,7 @@ PRELUDE = (
 class OutsideSite:
     database_url: str
     media: Path
+    settings: dict[str, str] = field(default_factory=dict)  # environment variables
     processes: list[subprocess.Popen] = field(default_factory=list)
 
     @property
@@ -42,6 +43,7 @@ class OutsideSite:
             "DATABASE_URL": self.database_url,
             "MEDIA_ROOT": str(self.media),
             "PYTHONPATH": str(REPO),
+            **self.settings,
         }
 
     def python(self, code: str, timeout: float = 180) -> str:
@@ -112,7 +114,7 @@ class OutsideSite:
                     process.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     process.kill()
-            if process.stdout:
+            if process.stdout and not process.stdout.closed:
                 printed.append(process.stdout.read())
                 process.stdout.close()
         return "\n".join(printed)

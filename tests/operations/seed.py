@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.models import Answer, Cycle
 from assessments.services.answers import AnswerContent, answer_save
@@ -40,6 +41,7 @@ def assessment(*, iso3: str = "NOR", name: str = "Norway"):
     )[0]
     user = get_user_model().objects.create_user(username=f"fp-{iso3.lower()}", password="pw")
     Member.objects.create(user=user, member_state=state, role=Member.Role.FOCAL_POINT)
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)  # as every focal point
     return assessment_start(member_state=state, cycle=cycle, started_by=user), user
 
 
