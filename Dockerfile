@@ -24,10 +24,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # WeasyPrint's system libraries (Pango, HarfBuzz) and fontconfig. The country report's
 # fonts come with the project, as on any machine (static/fonts/README.md): static/fonts
 # and Noto Sans CJK from requirements.txt; DejaVu only as fontconfig's default.
+# postgresql-client: pg_dump and pg_restore 15, the server's major version, for
+# `manage.py backup`, `restore` and `restore_drill` (docs/deployment.md).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libharfbuzz0b \
-        fonts-dejavu-core fontconfig \
+        fonts-dejavu-core fontconfig postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system r2p && useradd --system --gid r2p --home-dir /app --shell /usr/sbin/nologin r2p

@@ -54,8 +54,8 @@ seed: setup
 	$(BIN)/python manage.py load_demo
 
 # The web server and a task worker (PDF rendering, exports) in one command: the worker
-# runs in the background, is started again if it ends (a database restart ends it:
-# r2p_site/keep_running.py), and is stopped with the server, however the server ends.
+# runs in the background, waits out a database restart, is started again if it ends all
+# the same (r2p_site/keep_running.py), and is stopped with the server, however it ends.
 run: seed
 	@$(BIN)/python -m r2p_site.keep_running manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \

@@ -1,10 +1,11 @@
 """Run a command and start it again whenever it ends on its own: `make run`'s task worker.
 
-django-tasks' `db_worker` exits when its database goes away (a PostgreSQL restart), and
-a worker started once in the background would then stay dead until someone noticed.
-Under docker compose the worker's `restart: unless-stopped` does this; here it is done
-for a local run: the command is started again after a pause, and a stop signal (the
-server ending) is passed on to it and ends both.
+The worker waits out a database restart by itself (operations/worker.py), but a worker
+started once in the background and ended all the same (killed, out of memory, a bug)
+would stay dead until someone noticed. Under docker compose the worker's
+`restart: unless-stopped` does this; here it is done for a local run: the command is
+started again after a pause, and a stop signal (the server ending) is passed on to it
+and ends both.
 
     python -m r2p_site.keep_running manage.py db_worker
 """
