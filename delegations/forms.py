@@ -38,6 +38,15 @@ class InvitationAcceptForm(forms.Form):
     def __init__(self, *args, email: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.email = email
+        # What the user model refuses in a name (line breaks, bidirectional overrides),
+        # refused here too: a plain form runs no model validation.
+        for name in ("first_name", "last_name"):
+            field = self.fields[name]
+            field.validators += [
+                validator
+                for validator in get_user_model()._meta.get_field(name).validators
+                if validator not in field.validators
+            ]
 
     def clean_username(self):
         username = self.cleaned_data["username"]

@@ -465,6 +465,24 @@ def test_a_name_the_country_report_cannot_print_is_refused(client, kenya_invitat
     assert not User.objects.filter(email="amina@mfa.go.ke").exists()
 
 
+@pytest.mark.parametrize("name", ["Amina\nAdmin", "Amina\u202eanimA", "Amina\u2028Ali"])
+def test_a_name_with_a_line_break_or_a_direction_override_is_refused(
+    client, kenya_invitation, name
+):
+    _invitation, token = kenya_invitation
+    response = client.post(accept_url(token), account_form(last_name=name))
+    assert response.status_code == 200
+    assert "invisible formatting characters" in str(response.context["form"].errors["last_name"])
+    assert not User.objects.filter(email="amina@mfa.go.ke").exists()
+
+
+def test_a_persian_name_with_its_non_joiner_is_accepted(client, kenya_invitation):
+    _invitation, token = kenya_invitation
+    response = client.post(accept_url(token), account_form(last_name="حسین\u200cزاده"))
+    assert response.status_code == 302
+    assert User.objects.get(email="amina@mfa.go.ke").last_name == "حسین\u200cزاده"
+
+
 def test_an_account_made_meanwhile_with_the_address_stops_the_link(
     client, kenya_invitation, django_user_model
 ):
