@@ -15,6 +15,7 @@ admin.site.index_title = _("Secretariat desk")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/", include("operations.urls")),
     path("start/", views.start, name="start"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("delegations.urls")),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("catalogue/", include("catalogue.urls")),
     path("assessments/", include("assessments.urls")),
+    path("", include(("opendata.urls", "opendata"))),
     # The admin login shows a "forgotten your password" link when this name exists.
     path(
         "admin/password_reset/",

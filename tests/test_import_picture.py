@@ -7,12 +7,14 @@
 - Only URLconfs import views (the admin modules are the admin site's URLconfs, through
   `get_urls`, and may import the desk's views).
 - Nothing but the development tools themselves imports the development tools, which
-  production does not install; nothing but URLconfs imports operations.
+  production does not install; nothing but URLconfs imports operations or opendata.
 - No circle between modules, imports inside functions included.
 """
 
 import ast
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGES = [
@@ -21,6 +23,7 @@ PACKAGES = [
     "catalogue",
     "delegations",
     "devtools",
+    "opendata",
     "operations",
     "r2p_site",
 ]
@@ -145,14 +148,16 @@ def test_nothing_outside_the_development_tools_imports_them():
     assert not found, "\n".join(found)
 
 
-def test_only_urlconfs_import_operations():
-    """The operations app (the worker, health, scheduled jobs, backups) watches and
-    keeps the others; they work without it, so none of them imports it."""
+@pytest.mark.parametrize("app", ["operations", "opendata"])
+def test_only_urlconfs_import_the_apps_on_top(app):
+    """The operations app (the worker, health, scheduled jobs, backups) keeps the others
+    running; the open data (API, public pages, synthesis) publishes what they hold. The
+    others work without either, so none of them imports them."""
     found = [
         where
         for module, name, where in project_imports()
-        if within(name, "operations")
-        and not (within(module, "operations") or within(module, "devtools") or is_urlconf(module))
+        if within(name, app)
+        and not (within(module, app) or within(module, "devtools") or is_urlconf(module))
     ]
     assert not found, "\n".join(found)
 
