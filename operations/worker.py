@@ -46,6 +46,8 @@ class Worker(db_worker.Worker):
                     if self._step():
                         return
                 except DATABASE_DOWN as error:
+                    if self.batch:
+                        raise  # a one-off run fails rather than waits
                     self._wait_for_database(error)
         finally:
             self.heartbeat.stop()

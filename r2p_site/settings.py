@@ -94,12 +94,20 @@ INSTALLED_APPS = [
     "catalogue",
     "delegations",
     "assessments",
+    "opendata",
+    "rest_framework",
+    "rest_framework_api_key",
+    "drf_spectacular",
+    "django_filters",
+    "corsheaders",
 ]
 # Benchmarks and benchmark data write to the database they run on: development only.
 if not PRODUCTION:
     INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
+    # First, so that every log line of the request carries its id.
+    "r2p_site.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "r2p_site.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -404,6 +412,24 @@ PREVIEW_RATE_LIMIT = envint("PREVIEW_RATE_LIMIT", 4)
 # PDFs rendered in a web request (draft previews, reports in another language) at once,
 # site-wide: keep it below gunicorn's worker count, so that other pages still answer.
 PREVIEW_CONCURRENCY = envint("PREVIEW_CONCURRENCY", 2)
+# The synthesis across States (docs/synthesis.md) shows no figure from fewer States than
+# this; below 2 a figure would be one State's answers.
+SYNTHESIS_MIN_STATES = envint("SYNTHESIS_MIN_STATES", 3)
+if SYNTHESIS_MIN_STATES < 2:
+    raise ImproperlyConfigured(
+        f"SYNTHESIS_MIN_STATES must be 2 or more, not {SYNTHESIS_MIN_STATES}."
+    )
+# What /healthz/ready (operations.health) counts as late (docs/deployment.md): a task
+# waiting longer than this for a worker; scheduled jobs (docker/jobs.sh, every
+# JOBS_INTERVAL seconds) that have not started for three intervals; a running task whose
+# worker has not beaten for this long. A report is reused for a few seconds: the page is
+# public and each report writes a probe file.
+JOBS_INTERVAL = envint("JOBS_INTERVAL", 300)
+HEALTH_QUEUE_MAX_WAIT_SECONDS = envint("HEALTH_QUEUE_MAX_WAIT_SECONDS", 5 * 60)
+HEALTH_JOBS_MAX_AGE_SECONDS = envint("HEALTH_JOBS_MAX_AGE_SECONDS", 3 * JOBS_INTERVAL)
+HEALTH_WORKER_SILENT_SECONDS = 30
+HEALTH_REPORT_REUSE_SECONDS = 5
+
 # How many proxies in front of the site append to X-Forwarded-For; 0 trusts none and
 # takes the client address from the connection (docs/deployment.md). Sign-in throttling
 # and the rate limits count by this address.
@@ -412,9 +438,19 @@ TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "request_id": {"()": "r2p_site.request_id.RequestIdFilter"},
+    },
+    # Production writes one JSON object per line (time, level, logger, message, request
+    # id, exception) for a log collector; development keeps the plain message.
+    "formatters": {"json": {"()": "r2p_site.log_format.JsonFormatter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            **({"formatter": "json"} if PRODUCTION else {}),
+        },
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
             "level": "ERROR",
@@ -426,8 +462,34 @@ LOGGING = {
         # Django's default logging gives "django" a console handler of its own, so each
         # of its lines was printed twice (there and by the root); it only mails errors.
         "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        # A request for a host not in ALLOWED_HOSTS gets 400; anyone can send thousands:
+        # a line on the console, never an e-mail.
+        "django.security.DisallowedHost": {"handlers": ["console"], "propagate": False},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint reports each rendering step at INFO; its warnings still show.
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
+
+# Errors to Sentry when SENTRY_DSN is set (off by default), without personal data, request
+# bodies or local variables (r2p_site/error_reports.py). Performance tracing only when
+# SENTRY_TRACES_SAMPLE_RATE is set (0.0 to 1.0).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from r2p_site.error_reports import sentry_init
+
+    _traces = os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "").strip()
+    try:
+        _traces_rate = float(_traces) if _traces else None
+        if _traces_rate is not None and not 0 <= _traces_rate <= 1:
+            raise ValueError(_traces)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1, not {_traces!r}."
+        ) from None
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", DJANGO_ENV),
+        release=os.environ.get("SENTRY_RELEASE") or None,
+        traces_sample_rate=_traces_rate,
+    )

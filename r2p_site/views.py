@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from delegations.access import member_of
 
+from .request_id import current_request_id
 from .roles import is_secretariat
 
 
@@ -61,4 +62,7 @@ def server_error(request):
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
         return response
-    return HttpResponseServerError(render_to_string("500.html"))
+    # The request's id lets a report of the error be found in the logs.
+    return HttpResponseServerError(
+        render_to_string("500.html", {"request_id": current_request_id()})
+    )
