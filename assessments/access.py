@@ -102,6 +102,31 @@ def submit_refusal(user, assessment: Assessment, now: datetime | None = None) ->
     return ""
 
 
+def publication_refusal(user, assessment: Assessment) -> str:
+    """Why `user` may not publish `assessment`, or withdraw its publication ("" when they
+    may): its State's focal point, who speaks for the State. Whether it may be published
+    now is the policy's (`policy.publish_refusal`)."""
+    refusal = delegation_refusal(user, assessment)
+    if refusal:
+        return refusal
+    if not member_of(user).may_submit:
+        return _(
+            "Only your delegation's focal point can publish the assessment or withdraw "
+            "its publication."
+        )
+    return ""
+
+
+def get_publishable_assessment(request, pk: int) -> Assessment:
+    """The user's own State's assessment, for its focal point to publish or withdraw:
+    404 for another State's (and for the secretariat), 403 for an editor."""
+    assessment = _own_assessment(request, pk)
+    refusal = publication_refusal(request.user, assessment)
+    if refusal:
+        raise PermissionDenied(refusal)
+    return assessment
+
+
 def get_answer_for_user(request, assessment: Assessment, pk: int) -> Answer:
     answer = get_object_or_404(
         Answer.objects.with_catalogue(),

@@ -1,11 +1,11 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -15,6 +15,7 @@ from catalogue.models import Recommendation, Section
 from delegations.state_search import StateNameSearch
 from r2p_site.admin_mixins import RecordAdmin
 
+from . import policy
 from .counts import StatusCounts
 from .models import (
     Assessment,
@@ -24,7 +25,9 @@ from .models import (
     Export,
     ExportState,
     Extension,
+    PublicationEvent,
     Submission,
+    utc_display,
 )
 from .selectors.exports import csv_response, export_filename, xlsx_response
 from .selectors.progress import with_progress
@@ -140,6 +143,27 @@ class PdfStoredFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PublicationFilter(admin.SimpleListFilter):
+    title = _("publication")
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("public", _("Public now")),
+            ("withdrawn", _("Withdrawn")),
+            ("never", _("Never published")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "public":
+            return queryset.filter(policy.published_q())
+        if self.value() == "withdrawn":
+            return queryset.filter(publication__withdrawn_at__isnull=False)
+        if self.value() == "never":
+            return queryset.filter(publication__isnull=True)
+        return queryset
+
+
 @admin.register(Submission)
 class SubmissionAdmin(RecordAdmin, StateNameSearch, admin.ModelAdmin):
     """Every submitted version; the secretariat sees here which lack their PDF, and why."""
@@ -147,8 +171,9 @@ class SubmissionAdmin(RecordAdmin, StateNameSearch, admin.ModelAdmin):
     state_path = "assessment__member_state"
     # The PDF's state, attempts and error share one column: seven columns did not fit a
     # 1280 px screen beside the navigation and the filters.
+    # Publication is a filter, not a column, for the same reason.
     list_display = ["member_state", "number", "submitted_at", "submitted_by", "pdf_state"]
-    list_filter = [PdfStoredFilter, "assessment__cycle"]
+    list_filter = [PdfStoredFilter, PublicationFilter, "assessment__cycle"]
     list_select_related = ["assessment__member_state", "submitted_by"]
     search_fields = ["assessment__member_state__name", "assessment__member_state__iso3"]
     ordering = ["-submitted_at"]
@@ -163,8 +188,20 @@ class SubmissionAdmin(RecordAdmin, StateNameSearch, admin.ModelAdmin):
         "pdf_attempts",
         "pdf_attempted_at",
         "pdf_error",
+        "publication_record",
     ]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        # Public now is the policy's (the latest version of an accepted assessment, its
+        # publication not withdrawn), one subquery for the page.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                is_public=Exists(Submission.objects.filter(policy.published_q(), pk=OuterRef("pk")))
+            )
+        )
 
     def has_review_permission(self, request):
         return request.user.has_perm("assessments.review_assessment")
@@ -193,6 +230,26 @@ class SubmissionAdmin(RecordAdmin, StateNameSearch, admin.ModelAdmin):
         if not obj.pdf_error:
             return state
         return _("%(state)s: %(error)s") % {"state": state, "error": obj.pdf_error[:120]}
+
+    @admin.display(description=_("publication record"))
+    def publication_record(self, obj):
+        """Every act of publishing and withdrawing this version, and the files made public."""
+        events = PublicationEvent.objects.filter(publication__submission=obj).select_related("by")
+        lines = [
+            format_html(
+                "<li>{}: {}, {}{}</li>",
+                event.get_kind_display(),
+                utc_display(event.at),
+                event.by,
+                format_html(" ({})", ", ".join(file["name"] for file in event.attachments))
+                if event.attachments
+                else "",
+            )
+            for event in events
+        ]
+        if not lines:
+            return _("Not published")
+        return format_html("<ul>{}</ul>", format_html_join("", "{}", ((line,) for line in lines)))
 
     @admin.action(description=_("Render the missing PDFs now"), permissions=["review"])
     def render_missing_pdfs(self, request, queryset):

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -368,3 +370,42 @@ class ThemeAnswerForm(AnswerForm):
         if self.cleaned_data.get("overwrite"):
             targets.update(self.cleaned_data.get("answered") or {})
         return targets
+
+
+class PublishForm(forms.Form):
+    """The focal point's consent to publish one submission, with the files ticked."""
+
+    # The version previewed: consent is for that text, and no other is published.
+    number = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    attachments = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _(
+                "A file chosen is not one of this submission's files; nothing has been published."
+            )
+        },
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "On behalf of my State, I consent to publishing these answers, their evidence "
+            "and links, the official PDF and the files ticked, on this site and in its open "
+            "data, until the State withdraws them."
+        ),
+        error_messages={"required": _("Tick the box to consent to the publication.")},
+    )
+
+    def __init__(self, *args, file_ids: Iterable[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].choices = [(pk, str(pk)) for pk in file_ids]
+
+
+class WithdrawForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "I confirm that the publication is withdrawn on behalf of my State: its public "
+            "page, its files and its open data stop being public at once."
+        ),
+        error_messages={"required": _("Tick the box to confirm the withdrawal.")},
+    )

@@ -517,6 +517,107 @@ class Submission(models.Model):
         )
 
 
+class Publication(models.Model):
+    """A State's consent to publish one accepted submission: the answers, evidence and
+    links of that submission, and the attachments its focal point ticked.
+
+    Consent is for one submission's text: it never carries over to another submission of
+    the same assessment. Withdrawing keeps the row (who and when) and unpublishes it;
+    publishing again is a new consent, with its own attachments. Every publish and
+    withdrawal is in `PublicationEvent` too.
+    """
+
+    submission = models.OneToOneField(
+        Submission,
+        on_delete=models.PROTECT,
+        related_name="publication",
+        verbose_name=_("submission"),
+    )
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    # Only the files ticked are public; the others stay private even while published.
+    attachments = models.ManyToManyField(
+        Attachment, blank=True, related_name="publications", verbose_name=_("attachments")
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True)
+                | models.Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False),
+                name="publication_withdrawn_with_who_and_when",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.submission)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class PublicationEventKind(models.TextChoices):
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class PublicationEvent(models.Model):
+    """One act of publishing or withdrawing: who, when, which files were public. A record:
+    rows are added, never changed."""
+
+    Kind = PublicationEventKind
+
+    publication = models.ForeignKey(
+        Publication,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("publication"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    # The files public from this act on, as `Attachment.describe()` gives them: the
+    # record outlives a file later removed.
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("publication event")
+        verbose_name_plural = _("publication events")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=PublicationEventKind.values),
+                name="publication_event_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.publication} – {self.get_kind_display()} ({self.at:%Y-%m-%d %H:%M})"
+
+
 class ReviewComment(models.Model):
     """A secretariat comment on an assessment, or on one of its answers; the delegation sees it."""
 

@@ -11,11 +11,19 @@ half of a decision: `access`.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from .models import Assessment, AssessmentStatus, Cycle, deadline_passed, utc_display
+from .models import (
+    Assessment,
+    AssessmentStatus,
+    Cycle,
+    Publication,
+    Submission,
+    deadline_passed,
+    utc_display,
+)
 
 Status = AssessmentStatus
 
@@ -208,6 +216,85 @@ def extension_q(status_field: str = "status") -> Q:
     return deadline_binds_q(status_field)
 
 
+# Publication: a State's consent to make one accepted submission public.
+
+
+def _latest_number(assessment: Assessment) -> int | None:
+    return assessment.submissions.order_by("-number").values_list("number", flat=True).first()
+
+
+def publish_refusal(submission: Submission, assessment: Assessment | None = None) -> str:
+    """Why `submission` may not be published now, whoever asks ("" while it may).
+
+    Only the latest submitted version of an accepted assessment: consent is for that
+    text, never for a draft, a version under review, or one returned for revision.
+    `assessment`, when given, is the row read under its lock (services.publication).
+    """
+    assessment = assessment or submission.assessment
+    if assessment.status != Status.ACCEPTED:
+        return gettext("Only an accepted assessment can be published; this one is %(status)s.") % {
+            "status": assessment.get_status_display().lower()
+        }
+    if _latest_number(assessment) != submission.number:
+        return gettext("A newer version of this assessment was submitted since this one.")
+    publication = Publication.objects.filter(submission=submission).first()
+    if publication is not None and not publication.is_withdrawn:
+        return gettext("This assessment is already published.")
+    return ""
+
+
+def may_publish(submission: Submission) -> bool:
+    return not publish_refusal(submission)
+
+
+def withdraw_refusal(submission: Submission) -> str:
+    """Why the publication of `submission` may not be withdrawn now ("" while it may)."""
+    publication = Publication.objects.filter(submission=submission).first()
+    if publication is None or publication.is_withdrawn:
+        return gettext("This assessment is not published.")
+    return ""
+
+
+def may_withdraw(submission: Submission) -> bool:
+    return not withdraw_refusal(submission)
+
+
+def published_q(prefix: str = "") -> Q:
+    """Submissions that are public now, as a filter of submissions (`prefix` names the
+    submission from another model, e.g. "submission__"): accepted, the latest version
+    of its assessment, published and not withdrawn. The filter side of `is_published`,
+    and of `publish_refusal`/`withdraw_refusal`: a newer submission ends the consent."""
+    newer = Submission.objects.filter(
+        assessment_id=OuterRef(f"{prefix}assessment_id"), number__gt=OuterRef(f"{prefix}number")
+    )
+    return Q(
+        **{
+            f"{prefix}assessment__status": Status.ACCEPTED,
+            f"{prefix}publication__isnull": False,
+            f"{prefix}publication__withdrawn_at__isnull": True,
+        }
+    ) & ~Exists(newer)
+
+
+def is_published(submission: Submission) -> bool:
+    """`published_q` for one submission."""
+    return (
+        submission.assessment.status == Status.ACCEPTED
+        and _latest_number(submission.assessment) == submission.number
+        and Publication.objects.filter(submission=submission, withdrawn_at=None).exists()
+    )
+
+
+def accepted_q() -> Q:
+    """Submissions the secretariat has accepted, as a filter of submissions: the latest
+    version of an accepted assessment (an acceptance is final, so it is the version
+    accepted). What the secretariat's synthesis counts (opendata/synthesis)."""
+    newer = Submission.objects.filter(
+        assessment_id=OuterRef("assessment_id"), number__gt=OuterRef("number")
+    )
+    return Q(assessment__status=Status.ACCEPTED) & ~Exists(newer)
+
+
 @dataclass(frozen=True)
 class AssessmentRules:
     """The rules of one assessment now, for its templates: they never compare statuses."""
@@ -220,6 +307,9 @@ class AssessmentRules:
     may_be_reviewed: bool  # submitted, awaiting the secretariat's return or acceptance
     is_returned: bool
     may_get_extension: bool
+    # Of its latest submission: whether it may be published now, or is public now.
+    may_publish: bool = False
+    is_published: bool = False
 
     @classmethod
     def of(cls, assessment: Assessment, now: datetime | None = None) -> "AssessmentRules":
@@ -236,4 +326,19 @@ class AssessmentRules:
             may_get_extension=may_get_extension(
                 assessment.status, cycle_open=assessment.cycle.is_open
             ),
+            **_publication_rules(assessment),
         )
+
+
+def _publication_rules(assessment: Assessment) -> dict:
+    """`publish_refusal` and `is_published` of its latest submission, in one query: of
+    the latest version of an accepted assessment, both depend only on its publication.
+    Only an accepted assessment reads it: the others' pages pay no query."""
+    if assessment.status != Status.ACCEPTED:
+        return {}
+    latest = assessment.submissions.order_by("-number").select_related("publication").first()
+    if latest is None:
+        return {}
+    publication = getattr(latest, "publication", None)
+    published = publication is not None and not publication.is_withdrawn
+    return {"may_publish": not published, "is_published": published}

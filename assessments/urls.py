@@ -6,6 +6,7 @@ from .views import (
     attachments,
     comments,
     documents,
+    publication,
     submission,
     themes,
     workbook,
@@ -51,6 +52,12 @@ urlpatterns = [
         name="comment_addressed",
     ),
     path("<int:pk>/submit/", submission.assessment_submit_view, name="assessment_submit"),
+    path("<int:pk>/publish/", publication.publication_publish, name="publication_publish"),
+    path(
+        "<int:pk>/publish/withdraw/",
+        publication.publication_withdraw,
+        name="publication_withdraw",
+    ),
     path(
         "<int:pk>/submissions/<int:number>/",
         submission.submission_detail,

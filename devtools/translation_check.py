@@ -31,7 +31,9 @@ MAKEMESSAGES_IGNORE = ("tests", "devtools", "node_modules", "static/vendor", "do
 
 # Words that are the same in every language, so a template may show them unmarked.
 # Add one only for a name, an acronym or a code, never for an English word.
-UNTRANSLATABLE_WORDS = frozenset({"R2P", "PDF", "UTC", "SHA-256", "CSV", "XLSX", "HTTPS", "EN"})
+UNTRANSLATABLE_WORDS = frozenset(
+    {"R2P", "PDF", "UTC", "SHA-256", "CSV", "JSON", "XLSX", "HTTPS", "EN"}
+)
 
 # Attributes whose values a browser shows or reads aloud.
 VISIBLE_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label", "aria-description")

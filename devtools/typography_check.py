@@ -18,6 +18,8 @@ import polib
 PLACEHOLDER = re.compile(r"%\((?P<name>\w+)\)[sdif]|%[sdif]|\{\w*\}")
 # A placeholder or a number: what a Chinese text must not pad with spaces.
 PLACEHOLDER_OR_NUMBER = r"(%\(\w+\)[sdif]|%[sdif]|\{\w*\}|\d+)"
+# A header as a client types it ("Authorization: Api-Key <key>"), quoted in a sentence.
+HTTP_HEADER = re.compile(r"\b(?:Authorization|If-None-Match|If-Modified-Since|Retry-After): ")
 URL = re.compile(r"\b\w+://\S*")
 HTML_TAG = re.compile(r"<[a-zA-Z/][^>]*>")
 NON_BREAKING = "\u00a0\u202f"
@@ -47,8 +49,8 @@ def entry_problems(language: str, entry: polib.POEntry) -> Iterator[str]:
 
 
 def french_problems(text: str) -> Iterator[str]:
-    # Addresses, tags and placeholders keep their own colons and question marks.
-    text = PLACEHOLDER.sub("X", HTML_TAG.sub(" ", URL.sub("X", text)))
+    # Addresses, tags, placeholders and HTTP headers keep their own colons and question marks.
+    text = PLACEHOLDER.sub("X", HTML_TAG.sub(" ", URL.sub("X", HTTP_HEADER.sub("X", text))))
     for match in re.finditer(r"[;:?!]", text):
         start = match.start()
         before = text[start - 1] if start else ""

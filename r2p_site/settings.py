@@ -108,6 +108,9 @@ if not PRODUCTION:
 MIDDLEWARE = [
     # First, so that every log line of the request carries its id.
     "r2p_site.request_id.RequestIdMiddleware",
+    # As high as it can be (django-cors-headers' documentation): before any middleware
+    # that may answer on its own, so that such answers carry the CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "r2p_site.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -434,6 +437,67 @@ HEALTH_REPORT_REUSE_SECONDS = 5
 # takes the client address from the connection (docs/deployment.md). Sign-in throttling
 # and the rate limits count by this address.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+
+# The public API of the catalogue and the secretariat's token API (opendata/api/,
+# docs/api.md). No session authentication anywhere: the public endpoints take no
+# credentials at all, the secretariat's an API key. JSON only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "R2P recommendations: open data API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {
+            "ApiKey": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": "Api-Key <key>",
+            }
+        }
+    },
+}
+# Requests per client address to the public API; per key to the secretariat's: a
+# number per s, min, hour or day.
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/min")
+API_KEY_RATE = os.environ.get("API_KEY_RATE", "600/min")
+for _rate in (API_ANON_RATE, API_KEY_RATE):
+    _count, _slash, _period = _rate.partition("/")
+    if not (_count.isdigit() and _period in ("s", "sec", "m", "min", "h", "hour", "d", "day")):
+        raise ImproperlyConfigured(
+            f"An API rate is a number per s, min, hour or day, not {_rate!r}."
+        )
+# Seconds a client or a shared cache may keep an answer of the public API without
+# asking again (it may always ask with If-None-Match: 304 until the catalogue changes).
+API_CACHE_MAX_AGE = envint("API_CACHE_MAX_AGE", 300)
+# Cross-origin reads of the public API from any site's scripts: GET only, never with
+# cookies or credentials. Not the secretariat's API, whose keys are not for browsers.
+CORS_URLS_REGEX = r"^/api/(?!v1/secretariat/).*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "accept-language", "if-none-match", "if-modified-since")
+CORS_EXPOSE_HEADERS = ("ETag", "Retry-After", "Link")
+# The licence of the catalogue as a data set (the /data/ page, the downloads, the API),
+# for the secretariat to choose; the texts themselves are the UN's documents
+# (templates/opendata/licence_note.html says so).
+OPEN_DATA_LICENCE_NAME = os.environ.get("OPEN_DATA_LICENCE_NAME", "CC BY 4.0")
+OPEN_DATA_LICENCE_URL = os.environ.get(
+    "OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
+OPEN_DATA_ATTRIBUTION = os.environ.get(
+    "OPEN_DATA_ATTRIBUTION",
+    "United Nations Office on Genocide Prevention and the Responsibility to Protect",
+)
 
 LOGGING = {
     "version": 1,

@@ -70,6 +70,10 @@ SECRETARIAT_MAY = {
     "otp_totp.totpdevice": set(),
     # The task queue (django-tasks-db): superusers only; a missing PDF shows on submissions.
     "django_tasks_database.dbtaskresult": set(),
+    # The token API's keys: created and revoked (a change), never deleted, so that the
+    # record of their uses stays; the uses are a record.
+    "opendata.secretariatapikey": {"add", "change", "view"},
+    "opendata.apikeyuse": {"view"},
 }
 SUPERUSER_MAY = {
     **{key: set(ACTIONS) for key in SECRETARIAT_MAY},
@@ -93,6 +97,8 @@ SUPERUSER_MAY = {
     "otp_static.staticdevice/otp_static.statictoken": set(ACTIONS),
     # Queued, running and finished tasks with their errors: read-only.
     "django_tasks_database.dbtaskresult": {"view"},
+    "opendata.secretariatapikey": {"add", "change", "view"},
+    "opendata.apikeyuse": {"view"},
 }
 
 

@@ -8,9 +8,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import limits, policy
-from ..access import delegation_refusal, get_assessment_for_user, may_edit, member_of
+from ..access import (
+    delegation_refusal,
+    get_assessment_for_user,
+    may_edit,
+    member_of,
+    publication_refusal,
+)
 from ..forms import StartAssessmentForm
-from ..models import Assessment, CommentReply, Cycle
+from ..models import Assessment, CommentReply, Cycle, Publication
 from ..selectors.progress import assessment_progress, assessment_progress_by_theme
 from ..services.lifecycle import assessment_start, previous_assessment
 
@@ -74,6 +80,8 @@ def assessment_detail(request, pk: int):
     # The overview read by theme as well as by report (a recommendation in several
     # themes counts under each; those in none under "Other").
     by_theme = request.GET.get("by") == "theme"
+    rules = policy.AssessmentRules.of(assessment)
+    submissions = list(assessment.submissions.select_related("submitted_by"))
     return render(
         request,
         "assessments/assessment_detail.html",
@@ -83,10 +91,19 @@ def assessment_detail(request, pk: int):
             "by_theme": by_theme,
             "per_theme": assessment_progress_by_theme(assessment) if by_theme else [],
             "overall": overall,
-            "submissions": list(assessment.submissions.select_related("submitted_by")),
+            "submissions": submissions,
             "editable": may_edit(request.user, assessment),
             # Once the cycle is closed, an extension would not help: the rules say only that.
-            "rules": policy.AssessmentRules.of(assessment),
+            "rules": rules,
+            # Of the latest version, once accepted: who published it and when, or withdrew.
+            "publication": (
+                Publication.objects.filter(submission=submissions[0])
+                .select_related("submission", "published_by", "withdrawn_by")
+                .first()
+                if rules.may_publish or rules.is_published
+                else None
+            ),
+            "may_publish_here": not publication_refusal(request.user, assessment),
             "now": timezone.now(),
             "review_comments": assessment.review_comments.select_related(
                 "written_by", "addressed_by", "answer__recommendation__section__report"

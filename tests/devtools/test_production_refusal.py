@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 pytestmark = pytest.mark.django_db
 
 COMMANDS = [
+    "benchmark_api",
     "benchmark_autosave_load",
     "benchmark_pages",
     "benchmark_pdf",

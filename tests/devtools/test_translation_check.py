@@ -205,6 +205,8 @@ def typography_problems(tmp_path, language, body):
         ("«\u00a0Sans éléments\u00a0»", 0),
         ("Vérifiez à l'adresse https://example.org/verify/?sha=1 à 10:30", 0),
         ("%(state)s\u00a0: version %(number)s", 0),
+        ("l’en-tête «\u00a0Authorization: Api-Key <key>\u00a0»", 0),  # a header, as typed
+        ("Remarque: Authorization: Api-Key", 1),
     ],
 )
 def test_french_needs_a_non_breaking_space_before_double_punctuation(tmp_path, translation, found):

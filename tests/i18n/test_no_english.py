@@ -52,7 +52,7 @@ NOT_WORDS = re.compile(
     r"|\b[A-Z]/\d+/\d+(?:-S/\d+/\d+)?"
     r"|\b[0-9a-f]{64}\b"
     r"|\S+@\S+"
-    r"|(?<![A-Za-z])(?:PDF|SHA-256|SHA|UTC|R2P|EN|XLSX|CSV|ZIP|ISO|CLDR|HTTPS|NOR)(?![A-Za-z])"
+    r"|(?<![A-Za-z])(?:PDF|SHA-256|SHA|UTC|R2P|EN|XLSX|CSV|JSON|API|ZIP|ISO|CLDR|HTTPS|NOR)(?![A-Za-z])"
 )
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 
