@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.management.base import CommandError
-from django.test import Client
+from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -35,3 +35,11 @@ def signed_in_client(user) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def signed_in_session(user, *, secret_key: str) -> str:
+    """The key of a session signed in as `user` with both steps passed, for a server
+    whose SECRET_KEY is `secret_key` (sessions and their sign-in hash are signed with it)."""
+    with override_settings(SECRET_KEY=secret_key):
+        client = signed_in_client(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value

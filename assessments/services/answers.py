@@ -18,6 +18,7 @@ from catalogue.models import Theme
 from .. import limits
 from ..access import delegation_refusal
 from ..models import Answer, AnswerChange, Assessment, Attachment
+from ..storing import storing
 from .lifecycle import lock_for_editing
 
 
@@ -51,7 +52,6 @@ def _begin_edit(
     lock_for_editing(assessment, growth)
 
 
-@transaction.atomic
 def answer_save(
     *,
     answer: Answer,
@@ -73,6 +73,9 @@ def answer_save(
     answer or its assessment would exceed its limits.
     """
     if answer.version != base_version:
+        # Read outside a transaction: a save refused as stale writes nothing, and
+        # colleagues typing in the same answers make many (a BEGIN and a ROLLBACK were
+        # two round trips of each).
         stored = Answer.objects.select_related("updated_by").get(pk=answer.pk)
         if stored.version != base_version:
             raise AnswerConflict(current=stored)
@@ -80,6 +83,21 @@ def answer_save(
         answer = stored
     if answer.content() == content.as_dict():
         return answer
+    return _answer_write(
+        answer=answer, content=content, base_version=base_version, user=user, kind=kind, note=note
+    )
+
+
+@transaction.atomic
+def _answer_write(
+    *,
+    answer: Answer,
+    content: AnswerContent,
+    base_version: int,
+    user: AbstractBaseUser,
+    kind: str,
+    note: str,
+) -> Answer:
     limits.check_answer(evidence=content.evidence, links=content.links)
     _begin_edit(
         answer.assessment,
@@ -96,7 +114,7 @@ def answer_save(
         updated_by=user,
     )
     if not updated:
-        raise AnswerConflict(current=Answer.objects.get(pk=answer.pk))
+        raise AnswerConflict(current=Answer.objects.select_related("updated_by").get(pk=answer.pk))
     AnswerChange.objects.create(
         answer=answer,
         kind=kind,
@@ -107,7 +125,7 @@ def answer_save(
         after=content.as_dict(),
         note=note[:200],
     )
-    return Answer(
+    saved = Answer(
         pk=answer.pk,
         assessment=answer.assessment,
         recommendation_id=answer.recommendation_id,
@@ -116,6 +134,11 @@ def answer_save(
         updated_at=now,
         updated_by=user,
     )
+    # The card an autosave sends back after a conflict shows the recommendation: passed
+    # on when the caller read it, rather than read again.
+    if Answer.recommendation.is_cached(answer):
+        saved.recommendation = answer.recommendation
+    return saved
 
 
 class ThemeConflict(Exception):
@@ -216,27 +239,28 @@ def _check_file_quotas(answer: Answer, size: int) -> None:
     )
 
 
-@transaction.atomic
 def attachment_add(
     *, answer: Answer, upload, checked_type, sha256: str, user: AbstractBaseUser
 ) -> Attachment:
     """Store a checked evidence file on an answer and record it in the answer's history.
 
-    Raises ValidationError when the answer or the assessment has no room for it.
+    Raises ValidationError when the answer or the assessment has no room for it, and
+    StorageFailed when the file store cannot keep it; either way nothing is stored.
     """
-    _begin_edit(answer.assessment, user)
-    _check_file_quotas(answer, upload.size)
-    attachment = Attachment(
-        answer=answer,
-        original_name=upload.name[:200],
-        extension=checked_type.extension,
-        content_type=checked_type.content_type,
-        size=upload.size,
-        sha256=sha256,
-        uploaded_by=user,
-    )
-    attachment.file.save(upload.name, upload, save=False)
-    try:
+    # The file is deleted again if the row or its history is not saved or committed.
+    with storing() as files, transaction.atomic():
+        _begin_edit(answer.assessment, user)
+        _check_file_quotas(answer, upload.size)
+        attachment = Attachment(
+            answer=answer,
+            original_name=upload.name[:200],
+            extension=checked_type.extension,
+            content_type=checked_type.content_type,
+            size=upload.size,
+            sha256=sha256,
+            uploaded_by=user,
+        )
+        files.store(attachment.file, upload.name, upload)
         attachment.save()
         _record_attachment_change(
             answer=answer,
@@ -244,10 +268,6 @@ def attachment_add(
             user=user,
             attachment=attachment,
         )
-    except Exception:
-        # The row is rolled back with the transaction; the file must go too.
-        attachment.file.delete(save=False)
-        raise
     return attachment
 
 

@@ -1,18 +1,23 @@
 """Many colleagues autosaving at once: no request fails and no accepted save is lost.
 
 The load itself is `manage.py benchmark_autosave_load` (docs/benchmarks.md); here it
-runs small, in real threads with their own connections, on the test database.
+runs small, in real threads with their own connections, on the test database, in this
+process and over HTTP to a real gunicorn.
 """
 
 import io
+import os
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from assessments.models import Answer, Cycle
 from assessments.services.answers import answer_save
+from devtools.cpu import children
 from devtools.management.commands.benchmark_autosave_load import lost_updates
 
 needs_server_database = pytest.mark.skipif(
@@ -51,6 +56,32 @@ def test_the_load_test_catches_a_save_that_ignores_the_version(cycle, norway, ke
     with pytest.raises(CommandError, match="over changes its author never saw"):
         run_load(states=1, saves=6, answers=1)
     assert not get_user_model().objects.filter(username__startswith="load-").exists()
+
+
+@needs_server_database
+@pytest.mark.django_db(transaction=True)
+def test_colleagues_autosaving_through_gunicorn_lose_nothing_and_its_workers_cpu_is_counted(
+    cycle, norway
+):
+    output = run_load(states=1, saves=8, answers=1, think=20, gunicorn=2)
+
+    assert "gunicorn, 2 sync workers: 2 users in 1 delegations" in output
+    assert "accepted saves      16" in output
+    assert "errors and lost updates: 0" in output
+    server_cpu = float(output.split("server CPU ms per request ")[1].split()[0])
+    assert server_cpu > 0
+    # The server was stopped, and what the run made is gone, its sessions included.
+    assert [pid for pid in children(os.getpid()) if "gunicorn" in _command_line(pid)] == []
+    assert not get_user_model().objects.filter(username__startswith="load-").exists()
+    assert not Session.objects.exists()
+    assert list(Cycle.objects.values_list("code", flat=True)) == ["2025"]
+
+
+def _command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
 
 
 @pytest.mark.parametrize(

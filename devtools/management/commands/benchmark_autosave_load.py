@@ -1,3 +1,4 @@
+import os
 import random
 import re
 import statistics
@@ -8,14 +9,24 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
+from django.test import Client
 from django.urls import reverse
 
 from assessments.models import Answer, AnswerChange, Cycle
 from assessments.services.lifecycle import assessment_start
 from delegations.models import Member, MemberState
-from devtools.benchmarking import open_cycle, refuse_in_production, signed_in_client
+from devtools.benchmarking import (
+    open_cycle,
+    refuse_in_production,
+    signed_in_client,
+    signed_in_session,
+)
+from devtools.cpu import machine_busy, postgres_server_pid, server_tree_cpu
+from devtools.gunicorn_server import GunicornServer
+from devtools.http_client import HttpClient
 
 VERSION_INPUT = re.compile(r'name="r(\d+)-version" value="(\d+)"')
 
@@ -30,9 +41,15 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
     elapsed: float = 0.0
-    # CPU time of this whole process (every client thread and the views they call; on
-    # PostgreSQL not the database server's).
+    # CPU time of this whole process (every client thread and, in process, the views
+    # they call; on PostgreSQL not the database server's).
     cpu: float = 0.0
+    # CPU time of the gunicorn workers, when the requests went to one.
+    server_cpu: float | None = None
+    # CPU time of the whole PostgreSQL server, when it runs on this machine.
+    database_cpu: float | None = None
+    # CPU time of the whole machine: what other work took shows beside the rest.
+    machine_cpu: float | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -76,8 +93,9 @@ class Command(BaseCommand):
     help = (
         "Many delegations autosaving at once: two colleagues per State, each in its own "
         "thread and database connection, save the same few answers through the autosave "
-        "view. Fails if any request errs or any accepted save is missing from the history. "
-        "Meant for PostgreSQL; it works in a throwaway cycle and removes everything after."
+        "view, in this process or over HTTP to a real gunicorn (--gunicorn). Fails if any "
+        "request errs or any accepted save is missing from the history. Meant for "
+        "PostgreSQL; it works in a throwaway cycle and removes everything after."
     )
 
     def add_arguments(self, parser):
@@ -86,21 +104,49 @@ class Command(BaseCommand):
         parser.add_argument(
             "--answers", type=int, default=3, help="answers each pair of colleagues shares"
         )
+        parser.add_argument(
+            "--think",
+            type=int,
+            default=0,
+            help="each user pauses 0 to this many milliseconds before each save (default 0)",
+        )
+        parser.add_argument(
+            "--gunicorn",
+            type=int,
+            default=0,
+            metavar="WORKERS",
+            help="send the saves over HTTP to a gunicorn with this many sync workers, "
+            "started on this database with production settings (default: in this process)",
+        )
         parser.add_argument("--seed", type=int, default=2025)
 
-    def handle(self, *args, states, saves, answers, seed, **options):
+    def handle(self, *args, states, saves, answers, think, gunicorn, seed, **options):
         refuse_in_production()
         source = open_cycle()
         if connection.vendor == "sqlite":
             self.stderr.write("SQLite serialises writers: this load means more on PostgreSQL.")
         tag = uuid.uuid4().hex[:8]
         cycle = self._make_cycle(source, tag)
+        sessions = {}
         try:
             workers = self._make_workers(cycle, tag, states, answers)
-            outcome = self._run(workers, saves, seed)
-            self._report(outcome, workers, saves)
+            if gunicorn:
+                with GunicornServer(workers=gunicorn) as server:
+                    for user, _assessment, _shared in workers:
+                        sessions[user.pk] = signed_in_session(user, secret_key=server.secret_key)
+                    outcome = self._run(
+                        workers,
+                        lambda user: HttpClient(server.url, sessions[user.pk]),
+                        saves,
+                        think,
+                        seed,
+                        server=server,
+                    )
+            else:
+                outcome = self._run(workers, signed_in_client, saves, think, seed)
+            self._report(outcome, workers, saves, gunicorn)
         finally:
-            self._clean_up(cycle, tag)
+            self._clean_up(cycle, tag, list(sessions.values()))
 
     def _make_cycle(self, source, tag):
         cycle = Cycle.objects.create(
@@ -123,35 +169,67 @@ class Command(BaseCommand):
             workers += [(user, assessment.pk, shared) for user in pair]
         return workers
 
-    def _run(self, workers, saves, seed):
+    def _run(self, workers, make_client, saves, think, seed, server=None):
+        """Every user signs in, then all start saving at once: the clock and the CPU
+        counters start when the last one is ready."""
         outcome = Outcome()
-        start = threading.Barrier(len(workers))
+        marks = {}
+        database = postgres_server_pid()
+
+        def mark_start():
+            marks["began"], marks["cpu"] = time.perf_counter(), time.process_time()
+            marks["machine"] = machine_busy()
+            if server is not None:
+                marks["server"] = server.worker_cpu()
+            if database is not None:
+                marks["database"] = server_tree_cpu(database)
+
+        start = threading.Barrier(len(workers), action=mark_start)
         # Seeded per user, so a run can be repeated; nothing here needs to be unpredictable.
         rngs = [random.Random(seed + n) for n in range(len(workers))]  # noqa: S311
         threads = [
-            threading.Thread(target=self._work, args=(worker, saves, rng, start, outcome))
+            threading.Thread(
+                target=self._work, args=(worker, make_client, saves, think, rng, start, outcome)
+            )
             for worker, rng in zip(workers, rngs, strict=True)
         ]
-        began, began_cpu = time.perf_counter(), time.process_time()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        outcome.elapsed = time.perf_counter() - began
-        outcome.cpu = time.process_time() - began_cpu
+        if "began" not in marks:
+            return outcome  # nobody started: the errors say why
+        outcome.elapsed = time.perf_counter() - marks["began"]
+        outcome.cpu = time.process_time() - marks["cpu"]
+        if marks["machine"] is not None:
+            outcome.machine_cpu = machine_busy() - marks["machine"]
+        if database is not None:
+            outcome.database_cpu = server_tree_cpu(database) - marks["database"]
+        if server is not None:
+            after = server.worker_cpu()
+            if after.keys() != marks["server"].keys():
+                outcome.errors.append(
+                    f"gunicorn replaced a worker during the run:\n{server.log_tail()}"
+                )
+            outcome.server_cpu = sum(
+                cpu - marks["server"].get(pid, 0.0) for pid, cpu in after.items()
+            )
         return outcome
 
-    def _work(self, worker, saves, rng, start, outcome):
+    def _work(self, worker, make_client, saves, think, rng, start, outcome):
         user, assessment, shared = worker
         try:
-            client = signed_in_client(user)
+            client = make_client(user)
             known = dict.fromkeys(shared, 0)
             start.wait(timeout=60)
             for n in range(saves):
+                if think:
+                    time.sleep(rng.uniform(0, think / 1000))
                 answer = rng.choice(shared)
                 text = f"{user.username} save {n}"
                 self._save(client, assessment, answer, text, known, outcome)
-            client.logout()
+            if isinstance(client, Client):
+                client.logout()
         except Exception as error:  # any failure is a finding of the load test
             start.abort()  # so that no other user waits for this one forever
             with outcome.lock:
@@ -189,7 +267,7 @@ class Command(BaseCommand):
             data["resolve"] = "1"
         raise CommandError(f"{url}: still refused after 20 attempts")
 
-    def _report(self, outcome, workers, saves):
+    def _report(self, outcome, workers, saves, gunicorn):
         changes = defaultdict(dict)
         answers = {accepted[0] for accepted in outcome.accepted}
         for answer, version, after in AnswerChange.objects.filter(
@@ -203,25 +281,56 @@ class Command(BaseCommand):
             )
         }
         problems = outcome.errors + lost_updates(outcome.accepted, changes, current)
-        latencies = outcome.latencies or [0.0]
-        self.stdout.write(
-            f"{connection.vendor}: {len(workers)} users in {len(workers) // 2} delegations, "
-            f"{saves} saves each, {outcome.elapsed:.1f} s\n"
-            f"accepted saves      {len(outcome.accepted)}\n"
-            f"refused as stale    {outcome.conflicts} (then saved over, as a user would)\n"
-            f"requests per second {len(outcome.latencies) / outcome.elapsed:.0f}\n"
-            f"CPU ms per request  {outcome.cpu * 1000 / max(len(outcome.latencies), 1):.1f} "
-            f"(this process, {outcome.cpu:.1f} s in all)\n"
-            f"latency ms          median {statistics.median(latencies):.1f}, "
-            f"90th percentile {statistics.quantiles(latencies * 2, n=10)[-1]:.1f}, "
-            f"max {max(latencies):.1f}\n"
-            f"errors and lost updates: {len(problems)}"
+        # Doubled, so that a single request still has quantiles.
+        latencies = (outcome.latencies or [0.0]) * 2
+        requests = max(len(outcome.latencies), 1)
+        elapsed = outcome.elapsed or 1.0
+        where = f"gunicorn, {gunicorn} sync workers" if gunicorn else "in this process"
+        lines = [
+            f"{connection.vendor}, {where}: {len(workers)} users in {len(workers) // 2} "
+            f"delegations, {saves} saves each, {outcome.elapsed:.1f} s",
+            f"accepted saves      {len(outcome.accepted)} "
+            f"({len(outcome.accepted) / elapsed:.0f} per second)",
+            f"refused as stale    {outcome.conflicts} (then saved over, as a user would)",
+            f"requests per second {len(outcome.latencies) / elapsed:.0f}",
+        ]
+        if outcome.server_cpu is not None:
+            lines.append(
+                f"server CPU ms per request {outcome.server_cpu * 1000 / requests:.1f} "
+                f"(the gunicorn workers, {outcome.server_cpu:.1f} s in all)"
+            )
+        if outcome.database_cpu is not None:
+            lines.append(
+                f"database CPU ms per request {outcome.database_cpu * 1000 / requests:.1f} "
+                "(the whole PostgreSQL server: other databases' work too)"
+            )
+        lines.append(
+            f"CPU ms per request  {outcome.cpu * 1000 / requests:.1f} "
+            f"(this process, {outcome.cpu:.1f} s in all)"
         )
+        if outcome.machine_cpu is not None:
+            measured = outcome.cpu + (outcome.server_cpu or 0) + (outcome.database_cpu or 0)
+            # The rest: other processes, the kernel's network work, gunicorn's master.
+            lines.append(
+                f"machine busy        {outcome.machine_cpu / elapsed:.2f} of {os.cpu_count()} "
+                f"processors, {max(outcome.machine_cpu - measured, 0) / elapsed:.2f} of "
+                "them outside the processes above"
+            )
+        lines += [
+            f"latency ms          median {statistics.median(latencies):.1f}, "
+            f"90th percentile {statistics.quantiles(latencies, n=10)[-1]:.1f}, "
+            f"95th percentile {statistics.quantiles(latencies, n=20)[-1]:.1f}, "
+            f"max {max(latencies):.1f}",
+            f"errors and lost updates: {len(problems)}",
+        ]
+        self.stdout.write("\n".join(lines))
         if problems:
             raise CommandError("\n".join(problems[:20]))
 
-    def _clean_up(self, cycle, tag):
+    def _clean_up(self, cycle, tag, sessions):
         with transaction.atomic():
             cycle.assessments.all().delete()
             cycle.delete()
             get_user_model().objects.filter(username__startswith=f"load-{tag}-").delete()
+            # The HTTP clients' sessions: they never sign out.
+            Session.objects.filter(session_key__in=sessions).delete()
