@@ -1,9 +1,11 @@
 """A real gunicorn serving the site to a benchmark, with production settings, on the
 database the benchmark itself uses; and the CPU time its workers spend."""
 
+import ctypes
 import http.client
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -35,6 +37,27 @@ def database_url() -> str:
     host = quote(db["HOST"] or "localhost", safe="")
     port = f":{db['PORT']}" if db["PORT"] else ""
     return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'], safe='')}"
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _ended_with(parent: int):
+    """What the child runs before gunicorn: it is sent SIGTERM when `parent` ends, even
+    killed, so that no server outlives the benchmark or test that started it (Linux;
+    elsewhere only the `with` block stops it)."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        prctl = None
+
+    def preexec() -> None:
+        if prctl is not None:
+            prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # ended before the request took effect
+            os._exit(1)
+
+    return preexec
 
 
 def free_port() -> int:
@@ -102,6 +125,8 @@ class GunicornServer:
             env=self.environment(),
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            # Safe with threads only before they start, which is when a benchmark starts it.
+            preexec_fn=_ended_with(os.getpid()),
         )
         try:
             self._wait_until_ready()

@@ -65,3 +65,32 @@ def test_gunicorn_serves_with_production_settings_and_stops_at_the_end():
             probe.close()
     assert server.process.poll() is not None
     assert [pid for pid in workers if os.path.exists(f"/proc/{pid}")] == []
+
+
+PARENT = """
+import os, subprocess, sys, time
+from devtools.gunicorn_server import _ended_with
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
+                         preexec_fn=_ended_with(os.getpid()))
+print(child.pid, flush=True)
+time.sleep(60)
+"""
+
+
+@needs_proc
+def test_the_server_process_ends_when_what_started_it_is_killed():
+    """A benchmark or test killed mid-run (a timeout's SIGKILL) leaves no gunicorn behind."""
+    with subprocess.Popen(
+        [sys.executable, "-c", PARENT],
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as parent:
+        server = int(parent.stdout.readline())
+        assert os.path.exists(f"/proc/{server}")
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{server}") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not os.path.exists(f"/proc/{server}")
