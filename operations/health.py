@@ -7,7 +7,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -17,7 +17,8 @@ from django.db.models import Count, Min
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from .models import ScheduledJobRun, WorkerHeartbeat
+from .heartbeat import ORPHANED_AFTER, tasks_without_heartbeat
+from .models import ScheduledJobRun
 from .scheduled_jobs import JOB_NAMES
 
 logger = logging.getLogger(__name__)
@@ -93,27 +94,13 @@ def storage_check() -> dict:
 def queue_check(now: datetime) -> dict:
     """The tasks waiting for a worker (how many, the oldest's age), the workers beating,
     and the running tasks whose worker stopped beating. The workers queue those again
-    within seconds (recovery.py): one still there after HEALTH_WORKER_SILENT_SECONDS
-    means no worker is left to do it. A task claimed more recently is not judged yet:
-    its worker was alive when it claimed it."""
+    within seconds (recovery.py): one still there after ORPHANED_AFTER means no worker
+    is left to do it."""
     waiting = DBTaskResult.objects.ready().aggregate(count=Count("pk"), oldest=Min("enqueued_at"))
     oldest_wait = (now - waiting["oldest"]).total_seconds() if waiting["oldest"] else None
-    silent_since = now - timedelta(seconds=settings.HEALTH_WORKER_SILENT_SECONDS)
-    beating = set(
-        WorkerHeartbeat.objects.filter(beat_at__gte=silent_since).values_list(
-            "worker_id", flat=True
-        )
-    )
-    claimed_by = (
-        DBTaskResult.objects.running()
-        .filter(started_at__lt=silent_since)
-        .order_by()
-        .values_list("worker_ids", flat=True)
-    )
-    # The last worker id is the worker that claimed the task (a retried task has several).
-    orphaned = sum(
-        1 for worker_ids in claimed_by if not worker_ids or worker_ids[-1] not in beating
-    )
+    orphaned, beating = tasks_without_heartbeat(silent_for=ORPHANED_AFTER, now=now)
+    # A task claimed more recently is not judged yet: its worker was alive when it claimed it.
+    orphaned = sum(1 for result in orphaned if result.started_at < now - ORPHANED_AFTER)
     return {
         "ok": orphaned == 0
         and (oldest_wait is None or oldest_wait <= settings.HEALTH_QUEUE_MAX_WAIT_SECONDS),

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.db import DatabaseError, connection
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from .models import WorkerHeartbeat
 
@@ -20,6 +21,9 @@ BEAT_EVERY = timedelta(seconds=5)
 # Three beats missed: long enough for a busy database to delay one, short enough that
 # a dead worker's task is queued again well within a minute.
 DEAD_AFTER = timedelta(seconds=15)
+# /healthz/ready reports an orphaned task only once the workers have had time to recover
+# it (they look every few seconds after DEAD_AFTER): one still there means none is left.
+ORPHANED_AFTER = 2 * DEAD_AFTER
 
 
 def beat(worker_id: str, *, started_at=None) -> None:
@@ -35,11 +39,22 @@ def beat(worker_id: str, *, started_at=None) -> None:
         )
 
 
-def alive_workers():
-    """The ids of the workers that beat recently."""
-    return WorkerHeartbeat.objects.filter(beat_at__gte=timezone.now() - DEAD_AFTER).values(
-        "worker_id"
+def tasks_without_heartbeat(*, silent_for=DEAD_AFTER, now=None, counting_as_silent=()):
+    """The RUNNING tasks whose worker has not beaten for `silent_for`, oldest first, and
+    the workers that have. A task's worker is the last of its worker ids (a retried task
+    has several). `counting_as_silent` names workers to treat as dead although beating:
+    a worker between tasks that still holds one lost that task's outcome."""
+    since = (now or timezone.now()) - silent_for
+    beating = set(
+        WorkerHeartbeat.objects.filter(beat_at__gte=since).values_list("worker_id", flat=True)
     )
+    alive = beating - set(counting_as_silent)
+    orphaned = [
+        result
+        for result in DBTaskResult.objects.running().order_by("started_at")
+        if not result.worker_ids or result.worker_ids[-1] not in alive
+    ]
+    return orphaned, beating
 
 
 class Heartbeat:

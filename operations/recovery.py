@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, TaskResultStatus
 
-from .heartbeat import alive_workers
+from .heartbeat import tasks_without_heartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -29,10 +29,8 @@ def interrupted_tasks(*, worker_id: str):
     """RUNNING tasks whose worker is dead, or is this worker (`worker_id`), which calls
     this only between tasks: a task it still holds lost its outcome (the database went
     away as it was recorded)."""
-    alive = {row["worker_id"] for row in alive_workers()} - {worker_id}
-    for result in DBTaskResult.objects.running().order_by("started_at"):
-        if not result.worker_ids or result.worker_ids[-1] not in alive:
-            yield result
+    orphaned, _ = tasks_without_heartbeat(counting_as_silent={worker_id})
+    return orphaned
 
 
 def recover(result: DBTaskResult) -> DBTaskResult | None:

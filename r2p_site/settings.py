@@ -424,13 +424,12 @@ if SYNTHESIS_MIN_STATES < 2:
     )
 # What /healthz/ready (operations.health) counts as late (docs/deployment.md): a task
 # waiting longer than this for a worker; scheduled jobs (docker/jobs.sh, every
-# JOBS_INTERVAL seconds) that have not started for three intervals; a running task whose
-# worker has not beaten for this long. A report is reused for a few seconds: the page is
-# public and each report writes a probe file.
+# JOBS_INTERVAL seconds) that have not started for three intervals (a running task whose
+# worker stopped beating: operations.heartbeat.ORPHANED_AFTER). A report is reused for a
+# few seconds: the page is public and each report writes a probe file.
 JOBS_INTERVAL = envint("JOBS_INTERVAL", 300)
 HEALTH_QUEUE_MAX_WAIT_SECONDS = envint("HEALTH_QUEUE_MAX_WAIT_SECONDS", 5 * 60)
 HEALTH_JOBS_MAX_AGE_SECONDS = envint("HEALTH_JOBS_MAX_AGE_SECONDS", 3 * JOBS_INTERVAL)
-HEALTH_WORKER_SILENT_SECONDS = 30
 HEALTH_REPORT_REUSE_SECONDS = 5
 
 # How many proxies in front of the site append to X-Forwarded-For; 0 trusts none and

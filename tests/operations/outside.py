@@ -88,7 +88,7 @@ class OutsideSite:
             path = urllib.parse.urlparse(self.database_url).path
             with closing(sqlite3.connect(path, timeout=20)) as connection:
                 return connection.execute(sql.replace("%s", "?"), params).fetchall()
-        with psycopg.connect(self.database_url.replace("postgres://", "postgresql://", 1)) as db:
+        with psycopg.connect(libpq_url(self.database_url)) as db:
             return db.execute(sql, params).fetchall()
 
     def wait_for(self, sql: str, *params, timeout: float, every: float = 0.1):
@@ -125,19 +125,21 @@ def postgres_url(server_url: str, name: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
 
 
+def libpq_url(url: str) -> str:
+    """`url` (DATABASE_URL's postgres:// scheme) as psycopg reads it."""
+    return url.replace("postgres://", "postgresql://", 1)
+
+
 def create_postgres_database(server_url: str) -> str:
     name = f"r2p_outside_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(
-        postgres_url(server_url, "postgres").replace("postgres://", "postgresql://", 1),
-        autocommit=True,
-    ) as db:
+    with psycopg.connect(libpq_url(postgres_url(server_url, "postgres")), autocommit=True) as db:
         db.execute(f'CREATE DATABASE "{name}"')
     return postgres_url(server_url, name)
 
 
 def drop_postgres_database(url: str) -> None:
     name = urllib.parse.urlsplit(url).path.lstrip("/")
-    server = postgres_url(url, "postgres").replace("postgres://", "postgresql://", 1)
+    server = libpq_url(postgres_url(url, "postgres"))
     # The server may be gone with its cluster.
     with suppress(psycopg.OperationalError), psycopg.connect(server, autocommit=True) as db:
         db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
