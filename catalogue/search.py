@@ -320,6 +320,10 @@ def search_recommendations(
     in their order. `target_codes` and `years` (of the reports) save reading them when
     the caller has them."""
     base = Recommendation.objects.all() if recommendations is None else recommendations
+    if not any(character.isdigit() for character in query):
+        # Every code begins with a report's year: a query without a digit names none, and
+        # the addressees and years need not be read.
+        target_codes, years = set(), set()
     if target_codes is None:
         target_codes = set(Target.objects.values_list("code", flat=True))
     if years is None:
@@ -369,9 +373,11 @@ def _text_matches(
     official translation into it does."""
     if connection.vendor != "postgresql":
         return recommendations.filter(pk__in=_id_list(_fts5_matches(parsed, translated)))
-    ids = set(_english_matches(parsed)) if _has_text(parsed) else set()
+    matches = [_english_matches(parsed)] if _has_text(parsed) else []
     if translated is not None and _has_text(translated.parsed):
-        ids.update(_translation_matches(translated))
+        matches.append(_translation_matches(translated))
+    # In one query: each is a round trip to the server.
+    ids = set(matches[0].union(*matches[1:])) if matches else set()
     return recommendations.filter(pk__in=_id_list(ids))
 
 

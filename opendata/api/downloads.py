@@ -23,7 +23,7 @@ from django.utils import translation
 from django.utils.translation import get_language_info, gettext
 
 from assessments.spreadsheets import safe_cell
-from catalogue.models import Target, Theme, target_label
+from catalogue.models import Target, target_label
 
 from . import rows
 from .links import Links
@@ -100,7 +100,7 @@ def download_rows(language: str, links: Links, version: Version) -> list[dict]:
     recommendations = rows.RECOMMENDATIONS.rows(version.token, links).values()
     theme_names = {
         theme["slug"]: theme["names"][language]["text"]
-        for theme in rows.theme_rows(Theme.objects.all(), links)
+        for theme in rows.THEMES.rows(version.token, links).values()
     }
     with translation.override(language):
         addressees = {

@@ -17,16 +17,16 @@ class Links:
     def __init__(self, request):
         # scheme://host, as the client addressed the site
         self.origin = request.build_absolute_uri("/")[:-1]
-        self._templates: dict[str, str] = {}
+        self._templates: dict[tuple[str, bool], str] = {}
 
     def to(self, name: str, key: str | int | None = None) -> str:
         """The absolute URL of the named pattern, with `key` as its one argument."""
-        if key is None:
-            return self.origin + reverse(name)
-        template = self._templates.get(name)
+        template_key = (name, key is not None)
+        template = self._templates.get(template_key)
         if template is None:
-            template = self._templates[name] = self.origin + reverse(name, args=[PLACEHOLDER])
-        return template.replace(PLACEHOLDER, str(key), 1)
+            args = [] if key is None else [PLACEHOLDER]
+            template = self._templates[template_key] = self.origin + reverse(name, args=args)
+        return template if key is None else template.replace(PLACEHOLDER, str(key), 1)
 
     # The API's objects
 

@@ -10,12 +10,13 @@ standing in for a missing one, said so (as the pages mark it: catalogue/original
 import functools
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext
+from rest_framework.renderers import JSONRenderer
 
 from assessments.models import Cycle, CycleTranslation
 from catalogue.models import (
@@ -25,6 +26,7 @@ from catalogue.models import (
     ReportTranslation,
     Section,
     Target,
+    Theme,
     ThemeLink,
     ThemeTranslation,
     is_source_language,
@@ -32,6 +34,9 @@ from catalogue.models import (
 from delegations.models import MemberState, RegionalGroup, name_field, name_language
 
 from .links import Links
+
+# As DRF's JSONRenderer writes every answer of the API (compact, UTF-8, dates as ISO 8601).
+encode = JSONRenderer().render
 
 # The site's languages, as the schema lists them for a parameter: a declaration read
 # when modules load, where settings are not (tests/opendata/api/test_schema.py holds it
@@ -106,11 +111,6 @@ RECOMMENDATION_FIELDS = (
 )
 
 
-def recommendation_values(recommendations: QuerySet) -> QuerySet:
-    """The query of `recommendation_rows`, for a paginator to count and slice."""
-    return recommendations.values(*RECOMMENDATION_FIELDS)
-
-
 def theme_slugs(ids: Iterable[int] | None) -> dict[int, list[str]]:
     """The themes of each recommendation, in the themes' order (one query)."""
     links = ThemeLink.objects.order_by("theme__position", "theme__name")
@@ -122,15 +122,14 @@ def theme_slugs(ids: Iterable[int] | None) -> dict[int, list[str]]:
     return themes
 
 
-def recommendation_rows(values: list[dict], links: Links, *, every: bool = False) -> list[dict]:
-    """The recommendations of `values` (rows of `recommendation_values`) as the API shows
-    them; `every`: the rows are the whole catalogue (its translations read without a list
-    of ids)."""
-    ids = None if every else [row["pk"] for row in values]
+def recommendation_rows(recommendations: QuerySet, links: Links) -> dict[int, dict]:
+    """The recommendations as the API shows them, by id."""
+    values = list(recommendations.values(*RECOMMENDATION_FIELDS))
+    ids = [row["pk"] for row in values]
     texts = _translations(RecommendationTranslation, "recommendation", ids, "text")["text"]
     themes = theme_slugs(ids)
-    return [
-        {
+    return {
+        row["pk"]: {
             "code": row["code"],
             "url": links.recommendation(row["code"]),
             "page": links.recommendation_page(row["code"]),
@@ -152,74 +151,84 @@ def recommendation_rows(values: list[dict], links: Links, *, every: bool = False
             ],
         }
         for row in values
-    ]
+    }
 
 
-class RecommendationIndex:
-    """Every recommendation's row, by id and by code, for one catalogue version and one
-    address of the site (the rows' links are absolute): built once in this process (the
-    whole catalogue in four queries, some 15 ms), then each page of a list picks its
-    rows from it, whatever its filters. A version replaces the one before."""
+class RowIndex:
+    """Every row of one of the API's lists, by id, and each as the API's JSON, for one
+    catalogue version and one address of the site (the rows' links are absolute): built
+    once in this process (the whole catalogue's 432 recommendations in four queries,
+    some 15 ms), then each answer, a list whatever its filters and page or one object,
+    picks its rows from it and joins their JSON without encoding it again. A version
+    replaces the one before.
 
-    def __init__(self):
-        self._kept: dict[str, dict[int, dict]] = {}
+    `everything()` is the whole list in its order; `build(objects, links)` reads the
+    rows of `objects`, by id, in their order."""
+
+    def __init__(
+        self,
+        everything: Callable[[], QuerySet],
+        build: Callable[[QuerySet, Links], dict[int, dict]],
+    ):
+        self.everything, self.build = everything, build
+        self._kept: dict[str, tuple[dict[int, dict], dict[int, bytes]]] = {}
         self._token = None
         self._lock = threading.Lock()
 
     def rows(self, token: str, links: Links) -> dict[int, dict]:
+        return self._index(token, links)[0]
+
+    def _index(self, token: str, links: Links) -> tuple[dict[int, dict], dict[int, bytes]]:
         with self._lock:
             if token != self._token:
                 self._kept, self._token = {}, token
-            by_id = self._kept.get(links.origin)
-        if by_id is None:
-            values = list(recommendation_values(Recommendation.objects.in_catalogue_order()))
-            by_id = {
-                row["pk"]: built
-                for row, built in zip(
-                    values, recommendation_rows(values, links, every=True), strict=True
-                )
-            }
+            index = self._kept.get(links.origin)
+        if index is None:
+            index = self._built(self.everything(), links)
             with self._lock:
                 if token == self._token:
-                    self._kept[links.origin] = by_id
-        return by_id
+                    self._kept[links.origin] = index
+        return index
 
-    def pick(self, token: str, links: Links, ids: list[int]) -> list[dict]:
-        """The rows of `ids`, in their order. An id the index lacks (a recommendation
-        added since the version was read) is read on its own."""
-        by_id = self.rows(token, links)
-        missing = [pk for pk in ids if pk not in by_id]
+    def _built(self, objects: QuerySet, links: Links):
+        by_id = self.build(objects, links)
+        return by_id, {pk: encode(row) for pk, row in by_id.items()}
+
+    def pick(self, token: str, links: Links, ids: list[int] | None = None) -> list[bytes]:
+        """The JSON of the rows of `ids` (all by default), in their order. An id the index
+        lacks (an object added since the version was read) is read on its own."""
+        encoded = self._index(token, links)[1]
+        if ids is None:
+            return list(encoded.values())
+        missing = [pk for pk in ids if pk not in encoded]
         if missing:
-            values = list(recommendation_values(Recommendation.objects.filter(pk__in=missing)))
-            by_id = {
-                **by_id,
-                **{
-                    row["pk"]: built
-                    for row, built in zip(values, recommendation_rows(values, links), strict=True)
-                },
+            encoded = {
+                **encoded,
+                **self._built(self.everything().filter(pk__in=missing), links)[1],
             }
-        return [by_id[pk] for pk in ids if pk in by_id]
+        return [encoded[pk] for pk in ids if pk in encoded]
 
     def clear(self) -> None:
         with self._lock:
             self._kept, self._token = {}, None
 
 
-RECOMMENDATIONS = RecommendationIndex()
+RECOMMENDATIONS = RowIndex(Recommendation.objects.in_catalogue_order, recommendation_rows)
 
 
 # Reports and their sections
 
 
-def report_rows(reports: list[dict], links: Links) -> list[dict]:
-    """`reports`: rows of Report.objects.values(), their recommendations counted."""
+def report_rows(reports: QuerySet, links: Links) -> dict[int, dict]:
+    """The reports, by id, their recommendations counted."""
+    reports = list(reports.values())
     ids = [report["id"] for report in reports]
     translated = _translations(ReportTranslation, "report", ids, "title", "focus")
     sections = defaultdict(list)
     for section in section_values(Section.objects.filter(report_id__in=ids)):
         sections[section["report__year"]].append(section)
-    return [
-        {
+    return {
+        report["id"]: {
             "year": report["year"],
             "url": links.report(report["year"]),
             "page": links.report_page(report["year"]),
@@ -232,10 +241,10 @@ def report_rows(reports: list[dict], links: Links) -> list[dict]:
                 s["recommendation_count"] for s in sections[report["year"]]
             ),
             "recommendations": links.recommendations_of(year=report["year"]),
-            "sections": section_rows(sections[report["year"]], links, codes=False),
+            "sections": [section_row(s, links) for s in sections[report["year"]]],
         }
         for report in reports
-    ]
+    }
 
 
 def section_values(sections: QuerySet) -> list[dict]:
@@ -246,46 +255,49 @@ def section_values(sections: QuerySet) -> list[dict]:
     )
 
 
-def section_rows(sections: list[dict], links: Links, *, codes: bool = True) -> list[dict]:
-    """`codes`: with the codes of their recommendations (one more query)."""
-    recommendations = defaultdict(list)
-    if codes:
-        for section_id, code in (
-            Recommendation.objects.filter(section_id__in=[s["id"] for s in sections])
-            .order_by("position")
-            .values_list("section_id", "code")
-        ):
-            recommendations[section_id].append(code)
-    rows = []
-    for section in sections:
-        year, target = section["report__year"], section["target__code"]
-        code = f"{year}-{target}"
-        row = {
-            "code": code,
-            "url": links.section(code),
-            "page": links.section_page(year, target),
-            "report": {"year": year, "url": links.report(year)},
-            "addressee": {"code": target, "url": links.addressee(target)},
-            "paragraphs": section["paragraphs"],
-            "recommendation_count": section["recommendation_count"],
-        }
-        if codes:
-            row["recommendations"] = recommendations[section["id"]]
-        rows.append(row)
-    return rows
+def section_rows(sections: QuerySet, links: Links) -> dict[int, dict]:
+    """The sections, by id, with the codes of their recommendations."""
+    values = section_values(sections)
+    codes = defaultdict(list)
+    for section_id, code in (
+        Recommendation.objects.filter(section_id__in=[s["id"] for s in values])
+        .order_by("position")
+        .values_list("section_id", "code")
+    ):
+        codes[section_id].append(code)
+    return {
+        section["id"]: {**section_row(section, links), "recommendations": codes[section["id"]]}
+        for section in values
+    }
+
+
+def section_row(section: dict, links: Links) -> dict:
+    """A section (a row of `section_values`), without its recommendations' codes (a
+    report lists its sections so)."""
+    year, target = section["report__year"], section["target__code"]
+    code = f"{year}-{target}"
+    return {
+        "code": code,
+        "url": links.section(code),
+        "page": links.section_page(year, target),
+        "report": {"year": year, "url": links.report(year)},
+        "addressee": {"code": target, "url": links.addressee(target)},
+        "paragraphs": section["paragraphs"],
+        "recommendation_count": section["recommendation_count"],
+    }
 
 
 # Addressees
 
 
-def addressee_rows(targets: QuerySet, links: Links) -> list[dict]:
+def addressee_rows(targets: QuerySet, links: Links) -> dict[int, dict]:
     counts = dict(
         targets.model.objects.annotate(count=Count("sections__recommendations")).values_list(
             "code", "count"
         )
     )
-    return [
-        {
+    return {
+        target["pk"]: {
             "code": target["code"],
             "url": links.addressee(target["code"]),
             "page": links.addressee_page(target["code"]),
@@ -294,8 +306,8 @@ def addressee_rows(targets: QuerySet, links: Links) -> list[dict]:
             "recommendation_count": counts.get(target["code"], 0),
             "recommendations": links.recommendations_of(addressee=target["code"]),
         }
-        for target in targets.values("code", "name", "position")
-    ]
+        for target in targets.values("pk", "code", "name", "position")
+    }
 
 
 def targets() -> QuerySet:
@@ -305,7 +317,7 @@ def targets() -> QuerySet:
 # Themes
 
 
-def theme_rows(themes: QuerySet, links: Links) -> list[dict]:
+def theme_rows(themes: QuerySet, links: Links) -> dict[int, dict]:
     values = list(themes.values("id", "slug", "name", "description", "position"))
     ids = [theme["id"] for theme in values]
     translated = _translations(ThemeTranslation, "theme", ids, "name", "description")
@@ -320,8 +332,8 @@ def theme_rows(themes: QuerySet, links: Links) -> list[dict]:
         .values_list("theme_id", "recommendation__code")
     ):
         codes[theme_id].append(code)
-    return [
-        {
+    return {
+        theme["id"]: {
             "slug": theme["slug"],
             "url": links.theme(theme["slug"]),
             "page": links.theme_page(theme["slug"]),
@@ -334,35 +346,33 @@ def theme_rows(themes: QuerySet, links: Links) -> list[dict]:
             "recommendations": codes[theme["id"]],
         }
         for theme in values
-    ]
+    }
 
 
 # Member States and cycles
 
 
-def member_state_rows(states: QuerySet, links: Links) -> list[dict]:
+def member_state_rows(states: QuerySet, links: Links) -> dict[int, dict]:
     fields = {language: name_field(name_language(language)) for language in languages()}
     groups = {group.value: interface_texts(group.label) for group in RegionalGroup}
-    rows = []
-    for state in states.values("iso3", "regional_group", *set(fields.values())):
+    rows = {}
+    for state in states.values("pk", "iso3", "regional_group", *set(fields.values())):
         english = state["name"]
-        rows.append(
-            {
-                "iso3": state["iso3"],
-                "url": links.member_state(state["iso3"]),
-                "names": {
-                    language: {
-                        "text": state[field] or english,
-                        "english_fallback": not state[field],
-                    }
-                    for language, field in fields.items()
-                },
-                "regional_group": {
-                    "code": state["regional_group"],
-                    "names": groups[state["regional_group"]],
-                },
-            }
-        )
+        rows[state["pk"]] = {
+            "iso3": state["iso3"],
+            "url": links.member_state(state["iso3"]),
+            "names": {
+                language: {
+                    "text": state[field] or english,
+                    "english_fallback": not state[field],
+                }
+                for language, field in fields.items()
+            },
+            "regional_group": {
+                "code": state["regional_group"],
+                "names": groups[state["regional_group"]],
+            },
+        }
     return rows
 
 
@@ -370,7 +380,7 @@ def member_states() -> QuerySet:
     return MemberState.objects.order_by("name")
 
 
-def cycle_rows(cycles: QuerySet, links: Links) -> list[dict]:
+def cycle_rows(cycles: QuerySet, links: Links) -> dict[int, dict]:
     values = list(cycles.values("id", "code", "name", "deadline", "is_open"))
     ids = [cycle["id"] for cycle in values]
     names = _translations(CycleTranslation, "cycle", ids, "name")["name"]
@@ -381,8 +391,8 @@ def cycle_rows(cycles: QuerySet, links: Links) -> list[dict]:
         .values_list("cycle_id", "report__year")
     ):
         years[cycle_id].append(year)
-    return [
-        {
+    return {
+        cycle["id"]: {
             "code": cycle["code"],
             "url": links.cycle(cycle["code"]),
             "page": links.cycle_page(cycle["code"]),
@@ -392,8 +402,22 @@ def cycle_rows(cycles: QuerySet, links: Links) -> list[dict]:
             "reports": [{"year": year, "url": links.report(year)} for year in years[cycle["id"]]],
         }
         for cycle in values
-    ]
+    }
 
 
 def cycles() -> QuerySet:
     return Cycle.objects.order_by("-deadline")
+
+
+REPORTS = RowIndex(lambda: Report.objects.order_by("year"), report_rows)
+SECTIONS = RowIndex(Section.objects.all, section_rows)
+ADDRESSEES = RowIndex(targets, addressee_rows)
+THEMES = RowIndex(lambda: Theme.objects.order_by("position", "name"), theme_rows)
+MEMBER_STATES = RowIndex(member_states, member_state_rows)
+CYCLES = RowIndex(cycles, cycle_rows)
+INDEXES = (RECOMMENDATIONS, REPORTS, SECTIONS, ADDRESSEES, THEMES, MEMBER_STATES, CYCLES)
+
+
+def clear_indexes() -> None:
+    for index in INDEXES:
+        index.clear()

@@ -1,9 +1,10 @@
 """The shapes the public API answers with, which its OpenAPI schema describes.
 
-The rows are built as plain data by `rows.py` (a few queries a page, no model
-instances), already in these shapes: each serializer declares its fields for the schema
-and passes its rows through as they are. Read field by field, DRF's serializers took a
-quarter of a list's time (some 8,000 field reads for 50 recommendations);
+The rows are built as plain data by `rows.py` (a few queries for a whole list, no model
+instances), already in these shapes, and each row is encoded to JSON once per catalogue
+version: no answer of the catalogue's API passes through a serializer. Read field by
+field, DRF's serializers took a quarter of a list's time (some 8,000 field reads for 50
+recommendations). So these serializers only declare the fields, for the schema;
 tests/opendata/api/test_endpoints.py holds every answer to the declared fields, and the
 schema tests validate every answer against the schema. A field's help text is the
 schema's description of it, in the language the schema is asked in.
@@ -17,20 +18,14 @@ from . import schema  # noqa: F401 (registers the schema of InLanguagesField)
 
 class InLanguagesField(serializers.Field):
     """A text in each of the six languages: {"ar": {"text": ..., "english_fallback":
-    false}, ...}. Built whole by rows.py, passed through as it is."""
+    false}, ...}, built whole by rows.py."""
 
     def __init__(self, **kwargs):
         super().__init__(read_only=True, **kwargs)
 
-    def to_representation(self, value):
-        return value
-
 
 class Declared(serializers.Serializer):
-    """A row built by rows.py in the declared shape, passed through."""
-
-    def to_representation(self, instance):
-        return instance
+    """The shape of a row built by rows.py, declared for the schema."""
 
 
 URL_HELP = _("The address of this object in the API.")

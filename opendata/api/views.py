@@ -3,12 +3,13 @@
 Anonymous and cookie-free: no authentication at all (so no session is read for it and
 CSRF has nothing to protect), JSON only, throttled per client address. Each GET is
 answered 304 from the catalogue version when the client's copy is current
-(caching.py); otherwise the rows are read as plain data (rows.py), a page at a time,
-and passed through the serializers the schema describes.
+(caching.py), or from the answer made already for the same address; otherwise the
+answer's rows are picked from the index of the whole list at this version (rows.py) and
+their JSON joined; the serializers describe the rows' shape for the schema.
 """
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,9 +24,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from assessments.models import Cycle
-from catalogue.models import Recommendation, Report, Section, Target, Theme
-from delegations.models import MemberState
+from catalogue.models import Section
 
 from . import rows
 from .caching import ConditionalOnCatalogue
@@ -66,46 +65,70 @@ class PublicView(ConditionalOnCatalogue, GenericAPIView):
         return Links(self.request)
 
 
-class PublicList(ListModelMixin, PublicView):
+class Indexed(PublicView):
+    """An answer of rows of `index` (rows.py), whose JSON is joined as it is kept: the
+    serializer declares the rows' shape for the schema, and the tests hold each answer
+    to it."""
+
+    index: rows.RowIndex
+
+    def get_queryset(self):
+        return self.index.everything()
+
+
+class PublicList(ListModelMixin, Indexed):
     """A list: its queryset filtered and, where paginated, cut to the page asked.
     (ListModelMixin tells the schema it is a list; `respond` answers instead of `list`.)"""
 
-    def rows(self, objects, links: Links) -> list[dict]:
-        raise NotImplementedError
-
     def respond(self, request, version, *args, **kwargs):
-        objects = self.filter_queryset(self.get_queryset())
-        links = self.links()
+        ids = None
+        if self.filter_backends:
+            # Every match's id in one query (at most the 432 recommendations): a page is
+            # cut and counted from the list.
+            ids = list(self.filter_queryset(self.get_queryset()).values_list("pk", flat=True))
         if self.pagination_class is None:
-            return Response(self.get_serializer(self.rows(objects, links), many=True).data)
-        page = self.paginate_queryset(self.page_query(objects))
-        data = self.get_serializer(self.page_rows(page, links, version), many=True).data
-        return self.get_paginated_response(data)
+            return json_answer(b"[" + b",".join(self.picked(version, ids)) + b"]")
+        page = self.paginate_queryset(ids)
+        return paged_json(self.paginator, self.picked(version, page))
 
-    def page_query(self, objects):
-        return objects
-
-    def page_rows(self, page, links: Links, version) -> list[dict]:
-        return self.rows(page, links)
+    def picked(self, version, ids) -> list[bytes]:
+        return self.index.pick(version.token, self.links(), ids)
 
 
-class PublicDetail(PublicView):
+def paged_json(paginator: PageNumberPagination, encoded: list[bytes]) -> HttpResponse:
+    """The answer DRF's `get_paginated_response` gives, with rows already encoded."""
+    head = rows.encode(
+        {
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+        }
+    )
+    return json_answer(head[:-1] + b',"results":[' + b",".join(encoded) + b"]}")
+
+
+def json_answer(content: bytes) -> HttpResponse:
+    return HttpResponse(content, content_type=JSONRenderer.media_type)
+
+
+class PublicDetail(Indexed):
     """One object, found by the code people cite (`lookup`), or 404."""
 
     lookup_url_kwarg = "key"
     error_responses = (404, 429)
 
     def respond(self, request, version, key, **kwargs):
-        found = self.rows(self.get_queryset().filter(**{self.lookup_field: self.normal(key)}))
-        if not found:
+        ids = list(self.found(key).values_list("pk", flat=True)[:1])
+        picked = self.index.pick(version.token, self.links(), ids)
+        if not picked:
             raise Http404(self.not_found(key))
-        return Response(self.get_serializer(found[0]).data)
+        return json_answer(picked[0])
+
+    def found(self, key: str):
+        return self.get_queryset().filter(**{self.lookup_field: self.normal(key)})
 
     def normal(self, key: str) -> str:
         return key
-
-    def rows(self, objects) -> list[dict]:
-        raise NotImplementedError
 
     def not_found(self, key: str) -> str:
         return _("Nothing has the code %(code)s.") % {"code": key}
@@ -128,15 +151,7 @@ class RecommendationList(PublicList):
     pagination_class = CataloguePagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = RecommendationFilter
-
-    def get_queryset(self):
-        return Recommendation.objects.in_catalogue_order()
-
-    def page_query(self, objects):
-        return objects.values_list("pk", flat=True)
-
-    def page_rows(self, page, links, version):
-        return rows.RECOMMENDATIONS.pick(version.token, links, list(page))
+    index = rows.RECOMMENDATIONS
 
 
 @extend_schema(
@@ -146,16 +161,10 @@ class RecommendationList(PublicList):
 class RecommendationDetail(PublicDetail):
     serializer_class = RecommendationSerializer
     lookup_field = "code"
+    index = rows.RECOMMENDATIONS
 
-    def get_queryset(self):
-        return Recommendation.objects.all()
-
-    def respond(self, request, version, key, **kwargs):
-        ids = list(self.get_queryset().filter(code=key.upper()).values_list("pk", flat=True))
-        found = rows.RECOMMENDATIONS.pick(version.token, self.links(), ids)
-        if not found:
-            raise Http404(self.not_found(key))
-        return Response(self.get_serializer(found[0]).data)
+    def normal(self, key):
+        return key.upper()
 
 
 # Reports and sections
@@ -170,12 +179,7 @@ class RecommendationDetail(PublicDetail):
 )
 class ReportList(PublicList):
     serializer_class = ReportSerializer
-
-    def get_queryset(self):
-        return Report.objects.order_by("year")
-
-    def rows(self, objects, links):
-        return rows.report_rows(list(objects.values()), links)
+    index = rows.REPORTS
 
 
 @extend_schema(
@@ -184,13 +188,8 @@ class ReportList(PublicList):
 )
 class ReportDetail(PublicDetail):
     serializer_class = ReportSerializer
+    index = rows.REPORTS
     lookup_field = "year"
-
-    def get_queryset(self):
-        return Report.objects.all()
-
-    def rows(self, objects):
-        return rows.report_rows(list(objects.values()), self.links())
 
     def not_found(self, key):
         return _("No report is of the year %(year)s.") % {"year": key}
@@ -206,14 +205,9 @@ class ReportDetail(PublicDetail):
 class SectionList(PublicList):
     error_responses = (400, 429)
     serializer_class = SectionSerializer
+    index = rows.SECTIONS
     filter_backends = [DjangoFilterBackend]
     filterset_class = SectionFilter
-
-    def get_queryset(self):
-        return Section.objects.all()
-
-    def rows(self, objects, links):
-        return rows.section_rows(rows.section_values(objects), links)
 
 
 @extend_schema(
@@ -224,19 +218,13 @@ class SectionList(PublicList):
 )
 class SectionDetail(PublicDetail):
     serializer_class = SectionSerializer
+    index = rows.SECTIONS
 
-    def get_queryset(self):
-        return Section.objects.all()
-
-    def respond(self, request, version, key, **kwargs):
+    def found(self, key):
         year, _dash, target = key.partition("-")
-        sections = Section.objects.none()
-        if year.isdigit() and target:
-            sections = Section.objects.filter(report__year=int(year), target__code=target.upper())
-        found = rows.section_rows(rows.section_values(sections), self.links())
-        if not found:
-            raise Http404(self.not_found(key))
-        return Response(self.get_serializer(found[0]).data)
+        if not (year.isdigit() and target):
+            return Section.objects.none()
+        return Section.objects.filter(report__year=int(year), target__code=target.upper())
 
 
 # Addressees
@@ -251,12 +239,7 @@ class SectionDetail(PublicDetail):
 )
 class AddresseeList(PublicList):
     serializer_class = AddresseeSerializer
-
-    def get_queryset(self):
-        return rows.targets()
-
-    def rows(self, objects, links):
-        return rows.addressee_rows(objects, links)
+    index = rows.ADDRESSEES
 
 
 @extend_schema(
@@ -265,16 +248,11 @@ class AddresseeList(PublicList):
 )
 class AddresseeDetail(PublicDetail):
     serializer_class = AddresseeSerializer
+    index = rows.ADDRESSEES
     lookup_field = "code"
-
-    def get_queryset(self):
-        return Target.objects.all()
 
     def normal(self, key):
         return key.upper()
-
-    def rows(self, objects):
-        return rows.addressee_rows(objects, self.links())
 
 
 # Themes
@@ -288,12 +266,7 @@ class AddresseeDetail(PublicDetail):
 )
 class ThemeList(PublicList):
     serializer_class = ThemeSerializer
-
-    def get_queryset(self):
-        return Theme.objects.order_by("position", "name")
-
-    def rows(self, objects, links):
-        return rows.theme_rows(objects, links)
+    index = rows.THEMES
 
 
 @extend_schema(
@@ -302,16 +275,11 @@ class ThemeList(PublicList):
 )
 class ThemeDetail(PublicDetail):
     serializer_class = ThemeSerializer
+    index = rows.THEMES
     lookup_field = "slug"
-
-    def get_queryset(self):
-        return Theme.objects.all()
 
     def normal(self, key):
         return key.lower()
-
-    def rows(self, objects):
-        return rows.theme_rows(objects, self.links())
 
 
 # Member States and cycles
@@ -327,14 +295,9 @@ class ThemeDetail(PublicDetail):
 class MemberStateList(PublicList):
     error_responses = (400, 429)
     serializer_class = MemberStateSerializer
+    index = rows.MEMBER_STATES
     filter_backends = [DjangoFilterBackend]
     filterset_class = MemberStateFilter
-
-    def get_queryset(self):
-        return rows.member_states()
-
-    def rows(self, objects, links):
-        return rows.member_state_rows(objects, links)
 
 
 @extend_schema(
@@ -343,16 +306,11 @@ class MemberStateList(PublicList):
 )
 class MemberStateDetail(PublicDetail):
     serializer_class = MemberStateSerializer
+    index = rows.MEMBER_STATES
     lookup_field = "iso3"
-
-    def get_queryset(self):
-        return MemberState.objects.all()
 
     def normal(self, key):
         return key.upper()
-
-    def rows(self, objects):
-        return rows.member_state_rows(objects, self.links())
 
 
 @extend_schema(
@@ -361,12 +319,7 @@ class MemberStateDetail(PublicDetail):
 )
 class CycleList(PublicList):
     serializer_class = CycleSerializer
-
-    def get_queryset(self):
-        return rows.cycles()
-
-    def rows(self, objects, links):
-        return rows.cycle_rows(objects, links)
+    index = rows.CYCLES
 
 
 @extend_schema(
@@ -375,13 +328,8 @@ class CycleList(PublicList):
 )
 class CycleDetail(PublicDetail):
     serializer_class = CycleSerializer
+    index = rows.CYCLES
     lookup_field = "code"
-
-    def get_queryset(self):
-        return Cycle.objects.all()
-
-    def rows(self, objects):
-        return rows.cycle_rows(objects, self.links())
 
 
 # The root, and what is not there

@@ -9,7 +9,7 @@ from django.utils.http import http_date
 
 from catalogue.models import Recommendation, RecommendationTranslation
 from opendata.api.caching import ANSWERS
-from opendata.api.rows import RECOMMENDATIONS
+from opendata.api.rows import clear_indexes
 from opendata.api.serializers import RecommendationSerializer
 from opendata.api.version import catalogue_version
 
@@ -31,7 +31,7 @@ URLS = [
 @pytest.fixture(autouse=True)
 def _nothing_kept():
     ANSWERS.clear()
-    RECOMMENDATIONS.clear()
+    clear_indexes()
 
 
 @pytest.mark.parametrize("url", URLS)
@@ -62,7 +62,7 @@ def test_304_reads_only_the_version_and_serializes_nothing(
 ):
     etag = anonymous.get("/api/v1/recommendations/")["ETag"]
     ANSWERS.clear()
-    RECOMMENDATIONS.clear()
+    clear_indexes()
     with (
         mock.patch.object(
             RecommendationSerializer, "to_representation", autospec=True
@@ -107,7 +107,7 @@ def test_a_change_of_the_catalogue_shows_at_once(anonymous, translated):
 
 def test_an_answer_made_once_is_served_again_without_reading_the_rows(anonymous, translated):
     first = anonymous.get("/api/v1/recommendations/", {"year": 2013})
-    with mock.patch("opendata.api.rows.RecommendationIndex.pick") as pick:
+    with mock.patch("opendata.api.rows.RowIndex.pick") as pick:
         again = anonymous.get("/api/v1/recommendations/", {"year": 2013})
     pick.assert_not_called()
     assert again.content == first.content

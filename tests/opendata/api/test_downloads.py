@@ -11,7 +11,7 @@ from django.urls import reverse
 from catalogue.models import Recommendation, RecommendationTranslation
 from opendata.api.caching import ANSWERS
 from opendata.api.downloads import columns
-from opendata.api.rows import RECOMMENDATIONS
+from opendata.api.rows import clear_indexes
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _nothing_kept():
     ANSWERS.clear()
-    RECOMMENDATIONS.clear()
+    clear_indexes()
 
 
 def csv_rows(response) -> list[dict]:

@@ -9,7 +9,7 @@ from catalogue.models import Recommendation
 from delegations.models import MemberState
 from opendata.api import serializers
 from opendata.api.caching import ANSWERS
-from opendata.api.rows import RECOMMENDATIONS
+from opendata.api.rows import clear_indexes
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ LANGUAGES = ["ar", "zh-hans", "en", "fr", "ru", "es"]
 @pytest.fixture(autouse=True)
 def _nothing_kept():
     ANSWERS.clear()
-    RECOMMENDATIONS.clear()
+    clear_indexes()
 
 
 def get(client, url, **params):
@@ -202,7 +202,7 @@ def test_a_list_page_costs_the_same_queries_whatever_its_length(
         ANSWERS.clear()
         with django_assert_max_num_queries(4):
             anonymous.get("/api/v1/recommendations/", {"page_size": page_size})
-    RECOMMENDATIONS.clear()
+    clear_indexes()
     ANSWERS.clear()
     with django_assert_max_num_queries(8):
         anonymous.get("/api/v1/recommendations/", {"page_size": 200})

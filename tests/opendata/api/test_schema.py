@@ -16,7 +16,7 @@ from schemathesis.specs.openapi.checks import missing_required_header, negative_
 
 from delegations.models import MemberState
 from opendata.api.caching import ANSWERS
-from opendata.api.rows import LANGUAGE_CODES, RECOMMENDATIONS, languages
+from opendata.api.rows import LANGUAGE_CODES, clear_indexes, languages
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def catalogue_with_everything(translated, cycle):
         iso3="NOR", name="Norway", name_fr="Norvège", regional_group="western_european_other"
     )
     ANSWERS.clear()
-    RECOMMENDATIONS.clear()
+    clear_indexes()
 
 
 def test_the_schema_is_valid_openapi_3(anonymous, catalogue_with_everything):
