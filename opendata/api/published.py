@@ -35,10 +35,10 @@ class PublishedPagination(PageNumberPagination):
 
 
 class NamedSerializer(serializers.Serializer):
-    name = serializers.CharField(help_text="The English name.")
+    name = serializers.CharField(help_text=gettext_lazy("The English name."))
     names = serializers.DictField(
         child=serializers.CharField(),
-        help_text="The name by language code, where one is known.",
+        help_text=gettext_lazy("The name by language code, where one is known."),
     )
 
 
@@ -58,31 +58,37 @@ class PublishedSubmissionSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     submitted_at = serializers.DateTimeField()
     published_at = serializers.DateTimeField()
-    url = serializers.URLField(help_text="This entry, with the answers.")
-    page = serializers.URLField(help_text="The public page of the published assessment.")
+    url = serializers.URLField(help_text=gettext_lazy("This entry, with the answers."))
+    page = serializers.URLField(
+        help_text=gettext_lazy("The public page of the published assessment.")
+    )
     pdf = serializers.URLField(
-        allow_null=True, help_text="The official country report (PDF), once rendered."
+        allow_null=True, help_text=gettext_lazy("The official country report (PDF), once rendered.")
     )
     pdf_sha256 = serializers.CharField(
-        allow_blank=True, help_text="The SHA-256 of the official PDF, hexadecimal."
+        allow_blank=True, help_text=gettext_lazy("The SHA-256 of the official PDF, hexadecimal.")
     )
-    verify = serializers.URLField(help_text="The page that checks a copy of the PDF.")
+    verify = serializers.URLField(help_text=gettext_lazy("The page that checks a copy of the PDF."))
 
 
 class PublishedFileSerializer(serializers.Serializer):
     name = serializers.CharField()
-    size = serializers.IntegerField(help_text="In bytes.")
+    size = serializers.IntegerField(help_text=gettext_lazy("In bytes."))
     sha256 = serializers.CharField()
     url = serializers.URLField()
 
 
 class PublishedAnswerSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="The recommendation's code, e.g. 2013-MS-04.")
+    code = serializers.CharField(
+        help_text=gettext_lazy("The recommendation's code, e.g. 2013-MS-04.")
+    )
     paragraphs = serializers.CharField(allow_blank=True)
     status = serializers.ChoiceField(choices=AnswerStatus.values, allow_blank=True)
     evidence = serializers.CharField(allow_blank=True)
     links = serializers.ListField(child=serializers.CharField())
-    attachments = PublishedFileSerializer(many=True, help_text="The files the State published.")
+    attachments = PublishedFileSerializer(
+        many=True, help_text=gettext_lazy("The files the State published.")
+    )
 
 
 class PublishedReportSerializer(serializers.Serializer):
@@ -95,7 +101,7 @@ class PublishedReportSerializer(serializers.Serializer):
 class PublishedAnswersSerializer(PublishedSubmissionSerializer):
     """One published assessment with its answers, by report."""
 
-    language = serializers.CharField(help_text="The language it was submitted in.")
+    language = serializers.CharField(help_text=gettext_lazy("The language it was submitted in."))
     reports = PublishedReportSerializer(many=True)
 
 
@@ -186,7 +192,9 @@ class PublishedView:
         "whose, which version, when, and where to read them, their official PDF and its "
         "SHA-256. Filter by cycle."
     ),
-    parameters=[OpenApiParameter("cycle", str, description="A cycle's code, e.g. 2025.")],
+    parameters=[
+        OpenApiParameter("cycle", str, description=gettext_lazy("A cycle's code, e.g. 2025."))
+    ],
 )
 class PublishedList(PublishedView, generics.ListAPIView):
     pagination_class = PublishedPagination
