@@ -19,6 +19,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
+from django.utils.translation import get_language
 
 from .version import Version, catalogue_version
 
@@ -82,7 +83,7 @@ ANSWERS = KeptAnswers(max_answers=500, max_bytes=32 * 1024 * 1024)
 
 
 def set_validators(response, version: Version) -> None:
-    response["ETag"] = version.etag
+    response["ETag"] = version.etag(get_language())
     response["Last-Modified"] = http_date(version.last_modified)
     # Public: the same for everyone, no cookie or key in it. Modest: a change shows within
     # max-age for a client that does not revalidate.
@@ -98,12 +99,14 @@ class ConditionalOnCatalogue:
 
     def get(self, request, *args, **kwargs):
         version = catalogue_version()
+        language = get_language()
         response = get_conditional_response(
-            request, etag=version.etag, last_modified=version.last_modified
+            request, etag=version.etag(language), last_modified=version.last_modified
         )
         if response is None:
-            # The host is in it: the answer's links are absolute.
-            key = (version.token, request.build_absolute_uri())
+            # The host is in it: the answer's links are absolute. The language too: a few
+            # answers say something in the visitor's language.
+            key = (version.token, language, request.build_absolute_uri())
             kept = ANSWERS.get(key)
             if kept is not None:
                 response = kept.response()

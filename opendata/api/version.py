@@ -81,9 +81,11 @@ class Version:
         repeats an earlier token."""
         return f"{REPRESENTATION}-{self.counter}-{int(self.changed_at.timestamp() * 1_000_000)}"
 
-    @property
-    def etag(self) -> str:
-        return quote_etag(self.token)
+    def etag(self, language: str) -> str:
+        """The entity tag of an answer in `language`: a few answers say something in
+        the visitor's language (the downloads' source note), so a copy in one language
+        is never confirmed as current for another."""
+        return quote_etag(f"{self.token}-{language}")
 
     @property
     def last_modified(self) -> int:

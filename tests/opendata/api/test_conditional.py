@@ -5,6 +5,7 @@ catalogue changes, and a change shows at once."""
 from unittest import mock
 
 import pytest
+from django.test import Client
 from django.utils.http import http_date
 
 from catalogue.models import Recommendation, RecommendationTranslation
@@ -42,7 +43,7 @@ def test_every_answer_carries_its_validators_and_may_be_kept_a_while(
     response = anonymous.get(url)
     version = catalogue_version()
     assert response.status_code == 200
-    assert response["ETag"] == version.etag
+    assert response["ETag"] == version.etag("en")
     assert response["Last-Modified"] == http_date(version.last_modified)
     assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=120"}
     assert "Set-Cookie" not in response
@@ -120,3 +121,18 @@ def test_a_new_recommendation_shows_in_the_lists_at_once(anonymous, translated):
     Recommendation.objects.create(section=section, position=3, code="2014-MS-03", text="New.")
     codes = [row["code"] for row in anonymous.get("/api/v1/recommendations/").json()["results"]]
     assert codes[-1] == "2014-MS-03"
+
+
+def test_an_answer_in_the_visitors_language_is_kept_and_confirmed_per_language():
+    french = Client(headers={"accept-language": "fr"})
+    english = Client(headers={"accept-language": "en"})
+    in_french = french.get("/api/v1/downloads/")
+    in_english = english.get("/api/v1/downloads/")
+    assert in_french.json()["source"] != in_english.json()["source"]
+    assert in_english.json()["source"] == english.get("/api/v1/downloads/").json()["source"]
+    assert in_french["ETag"] != in_english["ETag"]
+    stale = english.get("/api/v1/downloads/", headers={"If-None-Match": in_french["ETag"]})
+    assert stale.status_code == 200
+    assert stale.json()["source"] == in_english.json()["source"]
+    current = french.get("/api/v1/downloads/", headers={"If-None-Match": in_french["ETag"]})
+    assert current.status_code == 304
