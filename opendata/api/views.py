@@ -366,6 +366,7 @@ API_LISTS = (
     ("themes", "opendata:api_theme_list"),
     ("member_states", "opendata:api_member_state_list"),
     ("cycles", "opendata:api_cycle_list"),
+    ("published", "opendata:published_api_list"),
     ("downloads", "opendata:api_download_list"),
     ("schema", "opendata:api_schema"),
     ("documentation", "opendata:api_docs"),

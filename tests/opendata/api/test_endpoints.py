@@ -301,5 +301,15 @@ def test_the_pages_link_to_their_data(anonymous, translated):
     api = reverse("opendata:api_report_detail", args=[2013])
     assert f'<link rel="alternate" type="application/json" href="{api}">' in report
     assert f'<a href="{api}" type="application/json">JSON' in report
+    for page, api in (
+        (
+            reverse("catalogue:theme_detail", args=["prevention-strategies"]),
+            reverse("opendata:api_theme_detail", args=["prevention-strategies"]),
+        ),
+        (reverse("catalogue:theme_list"), reverse("opendata:api_theme_list")),
+    ):
+        content = anonymous.get(page).content.decode()
+        assert f'<link rel="alternate" type="application/json" href="{api}">' in content
+        assert f'<a href="{api}" type="application/json">JSON' in content
     home = anonymous.get("/").content.decode()
     assert f'href="{reverse("opendata:data")}"' in home
