@@ -53,7 +53,12 @@ def assessment_in(
     # The worker renders the PDF once the submit commits; a test's transaction never does.
     submission_store_pdf(assessment_submit(assessment=assessment, submitted_by=focal_point))
     if status == AssessmentStatus.RETURNED:
-        assessment_return(assessment=assessment, user=reviewer, text="Revise.", seen_submission=1)
+        assessment_return(
+            assessment=assessment,
+            user=reviewer,
+            text=f"Revise {marker}-comment.",
+            seen_submission=1,
+        )
     elif status == AssessmentStatus.ACCEPTED:
         assessment_accept(assessment=assessment, user=reviewer, seen_submission=1)
     assessment.refresh_from_db()

@@ -255,6 +255,9 @@ def test_the_preview_shows_what_becomes_public_with_a_box_per_file(
         assert "NORMARK-file-" in html
     assert len(latest(assessment).pdf_sha256) == 64 and latest(assessment).pdf_sha256 in html
     assert "checked" not in html.split('name="attachments"')[1].split(">")[0]
+    # The official PDF names who submitted it: the one who consents is told whom.
+    submitter = latest(assessment).snapshot["submission"]["submitted_by"]
+    assert f"names the person who submitted it, <bdi>{submitter}</bdi>" in html
     assert nothing_published()  # a preview publishes nothing
 
 

@@ -11,9 +11,13 @@ JSON on the way. No response, body or header (nor the text of any PDF, nor the f
 inside a ZIP) holds an unpublished string; the published State's do appear, so that
 the walk would see a leak.
 
+The people are in it too: every focal point has a name and an e-mail address of its
+own, the secretariat its own, and the returned assessment a comment of its own.
+
 The one exception is by design (docs/publication.md): the official PDF, as submitted,
-names every attached file, so the name of a file its State did not tick may appear in
-that PDF's text, never in a page, the JSON or a file.
+names the person who submitted it and every attached file, so the submitter's name and
+the name of a file its State did not tick may appear in that PDF's text (the focal
+point is shown both before consenting), never in a page, the JSON or a file.
 """
 
 import io
@@ -66,9 +70,14 @@ UNPUBLISHED = [
     "LEAKNEWVERSION",  # that version 2, accepted, never published
     "LEAKOTHERCYCLE",  # the published State's accepted assessment of another cycle
     "PUBMARK-content-1",  # the contents of the file the published State did not tick
+    "LEAKRETURNED-comment",  # the secretariat's comment returning an assessment
+    "PERSON-KEN",  # the name of a focal point whose State published nothing
+    "@mail-",  # anyone's e-mail address (focal points: <iso3>@mail-<iso3>.example.org)
+    "SECRETARIAT-PERSON",
 ]
-# Public only as a name the official PDF prints (see the module's docstring).
-ONLY_IN_THE_OFFICIAL_PDF = ["PUBMARK-file-1"]
+# Public only as names the official PDF prints (see the module's docstring): a file the
+# State did not tick, and the focal point who submitted.
+ONLY_IN_THE_OFFICIAL_PDF = ["PUBMARK-file-1", "PERSON-NOR"]
 # What the published State published: found, or the walk saw nothing.
 PUBLISHED = ["PUBMARK-evidence", "PUBMARK-link", "PUBMARK-file-2", "PUBMARK-content-2"]
 
@@ -79,7 +88,13 @@ MAX_PER_PATTERN = 2500
 
 def _state(iso3, name, django_user_model):
     state = MemberState.objects.create(iso3=iso3, name=name, regional_group="african")
-    user = django_user_model.objects.create_user(username=iso3.lower(), password="pw")
+    user = django_user_model.objects.create_user(
+        username=iso3.lower(),
+        password="pw",
+        first_name=f"PERSON-{iso3}",
+        last_name="Surname",
+        email=f"{iso3.lower()}@mail-{iso3.lower()}.example.org",
+    )
     Member.objects.create(user=user, member_state=state, role=Member.Role.FOCAL_POINT)
     return state, user
 
@@ -87,6 +102,9 @@ def _state(iso3, name, django_user_model):
 @pytest.fixture
 def world(cycle, catalogue, secretariat, django_user_model):  # noqa: F811
     """Every kind of assessment, in two cycles, and one published State (Norway)."""
+    secretariat.first_name, secretariat.last_name = "SECRETARIAT-PERSON", "Reviewer"
+    secretariat.email = "sam@mail-un.example.org"
+    secretariat.save()
     older = Cycle.objects.create(code="2024", name="2024 debate", deadline=cycle.deadline)
     older.reports.set(catalogue)
     kinds = {}
@@ -423,4 +441,8 @@ def test_no_public_surface_shows_anything_unpublished(world, settings):
     assert statuses["/published/2025/CHL/"] == 410
     assert statuses["/published/2025/MNG/"] == statuses["/published/2025/KEN/"] == 404
     assert any("PUBMARK-evidence" in text for text in pdf_texts.values())
+    # The exceptions are where they are said to be, so that the walk would see them moved.
+    assert all(
+        any(marker in text for text in pdf_texts.values()) for marker in ONLY_IN_THE_OFFICIAL_PDF
+    )
     print(f"walked {len(seen)} URLs of {len(patterns)} public patterns in {elapsed:.1f} s")
