@@ -469,7 +469,10 @@ SPECTACULAR_SETTINGS = {
 # number per s, min, hour or day.
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/min")
 API_KEY_RATE = os.environ.get("API_KEY_RATE", "600/min")
-for _rate in (API_ANON_RATE, API_KEY_RATE):
+# Requests refused for their key (none, unknown, revoked, expired) per client address to
+# the secretariat's API: past it, 429 before any key is looked at.
+API_KEY_REFUSALS_RATE = os.environ.get("API_KEY_REFUSALS_RATE", "20/hour")
+for _rate in (API_ANON_RATE, API_KEY_RATE, API_KEY_REFUSALS_RATE):
     _count, _slash, _period = _rate.partition("/")
     if not (_count.isdigit() and _period in ("s", "sec", "m", "min", "h", "hour", "d", "day")):
         raise ImproperlyConfigured(

@@ -7,6 +7,8 @@ No key, an unknown, revoked or expired key: 403 with a message that says which. 
 request made with a key the site knows, refused or not, is recorded (`ApiKeyUse`).
 """
 
+import logging
+
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +29,9 @@ from r2p_site.throttle import client_ip
 from ..models import ApiKeyUse
 from .links import Links
 from .schema import ApiAutoSchema
-from .throttling import KeyThrottle
+from .throttling import KeyThrottle, RefusedKeys
+
+logger = logging.getLogger(__name__)
 
 NO_KEY = _(
     "This endpoint is for the secretariat: send its API key in the header "
@@ -156,6 +160,25 @@ class SecretariatView(GenericAPIView):
     renderer_classes = [JSONRenderer]
     serializer_class = SubmissionSerializer
     api_key = None
+
+    def initial(self, request, *args, **kwargs):
+        self.refused_keys = RefusedKeys(request)
+        wait = self.refused_keys.wait()
+        if wait is not None:
+            self.throttled(request, wait)
+        super().initial(request, *args, **kwargs)
+
+    def permission_denied(self, request, message=None, code=None):
+        self.refused_keys.count()
+        # A key the site does not know has no use to record: the log keeps the attempt.
+        if self.api_key is None:
+            key = SecretariatKey().get_key(request) or ""
+            logger.warning(
+                "secretariat API: a request from %s refused, its key unknown (prefix %r)",
+                client_ip(request),
+                key.partition(".")[0][:8],
+            )
+        super().permission_denied(request, message=message, code=code)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -84,6 +84,34 @@ class PublicThrottle(WindowThrottle):
     """The public API, per client address."""
 
 
+class RefusedKeys:
+    """The secretariat's API, requests refused for their key, per client address: a
+    script guessing keys, or one left running with a revoked key, is stopped before
+    each attempt costs a key's hash and a log line."""
+
+    setting = "API_KEY_REFUSALS_RATE"
+
+    def __init__(self, request):
+        self.key = f"api-key-refused:{client_ip(request)}"[:100]
+        self.limit, self.period = parse_rate(getattr(settings, self.setting))
+
+    def wait(self) -> int | None:
+        """Seconds until the address may try again, or None if it may now (one read)."""
+        now = time.time()
+        window_end = (int(now // self.period) + 1) * self.period
+        counted = (
+            ApiRateWindow.objects.filter(key=self.key, window=window_end)
+            .values_list("count", flat=True)
+            .first()
+        )
+        if counted is not None and counted >= self.limit:
+            return max(1, math.ceil(window_end - now))
+        return None
+
+    def count(self) -> None:
+        count_request(self.key, period=self.period)
+
+
 class KeyThrottle(WindowThrottle):
     """The secretariat's API, per key (its prefix: the key itself is never kept). Runs
     after the key is checked, so the prefix is a valid key's."""

@@ -3,6 +3,7 @@ key made and revoked in the secretariat's desk, stored as a hash, each use recor
 
 import datetime
 import time
+from unittest import mock
 
 import pytest
 from django.contrib.messages import get_messages
@@ -130,6 +131,28 @@ def test_a_made_up_key_gets_403_and_names_no_key(submissions, key):
         assert response.status_code == 403
         assert response.json()["detail"] == "This API key is not valid."
     assert not ApiKeyUse.objects.exists()
+
+
+def test_an_address_refused_too_often_is_stopped_before_any_key_is_checked(
+    submissions, key, settings, caplog
+):
+    settings.API_KEY_REFUSALS_RATE = "3/hour"
+    prefix = key.partition(".")[0]
+    guessing = with_key(f"{prefix}.a-guess", address="198.51.100.9")
+    assert [guessing.get(LIST).status_code for _ in range(3)] == [403, 403, 403]
+    assert "198.51.100.9" in caplog.text and prefix in caplog.text
+    with mock.patch.object(APIKey, "is_valid") as checked:
+        stopped = guessing.get(LIST)
+        # Even the right key, from that address, until the window ends.
+        assert with_key(key, address="198.51.100.9").get(LIST).status_code == 429
+    checked.assert_not_called()
+    assert stopped.status_code == 429 and int(stopped["Retry-After"]) > 0
+    # Another address, and a valid key's own use, are not stopped by it.
+    assert with_key(key).get(LIST).status_code == 200
+    # A revoked key's refusals count too.
+    APIKey.objects.update(revoked=True)
+    revoked = with_key(key, address="192.0.2.44")
+    assert [revoked.get(LIST).status_code for _ in range(4)] == [403, 403, 403, 429]
 
 
 def test_the_key_is_stored_as_a_hash_only(key):
