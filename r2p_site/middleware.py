@@ -5,7 +5,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -159,6 +159,9 @@ def _admin_selection_refusal(request, model_admin) -> str:
 
 
 def bad_request(request, message: str) -> HttpResponse:
+    # The API's clients read JSON, as every other answer of the API is (opendata/urls.py).
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
     return render(request, "400.html", {"message": message}, status=400)
 
 

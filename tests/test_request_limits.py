@@ -157,6 +157,16 @@ def test_a_nul_in_the_path_is_a_bad_request_for_anyone(client, catalogue, code):
     assert "null character" in result.content.decode()
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/api/v1/recommendations/?q=%00", "/api/v1/recommendations/2013-MS-01%00/"]
+)
+def test_a_nul_sent_to_the_api_is_a_bad_request_in_json(client, url):
+    result = client.get(url)
+    assert result.status_code == 400
+    assert "null character" in result.json()["detail"]
+
+
 def test_a_nul_in_an_admin_path_is_a_bad_request(client, secretariat):
     client.force_login(secretariat)
     url = reverse("admin:assessments_cross_state_recommendation", args=["x"]).replace("x", "%00")
