@@ -1,10 +1,15 @@
-"""The downloads: their list in the API, each file, the data dictionary, and the page
-that shows them to people (/data/)."""
+"""The downloads: their list in the API, each file, the data dictionaries, and the page
+that shows them to people (/data/). The catalogue's files follow the catalogue version
+(PublicView); the published answers' follow what is published (published_downloads.py).
+"""
 
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -16,10 +21,16 @@ from drf_spectacular.utils import (
 )
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from . import downloads
+from assessments.models import Cycle
+from assessments.selectors.publication import published_submissions
+
+from . import downloads, published_downloads
 from .links import Links
+from .published import PublishedView
 from .rows import LANGUAGE_CODES, languages
+from .schema import ApiAutoSchema
 from .views import PublicView
 
 
@@ -33,6 +44,13 @@ class FirstRenderer(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+LANG_PARAMETER = OpenApiParameter(
+    "lang",
+    str,
+    enum=list(LANGUAGE_CODES),
+    description=gettext_lazy("The language of the descriptions (English by default)."),
+)
+
 FILE_RESPONSES = {
     (200, "text/csv"): OpenApiTypes.STR,
     (200, "application/json"): OpenApiTypes.OBJECT,
@@ -44,8 +62,9 @@ FILE_RESPONSES = {
         operation_id="downloads_list",
         summary=gettext_lazy("Downloads"),
         description=gettext_lazy(
-            "Every recommendation in one language as a CSV or JSON file, the data dictionary "
-            "and the licence."
+            "Every recommendation in one language as a CSV or JSON file, the published "
+            "answers of each cycle as a CSV or JSON file, their data dictionaries and the "
+            "licence."
         ),
         responses={200: OpenApiTypes.OBJECT},
     )
@@ -58,6 +77,11 @@ class DownloadList(PublicView):
                 "files": downloads.file_list(links),
                 "dictionary": {
                     file_format: links.to("opendata:api_download_dictionary", file_format)
+                    for file_format in downloads.FORMATS
+                },
+                "published": published_downloads.files(links),
+                "published_dictionary": {
+                    file_format: links.to("opendata:api_published_download_dictionary", file_format)
                     for file_format in downloads.FORMATS
                 },
                 "licence": downloads.licence(),
@@ -92,30 +116,91 @@ class DownloadFile(PublicView):
         operation_id="downloads_dictionary",
         summary=gettext_lazy("The data dictionary"),
         description=gettext_lazy("Each column of the downloads: its name, type and meaning."),
-        parameters=[
-            OpenApiParameter(
-                "lang",
-                str,
-                enum=list(LANGUAGE_CODES),
-                description=gettext_lazy("The language of the descriptions (English by default)."),
-            )
-        ],
+        parameters=[LANG_PARAMETER],
         responses=FILE_RESPONSES,
     )
 )
 class DownloadDictionary(PublicView):
     content_negotiation_class = FirstRenderer
     error_responses = (404, 429)
+    stem = "recommendations-dictionary"
 
     def respond(self, request, version, file_format, **kwargs):
         language = request.GET.get("lang") or "en"
         if file_format not in downloads.FORMATS or language not in languages():
             raise Http404(_("There is no such download."))
         with translation.override(language):
-            content = downloads.dictionary_content(file_format)
+            content = self.dictionary(file_format)
         return downloads.file_response(
-            content, file_format, f"recommendations-dictionary-{language}.{file_format}"
+            content, file_format, f"{self.stem}-{language}.{file_format}"
         )
+
+    def dictionary(self, file_format: str) -> bytes:
+        return downloads.dictionary_content(file_format)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="downloads_published_dictionary",
+        summary=gettext_lazy("The data dictionary of the published answers"),
+        description=gettext_lazy(
+            "Each column of the files of published answers: its name, type and meaning."
+        ),
+        parameters=[LANG_PARAMETER],
+        responses=FILE_RESPONSES,
+    )
+)
+class PublishedDownloadDictionary(DownloadDictionary):
+    # Its text is the code's, as the catalogue dictionary's: kept by the catalogue version.
+    stem = "published-answers-dictionary"
+
+    def dictionary(self, file_format: str) -> bytes:
+        return published_downloads.dictionary_content(file_format)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="downloads_published_file",
+        summary=gettext_lazy("The published answers of one cycle"),
+        description=gettext_lazy(
+            "<cycle>.csv or .json, e.g. 2025.csv: one row per State and recommendation of "
+            "every assessment published in that cycle, exactly as the published entries "
+            "show them. Made again at once when a State publishes or withdraws."
+        ),
+        responses=FILE_RESPONSES,
+    )
+)
+class PublishedDownloadFile(PublishedView, APIView):
+    """Not kept by the catalogue version, which a publish or a withdrawal does not move:
+    validated by a fingerprint of what is published, and `no-cache` (PublishedView), so
+    that a withdrawal takes effect at once."""
+
+    schema = ApiAutoSchema()
+    content_negotiation_class = FirstRenderer
+    error_responses = (404, 429)
+
+    def get(self, request, cycle_code, file_format):
+        if file_format not in downloads.FORMATS:
+            raise Http404(_("There is no such download."))
+        published = published_downloads.published_now(published_downloads.cycle_or_404(cycle_code))
+        etag = published.etag(translation.get_language())
+        response = get_conditional_response(
+            request, etag=etag, last_modified=published.last_modified
+        )
+        if response is None:
+            content = published_downloads.content(
+                published,
+                request,
+                file_format,
+                Links(request).to("opendata:api_published_download_dictionary", "json"),
+            )
+            response = downloads.file_response(
+                content, file_format, published_downloads.file_name(cycle_code, file_format)
+            )
+        response["ETag"] = etag
+        if published.last_modified is not None:
+            response["Last-Modified"] = http_date(published.last_modified)
+        return response
 
 
 @require_safe
@@ -141,5 +226,33 @@ def data_page(request):
             "licence": downloads.licence(),
             "source": downloads.source_note(),
             "dictionary_language": translation.get_language(),
+            "published": _published_files(links),
+            "published_columns": published_downloads.columns(),
+            "published_source": published_downloads.source_note(),
         },
     )
+
+
+def _published_files(links: Links) -> list[dict]:
+    """Each cycle's files of published answers, with its name in the reader's language
+    and how many States published in it."""
+    counts = dict(
+        published_submissions()
+        .order_by()
+        .values_list("assessment__cycle__code")
+        .annotate(count=Count("pk"))
+    )
+    cycles = {cycle.code: cycle for cycle in Cycle.objects.with_translations()}
+    return [
+        {
+            **file,
+            "name": cycles[file["cycle"]].name_shown,
+            "states": counts.get(file["cycle"], 0),
+            "names": {
+                file_format: published_downloads.file_name(file["cycle"], file_format)
+                for file_format in downloads.FORMATS
+            },
+        }
+        for file in published_downloads.files(links)
+        if file["cycle"] in cycles
+    ]

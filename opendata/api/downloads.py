@@ -216,9 +216,12 @@ def file_response(content: bytes, file_format: str, filename: str) -> HttpRespon
     return response
 
 
-def dictionary_content(file_format: str) -> bytes:
-    """The data dictionary in the active language."""
-    described = columns()
+def dictionary_content(
+    file_format: str, *, described: list[Column] | None = None, source: str | None = None
+) -> bytes:
+    """The data dictionary in the active language: the catalogue's, or the `described`
+    columns of another download with its `source` note (published_downloads.py)."""
+    described = columns() if described is None else described
     if file_format == "csv":
         buffer = io.StringIO()
         buffer.write("\ufeff")
@@ -230,7 +233,7 @@ def dictionary_content(file_format: str) -> bytes:
     return json.dumps(
         {
             "licence": licence(),
-            "source": source_note(),
+            "source": source_note() if source is None else source,
             "columns": [
                 {"name": c.name, "type": c.type, "description": c.description} for c in described
             ],

@@ -128,7 +128,9 @@ def _summary(submission: Submission, request) -> dict:
     }
 
 
-def _answers(submission: Submission, request) -> dict:
+def published_answers(submission: Submission, request) -> dict:
+    """One published submission with its answers, as the API shows it: the downloads
+    (published_downloads.py) flatten this, so that they show exactly the same."""
     ticked = set(submission.publication.attachments.values_list("pk", flat=True))
     content = public_content(submission, files=ticked)
     args = [submission.snapshot["cycle"]["code"], submission.snapshot["member_state"]["iso3"]]
@@ -241,4 +243,4 @@ class PublishedDetail(PublishedView, generics.RetrieveAPIView):
 
     def retrieve(self, request, *args, **kwargs):
         submission = self.get_object()
-        return Response(self.get_serializer(_answers(submission, request)).data)
+        return Response(self.get_serializer(published_answers(submission, request)).data)

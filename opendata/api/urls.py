@@ -43,6 +43,17 @@ v1 = [
         public(download_views.DownloadDictionary),
         name="api_download_dictionary",
     ),
+    # Before the catalogue's files: "published-dictionary.csv" is no file of a language.
+    path(
+        "downloads/published-dictionary.<str:file_format>",
+        public(download_views.PublishedDownloadDictionary),
+        name="api_published_download_dictionary",
+    ),
+    path(
+        "downloads/published/<slug:cycle_code>.<str:file_format>",
+        public(download_views.PublishedDownloadFile),
+        name="api_published_download",
+    ),
     path("downloads/<str:name>", public(download_views.DownloadFile), name="api_download"),
     path(
         "secretariat/submissions/",

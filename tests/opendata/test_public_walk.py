@@ -373,6 +373,8 @@ def test_no_public_surface_shows_anything_unpublished(world, settings):
     # The walk is one client asking a thousand times: the API's brake (counted in the
     # database) would answer 429, and the walk must read every answer. 429 still fails.
     settings.API_ANON_RATE = "1000000/min"
+    # Nor the secretariat API's brake on refused keys: the walk asks it without a key.
+    settings.API_KEY_REFUSALS_RATE = "1000000/hour"
     client = Client()  # anonymous, as the public is
     pools = value_pools()
     patterns = public_patterns()
@@ -436,6 +438,9 @@ def test_no_public_surface_shows_anything_unpublished(world, settings):
     assert statuses["/published/2025/NOR/"] == 200
     assert "/api/v1/published/2025/NOR/" in found["PUBMARK-evidence"]
     assert statuses["/published/2025/NOR/report.pdf"] == 200
+    # And the published answers' files, listed with the catalogue's downloads.
+    assert "/api/v1/downloads/published/2025.csv" in found["PUBMARK-evidence"]
+    assert "/api/v1/downloads/published/2025.json" in found["PUBMARK-evidence"]
     # A withdrawn publication's page says so; one superseded by a version never
     # published, and the others, were never public at that address.
     assert statuses["/published/2025/CHL/"] == 410
