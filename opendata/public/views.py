@@ -25,9 +25,12 @@ from assessments.selectors.publication import (
 )
 from delegations.collation import by_state_name
 
+from .caching import revalidated
+
 
 @require_safe
 @login_not_required
+@revalidated
 def published_list(request):
     """Every cycle with a published assessment, and the States that published, in the
     order of their names in the reader's language. Three queries, whatever the count."""
@@ -68,6 +71,7 @@ def _published_or_gone(request, cycle_code: str, iso3: str):
 
 @require_safe
 @login_not_required
+@revalidated
 def published_state(request, cycle_code: str, iso3: str):
     """One State's published assessment: its answers, the official PDF and its hash."""
     submission, gone = _published_or_gone(request, cycle_code, iso3)
@@ -87,6 +91,7 @@ def published_state(request, cycle_code: str, iso3: str):
 
 @require_safe
 @login_not_required
+@revalidated
 def published_pdf(request, cycle_code: str, iso3: str):
     """The official country report of a published assessment, as stored at submission."""
     submission = published_submission(cycle_code=cycle_code, iso3=iso3)
@@ -99,6 +104,7 @@ def published_pdf(request, cycle_code: str, iso3: str):
 
 @require_safe
 @login_not_required
+@revalidated
 def published_file(request, cycle_code: str, iso3: str, attachment_id: int):
     """A file the focal point ticked when publishing; any other answers 404."""
     submission = published_submission(cycle_code=cycle_code, iso3=iso3)

@@ -8,8 +8,30 @@ What is counted (docs/synthesis.md):
 
 What is withheld: a figure that could single out a State. `Cell` holds a unit's
 States and counts while deciding; only `Figure`s leave this module, and a withheld
-figure carries neither its counts nor (below the threshold) its number of States, so
-no page, download or document can print them by mistake.
+figure carries neither its counts nor its number of States, whatever the reason, so no
+page, download or document can print them by mistake. A number of States is no answer,
+but it is arithmetic: the States of the whole less those of the groups shown are the
+States of the groups withheld, so one withheld group's number would give away another's
+(the 1 State of a group withheld as too small), and with it that State's answers
+wherever the groups withheld together all answered alike.
+
+Dominance: a unit where one status covers (nearly) every State gives answers away
+without any small count: 20 of 20 implemented says that each State implemented; 19 of
+20, and the one that did not knows that every other did. The threshold N withholds a
+figure from N-1 States, which N-2 of them could together subtract themselves from; it
+shows a figure from N States, so it protects each State from any N-2 others. The States
+outside the status, together, learn that every other State gave it: the unit is
+withheld when they are N-2 or fewer (with the default 3: all, or all but one). A rule
+of "fewer than N outside" would withhold every recommendation answered by exactly N
+States (of N, at most N-1 are outside the status of any one of them): a higher
+threshold by another name, where SYNTHESIS_MIN_STATES is the one setting for it.
+
+It is tested on the States that have not published only (`Cell.private`): a published
+State's answers are on its public page, so a figure of published States, or the
+published part of a figure, tells nothing that is not public already. The public
+figures are published States only, so dominance never withholds one of them; the
+secretariat's go into the Secretary-General's report, and there the unpublished part
+(the figure less the public answers, which anyone can add up) must not be dominated.
 """
 
 from collections import Counter
@@ -34,6 +56,9 @@ class Withheld(models.TextChoices):
     # threshold; anyone can add up the published answers (they are public), so the
     # figure less the published part would single out the others.
     FEW_UNPUBLISHED = "few_unpublished", _("fewer unpublished States than the threshold")
+    # Secretariat figures only: the States that have not published all gave one status,
+    # or all but the threshold less two of them (module docstring).
+    SAME_STATUS = "same_status", _("the States that have not published nearly all gave one status")
     # Withheld so that another withheld figure cannot be worked out from the total.
     COMPLEMENTARY = "complementary", _("withheld to protect another figure")
 
@@ -50,6 +75,13 @@ def withheld_note(reason: str, min_states: int) -> str:
             "withheld: fewer than %(count)s States that have not published",
             min_states,
         ) % {"count": min_states}
+    if reason == Withheld.SAME_STATUS:
+        return str(
+            _(
+                "withheld: the States behind it that have not published nearly all gave "
+                "the same status, which would reveal their answers"
+            )
+        )
     return str(_("withheld, so that a smaller figure cannot be worked out from the total"))
 
 
@@ -101,21 +133,26 @@ def counted_from_snapshot(
 
 @dataclass
 class Cell:
-    """A unit being counted: its States (and those not published), its answers."""
+    """A unit being counted: its States (and those not published), its answers, and the
+    statuses each State not published gave in it."""
 
     states: set[str] = field(default_factory=set)
     private: set[str] = field(default_factory=set)
     statuses: Counter = field(default_factory=Counter)
+    given: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, counted: Counted, status: str) -> None:
         self.states.add(counted.state)
         if not counted.public:
             self.private.add(counted.state)
+            self.given.setdefault(counted.state, set()).add(status)
         self.statuses[status] += 1
 
     def merge(self, other: "Cell") -> None:
         self.states |= other.states
         self.private |= other.private
+        for state, statuses in other.given.items():
+            self.given.setdefault(state, set()).update(statuses)
         self.statuses.update(other.statuses)
 
     def risk(self, min_states: int) -> str:
@@ -125,7 +162,18 @@ class Cell:
             return Withheld.FEW_STATES
         if 0 < len(self.private) < min_states:
             return Withheld.FEW_UNPUBLISHED
+        if self.private and self.dominated(min_states):
+            return Withheld.SAME_STATUS
         return ""
+
+    def dominated(self, min_states: int) -> bool:
+        """One status covers every State not published but at most min_states - 2 of
+        them; a State is covered by a status when it gave no other in the unit."""
+        covered = Counter(
+            next(iter(statuses)) for statuses in self.given.values() if len(statuses) == 1
+        )
+        most = max(covered.values(), default=0)
+        return most > 0 and len(self.private) - most <= min_states - 2
 
     def counts(self) -> StatusCounts:
         return StatusCounts(**{name: self.statuses[value] for value, name in FIELDS.items()})
@@ -139,7 +187,7 @@ class Figure:
     key: str
     label: str  # short: a chart's bar is named by it
     title: str  # longer, for tables: a report's title ("" for the others)
-    # None below the threshold: "fewer than N States" is shown instead.
+    # None when withheld, for any reason: the note is shown instead.
     states: int | None
     # None when withheld, for any reason.
     counts: StatusCounts | None
@@ -152,6 +200,10 @@ class Figure:
     @property
     def shown(self) -> bool:
         return not self.withheld
+
+    @property
+    def too_few(self) -> bool:
+        return self.withheld == Withheld.FEW_STATES
 
     @property
     def partial(self) -> bool:
@@ -244,7 +296,7 @@ def synthesize(
                 key=key,
                 label=label,
                 title=title,
-                states=None if reason == Withheld.FEW_STATES else len(cell.states),
+                states=None,
                 counts=None,
                 withheld=reason,
                 note=withheld_note(reason, min_states),
@@ -297,13 +349,21 @@ def synthesize(
     ]
     # The groups and the whole over the recommendations shown only.
     group_cells = {value: Cell() for value in RegionalGroup.values}
+    group_withheld: dict[str, Cell] = {}
     whole = Cell()
     for submission in counted:
         for answer in submission.answers:
             if answer.code in shown:
                 group_cells.setdefault(submission.group, Cell()).add(submission, answer.status)
                 whole.add(submission, answer.status)
+            else:
+                group_withheld.setdefault(submission.group, Cell()).add(submission, answer.status)
     group_reasons = protect_partition(group_cells, min_states)
+    # A group whose States answered only recommendations withheld has nothing to count,
+    # yet has States: "0 States" would say that none submitted. Withheld as a report is.
+    for value, cell in group_withheld.items():
+        if not group_cells.setdefault(value, Cell()).states:
+            group_reasons[value] = cell.risk(min_states) or Withheld.COMPLEMENTARY
     labels = dict(RegionalGroup.choices)
     groups = [
         figure("group", value, str(labels.get(value, value)), cell, group_reasons.get(value, ""))

@@ -20,6 +20,7 @@ from assessments.models import Cycle
 from r2p_site.roles import is_secretariat
 
 from ..models import SynthesisDocument
+from ..public.caching import revalidated
 from .documents import synthesis_context
 from .exports import synthesis_csv_response, synthesis_json_response
 from .forms import SynthesisRequestForm
@@ -57,6 +58,7 @@ def _cycle(code: str) -> Cycle:
 
 @require_safe
 @login_not_required
+@revalidated
 def synthesis(request):
     cycles, cycle = chosen_cycle(request)
     context = {"cycles": cycles, "cycle": cycle, "link_recommendations": True}
@@ -69,6 +71,7 @@ def synthesis(request):
 
 @require_safe
 @login_not_required
+@revalidated
 def synthesis_csv(request, code: str):
     cycle = _cycle(code)
     return synthesis_csv_response(cycle, cycle_synthesis(cycle, Audience.PUBLIC))
@@ -76,6 +79,7 @@ def synthesis_csv(request, code: str):
 
 @require_safe
 @login_not_required
+@revalidated
 def synthesis_json(request, code: str):
     cycle = _cycle(code)
     return synthesis_json_response(cycle, cycle_synthesis(cycle, Audience.PUBLIC))
@@ -83,6 +87,7 @@ def synthesis_json(request, code: str):
 
 @require_safe
 @login_not_required
+@revalidated
 def synthesis_pdf(request, code: str, language: str):
     if language not in dict(settings.LANGUAGES):
         raise Http404
@@ -156,6 +161,7 @@ def desk_json(request, code: str):
     return synthesis_json_response(cycle, cycle_synthesis(cycle, Audience.SECRETARIAT))
 
 
+@never_cache
 @require_POST
 def desk_request(request):
     require_secretariat(request)
