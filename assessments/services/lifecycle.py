@@ -24,16 +24,18 @@ changes), and the evidence totals counted again from the answers
 (`assessment_count_evidence`, for rows written in bulk outside the services).
 """
 
+import functools
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from catalogue.models import Recommendation
+from catalogue.models import Recommendation, Section, Target
 from delegations.models import MemberState
 
 from .. import limits, policy
@@ -96,19 +98,47 @@ def assessment_start(
 
 def assessment_sync_answers(*, assessment: Assessment) -> int:
     """Add blank answers for Member State recommendations added to the cycle's reports since."""
-    recommendations = Recommendation.objects.for_member_states().filter(
-        section__report__cycles=assessment.cycle_id
-    )
-    # Unordered, and the answers' ids as a plain subquery: every submit runs this, and
-    # Django took longer to compile the ordered join to the reverse relation (0.6 ms on
-    # SQLite) than the database to run it.
-    answered = Answer.objects.filter(assessment_id=assessment.pk).values("recommendation_id")
-    missing = recommendations.exclude(pk__in=answered).order_by().values_list("pk", flat=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _unanswered_sql(), [Target.MEMBER_STATES, assessment.cycle_id, assessment.pk]
+        )
+        missing = [pk for (pk,) in cursor.fetchall()]
     created = Answer.objects.bulk_create(
         [Answer(assessment=assessment, recommendation_id=pk) for pk in missing],
         ignore_conflicts=True,
     )
     return len(created)
+
+
+@functools.cache
+def _unanswered_sql() -> str:
+    """The ids of the recommendations to the addressee whose code is the first parameter
+    (`for_target`) in the reports of the cycle (the second) that the assessment (the
+    third) has no answer to. Written in SQL from the models' tables: every submit asks,
+    and Django took 0.4 ms to build this query, eight times the 0.05 ms the database takes
+    to run it (tests/assessments/test_answer_sync.py holds it to the ORM's reading)."""
+    quote = connection.ops.quote_name
+
+    def table(model) -> str:
+        return quote(model._meta.db_table)
+
+    def column(model, name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    cycle_reports = Cycle.reports.through
+    r, s, t = Recommendation, Section, Target
+    # Names from the models, quoted; the values are parameters.
+    return (
+        f"SELECT r.{column(r, 'id')} FROM {table(r)} r "  # noqa: S608
+        f"JOIN {table(s)} s ON s.{column(s, 'id')} = r.{column(r, 'section')} "
+        f"JOIN {table(t)} t ON t.{column(t, 'id')} = s.{column(s, 'target')} "
+        f"JOIN {table(cycle_reports)} c "
+        f"ON c.{column(cycle_reports, 'report')} = s.{column(s, 'report')} "
+        f"WHERE t.{column(t, 'code')} = %s AND c.{column(cycle_reports, 'cycle')} = %s "
+        f"AND NOT EXISTS (SELECT 1 FROM {table(Answer)} a "
+        f"WHERE a.{column(Answer, 'assessment')} = %s "
+        f"AND a.{column(Answer, 'recommendation')} = r.{column(r, 'id')})"
+    )
 
 
 def assessment_count_evidence(*, assessment: Assessment) -> None:

@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.services.lifecycle import assessment_submit
-from catalogue.models import Recommendation, Section
+from assessments.services.lifecycle import assessment_submit, assessment_sync_answers
+from catalogue.models import Recommendation, Report, Section, Target
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +98,43 @@ def test_a_submission_covers_a_recommendation_added_without_the_admin(
     submission = assessment_submit(assessment=norway_assessment, submitted_by=focal_point_norway)
     codes = [a["code"] for report in submission.snapshot["reports"] for a in report["answers"]]
     assert "2014-MS-03" in codes
+
+
+def test_the_sync_finds_what_the_orm_reads_as_unanswered(
+    norway_assessment, kenya_assessment, focal_point_norway
+):
+    """The submit's query, written in SQL (lifecycle._unanswered_sql), against the rule
+    in the ORM: the cycle's recommendations to Member States without an answer of this
+    assessment. Around it: answers of another assessment, recommendations to another
+    addressee, and a report outside the cycle."""
+    added = add_recommendation_directly()
+    outside = Report.objects.create(
+        year=2099, number=1, symbol="A/99/1", title="Outside the cycle", focus=""
+    )
+    Recommendation.objects.create(
+        section=Section.objects.create(report=outside, target=Target.objects.get(code="MS")),
+        position=1,
+        code="2099-MS-01",
+        text="Not in the cycle.",
+    )
+    norway_assessment.answers.filter(recommendation__code="2013-MS-02").delete()
+    kenya_assessment.answers.filter(recommendation__code="2013-MS-03").delete()
+    orm = set(
+        Recommendation.objects.for_member_states()
+        .filter(section__report__cycles=norway_assessment.cycle)
+        .exclude(answers__assessment=norway_assessment)
+        .values_list("code", flat=True)
+    )
+    assert orm == {added.code, "2013-MS-02"}
+
+    assert assessment_sync_answers(assessment=norway_assessment) == 2
+    assert (
+        set(
+            norway_assessment.answers.filter(version=0, status="")
+            .filter(recommendation__code__in=orm)
+            .values_list("recommendation__code", flat=True)
+        )
+        == orm
+    )
+    assert not norway_assessment.answers.filter(recommendation__code="2099-MS-01").exists()
+    assert assessment_sync_answers(assessment=norway_assessment) == 0
