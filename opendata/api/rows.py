@@ -83,12 +83,10 @@ def _interface_texts(english: str, codes: tuple[str, ...]) -> dict[str, dict]:
     return texts
 
 
-def _translations(model, owner: str, ids: Iterable[int] | None, *fields: str) -> dict:
-    """{owner id: {language: text}} of `model`'s translations (one query), for `ids`
-    (all if None), for each of `fields`: {field: {owner id: {language: text}}}."""
-    rows = model.objects.all()
-    if ids is not None:
-        rows = rows.filter(**{f"{owner}_id__in": list(ids)})
+def _translations(model, owner: str, ids: Iterable[int], *fields: str) -> dict:
+    """{owner id: {language: text}} of `model`'s translations (one query), for `ids`,
+    for each of `fields`: {field: {owner id: {language: text}}}."""
+    rows = model.objects.filter(**{f"{owner}_id__in": list(ids)})
     found = {field: defaultdict(dict) for field in fields}
     for row in rows.values(f"{owner}_id", "language", *fields):
         for field in fields:
@@ -111,11 +109,11 @@ RECOMMENDATION_FIELDS = (
 )
 
 
-def theme_slugs(ids: Iterable[int] | None) -> dict[int, list[str]]:
+def theme_slugs(ids: Iterable[int]) -> dict[int, list[str]]:
     """The themes of each recommendation, in the themes' order (one query)."""
-    links = ThemeLink.objects.order_by("theme__position", "theme__name")
-    if ids is not None:
-        links = links.filter(recommendation_id__in=list(ids))
+    links = ThemeLink.objects.filter(recommendation_id__in=list(ids)).order_by(
+        "theme__position", "theme__name"
+    )
     themes = defaultdict(list)
     for recommendation_id, slug in links.values_list("recommendation_id", "theme__slug"):
         themes[recommendation_id].append(slug)
