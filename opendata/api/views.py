@@ -81,8 +81,8 @@ class PublicList(ListModelMixin, Indexed):
     (ListModelMixin tells the schema it is a list; `respond` answers instead of `list`.)"""
 
     def respond(self, request, version, *args, **kwargs):
-        ids = None
-        if self.filter_backends:
+        ids = None  # all, in the index's order, with nothing read
+        if self.filter_backends or self.pagination_class:
             # Every match's id in one query (at most the 432 recommendations): a page is
             # cut and counted from the list.
             ids = list(self.filter_queryset(self.get_queryset()).values_list("pk", flat=True))
