@@ -7,7 +7,11 @@ codes (an answer's status, a report's year), with the files the focal point tick
 the names of the people who wrote or submitted them are left out.
 """
 
+import hashlib
+
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
@@ -174,7 +178,10 @@ def published_answers(submission: Submission, request) -> dict:
 
 class PublishedView:
     """As the catalogue's API (views.PublicView): anonymous, JSON, throttled. Never
-    stored by a cache without asking again: a withdrawal takes effect at once."""
+    stored by a cache without asking again: a withdrawal takes effect at once. Asking
+    again costs a client little: the answer's ETag is its content's fingerprint, and a
+    client holding the same copy is answered 304 without it. (The catalogue's version
+    does not move when a State publishes, so it cannot tag these answers.)"""
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -184,6 +191,10 @@ class PublishedView:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Cache-Control"] = "no-cache"
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            response.render()
+            response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+            response = get_conditional_response(request, etag=response["ETag"], response=response)
         return response
 
 

@@ -145,3 +145,20 @@ def test_the_largest_evidence_is_served_whole(
     first = data["reports"][0]["answers"][0]
     assert first["evidence"] == evidence
     assert first["links"] == links
+
+
+def test_a_current_copy_is_confirmed_with_304_and_a_withdrawn_one_is_not(
+    client, states, focal_point_norway
+):
+    submission, _files = states
+    for url in (LIST, detail()):
+        first = client.get(url)
+        assert first.status_code == 200 and first["ETag"], url
+        again = client.get(url, headers={"If-None-Match": first["ETag"]})
+        assert (again.status_code, again.content) == (304, b""), url
+        assert again["ETag"] == first["ETag"] and again["Cache-Control"] == "no-cache"
+    listed = client.get(LIST)["ETag"]
+    submission_withdraw(submission=submission, user=focal_point_norway)
+    assert client.get(detail(), headers={"If-None-Match": first["ETag"]}).status_code == 404
+    emptied = client.get(LIST, headers={"If-None-Match": listed})
+    assert emptied.status_code == 200 and emptied.json()["count"] == 0
