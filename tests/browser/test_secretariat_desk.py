@@ -201,8 +201,8 @@ def test_a_comment_box_opens_with_the_keyboard_and_takes_the_focus(
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(page.get_by_text("Your comment has been added.")).to_be_visible()
-    # Read from the test's own connection, which may look before the server's commit is
-    # visible to it on a loaded machine (seen once in CI on PostgreSQL): wait a little.
+    # Seen once in CI on PostgreSQL, on a loaded machine: no comment found right after
+    # the message showed. Wait a little for it, and say which answer it went to.
     comments = []
     for _attempt in range(50):
         comments = list(ReviewComment.objects.values_list("answer_id", "text"))
