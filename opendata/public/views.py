@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
@@ -74,6 +74,9 @@ def _published_or_gone(request, cycle_code: str, iso3: str):
 @revalidated
 def published_state(request, cycle_code: str, iso3: str):
     """One State's published assessment: its answers, the official PDF and its hash."""
+    if iso3 != iso3.upper():
+        # One address a page, the code as ISO 3166 writes it: links and citations agree.
+        return redirect("opendata:published_state", cycle_code, iso3.upper(), permanent=True)
     submission, gone = _published_or_gone(request, cycle_code, iso3)
     if gone:
         return gone

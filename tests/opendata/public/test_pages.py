@@ -185,3 +185,10 @@ def test_the_largest_evidence_reaches_the_public_page_whole(
     assert "END-OF-EVIDENCE" in html
     assert html.count(line) == limits.EVIDENCE_MAX_LINES - 1
     assert all(f"/END-{n}" in html for n in range(limits.LINKS_MAX))
+
+
+def test_a_state_code_in_lower_case_leads_to_the_one_address_of_its_page(client, published):
+    response = client.get("/published/2025/nor/")
+    assert response.status_code == 301
+    assert response["Location"] == "/published/2025/NOR/"
+    assert client.get(response["Location"]).status_code == 200
