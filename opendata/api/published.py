@@ -191,9 +191,12 @@ class PublishedView:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Cache-Control"] = "no-cache"
+        # An answer that carries no validator of its own (the downloads' is the cycle's
+        # fingerprint) is tagged with its content's.
         if request.method in ("GET", "HEAD") and response.status_code == 200:
-            response.render()
-            response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+            if "ETag" not in response:
+                response.render()
+                response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
             response = get_conditional_response(request, etag=response["ETag"], response=response)
         return response
 
