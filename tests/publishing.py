@@ -9,6 +9,18 @@ from assessments.services.lifecycle import assessment_start, assessment_submit
 from assessments.services.reports import submission_store_pdf
 from assessments.services.review import assessment_accept, assessment_return
 from assessments.uploads import PDF, sha256_of
+from delegations.models import Member, MemberState
+
+
+def state_with_focal_point(iso3: str, name: str, django_user_model, **user_fields):
+    """A Member State and its focal point, who signs in as `iso3` in lower case (with
+    `user_fields` given: a name, an e-mail address)."""
+    state = MemberState.objects.create(iso3=iso3, name=name, regional_group="african")
+    user = django_user_model.objects.create_user(
+        username=iso3.lower(), password="pw", **user_fields
+    )
+    Member.objects.create(user=user, member_state=state, role=Member.Role.FOCAL_POINT)
+    return state, user
 
 
 def attach(answer: Answer, user, *, name: str, marker: str) -> Attachment:

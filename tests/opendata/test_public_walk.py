@@ -55,7 +55,7 @@ from assessments.services.review import assessment_accept
 from catalogue.models import Recommendation, Report, Theme
 from delegations.models import Member, MemberState
 from tests.assessments.conftest import catalogue, cycle  # noqa: F401
-from tests.publishing import assessment_in, attach, latest
+from tests.publishing import assessment_in, attach, latest, state_with_focal_point
 
 pytestmark = pytest.mark.django_db
 
@@ -86,19 +86,6 @@ MAX_REQUESTS = 6000
 MAX_PER_PATTERN = 2500
 
 
-def _state(iso3, name, django_user_model):
-    state = MemberState.objects.create(iso3=iso3, name=name, regional_group="african")
-    user = django_user_model.objects.create_user(
-        username=iso3.lower(),
-        password="pw",
-        first_name=f"PERSON-{iso3}",
-        last_name="Surname",
-        email=f"{iso3.lower()}@mail-{iso3.lower()}.example.org",
-    )
-    Member.objects.create(user=user, member_state=state, role=Member.Role.FOCAL_POINT)
-    return state, user
-
-
 @pytest.fixture
 def world(cycle, catalogue, secretariat, django_user_model):  # noqa: F811
     """Every kind of assessment, in two cycles, and one published State (Norway)."""
@@ -112,7 +99,14 @@ def world(cycle, catalogue, secretariat, django_user_model):  # noqa: F811
     def make(status, marker, iso3, name, in_cycle=cycle):
         state = MemberState.objects.filter(iso3=iso3).first()
         if state is None:
-            state, user = _state(iso3, name, django_user_model)
+            state, user = state_with_focal_point(
+                iso3,
+                name,
+                django_user_model,
+                first_name=f"PERSON-{iso3}",
+                last_name="Surname",
+                email=f"{iso3.lower()}@mail-{iso3.lower()}.example.org",
+            )
         else:
             user = Member.objects.get(member_state=state).user
         assessment, files = assessment_in(

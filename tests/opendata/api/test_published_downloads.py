@@ -15,9 +15,8 @@ from assessments.services.lifecycle import assessment_start, assessment_submit
 from assessments.services.publication import submission_publish, submission_withdraw
 from assessments.services.reports import submission_store_pdf
 from assessments.services.review import assessment_accept
-from delegations.models import Member, MemberState
 from opendata.api.published_downloads import columns
-from tests.publishing import assessment_in, attach, latest
+from tests.publishing import assessment_in, attach, latest, state_with_focal_point
 
 pytestmark = pytest.mark.django_db
 
@@ -43,13 +42,6 @@ def csv_rows(response) -> list[dict]:
     content = response.content
     assert content.startswith("\ufeff".encode()), "Excel reads UTF-8 only after a BOM"
     return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
-
-
-def other_state(iso3, name, django_user_model):
-    state = MemberState.objects.create(iso3=iso3, name=name, regional_group="african")
-    user = django_user_model.objects.create_user(username=iso3.lower() + "-fp", password="pw")
-    Member.objects.create(user=user, member_state=state, role=Member.Role.FOCAL_POINT)
-    return state, user
 
 
 @pytest.fixture
@@ -87,7 +79,7 @@ def states(
         ("FJI", "Fiji", AssessmentStatus.DRAFT),
         ("CHL", "Chile", AssessmentStatus.ACCEPTED),
     ]:
-        state, user = other_state(iso3, name, django_user_model)
+        state, user = state_with_focal_point(iso3, name, django_user_model)
         assessment, their_files = assessment_in(
             status,
             member_state=state,
