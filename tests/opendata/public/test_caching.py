@@ -6,27 +6,9 @@ a withdrawal shows at once. The downloads' addresses do not change with their co
 import pytest
 from django.urls import reverse
 
-from assessments.models import AssessmentStatus
-from assessments.services.publication import submission_publish, submission_withdraw
-from tests.publishing import assessment_in, latest
+from assessments.services.publication import submission_withdraw
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def published(cycle, norway, focal_point_norway, secretariat):
-    """Norway's accepted assessment, published with its second file."""
-    assessment, files = assessment_in(
-        AssessmentStatus.ACCEPTED,
-        member_state=norway,
-        cycle=cycle,
-        focal_point=focal_point_norway,
-        reviewer=secretariat,
-        marker="NORMARK",
-    )
-    submission = latest(assessment)
-    submission_publish(submission=submission, user=focal_point_norway, attachment_ids=[files[1].pk])
-    return submission, files[1]
 
 
 def pages():
@@ -44,7 +26,7 @@ def test_an_anonymous_visitors_pages_are_revalidated_on_every_use(client, publis
 
 
 def test_the_official_pdf_and_a_published_file_are_not_stored(client, published):
-    _submission, ticked = published
+    _submission, (_unticked, ticked) = published
     for url in (
         reverse("opendata:published_pdf", args=["2025", "NOR"]),
         reverse("opendata:published_file", args=["2025", "NOR", ticked.pk]),
@@ -60,7 +42,7 @@ def test_the_page_of_a_withdrawn_publication_is_revalidated_too(
     client, published, focal_point_norway
 ):
     """A cache that kept the 410 would hide the State's page once it publishes again."""
-    submission, _ticked = published
+    submission, _files = published
     submission_withdraw(submission=submission, user=focal_point_norway)
     gone = client.get(reverse("opendata:published_state", args=["2025", "NOR"]))
     assert gone.status_code == 410

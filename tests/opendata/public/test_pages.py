@@ -20,22 +20,6 @@ from tests.publishing import assessment_in, latest
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def published(cycle, norway, focal_point_norway, secretariat):
-    """Norway's accepted assessment, published with its second file only."""
-    assessment, files = assessment_in(
-        AssessmentStatus.ACCEPTED,
-        member_state=norway,
-        cycle=cycle,
-        focal_point=focal_point_norway,
-        reviewer=secretariat,
-        marker="NORMARK",
-    )
-    submission = latest(assessment)
-    submission_publish(submission=submission, user=focal_point_norway, attachment_ids=[files[1].pk])
-    return submission, files
-
-
 def page_url(code="2025", iso3="NOR"):
     return reverse("opendata:published_state", args=[code, iso3])
 
