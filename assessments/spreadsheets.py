@@ -26,7 +26,10 @@ def safe_cell(value):
     """
     if not isinstance(value, str):
         return value
-    value = clean_text(value)
+    # Most cells (codes, addresses, hashes) are printable ASCII, which clean_text leaves
+    # as it is: cleaning every cell was half the time of a large file.
+    if not (value.isascii() and value.isprintable()):
+        value = clean_text(value)
     if value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

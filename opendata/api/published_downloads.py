@@ -32,7 +32,7 @@ from django.utils.translation import gettext
 
 from assessments.models import Cycle, Submission
 from assessments.selectors.publication import published_submissions
-from assessments.spreadsheets import FORMULA_STARTS, safe_cell
+from assessments.spreadsheets import safe_cell
 
 from . import downloads
 from .downloads import FORMATS, KEPT_SECONDS, Column, licence
@@ -206,11 +206,6 @@ def _csv_value(value):
         # The first character of a cell is what a spreadsheet runs: the joined cell is
         # made safe, as any other.
         value = "\n".join(str(item) for item in value)
-    if isinstance(value, str) and value.isascii() and value.isprintable():
-        # Most cells (addresses, hashes, codes): nothing for clean_text to change, so
-        # only the first character is checked; safe_cell on all of them was half the
-        # time of building a file.
-        return "'" + value if value.startswith(FORMULA_STARTS) else value
     return safe_cell(value)
 
 
